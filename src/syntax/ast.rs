@@ -1,0 +1,303 @@
+//! The syntax tree. Every node carries the [`Span`] of the text it came from, so later
+//! stages (type checking, planning, even runtime errors) can point back into the query.
+
+use crate::span::Span;
+use crate::types::KqlType;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A whole query text: `let` statements, then one tabular expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub lets: Vec<Let>,
+    pub body: Pipeline,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Let {
+    pub name: Ident,
+    pub value: LetValue,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LetValue {
+    /// A scalar expression, or a bare name that may turn out to be a table.
+    Scalar(Expr),
+    /// A tabular expression (anything with a pipe or a tabular source).
+    Tabular(Pipeline),
+}
+
+/// `source | op | op ...`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pipeline {
+    pub source: Source,
+    pub ops: Vec<Operator>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    pub kind: SourceKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceKind {
+    /// A table or a tabular `let` name.
+    Table(Ident),
+    /// `datatable(a:long, b:string)[1, "x", ...]`
+    Datatable { columns: Vec<(Ident, KqlType)>, values: Vec<Expr> },
+    /// `print a = 1, 2`
+    Print(Vec<NamedExpr>),
+    /// `range x from 1 to 10 step 1`
+    Range { name: Ident, from: Expr, to: Expr, step: Expr },
+    /// `( pipeline )`
+    Nested(Box<Pipeline>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operator {
+    pub kind: OperatorKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OperatorKind {
+    Where(Expr),
+    Project(Vec<NamedExpr>),
+    ProjectAway(Vec<Ident>),
+    ProjectKeep(Vec<Ident>),
+    ProjectRename(Vec<(Ident, Ident)>),
+    ProjectReorder(Vec<(Ident, Option<SortOrder>)>),
+    Extend(Vec<NamedExpr>),
+    Summarize { aggregates: Vec<NamedExpr>, by: Vec<NamedExpr> },
+    Sort(Vec<SortKey>),
+    Take(Expr),
+    Top { count: Expr, key: SortKey },
+    Count,
+    /// `distinct *` is an empty list.
+    Distinct(Vec<Expr>),
+    Render(Render),
+}
+
+impl OperatorKind {
+    /// The operator's keyword as written in KQL, for messages.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            OperatorKind::Where(_) => "where",
+            OperatorKind::Project(_) => "project",
+            OperatorKind::ProjectAway(_) => "project-away",
+            OperatorKind::ProjectKeep(_) => "project-keep",
+            OperatorKind::ProjectRename(_) => "project-rename",
+            OperatorKind::ProjectReorder(_) => "project-reorder",
+            OperatorKind::Extend(_) => "extend",
+            OperatorKind::Summarize { .. } => "summarize",
+            OperatorKind::Sort(_) => "sort",
+            OperatorKind::Take(_) => "take",
+            OperatorKind::Top { .. } => "top",
+            OperatorKind::Count => "count",
+            OperatorKind::Distinct(_) => "distinct",
+            OperatorKind::Render(_) => "render",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortOrder {
+    Asc,
+    Desc,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortKey {
+    pub expr: Expr,
+    pub order: SortOrder,
+    /// `None` takes Kusto's default: nulls last for `desc`, first for `asc`.
+    pub nulls_first: Option<bool>,
+    pub span: Span,
+}
+
+/// `Name = expr` or a bare `expr` (its name is derived the Kusto way).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedExpr {
+    pub name: Option<Ident>,
+    pub expr: Expr,
+    pub span: Span,
+}
+
+/// `render piechart with (title="...", ycolumns=a, b)`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Render {
+    pub visualization: Ident,
+    pub properties: Vec<RenderProperty>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderProperty {
+    pub name: Ident,
+    pub value: RenderValue,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RenderValue {
+    Literal(Literal),
+    /// A name (`legend=hidden`, `kind=stacked`) or a list of column names (`ycolumns=a, b`).
+    Names(Vec<Ident>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Literal(Literal),
+    /// A column or a scalar `let` name.
+    Name(String),
+    /// `f(args)`; also aggregates such as `count()`.
+    Call { func: Ident, args: Vec<Expr> },
+    Unary { op: UnaryOp, operand: Box<Expr> },
+    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    /// `x in (a, b)`, `x !in~ (...)`
+    In { lhs: Box<Expr>, list: Vec<Expr>, negated: bool, case_sensitive: bool },
+    /// `x between (a .. b)`
+    Between { lhs: Box<Expr>, low: Box<Expr>, high: Box<Expr>, negated: bool },
+    /// `a[0]`, `a["key"]`
+    Index { target: Box<Expr>, index: Box<Expr> },
+    /// `a.key`
+    Member { target: Box<Expr>, name: Ident },
+    /// `*` inside `count(*)` or `distinct *`.
+    Star,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Neg,
+    Plus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Eq,
+    NotEq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    /// `=~`
+    EqCi,
+    /// `!~`
+    NotEqCi,
+    And,
+    Or,
+    Str(StringOp),
+}
+
+/// The string predicates (`contains`, `has`, ...), each with its negated and
+/// case-sensitive forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StringOp {
+    pub kind: StringOpKind,
+    pub negated: bool,
+    pub case_sensitive: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StringOpKind {
+    Contains,
+    Has,
+    HasPrefix,
+    HasSuffix,
+    StartsWith,
+    EndsWith,
+    MatchesRegex,
+}
+
+impl BinaryOp {
+    pub fn symbol(self) -> String {
+        match self {
+            BinaryOp::Add => "+".into(),
+            BinaryOp::Sub => "-".into(),
+            BinaryOp::Mul => "*".into(),
+            BinaryOp::Div => "/".into(),
+            BinaryOp::Mod => "%".into(),
+            BinaryOp::Eq => "==".into(),
+            BinaryOp::NotEq => "!=".into(),
+            BinaryOp::Lt => "<".into(),
+            BinaryOp::Le => "<=".into(),
+            BinaryOp::Gt => ">".into(),
+            BinaryOp::Ge => ">=".into(),
+            BinaryOp::EqCi => "=~".into(),
+            BinaryOp::NotEqCi => "!~".into(),
+            BinaryOp::And => "and".into(),
+            BinaryOp::Or => "or".into(),
+            BinaryOp::Str(s) => s.keyword(),
+        }
+    }
+}
+
+impl StringOp {
+    pub fn keyword(self) -> String {
+        let base = match self.kind {
+            StringOpKind::Contains => "contains",
+            StringOpKind::Has => "has",
+            StringOpKind::HasPrefix => "hasprefix",
+            StringOpKind::HasSuffix => "hassuffix",
+            StringOpKind::StartsWith => "startswith",
+            StringOpKind::EndsWith => "endswith",
+            StringOpKind::MatchesRegex => "matches regex",
+        };
+        let neg = if self.negated { "!" } else { "" };
+        let cs = if self.case_sensitive && self.kind != StringOpKind::MatchesRegex { "_cs" } else { "" };
+        format!("{neg}{base}{cs}")
+    }
+}
+
+/// A literal value as written. Datetimes are nanoseconds since the Unix epoch (UTC) and
+/// timespans nanoseconds, matching the Polars columns that hold them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Bool(bool),
+    Int(i32),
+    Long(i64),
+    Real(f64),
+    String(String),
+    DateTime(i64),
+    TimeSpan(i64),
+    Guid(String),
+    Dynamic(serde_json::Value),
+    /// `long(null)`, `datetime(null)`, ...
+    Null(KqlType),
+}
+
+impl Literal {
+    pub fn kql_type(&self) -> KqlType {
+        match self {
+            Literal::Bool(_) => KqlType::Bool,
+            Literal::Int(_) => KqlType::Int,
+            Literal::Long(_) => KqlType::Long,
+            Literal::Real(_) => KqlType::Real,
+            Literal::String(_) => KqlType::String,
+            Literal::DateTime(_) => KqlType::DateTime,
+            Literal::TimeSpan(_) => KqlType::TimeSpan,
+            Literal::Guid(_) => KqlType::Guid,
+            Literal::Dynamic(_) => KqlType::Dynamic,
+            Literal::Null(t) => *t,
+        }
+    }
+}

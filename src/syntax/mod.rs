@@ -1,0 +1,2 @@
+//! Syntax: query text to AST.
+pub mod ast;
