@@ -20,18 +20,45 @@ pub struct TExpr {
 pub enum TExprKind {
     Column(String),
     Literal(Literal),
-    Call { func: &'static Function, args: Vec<TExpr> },
-    Unary { op: UnaryOp, operand: Box<TExpr> },
-    Binary { op: BinaryOp, lhs: Box<TExpr>, rhs: Box<TExpr> },
-    In { lhs: Box<TExpr>, list: Vec<Literal>, negated: bool, case_sensitive: bool },
-    Between { lhs: Box<TExpr>, low: Box<TExpr>, high: Box<TExpr>, negated: bool },
+    Call {
+        func: &'static Function,
+        args: Vec<TExpr>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<TExpr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<TExpr>,
+        rhs: Box<TExpr>,
+    },
+    In {
+        lhs: Box<TExpr>,
+        list: Vec<Literal>,
+        negated: bool,
+        case_sensitive: bool,
+    },
+    Between {
+        lhs: Box<TExpr>,
+        low: Box<TExpr>,
+        high: Box<TExpr>,
+        negated: bool,
+    },
     /// `dyn[i]` / `dyn["key"]` / `dyn.key`
-    Index { target: Box<TExpr>, index: Box<TExpr> },
+    Index {
+        target: Box<TExpr>,
+        index: Box<TExpr>,
+    },
 }
 
 impl TExpr {
     pub fn literal(lit: Literal, span: Span) -> TExpr {
-        TExpr { ty: lit.kql_type(), kind: TExprKind::Literal(lit), span }
+        TExpr {
+            ty: lit.kql_type(),
+            kind: TExprKind::Literal(lit),
+            span,
+        }
     }
 
     pub fn as_literal(&self) -> Option<&Literal> {
@@ -65,18 +92,47 @@ pub struct Plan {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
-    Scan { table: String },
-    Datatable { rows: Vec<Vec<Literal>> },
+    Scan {
+        table: String,
+    },
+    Datatable {
+        rows: Vec<Vec<Literal>>,
+    },
     /// One row of constant or computed values.
-    Print { columns: Vec<(String, TExpr)> },
-    Range { from: TExpr, to: TExpr, step: TExpr },
-    Filter { input: Box<Plan>, predicate: TExpr },
+    Print {
+        columns: Vec<(String, TExpr)>,
+    },
+    Range {
+        from: TExpr,
+        to: TExpr,
+        step: TExpr,
+    },
+    Filter {
+        input: Box<Plan>,
+        predicate: TExpr,
+    },
     /// The output columns in order, each computed from the input row.
-    Project { input: Box<Plan>, columns: Vec<(String, TExpr)> },
-    Aggregate { input: Box<Plan>, keys: Vec<(String, TExpr)>, aggregates: Vec<AggColumn> },
-    Sort { input: Box<Plan>, keys: Vec<SortSpec> },
-    Limit { input: Box<Plan>, count: usize },
-    Distinct { input: Box<Plan>, columns: Vec<String> },
+    Project {
+        input: Box<Plan>,
+        columns: Vec<(String, TExpr)>,
+    },
+    Aggregate {
+        input: Box<Plan>,
+        keys: Vec<(String, TExpr)>,
+        aggregates: Vec<AggColumn>,
+    },
+    Sort {
+        input: Box<Plan>,
+        keys: Vec<SortSpec>,
+    },
+    Limit {
+        input: Box<Plan>,
+        count: usize,
+    },
+    Distinct {
+        input: Box<Plan>,
+        columns: Vec<String>,
+    },
 }
 
 impl Plan {
@@ -109,16 +165,33 @@ pub fn explain(plan: &Plan) -> String {
 
 fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
     let pad = "  ".repeat(depth);
-    let cols = plan.schema.columns.iter().map(|(n, t)| format!("{n}:{t}")).collect::<Vec<_>>().join(", ");
+    let cols = plan
+        .schema
+        .columns
+        .iter()
+        .map(|(n, t)| format!("{n}:{t}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let line = match &plan.node {
         Node::Scan { table } => format!("Scan {table}"),
         Node::Datatable { rows } => format!("Datatable ({} rows)", rows.len()),
         Node::Print { columns } => format!("Print {}", named(columns)),
-        Node::Range { from, to, step } => format!("Range from {} to {} step {}", show(from), show(to), show(step)),
+        Node::Range { from, to, step } => format!(
+            "Range from {} to {} step {}",
+            show(from),
+            show(to),
+            show(step)
+        ),
         Node::Filter { predicate, .. } => format!("Filter {}", show(predicate)),
         Node::Project { columns, .. } => format!("Project {}", named(columns)),
-        Node::Aggregate { keys, aggregates, .. } => {
-            let aggs = aggregates.iter().map(|a| format!("{} = {}", a.name, show(&a.expr))).collect::<Vec<_>>().join(", ");
+        Node::Aggregate {
+            keys, aggregates, ..
+        } => {
+            let aggs = aggregates
+                .iter()
+                .map(|a| format!("{} = {}", a.name, show(&a.expr)))
+                .collect::<Vec<_>>()
+                .join(", ");
             format!("Aggregate [{aggs}] by [{}]", named(keys))
         }
         Node::Sort { keys, .. } => {
@@ -159,19 +232,49 @@ pub fn show(e: &TExpr) -> String {
         TExprKind::Column(c) => c.clone(),
         TExprKind::Literal(l) => show_literal(l),
         TExprKind::Call { func, args } => {
-            format!("{}({})", func.name, args.iter().map(show).collect::<Vec<_>>().join(", "))
+            format!(
+                "{}({})",
+                func.name,
+                args.iter().map(show).collect::<Vec<_>>().join(", ")
+            )
         }
         TExprKind::Unary { op, operand } => {
             let s = if *op == UnaryOp::Neg { "-" } else { "+" };
             format!("{s}{}", show(operand))
         }
-        TExprKind::Binary { op, lhs, rhs } => format!("({} {} {})", show(lhs), op.symbol(), show(rhs)),
-        TExprKind::In { lhs, list, negated, case_sensitive } => {
-            let op = format!("{}in{}", if *negated { "!" } else { "" }, if *case_sensitive { "" } else { "~" });
-            format!("{} {op} ({})", show(lhs), list.iter().map(show_literal).collect::<Vec<_>>().join(", "))
+        TExprKind::Binary { op, lhs, rhs } => {
+            format!("({} {} {})", show(lhs), op.symbol(), show(rhs))
         }
-        TExprKind::Between { lhs, low, high, negated } => {
-            format!("{} {}between ({} .. {})", show(lhs), if *negated { "!" } else { "" }, show(low), show(high))
+        TExprKind::In {
+            lhs,
+            list,
+            negated,
+            case_sensitive,
+        } => {
+            let op = format!(
+                "{}in{}",
+                if *negated { "!" } else { "" },
+                if *case_sensitive { "" } else { "~" }
+            );
+            format!(
+                "{} {op} ({})",
+                show(lhs),
+                list.iter().map(show_literal).collect::<Vec<_>>().join(", ")
+            )
+        }
+        TExprKind::Between {
+            lhs,
+            low,
+            high,
+            negated,
+        } => {
+            format!(
+                "{} {}between ({} .. {})",
+                show(lhs),
+                if *negated { "!" } else { "" },
+                show(low),
+                show(high)
+            )
         }
         TExprKind::Index { target, index } => format!("{}[{}]", show(target), show(index)),
     }

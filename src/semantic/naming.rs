@@ -14,6 +14,15 @@ pub fn expr_name(e: &Expr) -> Option<String> {
         ExprKind::Call { func, args } => {
             let f = lookup(&func.name)?;
             let first = args.first().and_then(expr_name);
+            if f.name == "percentile" {
+                // `percentile(x, 95)` is `percentile_x_95`.
+                let p = match args.get(1).map(|a| &a.kind) {
+                    Some(ExprKind::Literal(Literal::Long(n))) => n.to_string(),
+                    Some(ExprKind::Literal(Literal::Real(r))) => r.to_string().replace('.', "_"),
+                    _ => String::new(),
+                };
+                return Some(format!("percentile_{}_{p}", first.unwrap_or_default()));
+            }
             match f.naming {
                 Naming::Generated => None,
                 Naming::FirstArgument => first,
@@ -36,7 +45,10 @@ pub fn expr_name(e: &Expr) -> Option<String> {
 /// The first `ColumnN` (N from 1) not among `taken`.
 pub fn generated<'a>(taken: impl IntoIterator<Item = &'a str>) -> String {
     let taken: Vec<&str> = taken.into_iter().collect();
-    (1..).map(|n| format!("Column{n}")).find(|c| !taken.contains(&c.as_str())).unwrap_or_default()
+    (1..)
+        .map(|n| format!("Column{n}"))
+        .find(|c| !taken.contains(&c.as_str()))
+        .unwrap_or_default()
 }
 
 /// `name`, or `name1`, `name2`, ... whichever is first not among `taken`.
@@ -45,7 +57,10 @@ pub fn unique_name<'a>(name: &str, taken: impl IntoIterator<Item = &'a str>) -> 
     if !taken.contains(&name) {
         return name.to_string();
     }
-    (1..).map(|n| format!("{name}{n}")).find(|c| !taken.contains(&c.as_str())).unwrap_or_default()
+    (1..)
+        .map(|n| format!("{name}{n}"))
+        .find(|c| !taken.contains(&c.as_str()))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

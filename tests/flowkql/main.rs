@@ -1,0 +1,6 @@
+//! One integration test binary, a module per area.
+
+mod common;
+mod diagnostics;
+mod functions;
+mod operators;
