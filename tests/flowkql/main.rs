@@ -3,4 +3,5 @@
 mod common;
 mod diagnostics;
 mod functions;
+mod grammar;
 mod operators;
