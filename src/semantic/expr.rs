@@ -835,14 +835,16 @@ fn unify(f: &Function, values: &[TExpr], span: Span) -> Result<KqlType> {
             Some(t) if t == v.ty => t,
             Some(t) if t.is_numeric() && v.ty.is_numeric() => numeric_result(t, v.ty),
             Some(t) if t.is_textual() && v.ty.is_textual() => T::String,
-            Some(t) => return Err(Error::semantic(
-                v.span,
-                format!(
+            Some(t) => {
+                return Err(Error::semantic(
+                    v.span,
+                    format!(
                     "the values of `{}` must have one type; this one is {} and an earlier one {}",
                     f.name, v.ty, t
                 ),
-            )
-            .with_help("convert them to one type, e.g. with tostring()")),
+                )
+                .with_help("convert them to one type, e.g. with tostring()"))
+            }
         });
     }
     Ok(ty

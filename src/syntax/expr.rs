@@ -376,11 +376,17 @@ fn primary<'a>(i: In<'a>) -> PResult<'a, Expr> {
         }
         _ => {}
     }
-    if let Ok((rest, s)) = string_lit(i) {
-        return lit(rest, Literal::String(s));
+    // A committed failure inside a literal (an unterminated string, a bad datetime)
+    // is the real error; a plain error means "not this kind of literal".
+    match string_lit(i) {
+        Ok((rest, s)) => return lit(rest, Literal::String(s)),
+        Err(nom::Err::Failure(e)) => return Err(nom::Err::Failure(e)),
+        Err(_) => {}
     }
-    if let Ok((rest, l)) = typed_literal(i) {
-        return lit(rest, l);
+    match typed_literal(i) {
+        Ok((rest, l)) => return lit(rest, l),
+        Err(nom::Err::Failure(e)) => return Err(nom::Err::Failure(e)),
+        Err(_) => {}
     }
     let (rest, name) =
         ident(i).map_err(|_| nom::Err::Error(PErr::expected(&i, "an expression")))?;

@@ -171,12 +171,23 @@ fn to_error(text: &str, e: PErr) -> Error {
     let offset = e.offset.min(text.len());
     let rest = &text[offset..];
     let found_len = found_token_len(rest);
-    let found = if rest.is_empty() {
+    let found = if rest.trim().is_empty() {
         "the end of the query".to_string()
     } else {
         format!("`{}`", &rest[..found_len])
     };
-    let span = Span::new(offset, offset + found_len);
+    let span = if rest.trim().is_empty() {
+        // At the end of the text, point at the last thing written.
+        let end = text.trim_end().len();
+        let start = text[..end]
+            .char_indices()
+            .next_back()
+            .map(|(n, _)| n)
+            .unwrap_or(0);
+        Span::new(start, end)
+    } else {
+        Span::new(offset, offset + found_len)
+    };
     let message = match (&e.message, &e.expected) {
         (Some(m), _) => m.clone(),
         (None, Some(exp)) => format!("expected {exp}, found {found}"),

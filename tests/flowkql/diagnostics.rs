@@ -53,7 +53,8 @@ fn syntax_errors_say_what_was_expected_where() {
         "{}",
         e.message
     );
-    assert_eq!(e.span.map(|s| s.start), Some(q.len()));
+    // At the end of the text the error points at the last thing written.
+    assert_eq!(e.span.map(|s| s.end), Some(q.len()));
 
     let q = "datatable(x:long)[1] | summarize count() by";
     assert!(error(q).message.contains("after `by`"));

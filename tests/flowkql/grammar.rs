@@ -17,7 +17,10 @@ fn every_example_parses() {
     assert!(ex.len() >= 10, "the grammar should carry its examples");
     for q in ex {
         if let Err(e) = flowkql::syntax::parse_query(q, false) {
-            panic!("grammar example does not parse:\n{}", e.render_plain("kql.ebnf", q));
+            panic!(
+                "grammar example does not parse:\n{}",
+                e.render_plain("kql.ebnf", q)
+            );
         }
     }
 }
@@ -26,6 +29,9 @@ fn every_example_parses() {
 fn every_operator_keyword_is_in_the_grammar() {
     for (syntax, _) in flowkql::syntax::OPERATORS {
         let keyword = syntax.split([' ', '(']).next().unwrap_or_default();
-        assert!(GRAMMAR.contains(&format!("\"{keyword}\"")), "operator `{keyword}` is missing from grammar/kql.ebnf");
+        assert!(
+            GRAMMAR.contains(&format!("\"{keyword}\"")),
+            "operator `{keyword}` is missing from grammar/kql.ebnf"
+        );
     }
 }

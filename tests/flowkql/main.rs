@@ -5,3 +5,4 @@ mod diagnostics;
 mod functions;
 mod grammar;
 mod operators;
+mod snapshots;
