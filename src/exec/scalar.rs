@@ -212,6 +212,25 @@ fn binary(op: BinaryOp, lhs: &TExpr, rhs: &TExpr, ty: KqlType) -> Result<Expr> {
         Or => Ok(to_bool(lhs)?.or(to_bool(rhs)?)),
         Eq | NotEq | Lt | Le | Gt | Ge => {
             let (a, b) = numeric_pair(lhs, rhs)?;
+            let null_literal = |e: &TExpr| matches!(e.as_literal(), Some(Literal::Null(_)));
+            let never_null = |e: &TExpr| {
+                e.ty.is_textual() && e.ty != T::Dynamic
+                    || e.as_literal()
+                        .is_some_and(|l| !matches!(l, Literal::Null(_)))
+            };
+            if never_null(lhs) && never_null(rhs) {
+                // Strings are never null and constants are known: the plain comparison,
+                // which Polars can push down to a file scan.
+                return Ok(match op {
+                    Eq => a.eq(b),
+                    NotEq => a.neq(b),
+                    Lt => a.lt(b),
+                    Le => a.lt_eq(b),
+                    Gt => a.gt(b),
+                    _ => a.gt_eq(b),
+                });
+            }
+            let _ = null_literal;
             let both_null = a.clone().is_null().and(b.clone().is_null());
             let cmp = match op {
                 Eq => a.eq(b),
@@ -225,7 +244,7 @@ fn binary(op: BinaryOp, lhs: &TExpr, rhs: &TExpr, ty: KqlType) -> Result<Expr> {
             // is true; `==` and `!=` between two nulls are null.
             let filled = cmp.fill_null(lit(op == NotEq));
             Ok(match op {
-                Eq | NotEq => when(both_null)
+                Eq | NotEq if !one_side_known => when(both_null)
                     .then(lit(NULL).cast(DataType::Boolean))
                     .otherwise(filled),
                 _ => filled,
