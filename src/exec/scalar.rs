@@ -212,41 +212,35 @@ fn binary(op: BinaryOp, lhs: &TExpr, rhs: &TExpr, ty: KqlType) -> Result<Expr> {
         Or => Ok(to_bool(lhs)?.or(to_bool(rhs)?)),
         Eq | NotEq | Lt | Le | Gt | Ge => {
             let (a, b) = numeric_pair(lhs, rhs)?;
-            let null_literal = |e: &TExpr| matches!(e.as_literal(), Some(Literal::Null(_)));
             let never_null = |e: &TExpr| {
-                e.ty.is_textual() && e.ty != T::Dynamic
+                (e.ty.is_textual() && e.ty != T::Dynamic)
                     || e.as_literal()
                         .is_some_and(|l| !matches!(l, Literal::Null(_)))
+            };
+            let cmp = match op {
+                Eq => a.clone().eq(b.clone()),
+                NotEq => a.clone().neq(b.clone()),
+                Lt => a.clone().lt(b.clone()),
+                Le => a.clone().lt_eq(b.clone()),
+                Gt => a.clone().gt(b.clone()),
+                _ => a.clone().gt_eq(b.clone()),
             };
             if never_null(lhs) && never_null(rhs) {
                 // Strings are never null and constants are known: the plain comparison,
                 // which Polars can push down to a file scan.
-                return Ok(match op {
-                    Eq => a.eq(b),
-                    NotEq => a.neq(b),
-                    Lt => a.lt(b),
-                    Le => a.lt_eq(b),
-                    Gt => a.gt(b),
-                    _ => a.gt_eq(b),
-                });
+                return Ok(cmp);
             }
-            let _ = null_literal;
-            let both_null = a.clone().is_null().and(b.clone().is_null());
-            let cmp = match op {
-                Eq => a.eq(b),
-                NotEq => a.neq(b),
-                Lt => a.lt(b),
-                Le => a.lt_eq(b),
-                Gt => a.gt(b),
-                _ => a.gt_eq(b),
-            };
             // Kusto (null-values.md): null against a value is false, except `!=`, which
             // is true; `==` and `!=` between two nulls are null.
             let filled = cmp.fill_null(lit(op == NotEq));
+            let maybe_both_null = !never_null(lhs) && !never_null(rhs);
             Ok(match op {
-                Eq | NotEq if !one_side_known => when(both_null)
-                    .then(lit(NULL).cast(DataType::Boolean))
-                    .otherwise(filled),
+                Eq | NotEq if maybe_both_null => {
+                    let both_null = a.is_null().and(b.is_null());
+                    when(both_null)
+                        .then(lit(NULL).cast(DataType::Boolean))
+                        .otherwise(filled)
+                }
                 _ => filled,
             })
         }
