@@ -8,6 +8,7 @@ use super::spec::{ChartColumn, ChartKind, ChartSpec};
 use crate::error::{Error, Result};
 use crate::types::{KqlType, ResultTable};
 use polars::prelude::{Column, DataFrame, DataType, TimeUnit};
+use std::collections::HashMap;
 
 /// How the x values are placed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,13 +81,13 @@ pub(crate) fn xy_data(spec: &ChartSpec, result: &ResultTable) -> Result<XyData> 
     let x_kind = x_kind(spec.kind, x_col);
     let height = frame.height();
 
-    let mut categories: Vec<String> = Vec::new();
+    let mut categories = Slots::default();
     let xs: Vec<Option<f64>> = match x_kind {
         XKind::Category => {
             let texts = labels_of(column(frame, &x_col.name)?, x_col.ty)?;
             texts
                 .into_iter()
-                .map(|t| Some(slot(&mut categories, t) as f64))
+                .map(|t| Some(categories.slot(t) as f64))
                 .collect()
         }
         XKind::Time => instants(column(frame, &x_col.name)?)?
@@ -103,12 +104,12 @@ pub(crate) fn xy_data(spec: &ChartSpec, result: &ResultTable) -> Result<XyData> 
     }
 
     // Series in order of first appearance: each key, then each y column within it.
-    let mut key_order: Vec<String> = Vec::new();
+    let mut key_order = Slots::default();
     let mut series: Vec<Series> = Vec::new();
     for row in 0..height {
         let Some(x) = xs[row] else { continue };
         let key_index = match &keys {
-            Some(k) => slot(&mut key_order, k[row].clone()),
+            Some(k) => key_order.slot(k[row].clone()),
             None => 0,
         };
         for (yi, y) in ys.iter().enumerate() {
@@ -117,7 +118,7 @@ pub(crate) fn xy_data(spec: &ChartSpec, result: &ResultTable) -> Result<XyData> 
                 let (k, c) = (series.len() / ys.len(), series.len() % ys.len());
                 series.push(Series {
                     name: series_name(
-                        keys.as_ref().map(|_| key_order[k].as_str()),
+                        keys.as_ref().map(|_| key_order.order[k].as_str()),
                         &spec.y[c].name,
                         ys.len(),
                     ),
@@ -145,7 +146,7 @@ pub(crate) fn xy_data(spec: &ChartSpec, result: &ResultTable) -> Result<XyData> 
     };
     Ok(XyData {
         x_kind,
-        categories,
+        categories: categories.order,
         series,
         step,
     })
@@ -166,14 +167,14 @@ pub(crate) fn slices(spec: &ChartSpec, result: &ResultTable) -> Result<Vec<Slice
     let keys = series_keys(frame, &spec.series, frame.height())?;
     let values = numbers(column(frame, &y_col.name)?)?;
 
-    let mut order: Vec<String> = Vec::new();
+    let mut order = Slots::default();
     let mut sums: Vec<f64> = Vec::new();
     for (row, value) in values.into_iter().enumerate() {
         let label = match &keys {
             Some(k) => format!("{} · {}", names[row], k[row]),
             None => names[row].clone(),
         };
-        let i = slot(&mut order, label);
+        let i = order.slot(label);
         if sums.len() <= i {
             sums.push(0.0);
         }
@@ -182,6 +183,7 @@ pub(crate) fn slices(spec: &ChartSpec, result: &ResultTable) -> Result<Vec<Slice
         }
     }
     let mut out: Vec<Slice> = order
+        .order
         .into_iter()
         .zip(sums)
         .map(|(label, value)| Slice { label, value })
@@ -205,14 +207,22 @@ fn series_name(key: Option<&str>, y: &str, y_count: usize) -> String {
     }
 }
 
-/// The index of `value` in `order`, appending it when new.
-fn slot(order: &mut Vec<String>, value: String) -> usize {
-    match order.iter().position(|v| *v == value) {
-        Some(i) => i,
-        None => {
-            order.push(value);
-            order.len() - 1
+/// Distinct values in order of first appearance, each with its index.
+#[derive(Default)]
+struct Slots {
+    order: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Slots {
+    /// The index of `value`, appending it when new.
+    fn slot(&mut self, value: String) -> usize {
+        if let Some(i) = self.index.get(&value) {
+            return *i;
         }
+        self.order.push(value.clone());
+        self.index.insert(value, self.order.len() - 1);
+        self.order.len() - 1
     }
 }
 
@@ -302,7 +312,7 @@ fn numbers(col: &Column) -> Result<Vec<Option<f64>>> {
     Ok(cast
         .f64()?
         .iter()
-        .map(|v| v.filter(|f| !f.is_nan()))
+        .map(|v| v.filter(|f| f.is_finite()))
         .collect())
 }
 

@@ -68,15 +68,21 @@ impl Fonts {
         if self.width(text, em, bold) <= max_width {
             return text.to_string();
         }
-        let mut chars: Vec<char> = text.chars().collect();
-        while !chars.is_empty() {
-            chars.pop();
-            let candidate: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
-            if self.width(&candidate, em, bold) <= max_width {
-                return candidate;
+        let room = max_width - self.width("…", em, bold);
+        let mut used = 0.0;
+        let mut end = 0;
+        for (i, c) in text.char_indices() {
+            let mut buf = [0u8; 4];
+            used += self.width(c.encode_utf8(&mut buf), em, bold);
+            if used > room {
+                break;
             }
+            end = i + c.len_utf8();
         }
-        String::new()
+        if end == 0 {
+            return String::new();
+        }
+        format!("{}…", text[..end].trim_end())
     }
 
     /// The plotters font size that draws glyphs `em` pixels per em on the bitmap backend.

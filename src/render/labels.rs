@@ -65,9 +65,15 @@ pub(crate) fn timespan(ns: i64) -> String {
 /// Ticks on a linear axis at a 1-2-5 step, and that step.
 pub(crate) fn number_ticks(lo: f64, hi: f64, max_ticks: usize) -> (Vec<f64>, f64) {
     let step = nice_step((hi - lo) / max_ticks.max(1) as f64);
-    let first = (lo / step).ceil() as i64;
-    let last = (hi / step + 1e-9).floor() as i64;
-    let ticks = (first..=last).map(|k| clean(k as f64 * step)).collect();
+    let first = (lo / step).ceil();
+    let last = (hi / step + 1e-9).floor();
+    if !(first.is_finite() && last.is_finite()) || last - first > 1000.0 {
+        // A range too wide for f64 steps (near the ends of its range): just the ends.
+        return (vec![lo, hi], hi - lo);
+    }
+    let ticks = (first as i64..=last as i64)
+        .map(|k| clean(k as f64 * step))
+        .collect();
     (ticks, step)
 }
 

@@ -104,7 +104,7 @@ fn build_scene(spec: &ChartSpec, result: &ResultTable, width: f64, height: f64) 
     let mut scene = Scene::new(width, height);
     let title = spec.title.as_deref();
     if spec.kind == ChartKind::Pie {
-        let slices = pie::group(data::slices(spec, result)?);
+        let slices = pie::group(data::slices(spec, result).map_err(|e| at_render(e, spec))?);
         let legend: Vec<LegendEntry> = if spec.legend {
             slices
                 .iter()
@@ -124,7 +124,7 @@ fn build_scene(spec: &ChartSpec, result: &ResultTable, width: f64, height: f64) 
         }
         return Ok(scene);
     }
-    let data = data::xy_data(spec, result)?;
+    let data = data::xy_data(spec, result).map_err(|e| at_render(e, spec))?;
     let legend: Vec<LegendEntry> = if spec.legend && data.series.len() > 1 {
         data.series
             .iter()
@@ -148,6 +148,15 @@ fn build_scene(spec: &ChartSpec, result: &ResultTable, width: f64, height: f64) 
         cartesian::draw(&mut scene, fonts, m, spec, &data, body);
     }
     Ok(scene)
+}
+
+/// Points a data error at the `render` clause, the part of the query that asked for it.
+fn at_render(e: Error, spec: &ChartSpec) -> Error {
+    if e.span.is_none() {
+        e.at(spec.span)
+    } else {
+        e
+    }
 }
 
 fn legend_label(label: &str, value: f64) -> String {

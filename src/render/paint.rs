@@ -1,8 +1,8 @@
 //! Paints a [`Scene`] with plotters: SVG text for `.svg`, an RGB bitmap encoded as PNG
 //! for `.png`.
 //!
-//! plotters fills polygons without anti-aliasing, so the bitmap is drawn at three times
-//! the asked size and averaged down: pie edges and sloped lines come out smooth.
+//! plotters fills polygons without anti-aliasing, so the bitmap is drawn at up to three
+//! times the asked size and averaged down: pie edges and sloped lines come out smooth.
 
 use super::font::{fonts, svg_size, BASELINE, FAMILY};
 use super::palette::{Rgb, BACKGROUND};
@@ -12,7 +12,15 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-const SUPERSAMPLE: u32 = 3;
+/// Drawn at three times the size up to about 4.7 megapixels (2560×1440 is 3.7), less
+/// above, so the scratch bitmap stays under ~130 MB.
+fn supersample(width: u32, height: u32) -> u32 {
+    match u64::from(width) * u64::from(height) {
+        0..=4_700_000 => 3,
+        4_700_001..=10_500_000 => 2,
+        _ => 1,
+    }
+}
 
 pub(crate) fn svg(scene: &Scene, width: u32, height: u32) -> Result<String> {
     fonts()?;
@@ -27,15 +35,16 @@ pub(crate) fn svg(scene: &Scene, width: u32, height: u32) -> Result<String> {
 
 pub(crate) fn png(scene: &Scene, width: u32, height: u32) -> Result<Vec<u8>> {
     let fonts = fonts()?;
-    let (big_w, big_h) = (width * SUPERSAMPLE, height * SUPERSAMPLE);
+    let k = supersample(width, height);
+    let (big_w, big_h) = (width * k, height * k);
     let mut big = vec![0u8; big_w as usize * big_h as usize * 3];
     {
         let area = BitMapBackend::with_buffer(&mut big, (big_w, big_h)).into_drawing_area();
         let size = |em: f64, bold: bool| fonts.bitmap_size(em, bold);
-        paint(&area, scene, f64::from(SUPERSAMPLE), &size)?;
+        paint(&area, scene, f64::from(k), &size)?;
         area.present().map_err(draw_error)?;
     }
-    let small = downsample(&big, width as usize, height as usize, SUPERSAMPLE as usize);
+    let small = downsample(&big, width as usize, height as usize, k as usize);
     let mut encoded = Vec::new();
     {
         let mut encoder = png::Encoder::new(&mut encoded, width, height);

@@ -63,6 +63,7 @@ fn name_span(i: usize, name: &str) -> Option<Span> {
 
 enum Values {
     Str(Vec<&'static str>),
+    Owned(Vec<String>),
     Long(Vec<i64>),
     Real(Vec<Option<f64>>),
     Time(Vec<i64>),
@@ -74,6 +75,7 @@ fn table(cols: Vec<(&str, Values)>) -> ResultTable {
     for (name, values) in cols {
         let (ty, col) = match values {
             Values::Str(v) => (KqlType::String, Column::new(name.into(), v)),
+            Values::Owned(v) => (KqlType::String, Column::new(name.into(), v)),
             Values::Long(v) => (KqlType::Long, Column::new(name.into(), v)),
             Values::Real(v) => (KqlType::Real, Column::new(name.into(), v)),
             Values::Time(v) => {
@@ -913,7 +915,26 @@ fn every_visualization_draws() {
             ]),
         ),
     ]);
+    let subnets = table(vec![
+        (
+            "Subnet",
+            Values::Owned(
+                (0..30)
+                    .map(|i| format!("10.{i}.0.0/16 (vnet-{i})"))
+                    .collect(),
+            ),
+        ),
+        (
+            "Flows",
+            Values::Long((0..30).map(|i| 100 + (i * 37) % 90).collect()),
+        ),
+    ]);
     let cases: Vec<(&str, Render, &ResultTable)> = vec![
+        (
+            "column-rotated",
+            render("columnchart", vec![("title", text("Flows by subnet"))]),
+            &subnets,
+        ),
         (
             "bar",
             render(
@@ -978,12 +999,66 @@ fn every_visualization_draws() {
             Ok(s) => s,
             Err(e) => panic!("{name}: {}", e.message),
         };
-        for (w, h) in [(DEFAULT_WIDTH, DEFAULT_HEIGHT), (640, 360)] {
-            let path = dir.join(format!("{name}-{w}.png"));
+        for (w, h, ext) in [
+            (DEFAULT_WIDTH, DEFAULT_HEIGHT, "png"),
+            (640, 360, "png"),
+            (640, 360, "svg"),
+        ] {
+            let path = dir.join(format!("{name}-{w}.{ext}"));
             if let Err(e) = draw_chart(&spec, t, &path, w, h) {
                 panic!("{name}: {}", e.message);
             }
             assert!(path.exists(), "{name}");
         }
+    }
+}
+
+#[test]
+fn extreme_values_and_many_categories_still_draw() {
+    let extreme = table(vec![
+        (
+            "x",
+            Values::Real(vec![
+                Some(f64::INFINITY),
+                Some(1.0),
+                Some(f64::NAN),
+                Some(-1e308),
+                Some(1e308),
+            ]),
+        ),
+        (
+            "y",
+            Values::Real(vec![
+                Some(1e308),
+                Some(-1e308),
+                Some(f64::NEG_INFINITY),
+                None,
+                Some(f64::NAN),
+            ]),
+        ),
+    ]);
+    for viz in [
+        "linechart",
+        "scatterchart",
+        "columnchart",
+        "areachart",
+        "piechart",
+    ] {
+        let spec = chart_spec(&render(viz, vec![]), &extreme.schema).expect("spec");
+        if let Err(e) = chart_bytes(&spec, &extreme, ChartFormat::Svg, 640, 360) {
+            panic!("{viz}: {}", e.message);
+        }
+    }
+    let names: Vec<&'static str> = (0..3000)
+        .map(|i| &*Box::leak(format!("10.1.{}.{}", i / 256, i % 256).into_boxed_str()))
+        .collect();
+    let many = table(vec![
+        ("DestIP_s", Values::Str(names)),
+        ("n", Values::Long((0..3000).collect())),
+    ]);
+    for viz in ["columnchart", "barchart", "piechart"] {
+        let spec = chart_spec(&render(viz, vec![]), &many.schema).expect("spec");
+        let svg = svg_of(&spec, &many);
+        assert!(svg.len() > 1000, "{viz}");
     }
 }
