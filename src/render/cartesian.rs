@@ -4,16 +4,17 @@
 //! chart is the same drawing turned on its side. Missing bins of a time series stay
 //! gaps: lines and areas break there instead of bridging them.
 
+use super::axes::{category_axis, column_width, continuous_x_axis, value_axis, Axis};
 use super::data::{Point, XKind, XyData};
 use super::font::Fonts;
 use super::frame::{Bounds, Metrics};
-use super::labels::{self, NumberFormat};
 use super::palette;
 use super::scene::{Anchor, Scene};
-use super::spec::{AxisScale, ChartKind, ChartSpec, Stacking};
+use super::spec::{ChartKind, ChartSpec, Stacking};
+use super::stack::{layers, Layers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mark {
+pub(super) enum Mark {
     Columns,
     Areas,
     Lines,
@@ -26,26 +27,6 @@ fn mark(kind: ChartKind) -> Mark {
         ChartKind::Area | ChartKind::StackedArea => Mark::Areas,
         ChartKind::Scatter => Mark::Points,
         _ => Mark::Lines,
-    }
-}
-
-/// An axis from `lo` to `hi` with its labelled ticks.
-struct Axis {
-    lo: f64,
-    hi: f64,
-    log: bool,
-    ticks: Vec<(f64, String)>,
-}
-
-impl Axis {
-    /// Where `v` falls between the ends, 0 to 1 (outside when off the axis).
-    fn frac(&self, v: f64) -> f64 {
-        if self.log {
-            let v = v.max(self.lo * 1e-3);
-            (v.log10() - self.lo.log10()) / (self.hi.log10() - self.lo.log10())
-        } else {
-            (v - self.lo) / (self.hi - self.lo)
-        }
     }
 }
 
@@ -63,83 +44,6 @@ impl Plot {
         } else {
             (b.x0 + fx * b.width(), b.y1 - fv * b.height())
         }
-    }
-}
-
-/// The bottom and top of each series' value at each x of `grid`, after stacking.
-struct Layers {
-    grid: Vec<f64>,
-    spans: Vec<Vec<Option<(f64, f64)>>>,
-    /// Whether any series has a value at each x; where none has, a stacked area breaks.
-    present: Vec<bool>,
-}
-
-fn layers(data: &XyData, stacking: Stacking, missing_as_zero: bool) -> Layers {
-    let mut grid: Vec<f64> = data
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.x))
-        .collect();
-    grid.sort_by(f64::total_cmp);
-    grid.dedup();
-    let index = |x: f64| grid.binary_search_by(|g| g.total_cmp(&x)).ok();
-    let values: Vec<Vec<Option<f64>>> = data
-        .series
-        .iter()
-        .map(|s| {
-            let mut v = vec![None; grid.len()];
-            for p in &s.points {
-                if let (Some(i), Some(y)) = (index(p.x), p.y) {
-                    v[i] = Some(v[i].unwrap_or(0.0) + y);
-                }
-            }
-            v
-        })
-        .collect();
-    let present: Vec<bool> = (0..grid.len())
-        .map(|i| values.iter().any(|v| v[i].is_some()))
-        .collect();
-    let totals: Vec<f64> = (0..grid.len())
-        .map(|i| values.iter().map(|v| v[i].map_or(0.0, f64::abs)).sum())
-        .collect();
-    let mut pos = vec![0.0; grid.len()];
-    let mut neg = vec![0.0; grid.len()];
-    let spans = values
-        .iter()
-        .map(|v| {
-            (0..grid.len())
-                .map(|i| {
-                    let value = match (v[i], missing_as_zero && present[i]) {
-                        (Some(y), _) => y,
-                        (None, true) => 0.0,
-                        (None, false) => return None,
-                    };
-                    match stacking {
-                        Stacking::Unstacked => Some((0.0, value)),
-                        Stacking::Stacked | Stacking::Stacked100 => {
-                            let value = if stacking == Stacking::Stacked100 && totals[i] > 0.0 {
-                                value * 100.0 / totals[i]
-                            } else {
-                                value
-                            };
-                            let acc = if value >= 0.0 {
-                                &mut pos[i]
-                            } else {
-                                &mut neg[i]
-                            };
-                            let base = *acc;
-                            *acc += value;
-                            Some((base, *acc))
-                        }
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    Layers {
-        grid,
-        spans,
-        present,
     }
 }
 
@@ -451,219 +355,6 @@ pub(crate) fn draw(
             palette::TEXT,
             Anchor::Middle,
         );
-    }
-}
-
-fn category_axis(labels: &[String]) -> Axis {
-    let n = labels.len().max(1) as f64;
-    let ticks = labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (i as f64, l.clone()))
-        .collect();
-    Axis {
-        lo: -0.5,
-        hi: n - 0.5,
-        log: false,
-        ticks,
-    }
-}
-
-/// The width of one column on a time or number axis, in x units.
-fn column_width(data: &XyData, grid: &[f64]) -> f64 {
-    if let Some(step) = data.step {
-        return step;
-    }
-    let min_gap = grid
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .fold(f64::INFINITY, f64::min);
-    if min_gap.is_finite() && min_gap > 0.0 {
-        min_gap
-    } else if data.x_kind == XKind::Time {
-        3600.0
-    } else {
-        1.0
-    }
-}
-
-fn continuous_x_axis(spec: &ChartSpec, data: &XyData, mark: Mark, max_ticks: usize) -> Axis {
-    let xs: Vec<f64> = data
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.x))
-        .collect();
-    let (mut lo, mut hi) = xs
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-            (a.min(*x), b.max(*x))
-        });
-    if !lo.is_finite() {
-        (lo, hi) = (0.0, 1.0);
-    }
-    let mut grid = xs.clone();
-    grid.sort_by(f64::total_cmp);
-    grid.dedup();
-    let width = column_width(data, &grid);
-    if mark == Mark::Columns {
-        lo -= width / 2.0;
-        hi += width / 2.0;
-    } else if hi <= lo {
-        lo -= width;
-        hi += width;
-    }
-    let log = spec.x_scale == AxisScale::Log && data.x_kind == XKind::Number && lo > 0.0;
-    match data.x_kind {
-        XKind::Time => {
-            let (ticks, step) = labels::time_ticks(lo, hi, data.step.unwrap_or(0.0), max_ticks);
-            let ticks = ticks
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (*t, labels::time_tick(*t, step, i == 0)))
-                .collect();
-            Axis {
-                lo,
-                hi,
-                log: false,
-                ticks,
-            }
-        }
-        _ if log => {
-            let (lo, hi) = (
-                10f64.powf(lo.log10().floor()),
-                10f64.powf(hi.log10().ceil()),
-            );
-            let ticks = labels::log_ticks(lo, hi);
-            Axis {
-                lo,
-                hi,
-                log: true,
-                ticks: ticks.iter().map(|t| (*t, labels::compact(*t))).collect(),
-            }
-        }
-        _ => {
-            if mark == Mark::Points {
-                // Room so the dots at the ends are not cut in half.
-                let pad = (hi - lo) * 0.03;
-                (lo, hi) = labels::nice_range(lo - pad, hi + pad, max_ticks);
-            }
-            let (ticks, step) = labels::number_ticks(lo, hi, max_ticks);
-            let max_abs = ticks.iter().fold(0.0f64, |a, t| a.max(t.abs()));
-            let fmt = NumberFormat::for_axis(max_abs, step);
-            Axis {
-                lo,
-                hi,
-                log: false,
-                ticks: ticks.iter().map(|t| (*t, fmt.format(*t))).collect(),
-            }
-        }
-    }
-}
-
-fn value_axis(
-    spec: &ChartSpec,
-    data: &XyData,
-    layers: &Layers,
-    mark: Mark,
-    stacking: Stacking,
-    max_ticks: usize,
-) -> Axis {
-    let mut lo = f64::INFINITY;
-    let mut hi = f64::NEG_INFINITY;
-    let mut min_positive = f64::INFINITY;
-    let mut note = |v: f64| {
-        lo = lo.min(v);
-        hi = hi.max(v);
-        if v > 0.0 {
-            min_positive = min_positive.min(v);
-        }
-    };
-    match mark {
-        Mark::Columns | Mark::Areas => {
-            for (base, top) in layers.spans.iter().flatten().flatten() {
-                note(*top);
-                if stacking != Stacking::Unstacked {
-                    note(*base);
-                }
-            }
-        }
-        _ => {
-            for p in data.series.iter().flat_map(|s| &s.points) {
-                if let Some(y) = p.y {
-                    note(y);
-                }
-            }
-        }
-    }
-    if !lo.is_finite() {
-        (lo, hi) = (0.0, 1.0);
-    }
-
-    if spec.y_scale == AxisScale::Log {
-        let min_positive = if min_positive.is_finite() {
-            min_positive
-        } else {
-            1.0
-        };
-        let lo = spec
-            .y_min
-            .filter(|v| *v > 0.0)
-            .unwrap_or_else(|| 10f64.powf(min_positive.log10().floor()));
-        let hi = spec
-            .y_max
-            .filter(|v| *v > lo)
-            .unwrap_or_else(|| 10f64.powf(hi.max(lo).log10().ceil()).max(lo * 10.0));
-        let ticks = labels::log_ticks(lo, hi);
-        return Axis {
-            lo,
-            hi,
-            log: true,
-            ticks: ticks.iter().map(|t| (*t, labels::compact(*t))).collect(),
-        };
-    }
-
-    // Columns and areas grow from zero; lines and points keep zero in view unless their
-    // values sit far from it.
-    let from_zero = match mark {
-        Mark::Columns | Mark::Areas => true,
-        _ => (lo >= 0.0 && lo <= hi * 0.5) || (hi <= 0.0 && hi >= lo * 0.5),
-    };
-    if mark == Mark::Points {
-        let pad = (hi - lo) * 0.03;
-        (lo, hi) = (lo - pad, hi + pad);
-    }
-    if from_zero {
-        lo = lo.min(0.0);
-        hi = hi.max(0.0);
-    }
-    if hi <= lo {
-        hi = lo + if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
-    }
-    if stacking == Stacking::Stacked100 {
-        hi = if hi > 0.0 { 100.0 } else { 0.0 };
-        lo = if lo < 0.0 { -100.0 } else { 0.0 };
-    }
-    let (mut lo, mut hi) = labels::nice_range(lo, hi, max_ticks);
-    if let Some(v) = spec.y_min {
-        lo = v;
-    }
-    if let Some(v) = spec.y_max {
-        hi = v;
-    }
-    if hi <= lo {
-        hi = lo + 1.0;
-    }
-    let (ticks, step) = labels::number_ticks(lo, hi, max_ticks);
-    let fmt = if stacking == Stacking::Stacked100 {
-        NumberFormat::percent(step)
-    } else {
-        NumberFormat::for_axis(ticks.iter().fold(0.0f64, |a, t| a.max(t.abs())), step)
-    };
-    Axis {
-        lo,
-        hi,
-        log: false,
-        ticks: ticks.iter().map(|t| (*t, fmt.format(*t))).collect(),
     }
 }
 

@@ -9,6 +9,7 @@
 //! a bad property fails fast; [`draw_chart`] lays the chart out as a scene of shapes and
 //! paints it with plotters in the embedded font, then writes the file atomically.
 
+mod axes;
 mod cartesian;
 mod data;
 mod font;
@@ -19,6 +20,7 @@ mod palette;
 mod pie;
 mod scene;
 mod spec;
+mod stack;
 
 pub use spec::{chart_spec, AxisScale, ChartColumn, ChartKind, ChartSpec, Stacking};
 
