@@ -21,7 +21,7 @@ pub(super) fn lower_aggregate(
     let aggs = aggregates
         .iter()
         .map(|a| {
-            Ok(lower_agg_expr(&a.expr, grouped)?
+            Ok(lower_agg_expr(&a.expr)?
                 .cast(a.expr.ty.polars())
                 .alias(a.name.as_str()))
         })
@@ -38,7 +38,7 @@ pub(super) fn lower_aggregate(
 
 /// An expression evaluated per group: aggregate calls become Polars aggregations and
 /// the scalar operations around them apply to their results.
-fn lower_agg_expr(e: &TExpr, grouped: bool) -> Result<Expr> {
+fn lower_agg_expr(e: &TExpr) -> Result<Expr> {
     match &e.kind {
         TExprKind::Call { func, args } if func.kind == FnKind::Aggregate => {
             aggregate(func.name, args, e)
@@ -50,7 +50,7 @@ fn lower_agg_expr(e: &TExpr, grouped: bool) -> Result<Expr> {
             let templ = replace_aggregates(e, &mut leaves);
             let mut expr = lower_expr(&templ)?;
             for (n, leaf) in leaves.iter().enumerate() {
-                let agg = aggregate_leaf(leaf, grouped)?;
+                let agg = aggregate_leaf(leaf)?;
                 let name = placeholder(n);
                 expr = expr.map_expr(|x| match x {
                     Expr::Column(c) if c.as_str() == name => agg.clone(),
@@ -62,7 +62,7 @@ fn lower_agg_expr(e: &TExpr, grouped: bool) -> Result<Expr> {
     }
 }
 
-fn aggregate_leaf(leaf: &TExpr, grouped: bool) -> Result<Expr> {
+fn aggregate_leaf(leaf: &TExpr) -> Result<Expr> {
     match &leaf.kind {
         TExprKind::Call { func, args } => aggregate(func.name, args, leaf),
         _ => Err(Error::runtime("aggregate leaf is not a call")),

@@ -585,7 +585,7 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
             unify(f, &args[1..], span)?
         }
         "case" => {
-            if args.len() % 2 == 0 {
+            if args.len().is_multiple_of(2) {
                 return Err(Error::semantic(span, "`case` takes condition/value pairs and a final else value (an odd number of arguments)"));
             }
             let mut values = Vec::new();

@@ -292,7 +292,7 @@ fn check_datatable(
     catalog: &Catalog,
 ) -> Result<Plan> {
     let width = columns.len();
-    if width == 0 || values.len() % width != 0 {
+    if width == 0 || !values.len().is_multiple_of(width) {
         return Err(Error::semantic(
             span,
             format!(

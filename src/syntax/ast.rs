@@ -30,7 +30,7 @@ pub enum LetValue {
     /// A scalar expression, or a bare name that may turn out to be a table.
     Scalar(Expr),
     /// A tabular expression (anything with a pipe or a tabular source).
-    Tabular(Pipeline),
+    Tabular(Box<Pipeline>),
 }
 
 /// `source | op | op ...`
@@ -61,9 +61,9 @@ pub enum SourceKind {
     /// `range x from 1 to 10 step 1`
     Range {
         name: Ident,
-        from: Expr,
-        to: Expr,
-        step: Expr,
+        from: Box<Expr>,
+        to: Box<Expr>,
+        step: Box<Expr>,
     },
     /// `( pipeline )`
     Nested(Box<Pipeline>),

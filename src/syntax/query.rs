@@ -68,7 +68,7 @@ fn let_stmt(i: In, let_span: Span) -> PResult<Let> {
                     rest,
                     Let {
                         name,
-                        value: LetValue::Tabular(p),
+                        value: LetValue::Tabular(Box::new(p)),
                         span,
                     },
                 ));
@@ -83,7 +83,7 @@ fn let_stmt(i: In, let_span: Span) -> PResult<Let> {
             rest,
             Let {
                 name,
-                value: LetValue::Tabular(p),
+                value: LetValue::Tabular(Box::new(p)),
                 span,
             },
         ));
@@ -118,7 +118,7 @@ fn let_stmt(i: In, let_span: Span) -> PResult<Let> {
             rest,
             Let {
                 name,
-                value: LetValue::Tabular(p),
+                value: LetValue::Tabular(Box::new(p)),
                 span,
             },
         ));
@@ -263,9 +263,9 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
         Source {
             kind: SourceKind::Range {
                 name,
-                from,
-                to,
-                step,
+                from: Box::new(from),
+                to: Box::new(to),
+                step: Box::new(step),
             },
             span: span_from(&start, &i),
         },
