@@ -14,6 +14,7 @@ pub mod exec;
 pub mod functions;
 pub mod output;
 pub mod plan;
+pub mod rawlog;
 pub mod render;
 pub mod sample;
 pub mod schema;
