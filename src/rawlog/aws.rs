@@ -223,15 +223,22 @@ fn parse_cell(kind: Kind, text: &str) -> std::result::Result<Cell<'_>, String> {
 struct Layout {
     names: Vec<String>,
     slots: Vec<Option<usize>>,
+    /// The header line's tokens as written, to pass over the header repeated further
+    /// down (objects concatenated); empty without a header.
+    header: Vec<String>,
 }
 
 impl Layout {
-    fn new(names: Vec<String>) -> Self {
+    fn new(names: Vec<String>, header: Vec<String>) -> Self {
         let slots = names
             .iter()
             .map(|n| FIELDS.iter().position(|(f, _, _)| f == n))
             .collect();
-        Layout { names, slots }
+        Layout {
+            names,
+            slots,
+            header,
+        }
     }
 
     fn unloaded(&self) -> Vec<&str> {
@@ -271,14 +278,15 @@ pub(crate) fn read(bytes: &[u8], problems: &mut Problems) -> Result<(Vec<DataFra
     let tokens: Vec<&str> = first_text.split_ascii_whitespace().collect();
     let (layout, body_start, body_line) = if is_header(&tokens) {
         let names = tokens.iter().map(|t| field_name(t)).collect();
+        let header = tokens.iter().map(|t| t.to_string()).collect();
         let end = (pos + first_line.len() + 1).min(bytes.len());
-        (Layout::new(names), end, first_no + 1)
+        (Layout::new(names, header), end, first_no + 1)
     } else if HEADERLESS.contains(&tokens.len()) && tokens[0].parse::<u8>().is_ok() {
         let names = ORDERED[..tokens.len()]
             .iter()
             .map(|s| s.to_string())
             .collect();
-        (Layout::new(names), pos, first_no)
+        (Layout::new(names, Vec::new()), pos, first_no)
     } else {
         problems.file_fault(
             format!(
@@ -339,7 +347,10 @@ fn read_lines(
     problems: &mut Problems,
 ) -> Result<(DataFrame, usize)> {
     let mut bufs: Vec<Buf> = FIELDS.iter().map(|(_, _, k)| Buf::new(*k)).collect();
-    let mut row: Vec<Cell> = Vec::with_capacity(layout.names.len());
+    // Per-line buffers, reused: a line costs no allocation.
+    let mut tokens: Vec<&str> = Vec::with_capacity(layout.names.len() + 1);
+    let mut row: Vec<Cell> = vec![Cell::Text(""); FIELDS.len()];
+    let mut seen = vec![false; FIELDS.len()];
     let mut records = 0;
     let mut rows = 0;
     for (i, raw) in text.split(|b| *b == b'\n').enumerate() {
@@ -356,14 +367,9 @@ fn read_lines(
                 continue;
             }
         };
-        let tokens: Vec<&str> = line.split_ascii_whitespace().collect();
-        // A header repeated further down (objects concatenated) is not a record.
-        if tokens.len() == layout.names.len()
-            && tokens
-                .iter()
-                .zip(&layout.names)
-                .all(|(t, n)| field_name(t) == *n)
-        {
+        tokens.clear();
+        tokens.extend(line.split_ascii_whitespace());
+        if !layout.header.is_empty() && tokens.iter().eq(layout.header.iter()) {
             continue;
         }
         records += 1;
@@ -379,9 +385,7 @@ fn read_lines(
             )?;
             continue;
         }
-        row.clear();
-        row.resize(FIELDS.len(), Cell::Text(""));
-        let mut seen = vec![false; FIELDS.len()];
+        seen.fill(false);
         let mut bad = None;
         for (k, token) in tokens.iter().enumerate() {
             let Some(slot) = layout.slots[k] else {

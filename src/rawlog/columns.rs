@@ -64,6 +64,13 @@ pub(crate) struct Interner {
 
 impl Interner {
     pub fn push(&mut self, value: &str) {
+        // Runs of one value are the common case (a blob's rule, NIC, NSG): no hashing.
+        if let Some(&last) = self.rows.last() {
+            if self.values[last as usize] == value {
+                self.rows.push(last);
+                return;
+            }
+        }
         let i = match self.index.get(value) {
             Some(i) => *i,
             None => {

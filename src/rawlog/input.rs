@@ -89,7 +89,7 @@ pub(crate) fn read_all(path: &Path) -> Result<(Vec<u8>, Option<String>)> {
     if !bytes.starts_with(&GZIP_MAGIC) {
         return Ok((bytes, None));
     }
-    let mut out = Vec::with_capacity(bytes.len() * 8);
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4));
     match MultiGzDecoder::new(bytes.as_slice()).read_to_end(&mut out) {
         Ok(_) => Ok((out, None)),
         Err(e) => {
