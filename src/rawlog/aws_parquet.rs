@@ -79,7 +79,7 @@ pub(crate) fn read(path: &Path, problems: &mut Problems) -> Result<(DataFrame, u
 
 fn convert(e: Expr, dtype: &DataType, kind: Kind) -> Expr {
     match kind {
-        Kind::Text | Kind::Ip => {
+        Kind::Text | Kind::OneOf(_) | Kind::Ip => {
             let s = if *dtype == DataType::String {
                 e
             } else {

@@ -93,7 +93,9 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// A short quote of the text at `i` (a byte offset after any byte-order mark).
 fn describe(b: &[u8], i: usize) -> String {
+    let i = i.min(b.len());
     let end = (i + 20).min(b.len());
     let text = String::from_utf8_lossy(&b[i..end]);
     format!("{:?} at byte {}", text, i)
@@ -102,7 +104,6 @@ fn describe(b: &[u8], i: usize) -> String {
 /// Splits `bytes` into records. `Err` when the text is not a JSON object or array at all.
 pub(crate) fn split(bytes: &[u8]) -> Result<Split<'_>, String> {
     let b = strip_bom(bytes);
-    let offset = bytes.len() - b.len();
     let mut records = Vec::new();
     let mut i = skip_ws(b, 0);
     if i == b.len() {
@@ -128,14 +129,14 @@ pub(crate) fn split(bytes: &[u8]) -> Result<Split<'_>, String> {
                 if b.get(j) != Some(&b':') {
                     return Err(format!(
                         "expected `:` after \"records\", found {}",
-                        describe(b, j + offset)
+                        describe(b, j)
                     ));
                 }
                 j = skip_ws(b, j + 1);
                 if b.get(j) != Some(&b'[') {
                     return Err(format!(
                         "expected the records array after \"records\":, found {}",
-                        describe(b, j + offset)
+                        describe(b, j)
                     ));
                 }
                 i = j + 1;
@@ -144,7 +145,7 @@ pub(crate) fn split(bytes: &[u8]) -> Result<Split<'_>, String> {
                 false
             }
         }
-        _ => return Err(format!("not JSON: starts with {}", describe(b, i + offset))),
+        _ => return Err(format!("not JSON: starts with {}", describe(b, i))),
     };
     let tail = if in_array {
         scan_array(b, i, &mut records)
@@ -268,6 +269,10 @@ mod tests {
         let s = split(b"{\"a\":1}\n{\"b\":").unwrap();
         assert_eq!(s.tail, Some(Tail::Truncated { record: 2 }));
         assert!(split(b"version account-id").is_err());
+        // Faults right at the end, with a byte-order mark in front, quote safely.
+        assert!(split(b"\xEF\xBB\xBF{\"records\"").is_err());
+        assert!(split(b"\xEF\xBB\xBF{\"records\":").is_err());
+        assert!(split(b"\xEF\xBB\xBFx").is_err());
         // An escaped backslash right before the closing quote.
         let s = split(br#"{"records":[{"a":"\\"}]}"#).unwrap();
         assert_eq!(texts(&s), vec![r#"{"a":"\\"}"#]);

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::error::Error;
+use problems::Problems;
 use std::path::PathBuf;
 
 const GOOD_TUPLE: &str = "1542110379,10.5.16.4,13.67.143.117,59932,443,T,O,A,E,1,66,1,66";
@@ -288,4 +289,70 @@ fn not_a_flow_log() {
     );
     let missing = dir.path().join("nope.json");
     assert!(read_native(&missing.to_string_lossy(), None, &strict()).is_err());
+}
+
+/// Lenient and strict readings of the same bytes: (rows, skipped lines) and whether the
+/// strict reading failed.
+fn both_ways(
+    read: fn(&[u8], &mut Problems) -> crate::Result<(Vec<DataFrame>, usize)>,
+    bytes: &[u8],
+) -> (usize, Vec<String>, bool) {
+    let mut p = Problems::new("cut", true);
+    let frames = match read(bytes, &mut p) {
+        Ok((frames, _)) => frames,
+        Err(e) => panic!("a lenient read failed: {}", e.message),
+    };
+    let rows = frames.iter().map(DataFrame::height).sum();
+    let mut q = Problems::new("cut", false);
+    let strict_failed = read(bytes, &mut q).is_err();
+    (rows, p.skipped, strict_failed)
+}
+
+#[test]
+fn cut_anywhere_is_reported() {
+    // An NSG blob cut at every byte: whatever is lost is reported, and strict reading
+    // fails exactly when lenient reading reports something.
+    let full = std::fs::read(sample("azure-nsg-flow-v2/testdata.log")).expect("sample");
+    for k in 1..full.len() {
+        let (rows, skipped, strict_failed) = both_ways(nsg::read, &full[..k]);
+        assert!(rows <= 11);
+        if rows < 11 {
+            assert!(!skipped.is_empty(), "cut at {k}: {rows} rows and no report");
+        }
+        assert_eq!(strict_failed, !skipped.is_empty(), "cut at {k}");
+    }
+    // AWS text cut at every byte: every non-blank line is a row or a reported fault.
+    let full = std::fs::read(sample("aws-vpc-flow/test-extra-samples.log")).expect("sample");
+    for k in 1..full.len() {
+        let text = std::str::from_utf8(&full[..k]).expect("ascii");
+        let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
+        let (rows, skipped, strict_failed) = both_ways(aws::read, &full[..k]);
+        assert_eq!(rows + skipped.len(), lines, "cut at {k}: {skipped:?}");
+        assert_eq!(strict_failed, !skipped.is_empty(), "cut at {k}");
+    }
+}
+
+#[test]
+fn damaged_bytes_never_panic() {
+    let full = std::fs::read(sample("azure-nsg-flow-v2/testdata.log")).expect("sample");
+    for k in 0..full.len() {
+        for b in [b'"', b'}', b'x'] {
+            let mut bytes = full.clone();
+            bytes[k] = b;
+            let (_, skipped, strict_failed) = both_ways(nsg::read, &bytes);
+            assert_eq!(
+                strict_failed,
+                !skipped.is_empty(),
+                "byte {k} set to {}",
+                b as char
+            );
+        }
+    }
+    let full = std::fs::read(sample("azure-vnet-flow-v4/testdata.log")).expect("sample");
+    for k in (0..full.len()).step_by(3) {
+        let mut bytes = full.clone();
+        bytes[k] = b',';
+        let (_, skipped, strict_failed) = both_ways(vnet::read, &bytes);
+        assert_eq!(strict_failed, !skipped.is_empty(), "byte {k}");
+    }
 }
