@@ -291,12 +291,12 @@ fn not_a_flow_log() {
     assert!(read_native(&missing.to_string_lossy(), None, &strict()).is_err());
 }
 
+/// A reader of one file's bytes (`nsg::read`, `vnet::read`, `aws::read`).
+type BlobReader = fn(&[u8], &mut Problems) -> crate::Result<(Vec<DataFrame>, usize)>;
+
 /// Lenient and strict readings of the same bytes: (rows, skipped lines) and whether the
 /// strict reading failed.
-fn both_ways(
-    read: fn(&[u8], &mut Problems) -> crate::Result<(Vec<DataFrame>, usize)>,
-    bytes: &[u8],
-) -> (usize, Vec<String>, bool) {
+fn both_ways(read: BlobReader, bytes: &[u8]) -> (usize, Vec<String>, bool) {
     let mut p = Problems::new("cut", true);
     let frames = match read(bytes, &mut p) {
         Ok((frames, _)) => frames,
