@@ -225,10 +225,10 @@ pub struct ReadReport {
 
 /// Detects the format of the file at `path` from its content: the first bytes, the JSON
 /// keys of the first record, the header line, the Parquet columns. `None` when it is not
-/// a raw flow log (a Log Analytics export, say). For a directory, the format of the first
-/// file in it (in name order) that is a raw flow log.
+/// a raw flow log (a Log Analytics export, say). For a directory or a glob pattern, the
+/// format of the first file (in name order) that is a raw flow log.
 pub fn detect(path: &Path) -> Result<Option<RawFormat>> {
-    if path.is_dir() {
+    if path.is_dir() || (!path.exists() && input::is_glob(&path.to_string_lossy())) {
         for file in input::expand(&path.to_string_lossy())? {
             if let Some(f) = detect_file(&file)? {
                 return Ok(Some(f));

@@ -88,6 +88,14 @@ fn nested_nsg_tree_with_gzip_and_stray_files() {
 
     // A glob over the same tree picks the hours it names.
     let pattern = format!("{}/**/h=0[0-2]/**/PT1H.json", root.path().display());
+    assert_eq!(
+        detect(Path::new(&pattern)).expect("detects"),
+        Some(RawFormat::NsgFlowV2)
+    );
+    assert_eq!(
+        detect(root.path()).expect("detects"),
+        Some(RawFormat::NsgFlowV2)
+    );
     let (_, table, report) = read_native(&pattern, None, &strict()).expect("reads glob");
     assert_eq!(report.files, 3);
     assert_eq!(collect(&table).height(), 150);
