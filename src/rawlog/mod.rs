@@ -223,6 +223,32 @@ pub struct ReadReport {
     pub notes: Vec<String>,
 }
 
+/// One line for stderr: `read 24 files, 24 records, 1200 rows (1 skipped, 1 note)`.
+impl fmt::Display for ReadReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        write!(
+            f,
+            "read {}, {}, {}",
+            plural(self.files, "file", "files"),
+            plural(self.records, "record", "records"),
+            plural(self.rows, "row", "rows")
+        )?;
+        let mut extra = Vec::new();
+        if !self.skipped.is_empty() {
+            extra.push(format!("{} skipped", self.skipped.len()));
+        }
+        if !self.notes.is_empty() {
+            extra.push(plural(self.notes.len(), "note", "notes"));
+        }
+        if !extra.is_empty() {
+            write!(f, " ({})", extra.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
 /// Detects the format of the file at `path` from its content: the first bytes, the JSON
 /// keys of the first record, the header line, the Parquet columns. `None` when it is not
 /// a raw flow log (a Log Analytics export, say). For a directory or a glob pattern, the

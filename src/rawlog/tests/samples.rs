@@ -87,6 +87,7 @@ fn nsg_v2_envelope_sample() {
     assert_eq!(df.height(), tuples.len());
     assert_eq!(df.height(), 11);
     assert!(report.skipped.is_empty());
+    assert_eq!(report.to_string(), "read 1 file, 2 records, 11 rows");
     // Byte and packet sums over the tuples; B tuples add nothing (their fields are empty).
     assert_eq!(
         longs(&df, "BytesSrcToDest")

@@ -132,6 +132,10 @@ fn tree_with_a_truncated_blob() {
     assert_eq!(report.files, 4);
     assert_eq!(report.skipped.len(), 1);
     assert!(report.skipped[0].contains("h=03") && report.skipped[0].contains("record 2"));
+    assert_eq!(
+        report.to_string(),
+        "read 4 files, 4 records, 40 rows (1 skipped)"
+    );
 }
 
 #[test]
