@@ -463,3 +463,16 @@ fn vnets_file() {
     assert!(err.message.contains("line 2"), "{}", err.message);
     assert_eq!(err.kind, crate::ErrorKind::Data);
 }
+
+#[test]
+fn vnet_record_per_line_sample() {
+    let path = sample("azure-vnet-flow-v4/test-vnet.log");
+    let (_, table, report) = read_native(&path, None, &strict()).expect("reads");
+    let df = collect(&table);
+    assert_eq!((report.records, df.height()), (1, 2));
+    // The B tuple writes its counters as 0,0,0,0: zeros, not nulls.
+    assert_eq!(longs(&df, "BytesSrcToDest"), vec![Some(0), Some(2217)]);
+    assert_eq!(longs(&df, "PacketsDestToSrc"), vec![Some(0), Some(33)]);
+    assert_eq!(texts(&df, "MacAddress"), vec!["0022487bC205"; 2]);
+    assert_eq!(texts(&df, "State"), vec!["B", "E"]);
+}
