@@ -16,16 +16,31 @@ pub(crate) fn strings(n: &str, values: &[&str]) -> Column {
     Column::new(name(n), values)
 }
 
+/// A numeric column; when no value is missing (ports, times, most counters) the values
+/// move in without a validity mask being built element by element.
+fn numbers<T>(n: &str, values: Vec<Option<T::Native>>) -> Column
+where
+    T: PolarsNumericType,
+{
+    let ca = if values.iter().all(Option::is_some) {
+        let dense: Vec<T::Native> = values.into_iter().flatten().collect();
+        ChunkedArray::<T>::from_vec(name(n), dense)
+    } else {
+        ChunkedArray::<T>::from_iter_options(name(n), values.into_iter())
+    };
+    ca.into_series().into_column()
+}
+
 pub(crate) fn ints(n: &str, values: Vec<Option<i32>>) -> Column {
-    Column::new(name(n), values)
+    numbers::<Int32Type>(n, values)
 }
 
 pub(crate) fn longs(n: &str, values: Vec<Option<i64>>) -> Column {
-    Column::new(name(n), values)
+    numbers::<Int64Type>(n, values)
 }
 
 pub(crate) fn reals(n: &str, values: Vec<Option<f64>>) -> Column {
-    Column::new(name(n), values)
+    numbers::<Float64Type>(n, values)
 }
 
 pub(crate) fn datetime_type() -> DataType {
@@ -135,15 +150,23 @@ pub(crate) fn in_schema_order(
     Ok(DataFrame::new(height, out)?)
 }
 
-/// Stacks per-file frames of one schema into one frame with a single chunk per column.
+const MAX_CHUNKS: usize = 64;
+
+/// Stacks per-file frames of one schema into one frame (one chunk per column once there
+/// are many).
 pub(crate) fn stack(frames: Vec<DataFrame>, schema: &Schema) -> Result<DataFrame> {
     let mut iter = frames.into_iter();
     let Some(mut acc) = iter.next() else {
         return in_schema_order(schema, HashMap::new(), 0);
     };
+    let mut frames = 1;
     for df in iter {
         acc.vstack_mut_owned(df)?;
+        frames += 1;
     }
-    acc.rechunk_mut_par();
+    // A few chunks per column cost queries nothing; thousands (one per blob) do.
+    if frames > MAX_CHUNKS {
+        acc.rechunk_mut_par();
+    }
     Ok(acc)
 }

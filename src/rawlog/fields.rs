@@ -8,13 +8,19 @@ use std::net::IpAddr;
 pub(crate) fn split_tuple<const N: usize>(tuple: &str) -> ([&str; N], usize) {
     let mut fields = [""; N];
     let mut n = 0;
-    for part in tuple.split(',') {
+    let mut start = 0;
+    for i in memchr::memchr_iter(b',', tuple.as_bytes()) {
         if n < N {
-            fields[n] = part;
+            // `,` is ASCII, so both ends are character boundaries.
+            fields[n] = tuple.get(start..i).unwrap_or("");
         }
         n += 1;
+        start = i + 1;
     }
-    (fields, n)
+    if n < N {
+        fields[n] = tuple.get(start..).unwrap_or("");
+    }
+    (fields, n + 1)
 }
 
 pub(crate) fn ip(text: &str) -> Result<(), String> {
@@ -23,11 +29,21 @@ pub(crate) fn ip(text: &str) -> Result<(), String> {
         .map_err(|_| format!("{text:?} is not an IP address"))
 }
 
+/// Decimal digits only (no sign, no spaces), without overflow.
 fn unsigned(text: &str) -> Option<u64> {
-    if text.is_empty() || text.len() > 19 || !text.bytes().all(|b| b.is_ascii_digit()) {
+    if text.is_empty() || text.len() > 19 {
         return None;
     }
-    text.parse().ok()
+    let mut v: u64 = 0;
+    for b in text.bytes() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        // 19 digits fit in a u64.
+        v = v * 10 + u64::from(d);
+    }
+    Some(v)
 }
 
 /// A port: 0 to 65535; empty is null.
@@ -83,7 +99,8 @@ pub(crate) fn code(
 ) -> Result<&'static str, String> {
     allowed
         .iter()
-        .find(|a| **a == text)
+        // Codes are one or a few letters: compare bytes inline, not through memcmp.
+        .find(|a| a.len() == text.len() && a.bytes().zip(text.bytes()).all(|(x, y)| x == y))
         .copied()
         .ok_or_else(|| format!("{text:?} is not a {what} ({})", allowed.join(", ")))
 }
@@ -104,6 +121,12 @@ mod tests {
     fn field_rules() {
         assert_eq!(split_tuple::<3>("a,b,c,d"), (["a", "b", "c"], 4));
         assert_eq!(split_tuple::<3>("a,,"), (["a", "", ""], 3));
+        assert_eq!(split_tuple::<3>(""), (["", "", ""], 1));
+        assert_eq!(split_tuple::<3>("é,ü"), (["é", "ü", ""], 2));
+        // 19 nines overflow i64, 20 digits overflow u64: both are faults, not wraps.
+        assert!(counter("9999999999999999999").is_err());
+        assert!(counter("99999999999999999999").is_err());
+        assert_eq!(counter("9223372036854775807"), Ok(Some(i64::MAX)));
         assert_eq!(port("443"), Ok(Some(443)));
         assert_eq!(port(""), Ok(None));
         assert!(port("65536").is_err());
