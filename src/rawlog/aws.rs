@@ -355,36 +355,74 @@ pub(crate) fn read(bytes: &[u8], problems: &mut Problems) -> Result<(Vec<DataFra
     Ok((frames, records))
 }
 
+/// Splits a line at spaces and tabs (runs of them count once) into `tokens`.
+fn tokenize<'a>(line: &'a str, tokens: &mut Vec<&'a str>) {
+    tokens.clear();
+    let bytes = line.as_bytes();
+    let mut start = None;
+    for (i, b) in bytes.iter().enumerate() {
+        let space = matches!(b, b' ' | b'\t' | b'\r');
+        match (start, space) {
+            (None, false) => start = Some(i),
+            (Some(s), true) => {
+                // Spaces are ASCII: both ends are character boundaries.
+                tokens.push(line.get(s..i).unwrap_or(""));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        tokens.push(line.get(s..).unwrap_or(""));
+    }
+}
+
 fn read_lines(
     text: &[u8],
     first_line: usize,
     layout: &Layout,
     problems: &mut Problems,
 ) -> Result<(DataFrame, usize)> {
-    let mut bufs: Vec<Buf> = FIELDS.iter().map(|(_, _, k)| Buf::new(*k)).collect();
+    // Only the fields the file has get buffers; the other columns are constant.
+    let present: Vec<bool> = (0..FIELDS.len())
+        .map(|slot| layout.slots.contains(&Some(slot)))
+        .collect();
+    let mut bufs: Vec<Option<Buf>> = FIELDS
+        .iter()
+        .zip(&present)
+        .map(|((_, _, k), p)| p.then(|| Buf::new(*k)))
+        .collect();
     // Per-line buffers, reused: a line costs no allocation.
     let mut tokens: Vec<&str> = Vec::with_capacity(layout.names.len() + 1);
     let mut row: Vec<Cell> = vec![Cell::Text(""); FIELDS.len()];
-    let mut seen = vec![false; FIELDS.len()];
+    // One UTF-8 check for the whole chunk; line by line only to name a bad line.
+    let whole = std::str::from_utf8(text).ok();
     let mut records = 0;
     let mut rows = 0;
-    for (i, raw) in text.split(|b| *b == b'\n').enumerate() {
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', text).chain(std::iter::once(text.len()));
+    for (i, end) in ends.enumerate() {
         let no = first_line + i;
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        if raw.iter().all(|b| b.is_ascii_whitespace()) {
+        let (from, to) = (start, end);
+        start = end + 1;
+        if from >= to {
             continue;
         }
-        let line = match std::str::from_utf8(raw) {
-            Ok(l) => l,
-            Err(e) => {
-                records += 1;
-                problems.fault(&format!("line {no}"), format!("not UTF-8 text ({e})"))?;
-                continue;
-            }
+        let line = match whole.and_then(|w| w.get(from..to)) {
+            Some(l) => l,
+            None => match std::str::from_utf8(&text[from..to]) {
+                Ok(l) => l,
+                Err(e) => {
+                    records += 1;
+                    problems.fault(&format!("line {no}"), format!("not UTF-8 text ({e})"))?;
+                    continue;
+                }
+            },
         };
-        tokens.clear();
-        tokens.extend(line.split_ascii_whitespace());
-        if !layout.header.is_empty() && tokens.iter().eq(layout.header.iter()) {
+        tokenize(line, &mut tokens);
+        if tokens.is_empty()
+            || (!layout.header.is_empty() && tokens.iter().eq(layout.header.iter()))
+        {
             continue;
         }
         records += 1;
@@ -400,17 +438,13 @@ fn read_lines(
             )?;
             continue;
         }
-        seen.fill(false);
         let mut bad = None;
         for (k, token) in tokens.iter().enumerate() {
             let Some(slot) = layout.slots[k] else {
                 continue;
             };
             match parse_cell(FIELDS[slot].2, token) {
-                Ok(cell) => {
-                    row[slot] = cell;
-                    seen[slot] = true;
-                }
+                Ok(cell) => row[slot] = cell,
                 Err(e) => {
                     bad = Some(format!("field {} ({}): {e}", k + 1, layout.names[k]));
                     break;
@@ -422,14 +456,15 @@ fn read_lines(
             continue;
         }
         for (slot, buf) in bufs.iter_mut().enumerate() {
-            let cell = row[slot];
-            match (buf, seen[slot], cell) {
-                (Buf::Text(v), true, Cell::Text(t)) => v.push(t),
-                (Buf::Text(v), _, _) => v.push(""),
-                (Buf::Int(v), true, Cell::Int(x)) => v.push(x),
-                (Buf::Int(v), _, _) => v.push(None),
-                (Buf::Long(v), true, Cell::Long(x)) => v.push(x),
-                (Buf::Long(v), _, _) => v.push(None),
+            match (buf, row[slot]) {
+                (Some(Buf::Text(v)), Cell::Text(t)) => v.push(t),
+                (Some(Buf::Int(v)), Cell::Int(x)) => v.push(x),
+                (Some(Buf::Long(v)), Cell::Long(x)) => v.push(x),
+                // A slot's kind fixes its cell's kind; other pairs do not occur.
+                (Some(Buf::Text(v)), _) => v.push(""),
+                (Some(Buf::Int(v)), _) => v.push(None),
+                (Some(Buf::Long(v)), _) => v.push(None),
+                (None, _) => {}
             }
         }
         rows += 1;
@@ -437,10 +472,12 @@ fn read_lines(
     let mut cols: HashMap<String, Column> = HashMap::new();
     for ((_, col, kind), buf) in FIELDS.iter().zip(bufs) {
         let column = match buf {
-            Buf::Text(v) => c::strings(col, &v),
-            Buf::Int(v) => c::ints(col, v),
-            Buf::Long(v) if *kind == Kind::Seconds => c::datetimes(col, v)?,
-            Buf::Long(v) => c::longs(col, v),
+            Some(Buf::Text(v)) => c::strings(col, &v),
+            Some(Buf::Int(v)) => c::ints(col, v),
+            Some(Buf::Long(v)) if *kind == Kind::Seconds => c::datetimes(col, v)?,
+            Some(Buf::Long(v)) => c::longs(col, v),
+            // Absent fields: `in_schema_order` fills "" or null.
+            None => continue,
         };
         cols.insert(col.to_string(), column);
     }
