@@ -12,27 +12,16 @@ use crate::plan::{AggColumn, TExpr, TExprKind};
 use crate::types::KqlType;
 use polars::prelude::*;
 
-pub(super) fn lower_aggregate(
-    lf: LazyFrame,
-    keys: &[(String, TExpr)],
-    aggregates: &[AggColumn],
-) -> Result<LazyFrame> {
+pub(super) fn lower_aggregate(lf: LazyFrame, keys: &[(String, TExpr)], aggregates: &[AggColumn]) -> Result<LazyFrame> {
     let grouped = !keys.is_empty();
     let aggs = aggregates
         .iter()
-        .map(|a| {
-            Ok(lower_agg_expr(&a.expr)?
-                .cast(a.expr.ty.polars())
-                .alias(a.name.as_str()))
-        })
+        .map(|a| Ok(lower_agg_expr(&a.expr)?.cast(a.expr.ty.polars()).alias(a.name.as_str())))
         .collect::<Result<Vec<_>>>()?;
     if !grouped {
         return Ok(lf.select(aggs));
     }
-    let key_exprs = keys
-        .iter()
-        .map(|(n, e)| Ok(lower_expr(e)?.alias(n.as_str())))
-        .collect::<Result<Vec<_>>>()?;
+    let key_exprs = keys.iter().map(|(n, e)| Ok(lower_expr(e)?.alias(n.as_str()))).collect::<Result<Vec<_>>>()?;
     Ok(lf.group_by_stable(key_exprs).agg(aggs))
 }
 
@@ -40,9 +29,7 @@ pub(super) fn lower_aggregate(
 /// the scalar operations around them apply to their results.
 fn lower_agg_expr(e: &TExpr) -> Result<Expr> {
     match &e.kind {
-        TExprKind::Call { func, args } if func.kind == FnKind::Aggregate => {
-            aggregate(func.name, args, e)
-        }
+        TExprKind::Call { func, args } if func.kind == FnKind::Aggregate => aggregate(func.name, args, e),
         _ => {
             // Rebuild the scalar expression with its aggregate leaves replaced by
             // placeholder columns, lower it, then substitute the aggregations back.
@@ -74,56 +61,37 @@ fn placeholder(n: usize) -> String {
 }
 
 fn replace_aggregates(e: &TExpr, leaves: &mut Vec<TExpr>) -> TExpr {
-    let rebuild = |kind: TExprKind| TExpr {
-        kind,
-        ty: e.ty,
-        span: e.span,
-    };
+    let rebuild = |kind: TExprKind| TExpr { kind, ty: e.ty, span: e.span };
     match &e.kind {
         TExprKind::Call { func, .. } if func.kind == FnKind::Aggregate => {
             let name = placeholder(leaves.len());
             leaves.push(e.clone());
             rebuild(TExprKind::Column(name))
         }
-        TExprKind::Call { func, args } => rebuild(TExprKind::Call {
-            func,
-            args: args.iter().map(|a| replace_aggregates(a, leaves)).collect(),
-        }),
-        TExprKind::Unary { op, operand } => rebuild(TExprKind::Unary {
-            op: *op,
-            operand: Box::new(replace_aggregates(operand, leaves)),
-        }),
+        TExprKind::Call { func, args } => {
+            rebuild(TExprKind::Call { func, args: args.iter().map(|a| replace_aggregates(a, leaves)).collect() })
+        }
+        TExprKind::Unary { op, operand } => rebuild(TExprKind::Unary { op: *op, operand: Box::new(replace_aggregates(operand, leaves)) }),
         TExprKind::Binary { op, lhs, rhs } => rebuild(TExprKind::Binary {
             op: *op,
             lhs: Box::new(replace_aggregates(lhs, leaves)),
             rhs: Box::new(replace_aggregates(rhs, leaves)),
         }),
-        TExprKind::Between {
-            lhs,
-            low,
-            high,
-            negated,
-        } => rebuild(TExprKind::Between {
+        TExprKind::Between { lhs, low, high, negated } => rebuild(TExprKind::Between {
             lhs: Box::new(replace_aggregates(lhs, leaves)),
             low: Box::new(replace_aggregates(low, leaves)),
             high: Box::new(replace_aggregates(high, leaves)),
             negated: *negated,
         }),
-        TExprKind::In {
-            lhs,
-            list,
-            negated,
-            case_sensitive,
-        } => rebuild(TExprKind::In {
+        TExprKind::In { lhs, list, negated, case_sensitive } => rebuild(TExprKind::In {
             lhs: Box::new(replace_aggregates(lhs, leaves)),
             list: list.clone(),
             negated: *negated,
             case_sensitive: *case_sensitive,
         }),
-        TExprKind::Index { target, index } => rebuild(TExprKind::Index {
-            target: Box::new(replace_aggregates(target, leaves)),
-            index: index.clone(),
-        }),
+        TExprKind::Index { target, index } => {
+            rebuild(TExprKind::Index { target: Box::new(replace_aggregates(target, leaves)), index: index.clone() })
+        }
         TExprKind::Column(_) | TExprKind::Literal(_) => e.clone(),
     }
 }
@@ -151,8 +119,7 @@ fn widened(e: &TExpr, ty: KqlType) -> Result<Expr> {
 
 fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
     let arg = |n: usize| lower_expr(&args[n]);
-    let filtered =
-        |value: Expr, pred: &TExpr| -> Result<Expr> { Ok(value.filter(lower_predicate(pred)?)) };
+    let filtered = |value: Expr, pred: &TExpr| -> Result<Expr> { Ok(value.filter(lower_predicate(pred)?)) };
     Ok(match name {
         "count" if args.is_empty() => len().cast(DataType::Int64),
         "count" => arg(0)?.count().cast(DataType::Int64),
@@ -175,8 +142,7 @@ fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
                 v = v.unique_stable();
             }
             if let Some(max) = args.get(1) {
-                let n = const_int(max)
-                    .ok_or_else(|| Error::unsupported(max.span, "a non-constant maximum size"))?;
+                let n = const_int(max).ok_or_else(|| Error::unsupported(max.span, "a non-constant maximum size"))?;
                 v = v.head(Some(usize::try_from(n).unwrap_or(0)));
             }
             dynamic::list_to_json(v.implode(true))
@@ -184,36 +150,22 @@ fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
         "arg_max" | "arg_min" => {
             let by = arg(0)?;
             let value = arg(1)?;
-            let options = SortMultipleOptions::default()
-                .with_order_descending(name == "arg_max")
-                .with_nulls_last(true)
-                .with_maintain_order(true);
+            let options =
+                SortMultipleOptions::default().with_order_descending(name == "arg_max").with_nulls_last(true).with_maintain_order(true);
             value.sort_by([by], options).first()
         }
         "percentile" => {
-            let p = const_real(&args[1])
-                .ok_or_else(|| Error::unsupported(args[1].span, "a non-constant percentile"))?;
+            let p = const_real(&args[1]).ok_or_else(|| Error::unsupported(args[1].span, "a non-constant percentile"))?;
             if !(0.0..=100.0).contains(&p) {
-                return Err(Error::semantic(
-                    args[1].span,
-                    "the percentile must be between 0 and 100",
-                ));
+                return Err(Error::semantic(args[1].span, "the percentile must be between 0 and 100"));
             }
             // Nearest rank: the smallest value with at least p% of the values at or below it.
             let values = arg(0)?.drop_nulls().sort(SortOptions::default());
             let n = values.clone().len().cast(DataType::Float64);
             let rank = (n * lit(p / 100.0)).ceil() - lit(1.0);
-            let idx = when(rank.clone().lt(lit(0.0)))
-                .then(lit(0.0))
-                .otherwise(rank)
-                .cast(DataType::Int64);
+            let idx = when(rank.clone().lt(lit(0.0))).then(lit(0.0)).otherwise(rank).cast(DataType::Int64);
             values.gather(idx, true).first()
         }
-        other => {
-            return Err(Error::unsupported(
-                call.span,
-                format!("the aggregation `{other}`"),
-            ))
-        }
+        other => return Err(Error::unsupported(call.span, format!("the aggregation `{other}`"))),
     })
 }

@@ -18,11 +18,7 @@ fn map_json_text(e: Expr, f: impl Fn(&str) -> Option<String> + Send + Sync + 'st
     e.map(
         move |c| {
             let ca = c.str()?;
-            Ok(ca
-                .iter()
-                .map(|o| o.and_then(&f))
-                .collect::<StringChunked>()
-                .into_column())
+            Ok(ca.iter().map(|o| o.and_then(&f)).collect::<StringChunked>().into_column())
         },
         string_output,
     )
@@ -38,10 +34,7 @@ pub(super) fn string_list_to_json(e: Expr) -> Expr {
                 .map(|o| {
                     o.and_then(|s| {
                         let inner = s.as_ref().str().ok()?;
-                        let items: Vec<Json> = inner
-                            .iter()
-                            .map(|v| v.map(|t| Json::String(t.to_string())).unwrap_or(Json::Null))
-                            .collect();
+                        let items: Vec<Json> = inner.iter().map(|v| v.map(|t| Json::String(t.to_string())).unwrap_or(Json::Null)).collect();
                         Some(Json::Array(items).to_string())
                     })
                 })
@@ -92,23 +85,11 @@ pub(super) fn json_to_bool(e: Expr) -> Expr {
 
 /// `d[i]`, `d["key"]`, `d.key`.
 pub(super) fn index(target: Value, index: &TExpr) -> Result<Value> {
-    let key = index
-        .as_literal()
-        .cloned()
-        .ok_or_else(|| Error::unsupported(index.span, "a non-constant index"))?;
+    let key = index.as_literal().cloned().ok_or_else(|| Error::unsupported(index.span, "a non-constant index"))?;
     match (target.repr, &key) {
-        (Repr::StringList, Literal::Long(n)) => Ok(Value {
-            expr: target.expr.list().get(lit(*n), true),
-            repr: Repr::PlainString,
-        }),
-        (Repr::StringList, Literal::Int(n)) => Ok(Value {
-            expr: target.expr.list().get(lit(*n as i64), true),
-            repr: Repr::PlainString,
-        }),
-        (Repr::StringList | Repr::PlainString, _) => Ok(Value {
-            expr: lit(NULL).cast(DataType::String),
-            repr: Repr::Native,
-        }),
+        (Repr::StringList, Literal::Long(n)) => Ok(Value { expr: target.expr.list().get(lit(*n), true), repr: Repr::PlainString }),
+        (Repr::StringList, Literal::Int(n)) => Ok(Value { expr: target.expr.list().get(lit(*n as i64), true), repr: Repr::PlainString }),
+        (Repr::StringList | Repr::PlainString, _) => Ok(Value { expr: lit(NULL).cast(DataType::String), repr: Repr::Native }),
         (Repr::Native, key) => {
             let key = key.clone();
             let expr = map_json_text(target.expr, move |s| {
@@ -128,10 +109,7 @@ pub(super) fn index(target: Value, index: &TExpr) -> Result<Value> {
                     Some(item.to_string())
                 }
             });
-            Ok(Value {
-                expr,
-                repr: Repr::Native,
-            })
+            Ok(Value { expr, repr: Repr::Native })
         }
     }
 }
@@ -146,22 +124,17 @@ pub(super) fn array_length(v: Value) -> Result<Value> {
                 let ca = c.str()?;
                 let out: Int64Chunked = ca
                     .iter()
-                    .map(
-                        |o| match o.and_then(|s| serde_json::from_str::<Json>(s).ok()) {
-                            Some(Json::Array(a)) => Some(a.len() as i64),
-                            _ => None,
-                        },
-                    )
+                    .map(|o| match o.and_then(|s| serde_json::from_str::<Json>(s).ok()) {
+                        Some(Json::Array(a)) => Some(a.len() as i64),
+                        _ => None,
+                    })
                     .collect();
                 Ok(out.into_column())
             },
             |_, f| Ok(Field::new(f.name().clone(), DataType::Int64)),
         ),
     };
-    Ok(Value {
-        expr,
-        repr: Repr::Native,
-    })
+    Ok(Value { expr, repr: Repr::Native })
 }
 
 /// A list column (from `make_set`/`make_list`) as JSON array text; datetimes and
@@ -193,9 +166,7 @@ fn any_to_json(v: &AnyValue) -> Json {
         AnyValue::Int64(n) => Json::from(*n),
         AnyValue::UInt32(n) => Json::from(*n),
         AnyValue::UInt64(n) => Json::from(*n),
-        AnyValue::Float64(f) => serde_json::Number::from_f64(*f)
-            .map(Json::Number)
-            .unwrap_or(Json::Null),
+        AnyValue::Float64(f) => serde_json::Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
         AnyValue::String(s) => Json::String(s.to_string()),
         AnyValue::StringOwned(s) => Json::String(s.to_string()),
         AnyValue::Datetime(ns, _, _) => Json::String(lex_format::datetime(*ns)),

@@ -72,9 +72,7 @@ fn prefix_arg(l: Option<&Literal>) -> Result<Option<u8>> {
         None => Ok(None),
         Some(Literal::Long(n)) if (0..=32).contains(n) => Ok(Some(*n as u8)),
         Some(Literal::Int(n)) if (0..=32).contains(n) => Ok(Some(*n as u8)),
-        Some(_) => Err(Error::runtime(
-            "the prefix argument must be a constant from 0 to 32",
-        )),
+        Some(_) => Err(Error::runtime("the prefix argument must be a constant from 0 to 32")),
     }
 }
 
@@ -89,11 +87,7 @@ pub(super) fn lower(name: &str, mut args: Vec<Expr>, lits: Vec<Option<&Literal>>
         "ipv4_compare" | "parse_ipv4" => DataType::Int64,
         _ => DataType::Boolean,
     };
-    let prefix = if args.len() == 3 {
-        prefix_arg(lits.get(2).copied().flatten())?
-    } else {
-        None
-    };
+    let prefix = if args.len() == 3 { prefix_arg(lits.get(2).copied().flatten())? } else { None };
     if args.len() == 3 {
         args.pop();
     }
@@ -107,15 +101,9 @@ pub(super) fn lower(name: &str, mut args: Vec<Expr>, lits: Vec<Option<&Literal>>
                 move |c| {
                     let ca = c.str()?;
                     Ok(if name == "parse_ipv4" {
-                        ca.iter()
-                            .map(|o| o.and_then(parse).map(|p| (p.addr & mask(p.bits)) as i64))
-                            .collect::<Int64Chunked>()
-                            .into_column()
+                        ca.iter().map(|o| o.and_then(parse).map(|p| (p.addr & mask(p.bits)) as i64)).collect::<Int64Chunked>().into_column()
                     } else {
-                        ca.iter()
-                            .map(|o| o.and_then(parse).map(is_private))
-                            .collect::<BooleanChunked>()
-                            .into_column()
+                        ca.iter().map(|o| o.and_then(parse).map(is_private)).collect::<BooleanChunked>().into_column()
                     })
                 },
                 field,
@@ -126,12 +114,7 @@ pub(super) fn lower(name: &str, mut args: Vec<Expr>, lits: Vec<Option<&Literal>>
             Ok(a.map(
                 move |c| {
                     let ca = c.str()?;
-                    Ok(binary_kernel(
-                        &name,
-                        ca.iter().map(|o| o.and_then(parse)),
-                        std::iter::repeat(rhs),
-                        prefix,
-                    ))
+                    Ok(binary_kernel(&name, ca.iter().map(|o| o.and_then(parse)), std::iter::repeat(rhs), prefix))
                 },
                 field,
             ))
@@ -146,19 +129,9 @@ pub(super) fn lower(name: &str, mut args: Vec<Expr>, lits: Vec<Option<&Literal>>
                     let rhs = r.iter().map(|o| o.and_then(parse));
                     if r.len() == 1 && l.len() != 1 {
                         let one = r.get(0).and_then(parse);
-                        return Ok(binary_kernel(
-                            &name,
-                            l.iter().map(|o| o.and_then(parse)),
-                            std::iter::repeat(one),
-                            prefix,
-                        ));
+                        return Ok(binary_kernel(&name, l.iter().map(|o| o.and_then(parse)), std::iter::repeat(one), prefix));
                     }
-                    Ok(binary_kernel(
-                        &name,
-                        l.iter().map(|o| o.and_then(parse)),
-                        rhs,
-                        prefix,
-                    ))
+                    Ok(binary_kernel(&name, l.iter().map(|o| o.and_then(parse)), rhs, prefix))
                 },
                 &[b],
                 move |_, fields| Ok(Field::new(fields[0].name().clone(), out_type.clone())),
@@ -175,10 +148,7 @@ fn binary_kernel(
 ) -> Column {
     let pairs = lhs.zip(rhs);
     match name {
-        "ipv4_compare" => pairs
-            .map(|(a, b)| Some(compare(a?, b?, prefix)))
-            .collect::<Int64Chunked>()
-            .into_column(),
+        "ipv4_compare" => pairs.map(|(a, b)| Some(compare(a?, b?, prefix))).collect::<Int64Chunked>().into_column(),
         "ipv4_is_in_range" => pairs
             .map(|(a, r)| {
                 let (a, r) = (a?, r?);
@@ -187,10 +157,7 @@ fn binary_kernel(
             })
             .collect::<BooleanChunked>()
             .into_column(),
-        _ => pairs
-            .map(|(a, b)| Some(compare(a?, b?, prefix) == 0))
-            .collect::<BooleanChunked>()
-            .into_column(),
+        _ => pairs.map(|(a, b)| Some(compare(a?, b?, prefix) == 0)).collect::<BooleanChunked>().into_column(),
     }
 }
 
@@ -221,24 +188,9 @@ mod tests {
 
     #[test]
     fn malformed_is_none() {
-        for bad in [
-            "",
-            "1.2.3",
-            "1.2.3.4.5",
-            "256.1.1.1",
-            "1.2.3.4/33",
-            "a.b.c.d",
-            "1..2.3",
-            " ",
-        ] {
+        for bad in ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4/33", "a.b.c.d", "1..2.3", " "] {
             assert_eq!(parse(bad), None, "{bad}");
         }
-        assert_eq!(
-            parse(" 10.1.1.0/24 "),
-            Some(Prefixed {
-                addr: 0x0A01_0100,
-                bits: 24
-            })
-        );
+        assert_eq!(parse(" 10.1.1.0/24 "), Some(Prefixed { addr: 0x0A01_0100, bits: 24 }));
     }
 }

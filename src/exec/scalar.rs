@@ -36,10 +36,7 @@ pub(super) enum Repr {
 
 impl Value {
     fn native(expr: Expr) -> Value {
-        Value {
-            expr,
-            repr: Repr::Native,
-        }
+        Value { expr, repr: Repr::Native }
     }
 }
 
@@ -81,66 +78,34 @@ pub(super) fn lower(e: &TExpr) -> Result<Value> {
         TExprKind::Literal(l) => Value::native(literal(l)),
         TExprKind::Unary { op, operand } => {
             let o = lower_expr(operand)?;
-            let o = if operand.ty == T::Int {
-                o.cast(DataType::Int64)
-            } else {
-                o
-            };
+            let o = if operand.ty == T::Int { o.cast(DataType::Int64) } else { o };
             Value::native(match op {
-                UnaryOp::Neg if operand.ty == T::TimeSpan => {
-                    (lit(0i64) - o.cast(DataType::Int64)).cast(T::TimeSpan.polars())
-                }
+                UnaryOp::Neg if operand.ty == T::TimeSpan => (lit(0i64) - o.cast(DataType::Int64)).cast(T::TimeSpan.polars()),
                 UnaryOp::Neg => lit(0).cast(e.ty.polars()) - o,
                 UnaryOp::Plus => o,
             })
         }
         TExprKind::Binary { op, lhs, rhs } => Value::native(binary(*op, lhs, rhs, e.ty)?),
-        TExprKind::In {
-            lhs,
-            list,
-            negated,
-            case_sensitive,
-        } => {
+        TExprKind::In { lhs, list, negated, case_sensitive } => {
             let l = as_comparable(lhs)?;
             let (l, values) = if !case_sensitive && lhs.ty.is_textual() {
-                let lowered: Vec<Literal> = list
-                    .iter()
-                    .map(|v| {
-                        if let Literal::String(s) = v {
-                            Literal::String(s.to_lowercase())
-                        } else {
-                            v.clone()
-                        }
-                    })
-                    .collect();
+                let lowered: Vec<Literal> =
+                    list.iter().map(|v| if let Literal::String(s) = v { Literal::String(s.to_lowercase()) } else { v.clone() }).collect();
                 (l.str().to_lowercase(), lowered)
             } else {
                 (l, list.clone())
             };
             let target_ty = if lhs.ty == T::Int { T::Long } else { lhs.ty };
             let series = list_series(target_ty, &values)?;
-            let l = if lhs.ty == T::Int {
-                l.cast(DataType::Int64)
-            } else {
-                l
-            };
-            let test = l
-                .is_in(lit(series).implode(false), false)
-                .fill_null(lit(false));
+            let l = if lhs.ty == T::Int { l.cast(DataType::Int64) } else { l };
+            let test = l.is_in(lit(series).implode(false), false).fill_null(lit(false));
             Value::native(if *negated { test.not() } else { test })
         }
-        TExprKind::Between {
-            lhs,
-            low,
-            high,
-            negated,
-        } => {
+        TExprKind::Between { lhs, low, high, negated } => {
             let (l, lo) = numeric_pair(lhs, low)?;
             let (l2, hi) = numeric_pair(lhs, high)?;
             let _ = l2;
-            let test = l
-                .is_between(lo, hi, ClosedInterval::Both)
-                .fill_null(lit(false));
+            let test = l.is_between(lo, hi, ClosedInterval::Both).fill_null(lit(false));
             Value::native(if *negated { test.not() } else { test })
         }
         TExprKind::Index { target, index } => dynamic::index(lower(target)?, index)?,
@@ -152,9 +117,10 @@ pub(super) fn lower(e: &TExpr) -> Result<Value> {
 pub(super) fn literal(l: &Literal) -> Expr {
     match l {
         Literal::Bool(b) => lit(*b),
-        Literal::Int(n) => lit(*n),
-        Literal::Long(n) => lit(*n),
-        Literal::Real(f) => lit(*f),
+        // Polars treats bare numeric literals as flexible; Kusto's types are fixed.
+        Literal::Int(n) => lit(*n).cast(DataType::Int32),
+        Literal::Long(n) => lit(*n).cast(DataType::Int64),
+        Literal::Real(f) => lit(*f).cast(DataType::Float64),
         Literal::String(s) | Literal::Guid(s) => lit(s.clone()),
         Literal::DateTime(ns) => lit(*ns).cast(T::DateTime.polars()),
         Literal::TimeSpan(ns) => lit(*ns).cast(T::TimeSpan.polars()),
@@ -164,10 +130,7 @@ pub(super) fn literal(l: &Literal) -> Expr {
 }
 
 fn list_series(ty: KqlType, values: &[Literal]) -> Result<Series> {
-    let converted: Vec<Literal> = values
-        .iter()
-        .map(|v| crate::semantic::literal_to_type(v, ty).unwrap_or(Literal::Null(ty)))
-        .collect();
+    let converted: Vec<Literal> = values.iter().map(|v| crate::semantic::literal_to_type(v, ty).unwrap_or(Literal::Null(ty))).collect();
     let refs: Vec<&Literal> = converted.iter().collect();
     Ok(super::literal_column("", ty, &refs)?.take_materialized_series())
 }
@@ -188,12 +151,8 @@ fn numeric_pair(a: &TExpr, b: &TExpr) -> Result<(Expr, Expr)> {
     let x = as_comparable(a)?;
     let y = as_comparable(b)?;
     if a.ty.is_numeric() && b.ty.is_numeric() {
-        let target = if matches!(a.ty, T::Real | T::Decimal) || matches!(b.ty, T::Real | T::Decimal)
-        {
-            DataType::Float64
-        } else {
-            DataType::Int64
-        };
+        let target =
+            if matches!(a.ty, T::Real | T::Decimal) || matches!(b.ty, T::Real | T::Decimal) { DataType::Float64 } else { DataType::Int64 };
         return Ok((x.cast(target.clone()), y.cast(target)));
     }
     if a.ty == T::Dynamic && b.ty.is_numeric() {
@@ -212,11 +171,8 @@ fn binary(op: BinaryOp, lhs: &TExpr, rhs: &TExpr, ty: KqlType) -> Result<Expr> {
         Or => Ok(to_bool(lhs)?.or(to_bool(rhs)?)),
         Eq | NotEq | Lt | Le | Gt | Ge => {
             let (a, b) = numeric_pair(lhs, rhs)?;
-            let never_null = |e: &TExpr| {
-                (e.ty.is_textual() && e.ty != T::Dynamic)
-                    || e.as_literal()
-                        .is_some_and(|l| !matches!(l, Literal::Null(_)))
-            };
+            let never_null =
+                |e: &TExpr| (e.ty.is_textual() && e.ty != T::Dynamic) || e.as_literal().is_some_and(|l| !matches!(l, Literal::Null(_)));
             let cmp = match op {
                 Eq => a.clone().eq(b.clone()),
                 NotEq => a.clone().neq(b.clone()),
@@ -237,9 +193,7 @@ fn binary(op: BinaryOp, lhs: &TExpr, rhs: &TExpr, ty: KqlType) -> Result<Expr> {
             Ok(match op {
                 Eq | NotEq if maybe_both_null => {
                     let both_null = a.is_null().and(b.is_null());
-                    when(both_null)
-                        .then(lit(NULL).cast(DataType::Boolean))
-                        .otherwise(filled)
+                    when(both_null).then(lit(NULL).cast(DataType::Boolean)).otherwise(filled)
                 }
                 _ => filled,
             })
@@ -247,13 +201,8 @@ fn binary(op: BinaryOp, lhs: &TExpr, rhs: &TExpr, ty: KqlType) -> Result<Expr> {
         EqCi | NotEqCi => {
             let a = as_comparable(lhs)?;
             let test = match rhs.as_literal() {
-                Some(Literal::String(s)) => a
-                    .str()
-                    .contains(lit(format!("(?i)^{}$", regex::escape(s))), true),
-                _ => a
-                    .str()
-                    .to_lowercase()
-                    .eq(as_comparable(rhs)?.str().to_lowercase()),
+                Some(Literal::String(s)) => a.str().contains(lit(format!("(?i)^{}$", regex::escape(s))), true),
+                _ => a.str().to_lowercase().eq(as_comparable(rhs)?.str().to_lowercase()),
             };
             let test = test.fill_null(lit(false));
             Ok(if op == NotEqCi { test.not() } else { test })
@@ -291,35 +240,19 @@ fn arithmetic(op: BinaryOp, lhs: &TExpr, rhs: &TExpr, ty: KqlType) -> Result<Exp
                 }
             }
         }
-        (T::DateTime, T::TimeSpan)
-        | (T::TimeSpan, T::DateTime)
-        | (T::DateTime, T::DateTime)
-        | (T::TimeSpan, T::TimeSpan) => match op {
+        (T::DateTime, T::TimeSpan) | (T::TimeSpan, T::DateTime) | (T::DateTime, T::DateTime) | (T::TimeSpan, T::TimeSpan) => match op {
             Add => a + b,
-            Div => {
-                a.cast(int64()).cast(DataType::Float64) / b.cast(int64()).cast(DataType::Float64)
-            }
+            Div => a.cast(int64()).cast(DataType::Float64) / b.cast(int64()).cast(DataType::Float64),
             _ => a - b,
         },
         (T::TimeSpan, n) | (n, T::TimeSpan) if n.is_numeric() => {
-            let (span, num) = if lhs.ty == T::TimeSpan {
-                (a, b)
-            } else {
-                (b, a)
-            };
+            let (span, num) = if lhs.ty == T::TimeSpan { (a, b) } else { (b, a) };
             let span = span.cast(DataType::Float64);
             let num = num.cast(DataType::Float64);
             let v = if op == Div { span / num } else { span * num };
-            v.round(0, RoundMode::HalfAwayFromZero)
-                .cast(int64())
-                .cast(T::TimeSpan.polars())
+            v.round(0, RoundMode::HalfAwayFromZero).cast(int64()).cast(T::TimeSpan.polars())
         }
-        (x, y) => {
-            return Err(Error::semantic(
-                lhs.span.to(rhs.span),
-                format!("`{}` is not defined for {x} and {y}", op.symbol()),
-            ))
-        }
+        (x, y) => return Err(Error::semantic(lhs.span.to(rhs.span), format!("`{}` is not defined for {x} and {y}", op.symbol()))),
     })
 }
 
@@ -329,11 +262,7 @@ fn truncated_div(a: Expr, b: Expr) -> Expr {
     let r = a.clone() - q.clone() * b.clone();
     let signs_differ = a.lt(lit(0i64)).xor(b.clone().lt(lit(0i64)));
     let adjust = r.neq(lit(0i64)).and(signs_differ);
-    when(b.eq(lit(0i64)))
-        .then(lit(NULL).cast(DataType::Int64))
-        .when(adjust)
-        .then(q.clone() + lit(1i64))
-        .otherwise(q)
+    when(b.eq(lit(0i64))).then(lit(NULL).cast(DataType::Int64)).when(adjust).then(q.clone() + lit(1i64)).otherwise(q)
 }
 
 fn truncated_rem(a: Expr, b: Expr) -> Expr {
@@ -356,12 +285,7 @@ fn string_op(op: StringOp, lhs: &TExpr, rhs: &TExpr) -> Result<Expr> {
                 StringOpKind::StartsWith => s.str().starts_with(n),
                 StringOpKind::EndsWith => s.str().ends_with(n),
                 StringOpKind::MatchesRegex => s.str().contains(n, true),
-                _ => {
-                    return Err(Error::unsupported(
-                        rhs.span,
-                        format!("`{}` with a non-constant right side", op.keyword()),
-                    ))
-                }
+                _ => return Err(Error::unsupported(rhs.span, format!("`{}` with a non-constant right side", op.keyword()))),
             }
         }
     };
@@ -379,25 +303,13 @@ fn literal_string_test(s: Expr, op: StringOp, needle: &str) -> Expr {
     let esc = regex::escape(needle);
     // Kusto terms are runs of alphanumeric characters: `has` needs a term boundary at
     // each end of the needle where the needle itself starts/ends with one.
-    let left = if needle.chars().next().is_some_and(is_term_char) {
-        r"(?:^|[^\p{L}\p{N}])"
-    } else {
-        ""
-    };
-    let right = if needle.chars().last().is_some_and(is_term_char) {
-        r"(?:$|[^\p{L}\p{N}])"
-    } else {
-        ""
-    };
+    let left = if needle.chars().next().is_some_and(is_term_char) { r"(?:^|[^\p{L}\p{N}])" } else { "" };
+    let right = if needle.chars().last().is_some_and(is_term_char) { r"(?:$|[^\p{L}\p{N}])" } else { "" };
     let regex = |p: String| s.clone().str().contains(lit(p), true);
     match op.kind {
-        StringOpKind::Contains if op.case_sensitive => {
-            s.str().contains_literal(lit(needle.to_string()))
-        }
+        StringOpKind::Contains if op.case_sensitive => s.str().contains_literal(lit(needle.to_string())),
         StringOpKind::Contains => regex(format!("{ci}{esc}")),
-        StringOpKind::StartsWith if op.case_sensitive => {
-            s.str().starts_with(lit(needle.to_string()))
-        }
+        StringOpKind::StartsWith if op.case_sensitive => s.str().starts_with(lit(needle.to_string())),
         StringOpKind::StartsWith => regex(format!("{ci}^{esc}")),
         StringOpKind::EndsWith if op.case_sensitive => s.str().ends_with(lit(needle.to_string())),
         StringOpKind::EndsWith => regex(format!("{ci}{esc}$")),

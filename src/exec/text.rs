@@ -36,9 +36,7 @@ pub fn format_value_text(v: &AnyValue, _ty: KqlType) -> Option<String> {
         AnyValue::StringOwned(s) => s.to_string(),
         AnyValue::Float64(f) => format_real(*f),
         AnyValue::Float32(f) => format_real(*f as f64),
-        AnyValue::Datetime(ns, _, _) | AnyValue::DatetimeOwned(ns, _, _) => {
-            lex_format::datetime(*ns)
-        }
+        AnyValue::Datetime(ns, _, _) | AnyValue::DatetimeOwned(ns, _, _) => lex_format::datetime(*ns),
         AnyValue::Duration(ns, _) => lex_format::timespan(*ns),
         other => {
             let s = other.to_string();
@@ -55,43 +53,25 @@ pub(super) fn to_text(e: &TExpr) -> Result<Expr> {
         (KqlType::Dynamic, Repr::PlainString) => v.expr.fill_null(lit("")),
         (KqlType::Dynamic, Repr::StringList) => dynamic::string_list_to_json(v.expr),
         (KqlType::Dynamic, Repr::Native) => dynamic::json_to_text(v.expr).fill_null(lit("")),
-        (KqlType::Bool, _) => when(v.expr.clone().is_null())
-            .then(lit(""))
-            .when(v.expr)
-            .then(lit("true"))
-            .otherwise(lit("false")),
+        (KqlType::Bool, _) => when(v.expr.clone().is_null()).then(lit("")).when(v.expr).then(lit("true")).otherwise(lit("false")),
         (KqlType::Int | KqlType::Long, _) => v.expr.cast(DataType::String).fill_null(lit("")),
         (KqlType::Real | KqlType::Decimal, _) => map_text(v.expr, |c| {
             let ca = c.f64()?;
-            Ok(ca
-                .iter()
-                .map(|o| o.map(format_real).unwrap_or_default())
-                .collect::<StringChunked>()
-                .into_column())
+            Ok(ca.iter().map(|o| o.map(format_real).unwrap_or_default()).collect::<StringChunked>().into_column())
         }),
         (KqlType::DateTime, _) => map_text(v.expr.cast(DataType::Int64), |c| {
             let ca = c.i64()?;
-            Ok(ca
-                .iter()
-                .map(|o| o.map(lex_format::datetime).unwrap_or_default())
-                .collect::<StringChunked>()
-                .into_column())
+            Ok(ca.iter().map(|o| o.map(lex_format::datetime).unwrap_or_default()).collect::<StringChunked>().into_column())
         }),
         (KqlType::TimeSpan, _) => map_text(v.expr.cast(DataType::Int64), |c| {
             let ca = c.i64()?;
-            Ok(ca
-                .iter()
-                .map(|o| o.map(lex_format::timespan).unwrap_or_default())
-                .collect::<StringChunked>()
-                .into_column())
+            Ok(ca.iter().map(|o| o.map(lex_format::timespan).unwrap_or_default()).collect::<StringChunked>().into_column())
         }),
     })
 }
 
 fn map_text(e: Expr, f: impl Fn(Column) -> PolarsResult<Column> + Send + Sync + 'static) -> Expr {
-    e.map(f, |_, field| {
-        Ok(Field::new(field.name().clone(), DataType::String))
-    })
+    e.map(f, |_, field| Ok(Field::new(field.name().clone(), DataType::String)))
 }
 
 /// `todatetime(string)`: the forms Kusto accepts; null where the text is not a datetime.
@@ -100,9 +80,7 @@ pub(super) fn parse_datetime(e: Expr) -> Expr {
         |c| {
             let ca = c.str()?;
             let out: Int64Chunked = ca.iter().map(|o| o.and_then(parse_datetime_text)).collect();
-            out.into_series()
-                .cast(&KqlType::DateTime.polars())
-                .map(|s| s.into_column())
+            out.into_series().cast(&KqlType::DateTime.polars()).map(|s| s.into_column())
         },
         |_, f| Ok(Field::new(f.name().clone(), KqlType::DateTime.polars())),
     )
@@ -114,9 +92,7 @@ pub(super) fn parse_timespan(e: Expr) -> Expr {
         |c| {
             let ca = c.str()?;
             let out: Int64Chunked = ca.iter().map(|o| o.and_then(parse_timespan_text)).collect();
-            out.into_series()
-                .cast(&KqlType::TimeSpan.polars())
-                .map(|s| s.into_column())
+            out.into_series().cast(&KqlType::TimeSpan.polars()).map(|s| s.into_column())
         },
         |_, f| Ok(Field::new(f.name().clone(), KqlType::TimeSpan.polars())),
     )
@@ -199,14 +175,8 @@ mod tests {
 
     #[test]
     fn format_specifiers() {
-        assert_eq!(
-            kusto_format_to_strftime("yyyy-MM-dd HH:mm:ss"),
-            "%Y-%m-%d %H:%M:%S"
-        );
-        assert_eq!(
-            kusto_format_to_strftime("M/d/yyyy h:mm tt"),
-            "%-m/%-d/%Y %-I:%M %p"
-        );
+        assert_eq!(kusto_format_to_strftime("yyyy-MM-dd HH:mm:ss"), "%Y-%m-%d %H:%M:%S");
+        assert_eq!(kusto_format_to_strftime("M/d/yyyy h:mm tt"), "%-m/%-d/%Y %-I:%M %p");
         assert_eq!(kusto_format_to_strftime("HH:mm:ss.fff"), "%H:%M:%S.%3f");
     }
 }

@@ -54,11 +54,7 @@ pub enum TExprKind {
 
 impl TExpr {
     pub fn literal(lit: Literal, span: Span) -> TExpr {
-        TExpr {
-            ty: lit.kql_type(),
-            kind: TExprKind::Literal(lit),
-            span,
-        }
+        TExpr { ty: lit.kql_type(), kind: TExprKind::Literal(lit), span }
     }
 
     pub fn as_literal(&self) -> Option<&Literal> {
@@ -133,18 +129,76 @@ pub enum Node {
         input: Box<Plan>,
         columns: Vec<String>,
     },
+    /// `keys` pairs a left column with a right column (right names as in the right
+    /// input); `right_names` gives each right column its output name.
+    Join {
+        left: Box<Plan>,
+        right: Box<Plan>,
+        kind: JoinKind,
+        keys: Vec<(String, String)>,
+        right_names: Vec<(String, String)>,
+    },
+    /// Inputs already projected to the union's columns, concatenated in order.
+    Union {
+        inputs: Vec<Plan>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinKind {
+    InnerUnique,
+    Inner,
+    LeftOuter,
+    RightOuter,
+    FullOuter,
+    LeftSemi,
+    RightSemi,
+    LeftAnti,
+    RightAnti,
+}
+
+impl JoinKind {
+    /// Kusto's spellings, including the aliases `anti`, `leftantisemi`, `rightantisemi`.
+    pub fn from_name(name: &str) -> Option<JoinKind> {
+        Some(match name {
+            "innerunique" => JoinKind::InnerUnique,
+            "inner" => JoinKind::Inner,
+            "leftouter" => JoinKind::LeftOuter,
+            "rightouter" => JoinKind::RightOuter,
+            "fullouter" | "outer" => JoinKind::FullOuter,
+            "leftsemi" | "semi" => JoinKind::LeftSemi,
+            "rightsemi" => JoinKind::RightSemi,
+            "leftanti" | "anti" | "leftantisemi" => JoinKind::LeftAnti,
+            "rightanti" | "rightantisemi" => JoinKind::RightAnti,
+            _ => return None,
+        })
+    }
+
+    pub const NAMES: &'static [&'static str] =
+        &["innerunique", "inner", "leftouter", "rightouter", "fullouter", "leftsemi", "rightsemi", "leftanti", "rightanti"];
+
+    /// Which sides' columns the result has.
+    pub fn keeps(self) -> (bool, bool) {
+        match self {
+            JoinKind::LeftSemi | JoinKind::LeftAnti => (true, false),
+            JoinKind::RightSemi | JoinKind::RightAnti => (false, true),
+            _ => (true, true),
+        }
+    }
 }
 
 impl Plan {
-    pub fn input(&self) -> Option<&Plan> {
+    pub fn inputs(&self) -> Vec<&Plan> {
         match &self.node {
             Node::Filter { input, .. }
             | Node::Project { input, .. }
             | Node::Aggregate { input, .. }
             | Node::Sort { input, .. }
             | Node::Limit { input, .. }
-            | Node::Distinct { input, .. } => Some(input),
-            _ => None,
+            | Node::Distinct { input, .. } => vec![input],
+            Node::Join { left, right, .. } => vec![left, right],
+            Node::Union { inputs } => inputs.iter().collect(),
+            _ => Vec::new(),
         }
     }
 }
@@ -165,33 +219,16 @@ pub fn explain(plan: &Plan) -> String {
 
 fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
     let pad = "  ".repeat(depth);
-    let cols = plan
-        .schema
-        .columns
-        .iter()
-        .map(|(n, t)| format!("{n}:{t}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols = plan.schema.columns.iter().map(|(n, t)| format!("{n}:{t}")).collect::<Vec<_>>().join(", ");
     let line = match &plan.node {
         Node::Scan { table } => format!("Scan {table}"),
         Node::Datatable { rows } => format!("Datatable ({} rows)", rows.len()),
         Node::Print { columns } => format!("Print {}", named(columns)),
-        Node::Range { from, to, step } => format!(
-            "Range from {} to {} step {}",
-            show(from),
-            show(to),
-            show(step)
-        ),
+        Node::Range { from, to, step } => format!("Range from {} to {} step {}", show(from), show(to), show(step)),
         Node::Filter { predicate, .. } => format!("Filter {}", show(predicate)),
         Node::Project { columns, .. } => format!("Project {}", named(columns)),
-        Node::Aggregate {
-            keys, aggregates, ..
-        } => {
-            let aggs = aggregates
-                .iter()
-                .map(|a| format!("{} = {}", a.name, show(&a.expr)))
-                .collect::<Vec<_>>()
-                .join(", ");
+        Node::Aggregate { keys, aggregates, .. } => {
+            let aggs = aggregates.iter().map(|a| format!("{} = {}", a.name, show(&a.expr))).collect::<Vec<_>>().join(", ");
             format!("Aggregate [{aggs}] by [{}]", named(keys))
         }
         Node::Sort { keys, .. } => {
@@ -208,9 +245,14 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
         }
         Node::Limit { count, .. } => format!("Limit {count}"),
         Node::Distinct { columns, .. } => format!("Distinct {}", columns.join(", ")),
+        Node::Join { kind, keys, .. } => {
+            let on = keys.iter().map(|(l, r)| format!("$left.{l} == $right.{r}")).collect::<Vec<_>>().join(" and ");
+            format!("Join {kind:?} on {on}")
+        }
+        Node::Union { inputs } => format!("Union ({} inputs)", inputs.len()),
     };
     let _ = writeln!(out, "{pad}{line}  -> ({cols})");
-    if let Some(input) = plan.input() {
+    for input in plan.inputs() {
         explain_into(input, depth + 1, out);
     }
 }
@@ -232,11 +274,7 @@ pub fn show(e: &TExpr) -> String {
         TExprKind::Column(c) => c.clone(),
         TExprKind::Literal(l) => show_literal(l),
         TExprKind::Call { func, args } => {
-            format!(
-                "{}({})",
-                func.name,
-                args.iter().map(show).collect::<Vec<_>>().join(", ")
-            )
+            format!("{}({})", func.name, args.iter().map(show).collect::<Vec<_>>().join(", "))
         }
         TExprKind::Unary { op, operand } => {
             let s = if *op == UnaryOp::Neg { "-" } else { "+" };
@@ -245,36 +283,12 @@ pub fn show(e: &TExpr) -> String {
         TExprKind::Binary { op, lhs, rhs } => {
             format!("({} {} {})", show(lhs), op.symbol(), show(rhs))
         }
-        TExprKind::In {
-            lhs,
-            list,
-            negated,
-            case_sensitive,
-        } => {
-            let op = format!(
-                "{}in{}",
-                if *negated { "!" } else { "" },
-                if *case_sensitive { "" } else { "~" }
-            );
-            format!(
-                "{} {op} ({})",
-                show(lhs),
-                list.iter().map(show_literal).collect::<Vec<_>>().join(", ")
-            )
+        TExprKind::In { lhs, list, negated, case_sensitive } => {
+            let op = format!("{}in{}", if *negated { "!" } else { "" }, if *case_sensitive { "" } else { "~" });
+            format!("{} {op} ({})", show(lhs), list.iter().map(show_literal).collect::<Vec<_>>().join(", "))
         }
-        TExprKind::Between {
-            lhs,
-            low,
-            high,
-            negated,
-        } => {
-            format!(
-                "{} {}between ({} .. {})",
-                show(lhs),
-                if *negated { "!" } else { "" },
-                show(low),
-                show(high)
-            )
+        TExprKind::Between { lhs, low, high, negated } => {
+            format!("{} {}between ({} .. {})", show(lhs), if *negated { "!" } else { "" }, show(low), show(high))
         }
         TExprKind::Index { target, index } => format!("{}[{}]", show(target), show(index)),
     }

@@ -52,21 +52,15 @@ pub enum SourceKind {
     /// A table or a tabular `let` name.
     Table(Ident),
     /// `datatable(a:long, b:string)[1, "x", ...]`
-    Datatable {
-        columns: Vec<(Ident, KqlType)>,
-        values: Vec<Expr>,
-    },
+    Datatable { columns: Vec<(Ident, KqlType)>, values: Vec<Expr> },
     /// `print a = 1, 2`
     Print(Vec<NamedExpr>),
     /// `range x from 1 to 10 step 1`
-    Range {
-        name: Ident,
-        from: Box<Expr>,
-        to: Box<Expr>,
-        step: Box<Expr>,
-    },
+    Range { name: Ident, from: Box<Expr>, to: Box<Expr>, step: Box<Expr> },
     /// `( pipeline )`
     Nested(Box<Pipeline>),
+    /// `union T1, T2` as the first thing in a pipeline.
+    Union(Box<Union>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +92,33 @@ pub enum OperatorKind {
     /// `distinct *` is an empty list.
     Distinct(Vec<Expr>),
     Render(Render),
+    /// `join kind=... (right) on key, $left.a == $right.b`
+    Join(Box<Join>),
+    /// `union [kind=...] [withsource=Name] T1, (T2 | ...)`
+    Union(Box<Union>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Join {
+    /// `None` is Kusto's default, `innerunique`.
+    pub kind: Option<Ident>,
+    pub right: Pipeline,
+    pub on: Vec<JoinKey>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum JoinKey {
+    /// `on Col`: the same column name on both sides.
+    Same(Ident),
+    /// `on $left.A == $right.B`
+    Pair { left: Ident, right: Ident },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    pub kind: Option<Ident>,
+    pub with_source: Option<Ident>,
+    pub tables: Vec<Pipeline>,
 }
 
 impl OperatorKind {
@@ -118,6 +139,8 @@ impl OperatorKind {
             OperatorKind::Count => "count",
             OperatorKind::Distinct(_) => "distinct",
             OperatorKind::Render(_) => "render",
+            OperatorKind::Join(_) => "join",
+            OperatorKind::Union(_) => "union",
         }
     }
 }
@@ -303,11 +326,7 @@ impl StringOp {
             StringOpKind::MatchesRegex => "matches regex",
         };
         let neg = if self.negated { "!" } else { "" };
-        let cs = if self.case_sensitive && self.kind != StringOpKind::MatchesRegex {
-            "_cs"
-        } else {
-            ""
-        };
+        let cs = if self.case_sensitive && self.kind != StringOpKind::MatchesRegex { "_cs" } else { "" };
         format!("{neg}{base}{cs}")
     }
 }

@@ -54,9 +54,7 @@ pub fn literal_to_json(lit: &Literal) -> Value {
         Literal::Bool(b) => Value::Bool(*b),
         Literal::Int(n) => Value::from(*n),
         Literal::Long(n) => Value::from(*n),
-        Literal::Real(f) => serde_json::Number::from_f64(*f)
-            .map(Value::Number)
-            .unwrap_or(Value::Null),
+        Literal::Real(f) => serde_json::Number::from_f64(*f).map(Value::Number).unwrap_or(Value::Null),
         Literal::String(s) | Literal::Guid(s) => Value::String(s.clone()),
         Literal::DateTime(ns) => Value::String(datetime(*ns)),
         Literal::TimeSpan(ns) => Value::String(timespan(*ns)),
@@ -80,9 +78,6 @@ mod tests {
     #[test]
     fn datetime_trims_fraction() {
         assert_eq!(datetime(0), "1970-01-01T00:00:00Z");
-        assert_eq!(
-            datetime(1_668_297_600 * NANOS_PER_SEC + 500_000_000),
-            "2022-11-13T00:00:00.5Z"
-        );
+        assert_eq!(datetime(1_668_297_600 * NANOS_PER_SEC + 500_000_000), "2022-11-13T00:00:00.5Z");
     }
 }

@@ -2,9 +2,7 @@
 
 use super::ast::*;
 use super::expr::{expr, expr_list};
-use super::lex::{
-    ident, keyword, number, peek_word, pos, punct, sp, span_from, string_lit, typed_literal,
-};
+use super::lex::{ident, keyword, number, peek_word, pos, punct, sp, span_from, string_lit, typed_literal};
 use super::{cut_expect, fail, unsupported, In, PErr, PResult};
 use crate::error::nearest;
 use crate::span::Span;
@@ -25,10 +23,7 @@ pub fn query(i: In) -> PResult<Query> {
         lets.push(l);
         i = rest;
     }
-    let (i, body) = cut_expect(
-        pipeline,
-        "a tabular expression (a table name, datatable, print or range)",
-    )(i)?;
+    let (i, body) = cut_expect(pipeline, "a tabular expression (a table name, datatable, print or range)")(i)?;
     let i = punct(";")(i).map(|(r, _)| r).unwrap_or(i);
     let (i, _) = sp(i)?;
     if !i.fragment().is_empty() {
@@ -52,26 +47,13 @@ fn let_stmt(i: In, let_span: Span) -> PResult<Let> {
         let inner = i.take_from(1);
         if let (Ok((r, _)), true) = (ident(inner), true) {
             if punct(":")(r).is_ok() || punct(")")(r).is_ok_and(|(r2, _)| punct("{")(r2).is_ok()) {
-                return Err(unsupported(
-                    Span::new(pos(&i), pos(&i) + 1),
-                    "user-defined functions (`let f = (...) { ... }`)",
-                ));
+                return Err(unsupported(Span::new(pos(&i), pos(&i) + 1), "user-defined functions (`let f = (...) { ... }`)"));
             }
         }
         if let Ok((rest, p)) = pipeline(i) {
-            if !p.ops.is_empty()
-                || matches!(p.source.kind, SourceKind::Nested(_))
-                    && rest.fragment().trim_start().starts_with(';')
-            {
+            if !p.ops.is_empty() || matches!(p.source.kind, SourceKind::Nested(_)) && rest.fragment().trim_start().starts_with(';') {
                 let span = Span::new(let_span.start, p.span.end);
-                return Ok((
-                    rest,
-                    Let {
-                        name,
-                        value: LetValue::Tabular(Box::new(p)),
-                        span,
-                    },
-                ));
+                return Ok((rest, Let { name, value: LetValue::Tabular(Box::new(p)), span }));
             }
         }
     }
@@ -79,14 +61,7 @@ fn let_stmt(i: In, let_span: Span) -> PResult<Let> {
     if matches!(word.as_str(), "datatable" | "range" | "print") && tabular_source_start(&after_eq) {
         let (rest, p) = pipeline(after_eq)?;
         let span = Span::new(let_span.start, p.span.end);
-        return Ok((
-            rest,
-            Let {
-                name,
-                value: LetValue::Tabular(Box::new(p)),
-                span,
-            },
-        ));
+        return Ok((rest, Let { name, value: LetValue::Tabular(Box::new(p)), span }));
     }
     if matches!(word.as_str(), "view" | "materialize" | "toscalar" | "union") {
         let (r, w) = ident(after_eq)?;
@@ -94,44 +69,19 @@ fn let_stmt(i: In, let_span: Span) -> PResult<Let> {
             return Err(unsupported(w.span, format!("`{}`", w.name)));
         }
     }
-    let (rest, value) =
-        cut_expect(expr, "an expression or a tabular expression after `=`")(after_eq)?;
+    let (rest, value) = cut_expect(expr, "an expression or a tabular expression after `=`")(after_eq)?;
     if let (Ok(_), ExprKind::Name(n)) = (punct("|")(rest), &value.kind) {
         // `let T = Table | where ...;`
-        let src_ident = Ident {
-            name: n.clone(),
-            span: value.span,
-        };
-        let source = Source {
-            kind: SourceKind::Table(src_ident),
-            span: value.span,
-        };
+        let src_ident = Ident { name: n.clone(), span: value.span };
+        let source = Source { kind: SourceKind::Table(src_ident), span: value.span };
         let (rest, ops) = operators(rest)?;
         let end = ops.last().map(|o| o.span.end).unwrap_or(value.span.end);
-        let p = Pipeline {
-            source,
-            ops,
-            span: Span::new(value.span.start, end),
-        };
+        let p = Pipeline { source, ops, span: Span::new(value.span.start, end) };
         let span = Span::new(let_span.start, end);
-        return Ok((
-            rest,
-            Let {
-                name,
-                value: LetValue::Tabular(Box::new(p)),
-                span,
-            },
-        ));
+        return Ok((rest, Let { name, value: LetValue::Tabular(Box::new(p)), span }));
     }
     let span = Span::new(let_span.start, value.span.end);
-    Ok((
-        rest,
-        Let {
-            name,
-            value: LetValue::Scalar(value),
-            span,
-        },
-    ))
+    Ok((rest, Let { name, value: LetValue::Scalar(value), span }))
 }
 
 fn tabular_source_start(i: &In) -> bool {
@@ -174,43 +124,26 @@ fn source(i: In) -> PResult<Source> {
         let (rest, _) = punct("(")(i)?;
         let (rest, inner) = cut_expect(pipeline, "a tabular expression inside `( )`")(rest)?;
         let (rest, _) = cut_expect(punct(")"), "`)`")(rest)?;
-        return Ok((
-            rest,
-            Source {
-                kind: SourceKind::Nested(Box::new(inner)),
-                span: span_from(&start, &rest),
-            },
-        ));
+        return Ok((rest, Source { kind: SourceKind::Nested(Box::new(inner)), span: span_from(&start, &rest) }));
     }
     let (rest, name) = ident(i).map_err(|_| nom::Err::Error(PErr::expected(&i, "a table name")))?;
     let kind = match name.name.as_str() {
         "datatable" if punct("(")(rest).is_ok() => return datatable(start, rest),
         "print" => {
             let (rest, items) = named_exprs(rest, "an expression to print")?;
-            return Ok((
-                rest,
-                Source {
-                    kind: SourceKind::Print(items),
-                    span: span_from(&start, &rest),
-                },
-            ));
+            return Ok((rest, Source { kind: SourceKind::Print(items), span: span_from(&start, &rest) }));
         }
         "range" if ident(rest).is_ok() => return range(start, rest),
-        "union" | "find" | "search" | "externaldata" | "materialize" | "view" | "evaluate" => {
-            return Err(unsupported(
-                name.span,
-                format!("the `{}` source", name.name),
-            ));
+        "union" => {
+            let (rest, u) = union_body(rest)?;
+            return Ok((rest, Source { kind: SourceKind::Union(Box::new(u)), span: span_from(&start, &rest) }));
+        }
+        "find" | "search" | "externaldata" | "materialize" | "view" | "evaluate" => {
+            return Err(unsupported(name.span, format!("the `{}` source", name.name)));
         }
         _ => SourceKind::Table(name),
     };
-    Ok((
-        rest,
-        Source {
-            kind,
-            span: span_from(&start, &rest),
-        },
-    ))
+    Ok((rest, Source { kind, span: span_from(&start, &rest) }))
 }
 
 fn datatable<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
@@ -241,13 +174,7 @@ fn datatable<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
     let (i, _) = cut_expect(punct("["), "`[` and the datatable's values")(i)?;
     let (i, values) = expr_list(i)?;
     let (i, _) = cut_expect(punct("]"), "`,` or `]` after the datatable's values")(i)?;
-    Ok((
-        i,
-        Source {
-            kind: SourceKind::Datatable { columns, values },
-            span: span_from(&start, &i),
-        },
-    ))
+    Ok((i, Source { kind: SourceKind::Datatable { columns, values }, span: span_from(&start, &i) }))
 }
 
 fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
@@ -261,12 +188,7 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
     Ok((
         i,
         Source {
-            kind: SourceKind::Range {
-                name,
-                from: Box::new(from),
-                to: Box::new(to),
-                step: Box::new(step),
-            },
+            kind: SourceKind::Range { name, from: Box::new(from), to: Box::new(to), step: Box::new(step) },
             span: span_from(&start, &i),
         },
     ))
@@ -275,8 +197,6 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
 /// Operators Kusto has that flowkql does not run yet: they get a clear "not supported"
 /// diagnostic instead of a confusing syntax error further on.
 const UNSUPPORTED_OPERATORS: &[&str] = &[
-    "join",
-    "union",
     "lookup",
     "mv-expand",
     "mvexpand",
@@ -326,22 +246,17 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "count",
     "distinct",
     "render",
+    "join",
+    "union",
 ];
 
 /// operator := where | project | ... (see grammar/kql.ebnf)
 fn operator(i: In) -> PResult<Operator> {
     let (i, _) = sp(i)?;
     let start = i;
-    let word: String = i
-        .fragment()
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-        .collect();
+    let word: String = i.fragment().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
     if word.is_empty() {
-        return Err(fail(
-            &i,
-            "an operator after `|` (where, project, extend, summarize, ...)",
-        ));
+        return Err(fail(&i, "an operator after `|` (where, project, extend, summarize, ...)"));
     }
     let i = i.take_from(word.len());
     let word_span = span_from(&start, &i);
@@ -396,37 +311,32 @@ fn operator(i: In) -> PResult<Operator> {
             if cols.is_empty() {
                 return Err(fail(&i, "`*` or column names after `distinct`"));
             }
-            let cols = if cols.len() == 1 && cols[0].kind == ExprKind::Star {
-                Vec::new()
-            } else {
-                cols
-            };
+            let cols = if cols.len() == 1 && cols[0].kind == ExprKind::Star { Vec::new() } else { cols };
             (i, OperatorKind::Distinct(cols))
+        }
+        "join" => {
+            let (i, j) = join(i)?;
+            (i, OperatorKind::Join(Box::new(j)))
+        }
+        "union" => {
+            let (i, u) = union_body(i)?;
+            (i, OperatorKind::Union(Box::new(u)))
         }
         "render" => {
             let (i, r) = render(i, word_span)?;
             (i, OperatorKind::Render(r))
         }
-        w if UNSUPPORTED_OPERATORS.contains(&w) => {
-            return Err(unsupported(word_span, format!("the `{w}` operator")))
-        }
+        w if UNSUPPORTED_OPERATORS.contains(&w) => return Err(unsupported(word_span, format!("the `{w}` operator"))),
         w => {
             let mut e = fail(&start, "an operator after `|`");
             if let nom::Err::Failure(pe) = &mut e {
                 pe.message = Some(format!("unknown operator `{w}`"));
-                pe.help = nearest(w, SUPPORTED_OPERATORS.iter().copied())
-                    .map(|n| format!("did you mean `{n}`?"));
+                pe.help = nearest(w, SUPPORTED_OPERATORS.iter().copied()).map(|n| format!("did you mean `{n}`?"));
             }
             return Err(e);
         }
     };
-    Ok((
-        i,
-        Operator {
-            kind,
-            span: span_from(&start, &i),
-        },
-    ))
+    Ok((i, Operator { kind, span: span_from(&start, &i) }))
 }
 
 /// named_exprs := named_expr ("," named_expr)*
@@ -449,38 +359,20 @@ fn named_expr(i: In) -> PResult<NamedExpr> {
         if let Ok((after, _)) = punct("=")(rest) {
             let next = after.fragment().chars().next();
             if !matches!(next, Some('=') | Some('~')) {
-                let (after, e) =
-                    cut_expect(expr, &format!("an expression after `{} =`", name.name))(after)?;
-                return Ok((
-                    after,
-                    NamedExpr {
-                        name: Some(name),
-                        expr: e,
-                        span: span_from(&start, &after),
-                    },
-                ));
+                let (after, e) = cut_expect(expr, &format!("an expression after `{} =`", name.name))(after)?;
+                return Ok((after, NamedExpr { name: Some(name), expr: e, span: span_from(&start, &after) }));
             }
         }
     }
     if i.fragment().starts_with('(') {
         if let Ok((r, _)) = ident(i.take_from(1)) {
             if punct(",")(r).is_ok() {
-                return Err(unsupported(
-                    Span::new(pos(&i), pos(&i) + 1),
-                    "naming several columns at once (`(a, b) = ...`)",
-                ));
+                return Err(unsupported(Span::new(pos(&i), pos(&i) + 1), "naming several columns at once (`(a, b) = ...`)"));
             }
         }
     }
     let (i, e) = expr(i)?;
-    Ok((
-        i,
-        NamedExpr {
-            name: None,
-            expr: e,
-            span: span_from(&start, &i),
-        },
-    ))
+    Ok((i, NamedExpr { name: None, expr: e, span: span_from(&start, &i) }))
 }
 
 /// A column name that may contain `*` wildcards (`project-away *_s`).
@@ -491,21 +383,12 @@ fn name_pattern(i: In) -> PResult<Ident> {
     if frag.starts_with('[') {
         return ident(i);
     }
-    let len = frag
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '*' || *c == '$')
-        .count();
+    let len = frag.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '*' || *c == '$').count();
     if len == 0 {
         return Err(nom::Err::Error(PErr::expected(&i, "a column name")));
     }
     let rest = i.take_from(len);
-    Ok((
-        rest,
-        Ident {
-            name: frag[..len].to_string(),
-            span: span_from(&start, &rest),
-        },
-    ))
+    Ok((rest, Ident { name: frag[..len].to_string(), span: span_from(&start, &rest) }))
 }
 
 fn name_patterns<'a>(i: In<'a>, what: &str) -> PResult<'a, Vec<Ident>> {
@@ -575,10 +458,7 @@ fn summarize(i: In) -> PResult<OperatorKind> {
     let (i, aggregates) = if keyword("by")(i).is_ok() {
         (i, Vec::new())
     } else {
-        named_exprs(
-            i,
-            "an aggregation such as `count()` or `by` after `summarize`",
-        )?
+        named_exprs(i, "an aggregation such as `count()` or `by` after `summarize`")?
     };
     let (i, by) = match keyword("by")(i) {
         Ok((rest, _)) => named_exprs(rest, "a column or expression after `by`")?,
@@ -619,41 +499,20 @@ fn sort_key(i: In) -> PResult<SortKey> {
         Err(_) => (i, None),
     };
     let span = Span::new(e.span.start, pos(&i).max(e.span.end));
-    Ok((
-        i,
-        SortKey {
-            expr: e,
-            order,
-            nulls_first,
-            span,
-        },
-    ))
+    Ok((i, SortKey { expr: e, order, nulls_first, span }))
 }
 
 /// render := "render" name ("with" "(" property ("," property)* ")")?
 fn render(i: In, keyword_span: Span) -> PResult<Render> {
-    let (i, visualization) = cut_expect(
-        ident,
-        "a visualization after `render` (piechart, columnchart, timechart, ...)",
-    )(i)?;
+    let (i, visualization) = cut_expect(ident, "a visualization after `render` (piechart, columnchart, timechart, ...)")(i)?;
     let mut properties = Vec::new();
     let Ok((i, _)) = keyword("with")(i) else {
         let span = Span::new(keyword_span.start, visualization.span.end);
-        return Ok((
-            i,
-            Render {
-                visualization,
-                properties,
-                span,
-            },
-        ));
+        return Ok((i, Render { visualization, properties, span }));
     };
     let (mut i, _) = cut_expect(punct("("), "`(` after `with`")(i)?;
     loop {
-        let (rest, name) = cut_expect(
-            ident,
-            "a property name such as title, xtitle, ytitle, legend",
-        )(i)?;
+        let (rest, name) = cut_expect(ident, "a property name such as title, xtitle, ytitle, legend")(i)?;
         let (rest, _) = cut_expect(punct("="), "`=` after the property name")(rest)?;
         let (rest, value) = render_value(rest)?;
         let span = Span::new(name.span.start, pos(&rest));
@@ -664,14 +523,7 @@ fn render(i: In, keyword_span: Span) -> PResult<Render> {
         }
         let (rest, close) = cut_expect(punct(")"), "`,` or `)` in the render properties")(rest)?;
         let span = Span::new(keyword_span.start, close.end);
-        return Ok((
-            rest,
-            Render {
-                visualization,
-                properties,
-                span,
-            },
-        ));
+        return Ok((rest, Render { visualization, properties, span }));
     }
 }
 
@@ -705,14 +557,119 @@ fn render_value(i: In) -> PResult<RenderValue> {
     let (i, _) = sp(i)?;
     let negative = i.fragment().starts_with('-');
     let num_in = if negative { i.take_from(1) } else { i };
-    let (rest, lit) = cut_expect(
-        number,
-        "a property value (a string, number, name or true/false)",
-    )(num_in)?;
+    let (rest, lit) = cut_expect(number, "a property value (a string, number, name or true/false)")(num_in)?;
     let lit = match (negative, lit) {
         (true, Literal::Long(n)) => Literal::Long(-n),
         (true, Literal::Real(f)) => Literal::Real(-f),
         (_, l) => l,
     };
     Ok((rest, RenderValue::Literal(lit)))
+}
+
+/// `kind=NAME` and `hint.x=y` / `withsource=Name` style parameters before a join's or a
+/// union's operands. Returns (kind, withsource).
+fn operator_params(mut i: In) -> PResult<(Option<Ident>, Option<Ident>)> {
+    let mut kind = None;
+    let mut with_source = None;
+    loop {
+        let (rest, _) = sp(i)?;
+        let frag = *rest.fragment();
+        if let Some(after) = frag.strip_prefix("hint.") {
+            let _ = after;
+            let (r, _) = ident(rest.take_from(5))?;
+            let (r, _) = cut_expect(punct("="), "`=` after the hint name")(r)?;
+            let (r, _) = cut_expect(ident, "a hint value")(r)?;
+            i = r;
+            continue;
+        }
+        let Ok((r, name)) = ident(rest) else { break };
+        let Ok((r2, _)) = punct("=")(r) else { break };
+        if r2.fragment().starts_with('=') {
+            break;
+        }
+        match name.name.as_str() {
+            "kind" => {
+                let (r3, k) = cut_expect(ident, "a kind after `kind=`")(r2)?;
+                kind = Some(k);
+                i = r3;
+            }
+            "withsource" | "WithSource" => {
+                let (r3, w) = cut_expect(ident, "a column name after `withsource=`")(r2)?;
+                with_source = Some(w);
+                i = r3;
+            }
+            "isfuzzy" => {
+                let (r3, _) = cut_expect(ident, "true or false")(r2)?;
+                i = r3;
+            }
+            _ => break,
+        }
+    }
+    Ok((i, (kind, with_source)))
+}
+
+/// join := "join" params ( "(" pipeline ")" | name ) "on" join_key ("," | "and" join_key)*
+fn join(i: In) -> PResult<Join> {
+    let (i, (kind, _)) = operator_params(i)?;
+    let (i, right) = cut_expect(join_operand, "the right side of the join: a table name or `( query )`")(i)?;
+    let (i, _) = cut_expect(keyword("on"), "`on` and the join keys")(i)?;
+    let mut on = Vec::new();
+    let mut i = i;
+    loop {
+        let (rest, key) = cut_expect(join_key, "a join key: a column name or `$left.a == $right.b`")(i)?;
+        on.push(key);
+        if let Ok((r, _)) = punct(",")(rest) {
+            i = r;
+        } else if let Ok((r, _)) = keyword("and")(rest) {
+            i = r;
+        } else {
+            return Ok((rest, Join { kind, right, on }));
+        }
+    }
+}
+
+fn join_operand(i: In) -> PResult<Pipeline> {
+    let (i, _) = sp(i)?;
+    if i.fragment().starts_with('(') {
+        let (rest, _) = punct("(")(i)?;
+        let (rest, p) = cut_expect(pipeline, "a tabular expression inside `( )`")(rest)?;
+        let (rest, _) = cut_expect(punct(")"), "`)` closing the join's right side")(rest)?;
+        return Ok((rest, p));
+    }
+    let (rest, name) = ident(i)?;
+    let source = Source { span: name.span, kind: SourceKind::Table(name.clone()) };
+    Ok((rest, Pipeline { span: name.span, source, ops: Vec::new() }))
+}
+
+fn join_key(i: In) -> PResult<JoinKey> {
+    let (i, first) = ident(i)?;
+    match first.name.as_str() {
+        "$left" | "$right" => {
+            let (i, _) = cut_expect(punct("."), "`.` and a column name")(i)?;
+            let (i, a) = cut_expect(ident, "a column name")(i)?;
+            let (i, _) = cut_expect(punct("=="), "`==` between the two sides")(i)?;
+            let (i, side2) = cut_expect(ident, "`$left` or `$right`")(i)?;
+            let (i, _) = cut_expect(punct("."), "`.` and a column name")(i)?;
+            let (i, b) = cut_expect(ident, "a column name")(i)?;
+            if side2.name == first.name || !matches!(side2.name.as_str(), "$left" | "$right") {
+                return Err(fail(&i, "one `$left.` and one `$right.` column"));
+            }
+            let (left, right) = if first.name == "$left" { (a, b) } else { (b, a) };
+            Ok((i, JoinKey::Pair { left, right }))
+        }
+        _ => Ok((i, JoinKey::Same(first))),
+    }
+}
+
+/// union := "union" params operand ("," operand)*
+fn union_body(i: In) -> PResult<Union> {
+    let (i, (kind, with_source)) = operator_params(i)?;
+    let (mut i, first) = cut_expect(join_operand, "a table name or `( query )` after `union`")(i)?;
+    let mut tables = vec![first];
+    while let Ok((rest, _)) = punct(",")(i) {
+        let (rest, t) = cut_expect(join_operand, "a table name or `( query )` after `,`")(rest)?;
+        tables.push(t);
+        i = rest;
+    }
+    Ok((i, Union { kind, with_source, tables }))
 }

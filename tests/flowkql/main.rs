@@ -4,5 +4,6 @@ mod common;
 mod diagnostics;
 mod functions;
 mod grammar;
+mod joins;
 mod operators;
 mod snapshots;
