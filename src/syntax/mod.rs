@@ -184,6 +184,8 @@ pub const OPERATORS: &[(&str, &str)] = &[
     ("count", "Number of rows, as column Count"),
     ("distinct * | col, ...", "Distinct rows or column combinations"),
     ("render visualization [with (property = value, ...)]", "Charts the result (see flowkql run --chart)"),
+    ("join [kind=innerunique|inner|leftouter|rightouter|fullouter|leftsemi|rightsemi|leftanti|rightanti] (T) on key | $left.a == $right.b", "Joins with another table"),
+    ("union [kind=outer|inner] [withsource=Col] T, ...", "Rows of several tables"),
     ("datatable(col:type, ...)[values]", "An inline table"),
     ("print [Name =] expr, ...", "One row of computed values"),
     ("range x from a to b step s", "A column of values"),
