@@ -19,92 +19,45 @@ pub(super) struct Columns<'a> {
 
 impl<'a> Columns<'a> {
     pub(super) fn new(height: usize) -> Self {
-        Columns {
-            height,
-            cols: Vec::new(),
-        }
+        Columns { height, cols: Vec::new() }
     }
 
-    fn push(
-        &mut self,
-        name: &str,
-        kind: KqlType,
-        build: impl FnOnce(PlSmallStr) -> Series + Send + 'a,
-    ) {
+    fn push(&mut self, name: &str, kind: KqlType, build: impl FnOnce(PlSmallStr) -> Series + Send + 'a) {
         let pl_name = PlSmallStr::from(name);
-        self.cols
-            .push((name.to_string(), kind, Box::new(move || build(pl_name))));
+        self.cols.push((name.to_string(), kind, Box::new(move || build(pl_name))));
     }
 
     /// A `string`, `guid` or `dynamic` column (all held as text).
-    pub(super) fn text<S: AsRef<str>>(
-        &mut self,
-        name: &str,
-        values: impl Iterator<Item = S> + Send + 'a,
-    ) {
-        self.push(name, KqlType::String, move |n| {
-            StringChunked::from_iter_values(n, values).into_series()
-        });
+    pub(super) fn text<S: AsRef<str>>(&mut self, name: &str, values: impl Iterator<Item = S> + Send + 'a) {
+        self.push(name, KqlType::String, move |n| StringChunked::from_iter_values(n, values).into_series());
     }
 
     /// The same text in every row.
     pub(super) fn constant(&mut self, name: &str, value: &'a str) {
         let height = self.height;
-        self.push(name, KqlType::String, move |n| {
-            StringChunked::full(n, value, height).into_series()
-        });
+        self.push(name, KqlType::String, move |n| StringChunked::full(n, value, height).into_series());
     }
 
-    pub(super) fn real(
-        &mut self,
-        name: &str,
-        values: impl Iterator<Item = Option<f64>> + Send + 'a,
-    ) {
-        self.push(name, KqlType::Real, move |n| {
-            Float64Chunked::from_iter_options(n, values).into_series()
-        });
+    pub(super) fn real(&mut self, name: &str, values: impl Iterator<Item = Option<f64>> + Send + 'a) {
+        self.push(name, KqlType::Real, move |n| Float64Chunked::from_iter_options(n, values).into_series());
     }
 
-    pub(super) fn long(
-        &mut self,
-        name: &str,
-        values: impl Iterator<Item = Option<i64>> + Send + 'a,
-    ) {
-        self.push(name, KqlType::Long, move |n| {
-            Int64Chunked::from_iter_options(n, values).into_series()
-        });
+    pub(super) fn long(&mut self, name: &str, values: impl Iterator<Item = Option<i64>> + Send + 'a) {
+        self.push(name, KqlType::Long, move |n| Int64Chunked::from_iter_options(n, values).into_series());
     }
 
-    pub(super) fn int(
-        &mut self,
-        name: &str,
-        values: impl Iterator<Item = Option<i32>> + Send + 'a,
-    ) {
-        self.push(name, KqlType::Int, move |n| {
-            Int32Chunked::from_iter_options(n, values).into_series()
-        });
+    pub(super) fn int(&mut self, name: &str, values: impl Iterator<Item = Option<i32>> + Send + 'a) {
+        self.push(name, KqlType::Int, move |n| Int32Chunked::from_iter_options(n, values).into_series());
     }
 
-    pub(super) fn flag(
-        &mut self,
-        name: &str,
-        values: impl Iterator<Item = Option<bool>> + Send + 'a,
-    ) {
-        self.push(name, KqlType::Bool, move |n| {
-            BooleanChunked::from_iter_options(n, values).into_series()
-        });
+    pub(super) fn flag(&mut self, name: &str, values: impl Iterator<Item = Option<bool>> + Send + 'a) {
+        self.push(name, KqlType::Bool, move |n| BooleanChunked::from_iter_options(n, values).into_series());
     }
 
     /// A `datetime` column from Unix nanoseconds.
-    pub(super) fn time(
-        &mut self,
-        name: &str,
-        values: impl Iterator<Item = Option<i64>> + Send + 'a,
-    ) {
+    pub(super) fn time(&mut self, name: &str, values: impl Iterator<Item = Option<i64>> + Send + 'a) {
         self.push(name, KqlType::DateTime, move |n| {
-            Int64Chunked::from_iter_options(n, values)
-                .into_datetime(TimeUnit::Nanoseconds, None)
-                .into_series()
+            Int64Chunked::from_iter_options(n, values).into_datetime(TimeUnit::Nanoseconds, None).into_series()
         });
     }
 
@@ -113,31 +66,22 @@ impl<'a> Columns<'a> {
     /// A column the schema lacks, a type that disagrees with the schema or a wrong
     /// height is a bug in the generator; it is reported rather than papered over.
     pub(super) fn finish(self, table: &str) -> Result<(Schema, DataFrame)> {
-        let schema = schema::builtin(table).ok_or_else(|| {
-            Error::runtime(format!("sample data: no built-in schema for {table}"))
-        })?;
+        let schema = schema::builtin(table).ok_or_else(|| Error::runtime(format!("sample data: no built-in schema for {table}")))?;
         let mut slots: Vec<Option<Build<'a>>> = (0..schema.len()).map(|_| None).collect();
         for (name, kind, build) in self.cols {
             let Some(i) = schema.index_of(&name) else {
-                return Err(Error::runtime(format!(
-                    "sample data: {table} has no column {name}"
-                )));
+                return Err(Error::runtime(format!("sample data: {table} has no column {name}")));
             };
             let want = schema.columns[i].1;
             if want.polars() != kind.polars() {
-                return Err(Error::runtime(format!(
-                    "sample data: {table}.{name} is {want} but was generated as {kind}"
-                )));
+                return Err(Error::runtime(format!("sample data: {table}.{name} is {want} but was generated as {kind}")));
             }
             if slots[i].replace(build).is_some() {
-                return Err(Error::runtime(format!(
-                    "sample data: {table}.{name} was generated twice"
-                )));
+                return Err(Error::runtime(format!("sample data: {table}.{name} was generated twice")));
             }
         }
         let height = self.height;
-        let jobs: Vec<std::sync::Mutex<Option<Build<'a>>>> =
-            slots.into_iter().map(std::sync::Mutex::new).collect();
+        let jobs: Vec<std::sync::Mutex<Option<Build<'a>>>> = slots.into_iter().map(std::sync::Mutex::new).collect();
         let built = parallel::map_indexed(schema.len(), |i| {
             let build = jobs[i].lock().ok().and_then(|mut slot| slot.take());
             let (name, kind) = &schema.columns[i];
@@ -151,11 +95,7 @@ impl<'a> Columns<'a> {
         let mut ordered = Vec::with_capacity(built.len());
         for series in built {
             if series.len() != height {
-                return Err(Error::runtime(format!(
-                    "sample data: {table}.{} has {} rows, expected {height}",
-                    series.name(),
-                    series.len()
-                )));
+                return Err(Error::runtime(format!("sample data: {table}.{} has {} rows, expected {height}", series.name(), series.len())));
             }
             ordered.push(series.into_column());
         }

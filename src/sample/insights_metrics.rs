@@ -66,12 +66,7 @@ struct Sample {
     tags: String,
 }
 
-pub(super) fn table(
-    net: &Net,
-    timeline: &Timeline,
-    mut rng: Rng,
-    rows: usize,
-) -> Result<(Schema, DataFrame)> {
+pub(super) fn table(net: &Net, timeline: &Timeline, mut rng: Rng, rows: usize) -> Result<(Schema, DataFrame)> {
     let per_time = ROWS_PER_MACHINE * MACHINES.len();
     // Two minutes short of the span, so the oldest report is still inside it.
     let span_minutes = SPAN / MINUTE - 2;
@@ -106,15 +101,9 @@ pub(super) fn table(
     c.real("Val", s.iter().map(move |x| Some(x.val)));
     c.text("Tags", s.iter().map(move |x| x.tags.as_str()));
     c.constant("Type", TABLE);
-    c.text(
-        "_ResourceId",
-        s.iter().map(move |x| vm(x).resource_id.as_str()),
-    );
+    c.text("_ResourceId", s.iter().map(move |x| vm(x).resource_id.as_str()));
     c.text("_SubscriptionId", s.iter().map(move |x| vm(x).vnet.sub));
-    c.real(
-        "_BilledSize",
-        s.iter().map(move |x| Some((300 + x.tags.len()) as f64)),
-    );
+    c.real("_BilledSize", s.iter().map(move |x| Some((300 + x.tags.len()) as f64)));
     c.constant("_IsBillable", "True");
     c.finish(TABLE)
 }
@@ -127,39 +116,17 @@ fn round3(v: f64) -> f64 {
 fn report(out: &mut Vec<Sample>, rng: &mut Rng, time: i64, m: &'static Machine, minutes_ago: i64) {
     let busy = activity(time);
     let mut push = |namespace: &'static str, name: &'static str, val: f64, tags: String| {
-        out.push(Sample {
-            time,
-            machine: m,
-            namespace,
-            name,
-            val,
-            tags,
-        });
+        out.push(Sample { time, machine: m, namespace, name, val, tags });
     };
     // No dimensions on the heartbeat; the JSON text is then empty, as Kusto strings are.
     push("Computer", "Heartbeat", 1.0, String::new());
-    let available =
-        f64::from(m.memory_mb) * (0.62 - 0.25 * busy + 0.03 * rng.normal()).clamp(0.05, 0.95);
-    push(
-        "Memory",
-        "AvailableMB",
-        available.round(),
-        format!("{{\"vm.azm.ms/memorySizeMB\":{}}}", m.memory_mb),
-    );
+    let available = f64::from(m.memory_mb) * (0.62 - 0.25 * busy + 0.03 * rng.normal()).clamp(0.05, 0.95);
+    push("Memory", "AvailableMB", available.round(), format!("{{\"vm.azm.ms/memorySizeMB\":{}}}", m.memory_mb));
     let cpu = (4.0 + 45.0 * busy * (0.8 + 0.4 * rng.unit()) + 2.0 * rng.normal()).clamp(0.5, 99.0);
-    push(
-        "Processor",
-        "UtilizationPercentage",
-        round3(cpu),
-        format!("{{\"vm.azm.ms/totalCpus\":{}}}", m.cpus),
-    );
+    push("Processor", "UtilizationPercentage", round3(cpu), format!("{{\"vm.azm.ms/totalCpus\":{}}}", m.cpus));
     for (name, scale) in [("ReadBytesPerSecond", 1.0), ("WriteBytesPerSecond", 1.5)] {
         let rate = round3((20_000.0 + 400_000.0 * busy * rng.lognormal(1.0, 0.3)) * scale);
-        let tags = format!(
-            "{{\"vm.azm.ms/networkDeviceId\":\"{}\",\"vm.azm.ms/bytes\":{}}}",
-            m.nic,
-            (rate * 60.0).round()
-        );
+        let tags = format!("{{\"vm.azm.ms/networkDeviceId\":\"{}\",\"vm.azm.ms/bytes\":{}}}", m.nic, (rate * 60.0).round());
         push("Network", name, rate, tags);
     }
     for (mount, size_mb, free_now, io_share) in m.disks {

@@ -45,14 +45,9 @@ pub const MAX_ROWS: usize = 5_000_000;
 ///
 /// `rows` is the size of `AzureNetworkAnalytics_CL`; `NTANetAnalytics` gets half as
 /// many, `VMConnection` and `InsightsMetrics` a quarter each (at least one row each).
-pub fn sample_tables(
-    rows: usize,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Vec<(String, Table)>> {
+pub fn sample_tables(rows: usize, now: chrono::DateTime<chrono::Utc>) -> Result<Vec<(String, Table)>> {
     if rows == 0 || rows > MAX_ROWS {
-        return Err(Error::usage(format!(
-            "the sample row count must be between 1 and {MAX_ROWS}, not {rows}"
-        )));
+        return Err(Error::usage(format!("the sample row count must be between 1 and {MAX_ROWS}, not {rows}")));
     }
     let now_ns = now
         .timestamp_nanos_opt()
@@ -68,23 +63,6 @@ pub fn sample_tables(
         vm_connection::table(&net, &timeline, Rng::stream(seed, 3), (rows / 4).max(1))?,
         insights_metrics::table(&net, &timeline, Rng::stream(seed, 4), (rows / 4).max(1))?,
     ];
-    let names = [
-        network_analytics::TABLE,
-        nta_net_analytics::TABLE,
-        vm_connection::TABLE,
-        insights_metrics::TABLE,
-    ];
-    Ok(names
-        .into_iter()
-        .zip(built)
-        .map(|(name, (schema, frame))| {
-            (
-                name.to_string(),
-                Table {
-                    schema,
-                    frame: frame.lazy(),
-                },
-            )
-        })
-        .collect())
+    let names = [network_analytics::TABLE, nta_net_analytics::TABLE, vm_connection::TABLE, insights_metrics::TABLE];
+    Ok(names.into_iter().zip(built).map(|(name, (schema, frame))| (name.to_string(), Table { schema, frame: frame.lazy() })).collect())
 }

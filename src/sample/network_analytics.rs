@@ -11,8 +11,8 @@ use super::flows::{self, Flow, Link, Peer};
 use super::rng::Rng;
 use super::timeline::{floor, Timeline, HOUR, MINUTE, SECOND, SPAN};
 use super::topology::{
-    self as topo, Net, Vm, LB_WEB, LOCAL_GATEWAY, NSGS, S2S_CONNECTION, SUB_PROD, SUB_SHARED,
-    VNETS, VNET_PEERING, VPN_GATEWAY, WORKSPACE_ID,
+    self as topo, Net, Vm, LB_WEB, LOCAL_GATEWAY, NSGS, S2S_CONNECTION, SUB_PROD, SUB_SHARED, VNETS, VNET_PEERING, VPN_GATEWAY,
+    WORKSPACE_ID,
 };
 use crate::error::Result;
 use crate::types::Schema;
@@ -27,12 +27,7 @@ const V1_SHARE: f64 = 0.04;
 /// How often Traffic Analytics re-reads the NSG inventory in this sample.
 const SNAPSHOT_EVERY: i64 = 6 * HOUR;
 
-pub(super) fn table(
-    net: &Net,
-    timeline: &Timeline,
-    rng: Rng,
-    rows: usize,
-) -> Result<(Schema, DataFrame)> {
+pub(super) fn table(net: &Net, timeline: &Timeline, rng: Rng, rows: usize) -> Result<(Schema, DataFrame)> {
     let snapshots = snapshot_times(timeline.now(), rows);
     let inventory = inventory_rows();
     let topology_rows = snapshots.len() * inventory.len();
@@ -52,112 +47,39 @@ fn flow_rows(net: &Net, flows: &[Flow]) -> Result<(Schema, DataFrame)> {
     let local_gateway = format!("{SUB_SHARED}/rg-shared/{LOCAL_GATEWAY}");
     let peering = format!("{SUB_PROD}/rg-prod/{VNET_PEERING}");
     let s2s = format!("{SUB_SHARED}/rg-shared/{S2S_CONNECTION}");
-    let (lb_web, local_gateway, peering, s2s) = (
-        lb_web.as_str(),
-        local_gateway.as_str(),
-        peering.as_str(),
-        s2s.as_str(),
-    );
+    let (lb_web, local_gateway, peering, s2s) = (lb_web.as_str(), local_gateway.as_str(), peering.as_str(), s2s.as_str());
     let mut c = Columns::new(flows.len());
 
     c.constant("TenantId", WORKSPACE_ID);
-    c.time(
-        "TimeGenerated",
-        f.iter().map(move |x| Some(x.times.generated)),
-    );
+    c.time("TimeGenerated", f.iter().map(move |x| Some(x.times.generated)));
     c.constant("SubType_s", "FlowLog");
-    c.text(
-        "FASchemaVersion_s",
-        f.iter().map(move |x| if x.schema_v1 { "1" } else { "2" }),
-    );
-    c.time(
-        "TimeProcessed_t",
-        f.iter().map(move |x| Some(x.times.processed)),
-    );
-    c.time(
-        "FlowIntervalStartTime_t",
-        f.iter().map(move |x| Some(x.times.interval_start)),
-    );
-    c.time(
-        "FlowIntervalEndTime_t",
-        f.iter().map(move |x| Some(x.times.interval_end)),
-    );
-    c.time(
-        "FlowStartTime_t",
-        f.iter().map(move |x| Some(x.times.flow_start)),
-    );
-    c.time(
-        "FlowEndTime_t",
-        f.iter().map(move |x| Some(x.times.flow_end)),
-    );
+    c.text("FASchemaVersion_s", f.iter().map(move |x| if x.schema_v1 { "1" } else { "2" }));
+    c.time("TimeProcessed_t", f.iter().map(move |x| Some(x.times.processed)));
+    c.time("FlowIntervalStartTime_t", f.iter().map(move |x| Some(x.times.interval_start)));
+    c.time("FlowIntervalEndTime_t", f.iter().map(move |x| Some(x.times.interval_end)));
+    c.time("FlowStartTime_t", f.iter().map(move |x| Some(x.times.flow_start)));
+    c.time("FlowEndTime_t", f.iter().map(move |x| Some(x.times.flow_end)));
     c.text("FlowType_s", f.iter().map(move |x| x.flow_type.as_str()));
     c.text("SrcIP_s", f.iter().map(move |x| address(net, x, x.src)));
     c.text("DestIP_s", f.iter().map(move |x| address(net, x, x.dst)));
     c.real("DestPort_d", f.iter().map(move |x| Some(f64::from(x.port))));
-    c.text(
-        "L4Protocol_s",
-        f.iter().map(move |x| if x.udp { "U" } else { "T" }),
-    );
-    c.text(
-        "L7Protocol_s",
-        f.iter().map(move |x| topo::l7_protocol(x.port)),
-    );
-    c.text(
-        "FlowDirection_s",
-        f.iter().map(move |x| if x.outbound { "O" } else { "I" }),
-    );
-    c.text(
-        "FlowStatus_s",
-        f.iter().map(move |x| if x.allowed { "A" } else { "D" }),
-    );
-    c.text(
-        "NSGList_s",
-        f.iter().map(move |x| net.vms[x.capture].nsg_list.as_str()),
-    );
-    c.text(
-        "NSGRule_s",
-        f.iter()
-            .map(move |x| if x.schema_v1 { "" } else { x.rule.name() }),
-    );
-    c.text(
-        "NSGRuleType_s",
-        f.iter()
-            .map(move |x| if x.schema_v1 { "" } else { x.rule.rule_type() }),
-    );
-    c.text(
-        "MACAddress_s",
-        f.iter().map(move |x| net.vms[x.capture].mac.as_str()),
-    );
-    c.flag(
-        "IsFlowCapturedAtUDRHop_b",
-        f.iter().map(move |x| (!x.schema_v1).then_some(x.udr_hop)),
-    );
+    c.text("L4Protocol_s", f.iter().map(move |x| if x.udp { "U" } else { "T" }));
+    c.text("L7Protocol_s", f.iter().map(move |x| topo::l7_protocol(x.port)));
+    c.text("FlowDirection_s", f.iter().map(move |x| if x.outbound { "O" } else { "I" }));
+    c.text("FlowStatus_s", f.iter().map(move |x| if x.allowed { "A" } else { "D" }));
+    c.text("NSGList_s", f.iter().map(move |x| net.vms[x.capture].nsg_list.as_str()));
+    c.text("NSGRule_s", f.iter().map(move |x| if x.schema_v1 { "" } else { x.rule.name() }));
+    c.text("NSGRuleType_s", f.iter().map(move |x| if x.schema_v1 { "" } else { x.rule.rule_type() }));
+    c.text("MACAddress_s", f.iter().map(move |x| net.vms[x.capture].mac.as_str()));
+    c.flag("IsFlowCapturedAtUDRHop_b", f.iter().map(move |x| (!x.schema_v1).then_some(x.udr_hop)));
 
     for (suffix, side) in [("1", Side::Src), ("2", Side::Dst)] {
         let vm = move |x: &Flow| pair_vm(net, x, side);
-        c.text(
-            &format!("Subscription{suffix}_g"),
-            f.iter().map(move |x| vm(x).map_or("", |v| v.vnet.sub)),
-        );
-        c.text(
-            &format!("Region{suffix}_s"),
-            f.iter().map(move |x| vm(x).map_or("", |v| v.vnet.region)),
-        );
-        c.text(
-            &format!("NIC{suffix}_s"),
-            f.iter()
-                .map(move |x| vm(x).map_or("", |v| v.nic_path.as_str())),
-        );
-        c.text(
-            &format!("VM{suffix}_s"),
-            f.iter()
-                .map(move |x| vm(x).map_or("", |v| v.vm_path.as_str())),
-        );
-        c.text(
-            &format!("Subnet{suffix}_s"),
-            f.iter()
-                .map(move |x| vm(x).map_or("", |v| v.subnet_path.as_str())),
-        );
+        c.text(&format!("Subscription{suffix}_g"), f.iter().map(move |x| vm(x).map_or("", |v| v.vnet.sub)));
+        c.text(&format!("Region{suffix}_s"), f.iter().map(move |x| vm(x).map_or("", |v| v.vnet.region)));
+        c.text(&format!("NIC{suffix}_s"), f.iter().map(move |x| vm(x).map_or("", |v| v.nic_path.as_str())));
+        c.text(&format!("VM{suffix}_s"), f.iter().map(move |x| vm(x).map_or("", |v| v.vm_path.as_str())));
+        c.text(&format!("Subnet{suffix}_s"), f.iter().map(move |x| vm(x).map_or("", |v| v.subnet_path.as_str())));
         c.text(
             &format!("LocalNetworkGateway{suffix}_s"),
             f.iter().map(move |x| {
@@ -170,10 +92,7 @@ fn flow_rows(net: &Net, flows: &[Flow]) -> Result<(Schema, DataFrame)> {
             }),
         );
     }
-    c.text(
-        "LoadBalancer2_s",
-        f.iter().map(move |x| if x.lb_dst { lb_web } else { "" }),
-    );
+    c.text("LoadBalancer2_s", f.iter().map(move |x| if x.lb_dst { lb_web } else { "" }));
     c.text(
         "ConnectionType_s",
         f.iter().map(move |x| match x.link {
@@ -190,57 +109,27 @@ fn flow_rows(net: &Net, flows: &[Flow]) -> Result<(Schema, DataFrame)> {
                 Link::Peering => peering.into(),
                 Link::Site => s2s.into(),
                 // Point-to-site names the gateway and the client address instead.
-                Link::PointToSite(client) => {
-                    format!("{VPN_GATEWAY}_{}", topo::ip_text(client)).into()
-                }
+                Link::PointToSite(client) => format!("{VPN_GATEWAY}_{}", topo::ip_text(client)).into(),
             }
         }),
     );
-    c.text(
-        "ConnectingVNets_s",
-        f.iter().map(move |x| connecting_vnets(net, x)),
-    );
+    c.text("ConnectingVNets_s", f.iter().map(move |x| connecting_vnets(net, x)));
     c.text("Country_s", f.iter().map(move |x| x.country));
     c.text("AzureRegion_s", f.iter().map(move |x| x.azure_region));
 
     let counter = |x: &Flow, outbound: bool, allowed: bool| {
-        let n = if x.outbound == outbound && x.allowed == allowed {
-            x.flows as f64
-        } else {
-            0.0
-        };
+        let n = if x.outbound == outbound && x.allowed == allowed { x.flows as f64 } else { 0.0 };
         (!x.schema_v1).then_some(n)
     };
-    c.real(
-        "AllowedInFlows_d",
-        f.iter().map(move |x| counter(x, false, true)),
-    );
-    c.real(
-        "DeniedInFlows_d",
-        f.iter().map(move |x| counter(x, false, false)),
-    );
-    c.real(
-        "AllowedOutFlows_d",
-        f.iter().map(move |x| counter(x, true, true)),
-    );
-    c.real(
-        "DeniedOutFlows_d",
-        f.iter().map(move |x| counter(x, true, false)),
-    );
+    c.real("AllowedInFlows_d", f.iter().map(move |x| counter(x, false, true)));
+    c.real("DeniedInFlows_d", f.iter().map(move |x| counter(x, false, false)));
+    c.real("AllowedOutFlows_d", f.iter().map(move |x| counter(x, true, true)));
+    c.real("DeniedOutFlows_d", f.iter().map(move |x| counter(x, true, false)));
     c.real("FlowCount_d", f.iter().map(move |x| Some(x.flows as f64)));
     let v2 = |x: &Flow, value: u64| (!x.schema_v1).then_some(value as f64);
-    c.real(
-        "CompletedFlows_d",
-        f.iter().map(move |x| v2(x, x.completed)),
-    );
-    c.real(
-        "OutboundPackets_d",
-        f.iter().map(move |x| v2(x, x.packets_out)),
-    );
-    c.real(
-        "InboundPackets_d",
-        f.iter().map(move |x| v2(x, x.packets_in)),
-    );
+    c.real("CompletedFlows_d", f.iter().map(move |x| v2(x, x.completed)));
+    c.real("OutboundPackets_d", f.iter().map(move |x| v2(x, x.packets_out)));
+    c.real("InboundPackets_d", f.iter().map(move |x| v2(x, x.packets_in)));
     c.real("OutboundBytes_d", f.iter().map(move |x| v2(x, x.bytes_out)));
     c.real("InboundBytes_d", f.iter().map(move |x| v2(x, x.bytes_in)));
     c.text("SrcPublicIPs_s", f.iter().map(move |x| listed(x, x.src)));
@@ -248,35 +137,12 @@ fn flow_rows(net: &Net, flows: &[Flow]) -> Result<(Schema, DataFrame)> {
 
     // The deprecated single-side columns describe the Azure end of a public flow.
     let v1_vm = |x: &Flow| (x.schema_v1 && x.flow_type.is_public()).then(|| &net.vms[x.capture]);
-    c.text(
-        "VMIP_s",
-        f.iter()
-            .map(move |x| v1_vm(x).map_or("", |v| v.ip.as_str())),
-    );
-    c.text(
-        "Subscription_g",
-        f.iter().map(move |x| v1_vm(x).map_or("", |v| v.vnet.sub)),
-    );
-    c.text(
-        "Region_s",
-        f.iter()
-            .map(move |x| v1_vm(x).map_or("", |v| v.vnet.region)),
-    );
-    c.text(
-        "NIC_s",
-        f.iter()
-            .map(move |x| v1_vm(x).map_or("", |v| v.nic_path.as_str())),
-    );
-    c.text(
-        "VM_s",
-        f.iter()
-            .map(move |x| v1_vm(x).map_or("", |v| v.vm_path.as_str())),
-    );
-    c.text(
-        "Subnet_s",
-        f.iter()
-            .map(move |x| v1_vm(x).map_or("", |v| v.subnet_path.as_str())),
-    );
+    c.text("VMIP_s", f.iter().map(move |x| v1_vm(x).map_or("", |v| v.ip.as_str())));
+    c.text("Subscription_g", f.iter().map(move |x| v1_vm(x).map_or("", |v| v.vnet.sub)));
+    c.text("Region_s", f.iter().map(move |x| v1_vm(x).map_or("", |v| v.vnet.region)));
+    c.text("NIC_s", f.iter().map(move |x| v1_vm(x).map_or("", |v| v.nic_path.as_str())));
+    c.text("VM_s", f.iter().map(move |x| v1_vm(x).map_or("", |v| v.vm_path.as_str())));
+    c.text("Subnet_s", f.iter().map(move |x| v1_vm(x).map_or("", |v| v.subnet_path.as_str())));
     // `PublicIPs_s` was deprecated in 2019, but one of the seed articles reads it on
     // schema-2 rows (`split(PublicIPs_s, "|", 0)[0]`); keeping the public list there
     // too (direction implied by `FlowDirection_s`, as in the old schema) gives that
@@ -366,11 +232,7 @@ fn billed_size(x: &Flow) -> f64 {
 
 /// One inventory row: (NSG index, discovery region).
 fn inventory_rows() -> Vec<(usize, &'static str)> {
-    let mut rows: Vec<(usize, &'static str)> = NSGS
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (i, VNETS[n.vnet].region))
-        .collect();
+    let mut rows: Vec<(usize, &'static str)> = NSGS.iter().enumerate().map(|(i, n)| (i, VNETS[n.vnet].region)).collect();
     // The shared services NSG is also reported from the production region; the
     // blob-path query keeps only rows whose discovery region is the NSG's own.
     if let Some(i) = NSGS.iter().position(|n| n.name == "nsg-snet-svc") {
@@ -389,73 +251,34 @@ fn snapshot_times(now: i64, rows: usize) -> Vec<i64> {
     }
     let step = SNAPSHOT_EVERY * full.div_ceil(budget.min(full)) as i64;
     let base = floor(now - 10 * MINUTE, SNAPSHOT_EVERY);
-    (0..)
-        .map(|k| base - k * step + 5 * MINUTE)
-        .take_while(|t| *t > now - SPAN + HOUR)
-        .collect()
+    (0..).map(|k| base - k * step + 5 * MINUTE).take_while(|t| *t > now - SPAN + HOUR).collect()
 }
 
-fn topology_rows_frame(
-    snapshots: &[i64],
-    inventory: &[(usize, &'static str)],
-) -> Result<(Schema, DataFrame)> {
-    let rows: Vec<(i64, usize, &'static str)> = snapshots
-        .iter()
-        .flat_map(|t| {
-            inventory
-                .iter()
-                .map(move |(nsg, region)| (*t, *nsg, *region))
-        })
-        .collect();
+fn topology_rows_frame(snapshots: &[i64], inventory: &[(usize, &'static str)]) -> Result<(Schema, DataFrame)> {
+    let rows: Vec<(i64, usize, &'static str)> =
+        snapshots.iter().flat_map(|t| inventory.iter().map(move |(nsg, region)| (*t, *nsg, *region))).collect();
     let mut c = Columns::new(rows.len());
     let vnet = |nsg: usize| &VNETS[NSGS[nsg].vnet];
     c.constant("TenantId", WORKSPACE_ID);
     // Ingested a minute or so after processing; the offset varies per NSG.
-    c.time(
-        "TimeGenerated",
-        rows.iter()
-            .map(move |(t, nsg, _)| Some(t + (70 + 11 * *nsg as i64) * SECOND)),
-    );
+    c.time("TimeGenerated", rows.iter().map(move |(t, nsg, _)| Some(t + (70 + 11 * *nsg as i64) * SECOND)));
     c.constant("SubType_s", "Topology");
     c.constant("FASchemaVersion_s", "2");
     c.time("TimeProcessed_t", rows.iter().map(|(t, _, _)| Some(*t)));
     c.constant("ResourceType", "NetworkSecurityGroup");
-    c.text(
-        "Subscription_g",
-        rows.iter().map(move |(_, nsg, _)| vnet(*nsg).sub),
-    );
-    c.text(
-        "Region_s",
-        rows.iter().map(move |(_, nsg, _)| vnet(*nsg).region),
-    );
-    c.text(
-        "DiscoveryRegion_s",
-        rows.iter().map(move |(_, _, region)| *region),
-    );
+    c.text("Subscription_g", rows.iter().map(move |(_, nsg, _)| vnet(*nsg).sub));
+    c.text("Region_s", rows.iter().map(move |(_, nsg, _)| vnet(*nsg).region));
+    c.text("DiscoveryRegion_s", rows.iter().map(move |(_, _, region)| *region));
     // `<rg>/<nsg>`, so that `strcat(Subscription_g, "/", Name_s)` equals `NSGList_s`.
-    c.text(
-        "Name_s",
-        rows.iter()
-            .map(move |(_, nsg, _)| format!("{}/{}", vnet(*nsg).rg, NSGS[*nsg].name)),
-    );
-    c.flag(
-        "IsFlowEnabled_b",
-        rows.iter()
-            .map(move |(_, nsg, _)| Some(NSGS[*nsg].flow_enabled)),
-    );
+    c.text("Name_s", rows.iter().map(move |(_, nsg, _)| format!("{}/{}", vnet(*nsg).rg, NSGS[*nsg].name)));
+    c.flag("IsFlowEnabled_b", rows.iter().map(move |(_, nsg, _)| Some(NSGS[*nsg].flow_enabled)));
     // `<sub>/<rg>/<account>`: Microsoft's query splits on "/" and takes element 2.
     c.text(
         "FlowLogStorageAccount_s",
         rows.iter().map(move |(_, nsg, _)| -> Cow<'static, str> {
             let v = vnet(*nsg);
             if NSGS[*nsg].flow_enabled {
-                format!(
-                    "{}/{}/stflowlogs{}",
-                    v.sub,
-                    v.rg,
-                    v.region.replace("japan", "jp")
-                )
-                .into()
+                format!("{}/{}/stflowlogs{}", v.sub, v.rg, v.region.replace("japan", "jp")).into()
             } else {
                 "".into()
             }

@@ -11,8 +11,7 @@ use super::flows::{self, Flow, Link, Peer};
 use super::rng::Rng;
 use super::timeline::Timeline;
 use super::topology::{
-    self as topo, Net, Vm, LB_WEB, LOCAL_GATEWAY, S2S_CONNECTION, SUB_PROD, SUB_SHARED, VNETS,
-    VNET_PEERING, VPN_GATEWAY, WORKSPACE_ID,
+    self as topo, Net, Vm, LB_WEB, LOCAL_GATEWAY, S2S_CONNECTION, SUB_PROD, SUB_SHARED, VNETS, VNET_PEERING, VPN_GATEWAY, WORKSPACE_ID,
 };
 use crate::error::Result;
 use crate::types::Schema;
@@ -21,92 +20,44 @@ use std::borrow::Cow;
 
 pub(super) const TABLE: &str = "NTANetAnalytics";
 
-pub(super) fn table(
-    net: &Net,
-    timeline: &Timeline,
-    rng: Rng,
-    rows: usize,
-) -> Result<(Schema, DataFrame)> {
+pub(super) fn table(net: &Net, timeline: &Timeline, rng: Rng, rows: usize) -> Result<(Schema, DataFrame)> {
     let flows = flows::generate(net, timeline, rng, rows, 0.0)?;
     let f = &flows;
     let lb_web = Net::resource_path(&VNETS[0], LB_WEB);
     let local_gateway = format!("{SUB_SHARED}/rg-shared/{LOCAL_GATEWAY}");
     let peering = format!("{SUB_PROD}/rg-prod/{VNET_PEERING}");
     let s2s = format!("{SUB_SHARED}/rg-shared/{S2S_CONNECTION}");
-    let (lb_web, local_gateway, peering, s2s) = (
-        lb_web.as_str(),
-        local_gateway.as_str(),
-        peering.as_str(),
-        s2s.as_str(),
-    );
+    let (lb_web, local_gateway, peering, s2s) = (lb_web.as_str(), local_gateway.as_str(), peering.as_str(), s2s.as_str());
     let mut c = Columns::new(f.len());
     let capture = |x: &Flow| &net.vms[x.capture];
 
     c.constant("TenantId", WORKSPACE_ID);
-    c.time(
-        "TimeGenerated",
-        f.iter().map(move |x| Some(x.times.generated)),
-    );
+    c.time("TimeGenerated", f.iter().map(move |x| Some(x.times.generated)));
     c.constant("SubType", "FlowLog");
     c.constant("FaSchemaVersion", "3");
-    c.time(
-        "TimeProcessed",
-        f.iter().map(move |x| Some(x.times.processed)),
-    );
-    c.time(
-        "FlowIntervalStartTime",
-        f.iter().map(move |x| Some(x.times.interval_start)),
-    );
-    c.time(
-        "FlowIntervalEndTime",
-        f.iter().map(move |x| Some(x.times.interval_end)),
-    );
+    c.time("TimeProcessed", f.iter().map(move |x| Some(x.times.processed)));
+    c.time("FlowIntervalStartTime", f.iter().map(move |x| Some(x.times.interval_start)));
+    c.time("FlowIntervalEndTime", f.iter().map(move |x| Some(x.times.interval_end)));
     c.text("FlowType", f.iter().map(move |x| x.flow_type.as_str()));
-    c.time(
-        "FlowStartTime",
-        f.iter().map(move |x| Some(x.times.flow_start)),
-    );
+    c.time("FlowStartTime", f.iter().map(move |x| Some(x.times.flow_start)));
     c.time("FlowEndTime", f.iter().map(move |x| Some(x.times.flow_end)));
     c.text("SrcIp", f.iter().map(move |x| address(net, x.src)));
     c.text("DestIp", f.iter().map(move |x| address(net, x.dst)));
     c.text("SrcPorts", f.iter().map(move |x| source_ports(x.salt)));
     c.int("DestPort", f.iter().map(move |x| Some(i32::from(x.port))));
-    c.text(
-        "L4Protocol",
-        f.iter().map(move |x| if x.udp { "U" } else { "T" }),
-    );
-    c.text(
-        "L7Protocol",
-        f.iter().map(move |x| topo::l7_protocol(x.port)),
-    );
-    c.flag(
-        "IsFlowCapturedAtUdrHop",
-        f.iter().map(move |x| Some(x.udr_hop)),
-    );
-    c.text(
-        "FlowDirection",
-        f.iter()
-            .map(move |x| if x.outbound { "Outbound" } else { "Inbound" }),
-    );
-    c.text(
-        "FlowStatus",
-        f.iter()
-            .map(move |x| if x.allowed { "Allowed" } else { "Denied" }),
-    );
+    c.text("L4Protocol", f.iter().map(move |x| if x.udp { "U" } else { "T" }));
+    c.text("L7Protocol", f.iter().map(move |x| topo::l7_protocol(x.port)));
+    c.flag("IsFlowCapturedAtUdrHop", f.iter().map(move |x| Some(x.udr_hop)));
+    c.text("FlowDirection", f.iter().map(move |x| if x.outbound { "Outbound" } else { "Inbound" }));
+    c.text("FlowStatus", f.iter().map(move |x| if x.allowed { "Allowed" } else { "Denied" }));
     c.text("MacAddress", f.iter().map(move |x| capture(x).mac.as_str()));
-    c.text(
-        "TargetResourceId",
-        f.iter().map(move |x| vnet_path(capture(x))),
-    );
+    c.text("TargetResourceId", f.iter().map(move |x| vnet_path(capture(x))));
     c.constant("TargetResourceType", "VirtualNetwork");
     c.text(
         "FlowLogResourceId",
         f.iter().map(move |x| {
             let v = capture(x).vnet;
-            format!(
-                "{}/networkwatcherrg/networkwatcher_{}/fl-{}",
-                v.sub, v.region, v.name
-            )
+            format!("{}/networkwatcherrg/networkwatcher_{}/fl-{}", v.sub, v.region, v.name)
         }),
     );
     for (prefix, src_side) in [("Src", true), ("Dest", false)] {
@@ -114,29 +65,11 @@ pub(super) fn table(
             Peer::Vm(i) => net.vms.get(i),
             _ => None,
         };
-        c.text(
-            &format!("{prefix}Subscription"),
-            f.iter().map(move |x| vm(x).map_or("", |v| v.vnet.sub)),
-        );
-        c.text(
-            &format!("{prefix}Region"),
-            f.iter().map(move |x| vm(x).map_or("", |v| v.vnet.region)),
-        );
-        c.text(
-            &format!("{prefix}Nic"),
-            f.iter()
-                .map(move |x| vm(x).map_or("", |v| v.nic_path.as_str())),
-        );
-        c.text(
-            &format!("{prefix}Vm"),
-            f.iter()
-                .map(move |x| vm(x).map_or("", |v| v.vm_path.as_str())),
-        );
-        c.text(
-            &format!("{prefix}Subnet"),
-            f.iter()
-                .map(move |x| vm(x).map_or("", |v| v.subnet_path.as_str())),
-        );
+        c.text(&format!("{prefix}Subscription"), f.iter().map(move |x| vm(x).map_or("", |v| v.vnet.sub)));
+        c.text(&format!("{prefix}Region"), f.iter().map(move |x| vm(x).map_or("", |v| v.vnet.region)));
+        c.text(&format!("{prefix}Nic"), f.iter().map(move |x| vm(x).map_or("", |v| v.nic_path.as_str())));
+        c.text(&format!("{prefix}Vm"), f.iter().map(move |x| vm(x).map_or("", |v| v.vm_path.as_str())));
+        c.text(&format!("{prefix}Subnet"), f.iter().map(move |x| vm(x).map_or("", |v| v.subnet_path.as_str())));
         c.text(
             &format!("{prefix}LocalNetworkGateway"),
             f.iter().map(move |x| {
@@ -160,10 +93,7 @@ pub(super) fn table(
             }),
         );
     }
-    c.text(
-        "DestLoadBalancer",
-        f.iter().map(move |x| if x.lb_dst { lb_web } else { "" }),
-    );
+    c.text("DestLoadBalancer", f.iter().map(move |x| if x.lb_dst { lb_web } else { "" }));
     c.text(
         "ConnectionType",
         f.iter().map(move |x| match x.link {
@@ -179,9 +109,7 @@ pub(super) fn table(
                 Link::None => "".into(),
                 Link::Peering => peering.into(),
                 Link::Site => s2s.into(),
-                Link::PointToSite(client) => {
-                    format!("{VPN_GATEWAY}_{}", topo::ip_text(client)).into()
-                }
+                Link::PointToSite(client) => format!("{VPN_GATEWAY}_{}", topo::ip_text(client)).into(),
             }
         }),
     );
@@ -199,61 +127,22 @@ pub(super) fn table(
     c.text("Country", f.iter().map(move |x| x.country));
     c.text("AzureRegion", f.iter().map(move |x| x.azure_region));
     c.constant("FlowEncryption", "Unencrypted");
-    let counter = |x: &Flow, outbound: bool, allowed: bool| {
-        Some(if x.outbound == outbound && x.allowed == allowed {
-            x.flows as i64
-        } else {
-            0
-        })
-    };
-    c.long(
-        "AllowedInFlows",
-        f.iter().map(move |x| counter(x, false, true)),
-    );
-    c.long(
-        "DeniedInFlows",
-        f.iter().map(move |x| counter(x, false, false)),
-    );
-    c.long(
-        "AllowedOutFlows",
-        f.iter().map(move |x| counter(x, true, true)),
-    );
-    c.long(
-        "DeniedOutFlows",
-        f.iter().map(move |x| counter(x, true, false)),
-    );
-    c.long(
-        "PacketsDestToSrc",
-        f.iter().map(move |x| Some(x.packets_in as i64)),
-    );
-    c.long(
-        "PacketsSrcToDest",
-        f.iter().map(move |x| Some(x.packets_out as i64)),
-    );
-    c.long(
-        "BytesDestToSrc",
-        f.iter().map(move |x| Some(x.bytes_in as i64)),
-    );
-    c.long(
-        "BytesSrcToDest",
-        f.iter().map(move |x| Some(x.bytes_out as i64)),
-    );
-    c.long(
-        "CompletedFlows",
-        f.iter().map(move |x| Some(x.completed as i64)),
-    );
+    let counter =
+        |x: &Flow, outbound: bool, allowed: bool| Some(if x.outbound == outbound && x.allowed == allowed { x.flows as i64 } else { 0 });
+    c.long("AllowedInFlows", f.iter().map(move |x| counter(x, false, true)));
+    c.long("DeniedInFlows", f.iter().map(move |x| counter(x, false, false)));
+    c.long("AllowedOutFlows", f.iter().map(move |x| counter(x, true, true)));
+    c.long("DeniedOutFlows", f.iter().map(move |x| counter(x, true, false)));
+    c.long("PacketsDestToSrc", f.iter().map(move |x| Some(x.packets_in as i64)));
+    c.long("PacketsSrcToDest", f.iter().map(move |x| Some(x.packets_out as i64)));
+    c.long("BytesDestToSrc", f.iter().map(move |x| Some(x.bytes_in as i64)));
+    c.long("BytesSrcToDest", f.iter().map(move |x| Some(x.bytes_out as i64)));
+    c.long("CompletedFlows", f.iter().map(move |x| Some(x.completed as i64)));
     // The NSG (or network-manager rule) that decided, `<sub>/<rg>/<nsg>`.
-    c.text(
-        "AclGroup",
-        f.iter().map(move |x| capture(x).nsg_list.as_str()),
-    );
+    c.text("AclGroup", f.iter().map(move |x| capture(x).nsg_list.as_str()));
     c.text("AclRule", f.iter().map(move |x| x.rule.acl_name()));
     c.constant("Type", TABLE);
-    c.real(
-        "_BilledSize",
-        f.iter()
-            .map(move |x| Some((1_180 + x.public_ips.len() as u64 + x.salt % 260) as f64)),
-    );
+    c.real("_BilledSize", f.iter().map(move |x| Some((1_180 + x.public_ips.len() as u64 + x.salt % 260) as f64)));
     c.constant("_IsBillable", "True");
     c.finish(TABLE)
 }
@@ -274,8 +163,5 @@ fn vnet_path(vm: &Vm) -> String {
 /// One to three ephemeral source ports, `|`-separated, as Microsoft's parser reads them.
 fn source_ports(salt: u64) -> String {
     let n = 1 + (salt % 3) as usize;
-    (0..n)
-        .map(|i| (49_152 + ((salt >> (8 + 14 * i)) & 0x3fff)).to_string())
-        .collect::<Vec<_>>()
-        .join("|")
+    (0..n).map(|i| (49_152 + ((salt >> (8 + 14 * i)) & 0x3fff)).to_string()).collect::<Vec<_>>().join("|")
 }

@@ -12,27 +12,15 @@ pub(super) fn map_indexed<T: Send>(n: usize, job: impl Fn(usize) -> T + Sync) ->
     map_indexed_on(cores.clamp(1, MAX_WORKERS), n, job)
 }
 
-fn map_indexed_on<T: Send>(
-    workers: usize,
-    n: usize,
-    job: impl Fn(usize) -> T + Sync,
-) -> Result<Vec<T>> {
+fn map_indexed_on<T: Send>(workers: usize, n: usize, job: impl Fn(usize) -> T + Sync) -> Result<Vec<T>> {
     let workers = workers.min(n);
     if workers <= 1 {
         return Ok((0..n).map(job).collect());
     }
     let job = &job;
     let mut parts: Vec<(usize, T)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                scope.spawn(move || {
-                    (w..n)
-                        .step_by(workers)
-                        .map(|i| (i, job(i)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
+        let handles: Vec<_> =
+            (0..workers).map(|w| scope.spawn(move || (w..n).step_by(workers).map(|i| (i, job(i))).collect::<Vec<_>>())).collect();
         let mut all = Vec::with_capacity(n);
         for h in handles {
             match h.join() {
@@ -62,17 +50,11 @@ mod tests {
         use super::super::rng::Rng;
         let job = |i: usize| {
             let mut rng = Rng::stream(42, i as u64);
-            (0..1000)
-                .map(|_| rng.next_u64())
-                .fold(0u64, |a, b| a.rotate_left(5) ^ b)
+            (0..1000).map(|_| rng.next_u64()).fold(0u64, |a, b| a.rotate_left(5) ^ b)
         };
         let one = map_indexed_on(1, 37, job).expect("runs");
         for workers in [2, 3, 8] {
-            assert_eq!(
-                map_indexed_on(workers, 37, job).expect("runs"),
-                one,
-                "{workers} workers"
-            );
+            assert_eq!(map_indexed_on(workers, 37, job).expect("runs"), one, "{workers} workers");
         }
     }
 }

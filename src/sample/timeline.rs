@@ -52,9 +52,7 @@ impl Timeline {
         let minutes = ((window / MINUTE) as usize).clamp(1, self.cumulative.len());
         let total = self.cumulative[minutes - 1];
         let x = rng.unit() * total;
-        let m = self.cumulative[..minutes]
-            .partition_point(|c| *c <= x)
-            .min(minutes - 1);
+        let m = self.cumulative[..minutes].partition_point(|c| *c <= x).min(minutes - 1);
         // Somewhere inside the minute that ends `m` minutes before now.
         let t = self.now - m as i64 * MINUTE - (rng.unit() * MINUTE as f64) as i64;
         floor(t, 1_000_000)
@@ -86,11 +84,7 @@ pub(super) fn activity(t: i64) -> f64 {
         18..=20 => 0.6,
         _ => 0.4,
     };
-    let by_day = if weekday == 2 || weekday == 3 {
-        0.55
-    } else {
-        1.0
-    };
+    let by_day = if weekday == 2 || weekday == 3 { 0.55 } else { 1.0 };
     by_hour * by_day
 }
 

@@ -25,20 +25,8 @@ pub(super) struct Vnet {
 }
 
 pub(super) const VNETS: [Vnet; 2] = [
-    Vnet {
-        name: "vnet-prod",
-        rg: "rg-prod",
-        region: "japaneast",
-        sub: SUB_PROD,
-        prefix: [10, 1],
-    },
-    Vnet {
-        name: "vnet-shared",
-        rg: "rg-shared",
-        region: "japanwest",
-        sub: SUB_SHARED,
-        prefix: [10, 100],
-    },
+    Vnet { name: "vnet-prod", rg: "rg-prod", region: "japaneast", sub: SUB_PROD, prefix: [10, 1] },
+    Vnet { name: "vnet-shared", rg: "rg-shared", region: "japanwest", sub: SUB_SHARED, prefix: [10, 100] },
 ];
 
 pub(super) struct Nsg {
@@ -51,60 +39,15 @@ pub(super) struct Nsg {
 }
 
 pub(super) const NSGS: [Nsg; 9] = [
-    Nsg {
-        name: "nsg-snet-mgmt",
-        vnet: 0,
-        flow_enabled: true,
-        interval_minutes: 60,
-    },
-    Nsg {
-        name: "nsg-snet-web",
-        vnet: 0,
-        flow_enabled: true,
-        interval_minutes: 10,
-    },
-    Nsg {
-        name: "nsg-snet-app",
-        vnet: 0,
-        flow_enabled: true,
-        interval_minutes: 60,
-    },
-    Nsg {
-        name: "nsg-snet-db",
-        vnet: 0,
-        flow_enabled: true,
-        interval_minutes: 60,
-    },
-    Nsg {
-        name: "nsg-snet-dmz",
-        vnet: 0,
-        flow_enabled: true,
-        interval_minutes: 10,
-    },
-    Nsg {
-        name: "nsg-snet-test",
-        vnet: 0,
-        flow_enabled: false,
-        interval_minutes: 60,
-    },
-    Nsg {
-        name: "nsg-snet-svc",
-        vnet: 1,
-        flow_enabled: true,
-        interval_minutes: 60,
-    },
-    Nsg {
-        name: "nsg-snet-backup",
-        vnet: 1,
-        flow_enabled: true,
-        interval_minutes: 60,
-    },
-    Nsg {
-        name: "nsg-snet-nva",
-        vnet: 1,
-        flow_enabled: true,
-        interval_minutes: 60,
-    },
+    Nsg { name: "nsg-snet-mgmt", vnet: 0, flow_enabled: true, interval_minutes: 60 },
+    Nsg { name: "nsg-snet-web", vnet: 0, flow_enabled: true, interval_minutes: 10 },
+    Nsg { name: "nsg-snet-app", vnet: 0, flow_enabled: true, interval_minutes: 60 },
+    Nsg { name: "nsg-snet-db", vnet: 0, flow_enabled: true, interval_minutes: 60 },
+    Nsg { name: "nsg-snet-dmz", vnet: 0, flow_enabled: true, interval_minutes: 10 },
+    Nsg { name: "nsg-snet-test", vnet: 0, flow_enabled: false, interval_minutes: 60 },
+    Nsg { name: "nsg-snet-svc", vnet: 1, flow_enabled: true, interval_minutes: 60 },
+    Nsg { name: "nsg-snet-backup", vnet: 1, flow_enabled: true, interval_minutes: 60 },
+    Nsg { name: "nsg-snet-nva", vnet: 1, flow_enabled: true, interval_minutes: 60 },
 ];
 
 pub(super) struct Subnet {
@@ -115,60 +58,15 @@ pub(super) struct Subnet {
 }
 
 pub(super) const SUBNETS: [Subnet; 9] = [
-    Subnet {
-        name: "snet-mgmt",
-        vnet: 0,
-        third_octet: 0,
-        nsg: 0,
-    },
-    Subnet {
-        name: "snet-web",
-        vnet: 0,
-        third_octet: 1,
-        nsg: 1,
-    },
-    Subnet {
-        name: "snet-app",
-        vnet: 0,
-        third_octet: 2,
-        nsg: 2,
-    },
-    Subnet {
-        name: "snet-db",
-        vnet: 0,
-        third_octet: 3,
-        nsg: 3,
-    },
-    Subnet {
-        name: "snet-dmz",
-        vnet: 0,
-        third_octet: 10,
-        nsg: 4,
-    },
-    Subnet {
-        name: "snet-test",
-        vnet: 0,
-        third_octet: 20,
-        nsg: 5,
-    },
-    Subnet {
-        name: "snet-svc",
-        vnet: 1,
-        third_octet: 10,
-        nsg: 6,
-    },
-    Subnet {
-        name: "snet-backup",
-        vnet: 1,
-        third_octet: 20,
-        nsg: 7,
-    },
-    Subnet {
-        name: "snet-nva",
-        vnet: 1,
-        third_octet: 0,
-        nsg: 8,
-    },
+    Subnet { name: "snet-mgmt", vnet: 0, third_octet: 0, nsg: 0 },
+    Subnet { name: "snet-web", vnet: 0, third_octet: 1, nsg: 1 },
+    Subnet { name: "snet-app", vnet: 0, third_octet: 2, nsg: 2 },
+    Subnet { name: "snet-db", vnet: 0, third_octet: 3, nsg: 3 },
+    Subnet { name: "snet-dmz", vnet: 0, third_octet: 10, nsg: 4 },
+    Subnet { name: "snet-test", vnet: 0, third_octet: 20, nsg: 5 },
+    Subnet { name: "snet-svc", vnet: 1, third_octet: 10, nsg: 6 },
+    Subnet { name: "snet-backup", vnet: 1, third_octet: 20, nsg: 7 },
+    Subnet { name: "snet-nva", vnet: 1, third_octet: 0, nsg: 8 },
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -196,90 +94,20 @@ pub(super) const VM_BACKUP: usize = 12;
 pub(super) const VM_NVA: usize = 13;
 
 pub(super) const VMS: [VmDef; 14] = [
-    VmDef {
-        name: "vm-jump01",
-        subnet: 0,
-        host: 99,
-        os: Os::Windows,
-    },
-    VmDef {
-        name: "vm-web01",
-        subnet: 1,
-        host: 4,
-        os: Os::Windows,
-    },
-    VmDef {
-        name: "vm-web02",
-        subnet: 1,
-        host: 5,
-        os: Os::Windows,
-    },
-    VmDef {
-        name: "vm-web03",
-        subnet: 1,
-        host: 6,
-        os: Os::Windows,
-    },
-    VmDef {
-        name: "vm-app01",
-        subnet: 2,
-        host: 4,
-        os: Os::Linux,
-    },
-    VmDef {
-        name: "vm-app02",
-        subnet: 2,
-        host: 5,
-        os: Os::Linux,
-    },
-    VmDef {
-        name: "vm-sql01",
-        subnet: 3,
-        host: 4,
-        os: Os::Windows,
-    },
-    VmDef {
-        name: "vm-pub01",
-        subnet: 4,
-        host: 4,
-        os: Os::Linux,
-    },
-    VmDef {
-        name: "vm-pub02",
-        subnet: 4,
-        host: 5,
-        os: Os::Linux,
-    },
-    VmDef {
-        name: "vm-ad01",
-        subnet: 6,
-        host: 4,
-        os: Os::Windows,
-    },
-    VmDef {
-        name: "vm-file01",
-        subnet: 6,
-        host: 10,
-        os: Os::Windows,
-    },
-    VmDef {
-        name: "vm-log01",
-        subnet: 6,
-        host: 11,
-        os: Os::Linux,
-    },
-    VmDef {
-        name: "vm-bkp01",
-        subnet: 7,
-        host: 4,
-        os: Os::Linux,
-    },
-    VmDef {
-        name: "vm-nva01",
-        subnet: 8,
-        host: 4,
-        os: Os::Linux,
-    },
+    VmDef { name: "vm-jump01", subnet: 0, host: 99, os: Os::Windows },
+    VmDef { name: "vm-web01", subnet: 1, host: 4, os: Os::Windows },
+    VmDef { name: "vm-web02", subnet: 1, host: 5, os: Os::Windows },
+    VmDef { name: "vm-web03", subnet: 1, host: 6, os: Os::Windows },
+    VmDef { name: "vm-app01", subnet: 2, host: 4, os: Os::Linux },
+    VmDef { name: "vm-app02", subnet: 2, host: 5, os: Os::Linux },
+    VmDef { name: "vm-sql01", subnet: 3, host: 4, os: Os::Windows },
+    VmDef { name: "vm-pub01", subnet: 4, host: 4, os: Os::Linux },
+    VmDef { name: "vm-pub02", subnet: 4, host: 5, os: Os::Linux },
+    VmDef { name: "vm-ad01", subnet: 6, host: 4, os: Os::Windows },
+    VmDef { name: "vm-file01", subnet: 6, host: 10, os: Os::Windows },
+    VmDef { name: "vm-log01", subnet: 6, host: 11, os: Os::Linux },
+    VmDef { name: "vm-bkp01", subnet: 7, host: 4, os: Os::Linux },
+    VmDef { name: "vm-nva01", subnet: 8, host: 4, os: Os::Linux },
 ];
 
 /// The public load balancer in front of the web tier.
@@ -322,11 +150,7 @@ impl PublicPool {
 }
 
 const fn pool(a: u8, b: u8, c: u8, d: u8, size: u32, place: &'static str) -> PublicPool {
-    PublicPool {
-        base: ip(a, b, c, d),
-        size,
-        place,
-    }
+    PublicPool { base: ip(a, b, c, d), size, place }
 }
 
 /// Home and office connections that visit the public site (country codes).
@@ -349,46 +173,14 @@ pub(super) struct OutboundService {
 }
 
 pub(super) const OUTBOUND_SERVICES: [OutboundService; 8] = [
-    OutboundService {
-        pool: pool(8, 8, 8, 8, 1, "US"),
-        port: 53,
-        udp: true,
-    },
-    OutboundService {
-        pool: pool(133, 243, 238, 243, 2, "JP"),
-        port: 123,
-        udp: true,
-    },
-    OutboundService {
-        pool: pool(91, 189, 91, 80, 16, "GB"),
-        port: 80,
-        udp: false,
-    },
-    OutboundService {
-        pool: pool(185, 125, 190, 36, 8, "GB"),
-        port: 443,
-        udp: false,
-    },
-    OutboundService {
-        pool: pool(140, 82, 112, 3, 4, "US"),
-        port: 443,
-        udp: false,
-    },
-    OutboundService {
-        pool: pool(151, 101, 0, 0, 256, "US"),
-        port: 443,
-        udp: false,
-    },
-    OutboundService {
-        pool: pool(104, 16, 0, 0, 512, "US"),
-        port: 443,
-        udp: false,
-    },
-    OutboundService {
-        pool: pool(17, 253, 0, 0, 256, "US"),
-        port: 443,
-        udp: false,
-    },
+    OutboundService { pool: pool(8, 8, 8, 8, 1, "US"), port: 53, udp: true },
+    OutboundService { pool: pool(133, 243, 238, 243, 2, "JP"), port: 123, udp: true },
+    OutboundService { pool: pool(91, 189, 91, 80, 16, "GB"), port: 80, udp: false },
+    OutboundService { pool: pool(185, 125, 190, 36, 8, "GB"), port: 443, udp: false },
+    OutboundService { pool: pool(140, 82, 112, 3, 4, "US"), port: 443, udp: false },
+    OutboundService { pool: pool(151, 101, 0, 0, 256, "US"), port: 443, udp: false },
+    OutboundService { pool: pool(104, 16, 0, 0, 512, "US"), port: 443, udp: false },
+    OutboundService { pool: pool(17, 253, 0, 0, 256, "US"), port: 443, udp: false },
 ];
 
 /// Microsoft-owned service endpoints (storage, Key Vault, monitoring) by Azure region.
@@ -401,8 +193,7 @@ pub(super) const AZURE_POOLS: [PublicPool; 5] = [
 ];
 
 /// Addresses listed by threat intelligence (documentation ranges only).
-pub(super) const THREAT_POOLS: [PublicPool; 2] =
-    [pool(203, 0, 113, 1, 254, ""), pool(192, 0, 2, 1, 254, "")];
+pub(super) const THREAT_POOLS: [PublicPool; 2] = [pool(203, 0, 113, 1, 254, ""), pool(192, 0, 2, 1, 254, "")];
 
 /// Scanners and other unwelcome visitors that no threat feed lists (so their flows are
 /// `ExternalPublic`, not `MaliciousFlow`).
@@ -675,12 +466,7 @@ impl Net {
                     nic_path: format!("{}/{}-nic01", vnet.rg, def.name),
                     subnet_path: format!("{}/{}/{}", vnet.rg, vnet.name, subnet.name),
                     nsg_list: format!("{}/{}/{}", vnet.sub, vnet.rg, NSGS[nsg].name),
-                    mac: format!(
-                        "00-0D-3A-{:02X}-{:02X}-{:02X}",
-                        mac_tail >> 16,
-                        (mac_tail >> 8) & 0xff,
-                        mac_tail & 0xff
-                    ),
+                    mac: format!("00-0D-3A-{:02X}-{:02X}-{:02X}", mac_tail >> 16, (mac_tail >> 8) & 0xff, mac_tail & 0xff),
                     resource_id: format!(
                         "/subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}",
                         vnet.sub, vnet.rg, def.name
@@ -709,20 +495,13 @@ mod tests {
         assert_eq!(net.vms[VM_FILE].ip, "10.100.10.10");
         assert_eq!(net.vms[VM_PUB[0]].ip, "10.1.10.4");
         assert_eq!(net.vms[VM_WEB[0]].subnet_path, "rg-prod/vnet-prod/snet-web");
-        assert_eq!(
-            net.vms[VM_WEB[0]].nsg_list,
-            format!("{SUB_PROD}/rg-prod/nsg-snet-web")
-        );
+        assert_eq!(net.vms[VM_WEB[0]].nsg_list, format!("{SUB_PROD}/rg-prod/nsg-snet-web"));
         let mut macs: Vec<&str> = net.vms.iter().map(|v| v.mac.as_str()).collect();
         macs.sort_unstable();
         macs.dedup();
         assert_eq!(macs.len(), VMS.len(), "MAC addresses are unique");
         for vm in &net.vms {
-            assert!(
-                vm.mac.starts_with("00-0D-3A-") && vm.mac.len() == 17,
-                "{}",
-                vm.mac
-            );
+            assert!(vm.mac.starts_with("00-0D-3A-") && vm.mac.len() == 17, "{}", vm.mac);
             assert!(NSGS[vm.nsg].flow_enabled, "{} would never log", vm.def.name);
         }
     }

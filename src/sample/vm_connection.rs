@@ -7,8 +7,8 @@ use super::columns::Columns;
 use super::rng::Rng;
 use super::timeline::{floor, Timeline, DAY, HOUR, MINUTE};
 use super::topology::{
-    self as topo, country_details, indicator, Net, AZURE_POOLS, CLIENT_POOLS, CLIENT_WEIGHTS,
-    OUTBOUND_SERVICES, THREAT_POOLS, VM_APP, VM_BACKUP, VM_JUMP, VM_PUB, VM_SQL, VM_WEB,
+    self as topo, country_details, indicator, Net, AZURE_POOLS, CLIENT_POOLS, CLIENT_WEIGHTS, OUTBOUND_SERVICES, THREAT_POOLS, VM_APP,
+    VM_BACKUP, VM_JUMP, VM_PUB, VM_SQL, VM_WEB,
 };
 use crate::error::Result;
 use crate::types::Schema;
@@ -48,325 +48,51 @@ struct Pattern {
 
 // A row of the pattern table; positional arguments keep the table readable.
 #[allow(clippy::too_many_arguments)]
-const fn pat(
-    vm: usize,
-    process: &'static str,
-    inbound: bool,
-    port: u16,
-    remote: Remote,
-    weight: f64,
-    sent: f64,
-    received: f64,
-) -> Pattern {
-    Pattern {
-        vm,
-        process,
-        inbound,
-        port,
-        remote,
-        weight,
-        sent,
-        received,
-    }
+const fn pat(vm: usize, process: &'static str, inbound: bool, port: u16, remote: Remote, weight: f64, sent: f64, received: f64) -> Pattern {
+    Pattern { vm, process, inbound, port, remote, weight, sent, received }
 }
 
 const OUT: bool = false;
 const IN: bool = true;
 
 const PATTERNS: [Pattern; 24] = [
-    pat(
-        VM_JUMP,
-        "mstsc",
-        OUT,
-        3389,
-        Remote::Vms(&[VM_WEB[0], VM_WEB[1], VM_SQL]),
-        2.0,
-        150_000.0,
-        2_000_000.0,
-    ),
-    pat(
-        VM_JUMP,
-        "ssh",
-        OUT,
-        22,
-        Remote::Vms(&[VM_APP[0], VM_PUB[0]]),
-        1.0,
-        10_000.0,
-        40_000.0,
-    ),
-    pat(
-        VM_JUMP,
-        "svchost",
-        IN,
-        3389,
-        Remote::Office,
-        2.0,
-        1_500_000.0,
-        120_000.0,
-    ),
-    pat(
-        VM_JUMP,
-        "svchost",
-        OUT,
-        443,
-        Remote::Azure,
-        2.0,
-        8_000.0,
-        90_000.0,
-    ),
-    pat(
-        VM_WEB[0],
-        "w3wp",
-        IN,
-        443,
-        Remote::Vms(&VM_PUB),
-        5.0,
-        60_000.0,
-        3_000.0,
-    ),
-    pat(
-        VM_WEB[0],
-        "w3wp",
-        IN,
-        443,
-        Remote::Clients,
-        3.0,
-        40_000.0,
-        2_000.0,
-    ),
-    pat(
-        VM_WEB[0],
-        "w3wp",
-        OUT,
-        8080,
-        Remote::Vms(&VM_APP),
-        5.0,
-        2_000.0,
-        15_000.0,
-    ),
-    pat(
-        VM_WEB[0],
-        "MsMpEng",
-        OUT,
-        443,
-        Remote::Azure,
-        1.0,
-        5_000.0,
-        300_000.0,
-    ),
-    pat(
-        VM_WEB[1],
-        "w3wp",
-        IN,
-        443,
-        Remote::Vms(&VM_PUB),
-        5.0,
-        60_000.0,
-        3_000.0,
-    ),
-    pat(
-        VM_WEB[1],
-        "w3wp",
-        IN,
-        443,
-        Remote::Clients,
-        3.0,
-        40_000.0,
-        2_000.0,
-    ),
-    pat(
-        VM_WEB[1],
-        "w3wp",
-        OUT,
-        8080,
-        Remote::Vms(&VM_APP),
-        5.0,
-        2_000.0,
-        15_000.0,
-    ),
-    pat(
-        VM_WEB[1],
-        "MsMpEng",
-        OUT,
-        443,
-        Remote::Azure,
-        1.0,
-        5_000.0,
-        300_000.0,
-    ),
-    pat(
-        VM_APP[0],
-        "java",
-        IN,
-        8080,
-        Remote::Vms(&VM_WEB),
-        5.0,
-        15_000.0,
-        2_000.0,
-    ),
-    pat(
-        VM_APP[0],
-        "java",
-        OUT,
-        1433,
-        Remote::Vms(&[VM_SQL]),
-        5.0,
-        1_500.0,
-        40_000.0,
-    ),
-    pat(
-        VM_APP[0],
-        "java",
-        OUT,
-        443,
-        Remote::Azure,
-        2.0,
-        25_000.0,
-        30_000.0,
-    ),
-    pat(
-        VM_APP[0],
-        "sshd",
-        IN,
-        22,
-        Remote::Vms(&[VM_JUMP]),
-        0.5,
-        40_000.0,
-        10_000.0,
-    ),
-    pat(
-        VM_SQL,
-        "sqlservr",
-        IN,
-        1433,
-        Remote::Vms(&VM_APP),
-        5.0,
-        40_000.0,
-        1_500.0,
-    ),
-    pat(
-        VM_SQL,
-        "sqlservr",
-        IN,
-        1433,
-        Remote::Vms(&[VM_BACKUP]),
-        0.5,
-        5_000_000.0,
-        5_000.0,
-    ),
-    pat(
-        VM_SQL,
-        "sqlservr",
-        OUT,
-        443,
-        Remote::Azure,
-        1.0,
-        2_000_000.0,
-        20_000.0,
-    ),
-    pat(
-        VM_PUB[0],
-        "nginx",
-        IN,
-        443,
-        Remote::Clients,
-        6.0,
-        30_000.0,
-        1_200.0,
-    ),
-    pat(
-        VM_PUB[0],
-        "nginx",
-        IN,
-        80,
-        Remote::Clients,
-        1.0,
-        400.0,
-        500.0,
-    ),
-    pat(
-        VM_PUB[0],
-        "nginx",
-        OUT,
-        443,
-        Remote::Vms(&VM_WEB),
-        5.0,
-        3_000.0,
-        30_000.0,
-    ),
-    pat(
-        VM_PUB[0],
-        "sshd",
-        IN,
-        22,
-        Remote::Vms(&[VM_JUMP]),
-        0.5,
-        40_000.0,
-        10_000.0,
-    ),
-    pat(
-        VM_PUB[0],
-        "python3",
-        OUT,
-        443,
-        Remote::Internet,
-        0.5,
-        3_000.0,
-        250_000.0,
-    ),
+    pat(VM_JUMP, "mstsc", OUT, 3389, Remote::Vms(&[VM_WEB[0], VM_WEB[1], VM_SQL]), 2.0, 150_000.0, 2_000_000.0),
+    pat(VM_JUMP, "ssh", OUT, 22, Remote::Vms(&[VM_APP[0], VM_PUB[0]]), 1.0, 10_000.0, 40_000.0),
+    pat(VM_JUMP, "svchost", IN, 3389, Remote::Office, 2.0, 1_500_000.0, 120_000.0),
+    pat(VM_JUMP, "svchost", OUT, 443, Remote::Azure, 2.0, 8_000.0, 90_000.0),
+    pat(VM_WEB[0], "w3wp", IN, 443, Remote::Vms(&VM_PUB), 5.0, 60_000.0, 3_000.0),
+    pat(VM_WEB[0], "w3wp", IN, 443, Remote::Clients, 3.0, 40_000.0, 2_000.0),
+    pat(VM_WEB[0], "w3wp", OUT, 8080, Remote::Vms(&VM_APP), 5.0, 2_000.0, 15_000.0),
+    pat(VM_WEB[0], "MsMpEng", OUT, 443, Remote::Azure, 1.0, 5_000.0, 300_000.0),
+    pat(VM_WEB[1], "w3wp", IN, 443, Remote::Vms(&VM_PUB), 5.0, 60_000.0, 3_000.0),
+    pat(VM_WEB[1], "w3wp", IN, 443, Remote::Clients, 3.0, 40_000.0, 2_000.0),
+    pat(VM_WEB[1], "w3wp", OUT, 8080, Remote::Vms(&VM_APP), 5.0, 2_000.0, 15_000.0),
+    pat(VM_WEB[1], "MsMpEng", OUT, 443, Remote::Azure, 1.0, 5_000.0, 300_000.0),
+    pat(VM_APP[0], "java", IN, 8080, Remote::Vms(&VM_WEB), 5.0, 15_000.0, 2_000.0),
+    pat(VM_APP[0], "java", OUT, 1433, Remote::Vms(&[VM_SQL]), 5.0, 1_500.0, 40_000.0),
+    pat(VM_APP[0], "java", OUT, 443, Remote::Azure, 2.0, 25_000.0, 30_000.0),
+    pat(VM_APP[0], "sshd", IN, 22, Remote::Vms(&[VM_JUMP]), 0.5, 40_000.0, 10_000.0),
+    pat(VM_SQL, "sqlservr", IN, 1433, Remote::Vms(&VM_APP), 5.0, 40_000.0, 1_500.0),
+    pat(VM_SQL, "sqlservr", IN, 1433, Remote::Vms(&[VM_BACKUP]), 0.5, 5_000_000.0, 5_000.0),
+    pat(VM_SQL, "sqlservr", OUT, 443, Remote::Azure, 1.0, 2_000_000.0, 20_000.0),
+    pat(VM_PUB[0], "nginx", IN, 443, Remote::Clients, 6.0, 30_000.0, 1_200.0),
+    pat(VM_PUB[0], "nginx", IN, 80, Remote::Clients, 1.0, 400.0, 500.0),
+    pat(VM_PUB[0], "nginx", OUT, 443, Remote::Vms(&VM_WEB), 5.0, 3_000.0, 30_000.0),
+    pat(VM_PUB[0], "sshd", IN, 22, Remote::Vms(&[VM_JUMP]), 0.5, 40_000.0, 10_000.0),
+    pat(VM_PUB[0], "python3", OUT, 443, Remote::Internet, 0.5, 3_000.0, 250_000.0),
 ];
 
 /// Contacts with listed addresses: scans of the DMZ and web tier, rare call-backs.
 const THREAT_PATTERNS: [Pattern; 5] = [
-    pat(
-        VM_PUB[0],
-        "nginx",
-        IN,
-        443,
-        Remote::Threat,
-        4.0,
-        300.0,
-        600.0,
-    ),
-    pat(
-        VM_PUB[0],
-        "nginx",
-        IN,
-        80,
-        Remote::Threat,
-        2.0,
-        300.0,
-        400.0,
-    ),
+    pat(VM_PUB[0], "nginx", IN, 443, Remote::Threat, 4.0, 300.0, 600.0),
+    pat(VM_PUB[0], "nginx", IN, 80, Remote::Threat, 2.0, 300.0, 400.0),
     pat(VM_PUB[0], "sshd", IN, 22, Remote::Threat, 3.0, 100.0, 200.0),
-    pat(
-        VM_WEB[0],
-        "w3wp",
-        IN,
-        443,
-        Remote::Threat,
-        1.0,
-        300.0,
-        600.0,
-    ),
-    pat(
-        VM_APP[0],
-        "java",
-        OUT,
-        443,
-        Remote::Threat,
-        0.3,
-        2_000.0,
-        4_000.0,
-    ),
+    pat(VM_WEB[0], "w3wp", IN, 443, Remote::Threat, 1.0, 300.0, 600.0),
+    pat(VM_APP[0], "java", OUT, 443, Remote::Threat, 0.3, 2_000.0, 4_000.0),
 ];
 
 /// Internet hosts the VMs fetch from: (index into `OUTBOUND_SERVICES`, DNS name).
-const INTERNET_HOSTS: [(usize, &str); 3] = [
-    (4, "github.com"),
-    (5, "pypi.org"),
-    (6, "registry.npmjs.org"),
-];
+const INTERNET_HOSTS: [(usize, &str); 3] = [(4, "github.com"), (5, "pypi.org"), (6, "registry.npmjs.org")];
 
 struct Conn {
     time: i64,
@@ -390,12 +116,7 @@ struct Conn {
     salt: u64,
 }
 
-pub(super) fn table(
-    net: &Net,
-    timeline: &Timeline,
-    mut rng: Rng,
-    rows: usize,
-) -> Result<(Schema, DataFrame)> {
+pub(super) fn table(net: &Net, timeline: &Timeline, mut rng: Rng, rows: usize) -> Result<(Schema, DataFrame)> {
     let now = timeline.now();
     let last_minute = floor(now, MINUTE);
     let recent_threats = if rows >= 20 { (rows / 400).max(2) } else { 0 };
@@ -408,18 +129,11 @@ pub(super) fn table(
             // Inside the seed alert's 15-minute window.
             (last_minute - rng.between(1, 13) as i64 * MINUTE, true)
         } else if i < recent_threats + day_threats {
-            (
-                floor(timeline.sample_within(&mut rng, DAY - HOUR), MINUTE),
-                true,
-            )
+            (floor(timeline.sample_within(&mut rng, DAY - HOUR), MINUTE), true)
         } else {
             (floor(timeline.sample(&mut rng), MINUTE), rng.chance(0.015))
         };
-        let pattern = if threat {
-            &THREAT_PATTERNS[rng.weighted(&threat_weights)]
-        } else {
-            &PATTERNS[rng.weighted(&pattern_weights)]
-        };
+        let pattern = if threat { &THREAT_PATTERNS[rng.weighted(&threat_weights)] } else { &PATTERNS[rng.weighted(&pattern_weights)] };
         conns.push(connection(net, &mut rng, time, pattern));
     }
 
@@ -430,62 +144,19 @@ pub(super) fn table(
     cols.time("TimeGenerated", c.iter().map(move |x| Some(x.time)));
     cols.text("Computer", c.iter().map(move |x| vm(x).def.name));
     cols.text("AgentId", c.iter().map(move |x| vm(x).agent_id.as_str()));
-    cols.text(
-        "Machine",
-        c.iter().map(move |x| format!("m-{}", vm(x).agent_id)),
-    );
-    cols.text(
-        "Process",
-        c.iter()
-            .map(move |x| process_id(vm(x).def.name, x.pattern.process)),
-    );
+    cols.text("Machine", c.iter().map(move |x| format!("m-{}", vm(x).agent_id)));
+    cols.text("Process", c.iter().map(move |x| process_id(vm(x).def.name, x.pattern.process)));
     cols.text("ProcessName", c.iter().map(move |x| x.pattern.process));
-    cols.text(
-        "ConnectionId",
-        c.iter().map(move |x| format!("c-{:016x}", x.salt)),
-    );
-    cols.text(
-        "Direction",
-        c.iter().map(move |x| {
-            if x.pattern.inbound {
-                "inbound"
-            } else {
-                "outbound"
-            }
-        }),
-    );
+    cols.text("ConnectionId", c.iter().map(move |x| format!("c-{:016x}", x.salt)));
+    cols.text("Direction", c.iter().map(move |x| if x.pattern.inbound { "inbound" } else { "outbound" }));
     cols.constant("Protocol", "tcp");
     let local = |x: &Conn| vm(x).ip.clone();
     let remote = |x: &Conn| topo::ip_text(x.remote);
-    cols.text(
-        "SourceIp",
-        c.iter().map(move |x| {
-            if x.pattern.inbound {
-                remote(x)
-            } else {
-                local(x)
-            }
-        }),
-    );
-    cols.text(
-        "DestinationIp",
-        c.iter().map(move |x| {
-            if x.pattern.inbound {
-                local(x)
-            } else {
-                remote(x)
-            }
-        }),
-    );
-    cols.int(
-        "DestinationPort",
-        c.iter().map(move |x| Some(i32::from(x.pattern.port))),
-    );
+    cols.text("SourceIp", c.iter().map(move |x| if x.pattern.inbound { remote(x) } else { local(x) }));
+    cols.text("DestinationIp", c.iter().map(move |x| if x.pattern.inbound { local(x) } else { remote(x) }));
+    cols.int("DestinationPort", c.iter().map(move |x| Some(i32::from(x.pattern.port))));
     cols.text("RemoteIp", c.iter().map(remote));
-    cols.long(
-        "LinksEstablished",
-        c.iter().map(move |x| Some(x.established)),
-    );
+    cols.long("LinksEstablished", c.iter().map(move |x| Some(x.established)));
     cols.long("LinksTerminated", c.iter().map(move |x| Some(x.terminated)));
     cols.long("LinksFailed", c.iter().map(move |x| Some(x.failed)));
     cols.long("LinksLive", c.iter().map(move |x| Some(x.live)));
@@ -494,18 +165,9 @@ pub(super) fn table(
     cols.long("Responses", c.iter().map(move |x| Some(x.responses)));
     // Blank when nothing was answered.
     let timed = |x: &Conn, v: i64| (x.responses > 0).then_some(v);
-    cols.long(
-        "ResponseTimeMax",
-        c.iter().map(move |x| timed(x, x.response_max)),
-    );
-    cols.long(
-        "ResponseTimeMin",
-        c.iter().map(move |x| timed(x, x.response_min)),
-    );
-    cols.long(
-        "ResponseTimeSum",
-        c.iter().map(move |x| timed(x, x.response_sum)),
-    );
+    cols.long("ResponseTimeMax", c.iter().map(move |x| timed(x, x.response_max)));
+    cols.long("ResponseTimeMin", c.iter().map(move |x| timed(x, x.response_min)));
+    cols.long("ResponseTimeSum", c.iter().map(move |x| timed(x, x.response_sum)));
     let json_list = |s: &str| {
         if s.is_empty() {
             String::new()
@@ -513,14 +175,8 @@ pub(super) fn table(
             format!("[\"{s}\"]")
         }
     };
-    cols.text(
-        "RemoteDnsCanonicalNames",
-        c.iter().map(move |x| json_list(x.cname)),
-    );
-    cols.text(
-        "RemoteDnsQuestions",
-        c.iter().map(move |x| json_list(x.dns)),
-    );
+    cols.text("RemoteDnsCanonicalNames", c.iter().map(move |x| json_list(x.cname)));
+    cols.text("RemoteDnsQuestions", c.iter().map(move |x| json_list(x.dns)));
     let place = |x: &Conn| {
         if x.threat {
             let ind = indicator(x.remote);
@@ -531,45 +187,16 @@ pub(super) fn table(
             Some(country_details(x.country))
         }
     };
-    cols.text(
-        "RemoteCountry",
-        c.iter().map(move |x| place(x).map_or("", |p| p.0)),
-    );
-    cols.real(
-        "RemoteLatitude",
-        c.iter().map(move |x| place(x).map(|p| p.1)),
-    );
-    cols.real(
-        "RemoteLongitude",
-        c.iter().map(move |x| place(x).map(|p| p.2)),
-    );
+    cols.text("RemoteCountry", c.iter().map(move |x| place(x).map_or("", |p| p.0)));
+    cols.real("RemoteLatitude", c.iter().map(move |x| place(x).map(|p| p.1)));
+    cols.real("RemoteLongitude", c.iter().map(move |x| place(x).map(|p| p.2)));
     let ind = |x: &Conn| x.threat.then(|| indicator(x.remote));
-    cols.text(
-        "MaliciousIp",
-        c.iter()
-            .map(move |x| if x.threat { remote(x) } else { String::new() }),
-    );
-    cols.text(
-        "IndicatorThreatType",
-        c.iter().map(move |x| ind(x).map_or("", |i| i.threat_type)),
-    );
-    cols.text(
-        "Description",
-        c.iter().map(move |x| ind(x).map_or("", |i| i.description)),
-    );
-    cols.text(
-        "TLPLevel",
-        c.iter().map(move |x| ind(x).map_or("", |i| i.tlp)),
-    );
-    cols.text(
-        "Confidence",
-        c.iter()
-            .map(move |x| ind(x).map_or(String::new(), |i| i.confidence.to_string())),
-    );
-    cols.int(
-        "Severity",
-        c.iter().map(move |x| ind(x).map(|i| i.severity)),
-    );
+    cols.text("MaliciousIp", c.iter().map(move |x| if x.threat { remote(x) } else { String::new() }));
+    cols.text("IndicatorThreatType", c.iter().map(move |x| ind(x).map_or("", |i| i.threat_type)));
+    cols.text("Description", c.iter().map(move |x| ind(x).map_or("", |i| i.description)));
+    cols.text("TLPLevel", c.iter().map(move |x| ind(x).map_or("", |i| i.tlp)));
+    cols.text("Confidence", c.iter().map(move |x| ind(x).map_or(String::new(), |i| i.confidence.to_string())));
+    cols.int("Severity", c.iter().map(move |x| ind(x).map(|i| i.severity)));
     cols.text(
         "FirstReportedDateTime",
         c.iter().map(move |x| {
@@ -581,27 +208,13 @@ pub(super) fn table(
     );
     cols.text(
         "LastReportedDateTime",
-        c.iter().map(move |x| {
-            ind(x).map_or(String::new(), |_| {
-                iso(x.time - (x.salt % 360) as i64 * MINUTE)
-            })
-        }),
+        c.iter().map(move |x| ind(x).map_or(String::new(), |_| iso(x.time - (x.salt % 360) as i64 * MINUTE))),
     );
-    cols.text(
-        "IsActive",
-        c.iter().map(move |x| if x.threat { "True" } else { "" }),
-    );
+    cols.text("IsActive", c.iter().map(move |x| if x.threat { "True" } else { "" }));
     cols.constant("Type", TABLE);
-    cols.text(
-        "_ResourceId",
-        c.iter().map(move |x| vm(x).resource_id.as_str()),
-    );
+    cols.text("_ResourceId", c.iter().map(move |x| vm(x).resource_id.as_str()));
     cols.text("_SubscriptionId", c.iter().map(move |x| vm(x).vnet.sub));
-    cols.real(
-        "_BilledSize",
-        c.iter()
-            .map(move |x| Some((720 + x.salt % 180 + if x.threat { 260 } else { 0 }) as f64)),
-    );
+    cols.real("_BilledSize", c.iter().map(move |x| Some((720 + x.salt % 180 + if x.threat { 260 } else { 0 }) as f64)));
     cols.constant("_IsBillable", "True");
     cols.finish(TABLE)
 }
@@ -646,26 +259,14 @@ fn connection(net: &Net, rng: &mut Rng, time: i64, pattern: &'static Pattern) ->
         }
     };
     let threat = matches!(pattern.remote, Remote::Threat);
-    let established = if threat {
-        rng.between(1, 3) as i64
-    } else {
-        i64::from(rng.count(3.0, 60))
-    };
+    let established = if threat { rng.between(1, 3) as i64 } else { i64::from(rng.count(3.0, 60)) };
     let live = if threat { 0 } else { rng.between(0, 3) as i64 };
     let terminated = (established - rng.between(0, 1) as i64).max(0);
-    let failed = if !pattern.inbound && rng.chance(0.03) {
-        rng.between(1, 3) as i64
-    } else {
-        0
-    };
+    let failed = if !pattern.inbound && rng.chance(0.03) { rng.between(1, 3) as i64 } else { 0 };
     let sent = (established as f64 * rng.lognormal(pattern.sent, 0.8)).round() as i64;
     let received = (established as f64 * rng.lognormal(pattern.received, 0.8)).round() as i64;
     // Scans and some idle connections see no request/response exchange.
-    let responses = if threat || rng.chance(0.1) {
-        0
-    } else {
-        established * rng.between(1, 20) as i64
-    };
+    let responses = if threat || rng.chance(0.1) { 0 } else { established * rng.between(1, 20) as i64 };
     let response_min = rng.between(1, 30) as i64;
     let response_max = response_min + rng.lognormal(40.0, 1.0).round() as i64;
     let mean = response_min + ((response_max - response_min) as f64 * rng.unit() * 0.5) as i64;
@@ -703,7 +304,5 @@ fn process_id(computer: &str, process: &str) -> String {
 
 /// The ISO 8601 text the threat-intelligence date columns hold.
 fn iso(t: i64) -> String {
-    DateTime::<Utc>::from_timestamp_nanos(t)
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string()
+    DateTime::<Utc>::from_timestamp_nanos(t).format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }

@@ -46,10 +46,7 @@ impl FlowType {
 
     /// The remote end is on the internet and listed in a `*PublicIPs_s` column.
     pub(super) fn is_public(self) -> bool {
-        matches!(
-            self,
-            FlowType::AzurePublic | FlowType::ExternalPublic | FlowType::MaliciousFlow
-        )
+        matches!(self, FlowType::AzurePublic | FlowType::ExternalPublic | FlowType::MaliciousFlow)
     }
 }
 
@@ -138,12 +135,7 @@ pub(super) struct Episodes {
 impl Episodes {
     pub(super) fn for_count(count: usize) -> Self {
         if count < 40 {
-            return Episodes {
-                jump_to_shared: 0,
-                denied_to_web: 0,
-                outbound_burst: 0,
-                inbound_spike: 0,
-            };
+            return Episodes { jump_to_shared: 0, denied_to_web: 0, outbound_burst: 0, inbound_spike: 0 };
         }
         Episodes {
             jump_to_shared: (count / 400).max(3),
@@ -164,13 +156,7 @@ const CHUNK: usize = 1 << 15;
 
 /// `count` flows: background traffic, then the scripted episodes; with `v1_share` of
 /// the background written in the old schema.
-pub(super) fn generate(
-    net: &Net,
-    timeline: &Timeline,
-    rng: Rng,
-    count: usize,
-    v1_share: f64,
-) -> Result<Vec<Flow>> {
+pub(super) fn generate(net: &Net, timeline: &Timeline, rng: Rng, count: usize, v1_share: f64) -> Result<Vec<Flow>> {
     let mut gen = FlowGen { net, rng };
     let episodes = Episodes::for_count(count);
     let background = count - episodes.total();
@@ -178,10 +164,7 @@ pub(super) fn generate(
     let now = timeline.now();
     let seed = gen.rng.next_u64();
     let chunks = parallel::map_indexed(background.div_ceil(CHUNK), |c| {
-        let mut gen = FlowGen {
-            net,
-            rng: Rng::stream(seed, c as u64),
-        };
+        let mut gen = FlowGen { net, rng: Rng::stream(seed, c as u64) };
         let rows = c * CHUNK..((c + 1) * CHUNK).min(background);
         rows.map(|i| {
             let d = gen.background();
@@ -201,11 +184,7 @@ pub(super) fn generate(
         out.push(gen.finish(d, t, false));
     }
     for i in 0..episodes.denied_to_web {
-        let d = if i % 2 == 0 {
-            gen.internet_scan(true)
-        } else {
-            gen.app_to_web_ssh()
-        };
+        let d = if i % 2 == 0 { gen.internet_scan(true) } else { gen.app_to_web_ssh() };
         let t = timeline.sample_within(&mut gen.rng, DAY - HOUR);
         out.push(gen.finish(d, t, false));
     }
@@ -307,41 +286,21 @@ impl FlowGen<'_> {
     /// capturing NSG, processing follows the interval, ingestion follows processing.
     fn times(&mut self, generated: i64, capture: usize) -> Times {
         let len = NSGS[self.net.vms[capture].nsg].interval_minutes * MINUTE;
-        let ingest =
-            self.rng.between(20, 240) as i64 * SECOND + self.rng.below(1000) as i64 * 1_000_000;
+        let ingest = self.rng.between(20, 240) as i64 * SECOND + self.rng.below(1000) as i64 * 1_000_000;
         let processed = generated - ingest;
         let delay = self.rng.between(60, 720) as i64 * SECOND;
         let interval_end = floor(processed - delay, len);
         let interval_start = interval_end - len;
-        let flow_start = floor(
-            interval_start + (self.rng.unit() * 0.9 * len as f64) as i64,
-            SECOND,
-        );
-        let flow_end = floor(
-            flow_start + (self.rng.unit() * (interval_end - flow_start) as f64) as i64,
-            SECOND,
-        );
-        Times {
-            generated,
-            processed,
-            interval_start,
-            interval_end,
-            flow_start,
-            flow_end,
-        }
+        let flow_start = floor(interval_start + (self.rng.unit() * 0.9 * len as f64) as i64, SECOND);
+        let flow_end = floor(flow_start + (self.rng.unit() * (interval_end - flow_start) as f64) as i64, SECOND);
+        Times { generated, processed, interval_start, interval_end, flow_start, flow_end }
     }
 
     fn finish(&mut self, d: Draft, generated: i64, schema_v1: bool) -> Flow {
         let times = self.times(generated, d.capture);
-        let flows = d
-            .fixed_flows
-            .unwrap_or_else(|| u64::from(self.rng.count(d.flows_mean, 400)));
+        let flows = d.fixed_flows.unwrap_or_else(|| u64::from(self.rng.count(d.flows_mean, 400)));
         let (completed, packets_out, bytes_out, packets_in, bytes_in) = if d.allowed {
-            let live = if !d.udp && self.rng.chance(0.25) {
-                self.rng.between(0, flows.min(2))
-            } else {
-                0
-            };
+            let live = if !d.udp && self.rng.chance(0.25) { self.rng.between(0, flows.min(2)) } else { 0 };
             let bytes_out = self.bytes(flows, d.bytes_out);
             // TCP always answers (SYN-ACK, ACKs); one-way UDP such as syslog may not.
             let bytes_in = match self.bytes(flows, d.bytes_in) {
@@ -411,25 +370,13 @@ impl FlowGen<'_> {
     }
 
     /// One entry per address; the entries' counters add up to the row's.
-    fn public_list(
-        &mut self,
-        addrs: &[u32],
-        flows: u64,
-        counters: [u64; 5],
-        schema_v1: bool,
-    ) -> String {
+    fn public_list(&mut self, addrs: &[u32], flows: u64, counters: [u64; 5], schema_v1: bool) -> String {
         let k = addrs.len() as u64;
         let weights: Vec<u64> = addrs.iter().map(|_| self.rng.between(1, 10)).collect();
         let mut started = apportion(flows.saturating_sub(k), &weights);
         started.iter_mut().for_each(|s| *s += 1);
         // The old schema had no per-flow end events, packets or bytes.
-        let split = counters.map(|total| {
-            if schema_v1 {
-                vec![0; addrs.len()]
-            } else {
-                apportion(total, &started)
-            }
-        });
+        let split = counters.map(|total| if schema_v1 { vec![0; addrs.len()] } else { apportion(total, &started) });
         let mut text = String::with_capacity(addrs.len() * 40);
         for (i, addr) in addrs.iter().enumerate() {
             if i > 0 {
@@ -456,10 +403,7 @@ fn apportion(total: u64, weights: &[u64]) -> Vec<u64> {
         }
         return out;
     }
-    let mut out: Vec<u64> = weights
-        .iter()
-        .map(|w| (u128::from(total) * u128::from(*w) / u128::from(sum)) as u64)
-        .collect();
+    let mut out: Vec<u64> = weights.iter().map(|w| (u128::from(total) * u128::from(*w) / u128::from(sum)) as u64).collect();
     let mut rest = total - out.iter().sum::<u64>();
     let mut i = 0;
     while rest > 0 && !out.is_empty() {

@@ -6,19 +6,10 @@ use super::*;
 #[test]
 fn flow_rows_are_recent_enough_for_the_article_windows() {
     let cl = table("AzureNetworkAnalytics_CL");
-    let (sub, ver, tg) = (
-        cl.s("SubType_s"),
-        cl.s("FASchemaVersion_s"),
-        cl.t("TimeGenerated"),
-    );
+    let (sub, ver, tg) = (cl.s("SubType_s"), cl.s("FASchemaVersion_s"), cl.t("TimeGenerated"));
     let now = now_ns();
-    let count = |window: i64| {
-        (0..cl.len())
-            .filter(|&i| {
-                sub[i] == "FlowLog" && ver[i] == "2" && tg[i].is_some_and(|t| t > now - window)
-            })
-            .count()
-    };
+    let count =
+        |window: i64| (0..cl.len()).filter(|&i| sub[i] == "FlowLog" && ver[i] == "2" && tg[i].is_some_and(|t| t > now - window)).count();
     let (hour, day, week) = (count(NS_HOUR), count(NS_DAY), count(7 * NS_DAY));
     assert!(hour >= 40, "ago(1h): {hour}");
     assert!(day >= ROWS / 8, "ago(1d): {day}");
@@ -48,37 +39,20 @@ fn check_flow_type(v: &FlowView<'_>) {
     let ours = |a: Option<Ipv4Addr>| a.and_then(vnet_of);
     match v.flow_type {
         "IntraVNet" | "InterVNet" => {
-            let (a, b) = (
-                ours(s).expect("source in a VNet"),
-                ours(d).expect("destination in a VNet"),
-            );
+            let (a, b) = (ours(s).expect("source in a VNet"), ours(d).expect("destination in a VNet"));
             assert_eq!(a == b, v.flow_type == "IntraVNet", "{} -> {}", v.src, v.dst);
             assert!(!v.vm1.is_empty() && !v.vm2.is_empty());
         }
         "AzurePublic" | "ExternalPublic" | "MaliciousFlow" => {
             // The VM end stays, the public end is blank and listed (2.4).
             if v.outbound {
-                assert!(
-                    ours(s).is_some() && v.dst.is_empty(),
-                    "{} -> {:?}",
-                    v.src,
-                    v.dst
-                );
+                assert!(ours(s).is_some() && v.dst.is_empty(), "{} -> {:?}", v.src, v.dst);
                 assert!(!v.dst_public.is_empty() && v.src_public.is_empty());
             } else {
-                assert!(
-                    ours(d).is_some() && v.src.is_empty(),
-                    "{:?} -> {}",
-                    v.src,
-                    v.dst
-                );
+                assert!(ours(d).is_some() && v.src.is_empty(), "{:?} -> {}", v.src, v.dst);
                 assert!(!v.src_public.is_empty() && v.dst_public.is_empty());
             }
-            for (addr, _) in public_entries(if v.outbound {
-                v.dst_public
-            } else {
-                v.src_public
-            }) {
+            for (addr, _) in public_entries(if v.outbound { v.dst_public } else { v.src_public }) {
                 assert!(!is_rfc1918(addr), "{addr} listed as public");
             }
         }
@@ -96,12 +70,7 @@ fn check_flow_type(v: &FlowView<'_>) {
             }
         }
         "Unknown" => {
-            assert!(
-                ours(s).is_none() && ours(d).is_none(),
-                "{} -> {}",
-                v.src,
-                v.dst
-            );
+            assert!(ours(s).is_none() && ours(d).is_none(), "{} -> {}", v.src, v.dst);
             assert!(v.vm1.is_empty() && v.vm2.is_empty());
         }
         other => panic!("unexpected flow type {other}"),
@@ -111,18 +80,9 @@ fn check_flow_type(v: &FlowView<'_>) {
 #[test]
 fn flow_type_agrees_with_the_addresses() {
     let cl = table("AzureNetworkAnalytics_CL");
-    let (sub, ver, ft) = (
-        cl.s("SubType_s"),
-        cl.s("FASchemaVersion_s"),
-        cl.s("FlowType_s"),
-    );
+    let (sub, ver, ft) = (cl.s("SubType_s"), cl.s("FASchemaVersion_s"), cl.s("FlowType_s"));
     let (src, dst, dir) = (cl.s("SrcIP_s"), cl.s("DestIP_s"), cl.s("FlowDirection_s"));
-    let (sp, dp, pub_v1, vmip) = (
-        cl.s("SrcPublicIPs_s"),
-        cl.s("DestPublicIPs_s"),
-        cl.s("PublicIPs_s"),
-        cl.s("VMIP_s"),
-    );
+    let (sp, dp, pub_v1, vmip) = (cl.s("SrcPublicIPs_s"), cl.s("DestPublicIPs_s"), cl.s("PublicIPs_s"), cl.s("VMIP_s"));
     let (vm1, vm2) = (cl.s("VM1_s"), cl.s("VM2_s"));
     let mut seen = BTreeSet::new();
     for i in 0..cl.len() {
@@ -130,17 +90,10 @@ fn flow_type_agrees_with_the_addresses() {
             continue;
         }
         seen.insert(ft[i].clone());
-        let public = matches!(
-            ft[i].as_str(),
-            "AzurePublic" | "ExternalPublic" | "MaliciousFlow"
-        );
+        let public = matches!(ft[i].as_str(), "AzurePublic" | "ExternalPublic" | "MaliciousFlow");
         if ver[i] == "1" && public {
             // Old schema: the VM in VMIP_s, the outside in PublicIPs_s, no pair columns.
-            assert!(
-                ip(&vmip[i]).and_then(vnet_of).is_some(),
-                "VMIP_s {:?}",
-                vmip[i]
-            );
+            assert!(ip(&vmip[i]).and_then(vnet_of).is_some(), "VMIP_s {:?}", vmip[i]);
             assert!(src[i].is_empty() && dst[i].is_empty() && !pub_v1[i].is_empty());
             assert!(sp[i].is_empty() && dp[i].is_empty());
             continue;
@@ -157,65 +110,27 @@ fn flow_type_agrees_with_the_addresses() {
             vm2: &vm2[i],
         });
     }
-    let all: BTreeSet<String> = [
-        "IntraVNet",
-        "InterVNet",
-        "S2S",
-        "P2S",
-        "AzurePublic",
-        "ExternalPublic",
-        "MaliciousFlow",
-        "UnknownPrivate",
-        "Unknown",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let all: BTreeSet<String> =
+        ["IntraVNet", "InterVNet", "S2S", "P2S", "AzurePublic", "ExternalPublic", "MaliciousFlow", "UnknownPrivate", "Unknown"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
     assert_eq!(seen, all);
 }
 
 #[test]
 fn flow_columns_follow_the_documented_formats() {
     let cl = table("AzureNetworkAnalytics_CL");
-    let (sub, ver, ft) = (
-        cl.s("SubType_s"),
-        cl.s("FASchemaVersion_s"),
-        cl.s("FlowType_s"),
-    );
-    let (l4, l7, dir, status) = (
-        cl.s("L4Protocol_s"),
-        cl.s("L7Protocol_s"),
-        cl.s("FlowDirection_s"),
-        cl.s("FlowStatus_s"),
-    );
-    let (port, nsg, rule, rule_type) = (
-        cl.f("DestPort_d"),
-        cl.s("NSGList_s"),
-        cl.s("NSGRule_s"),
-        cl.s("NSGRuleType_s"),
-    );
-    let (mac, sub1, country, region) = (
-        cl.s("MACAddress_s"),
-        cl.s("Subscription1_g"),
-        cl.s("Country_s"),
-        cl.s("AzureRegion_s"),
-    );
+    let (sub, ver, ft) = (cl.s("SubType_s"), cl.s("FASchemaVersion_s"), cl.s("FlowType_s"));
+    let (l4, l7, dir, status) = (cl.s("L4Protocol_s"), cl.s("L7Protocol_s"), cl.s("FlowDirection_s"), cl.s("FlowStatus_s"));
+    let (port, nsg, rule, rule_type) = (cl.f("DestPort_d"), cl.s("NSGList_s"), cl.s("NSGRule_s"), cl.s("NSGRuleType_s"));
+    let (mac, sub1, country, region) = (cl.s("MACAddress_s"), cl.s("Subscription1_g"), cl.s("Country_s"), cl.s("AzureRegion_s"));
     let (vm1, nic1, subnet1) = (cl.s("VM1_s"), cl.s("NIC1_s"), cl.s("Subnet1_s"));
-    let expected_l7: HashMap<u16, &str> = [
-        (22, "ssh"),
-        (53, "dns"),
-        (80, "http"),
-        (443, "https"),
-        (445, "smb"),
-        (1433, "mssql"),
-        (3389, "rdp"),
-    ]
-    .into();
+    let expected_l7: HashMap<u16, &str> =
+        [(22, "ssh"), (53, "dns"), (80, "http"), (443, "https"), (445, "smb"), (1433, "mssql"), (3389, "rdp")].into();
     let guid = |g: &str| {
         let parts: Vec<usize> = g.split('-').map(str::len).collect();
-        parts == [8, 4, 4, 4, 12]
-            && g.chars()
-                .all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        parts == [8, 4, 4, 4, 12] && g.chars().all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
     };
     for i in (0..cl.len()).filter(|&i| sub[i] == "FlowLog") {
         let p = port[i].expect("port");
@@ -227,31 +142,13 @@ fn flow_columns_follow_the_documented_formats() {
             assert_eq!(l7[i], *name);
         }
         let nsg_parts: Vec<&str> = nsg[i].split('/').collect();
-        assert!(
-            nsg_parts.len() == 3 && guid(nsg_parts[0]) && nsg_parts[2].starts_with("nsg-"),
-            "{}",
-            nsg[i]
-        );
+        assert!(nsg_parts.len() == 3 && guid(nsg_parts[0]) && nsg_parts[2].starts_with("nsg-"), "{}", nsg[i]);
         let mac_parts: Vec<&str> = mac[i].split('-').collect();
-        assert!(
-            mac[i].starts_with("00-0D-3A-") && mac_parts.len() == 6,
-            "{}",
-            mac[i]
-        );
-        assert!(mac_parts
-            .iter()
-            .all(|m| m.len() == 2 && m.chars().all(|c| c.is_ascii_hexdigit())));
+        assert!(mac[i].starts_with("00-0D-3A-") && mac_parts.len() == 6, "{}", mac[i]);
+        assert!(mac_parts.iter().all(|m| m.len() == 2 && m.chars().all(|c| c.is_ascii_hexdigit())));
         if ver[i] == "2" {
-            assert!(
-                rule[i].starts_with("DefaultRule_") || rule[i].starts_with("UserRule_"),
-                "{}",
-                rule[i]
-            );
-            let want = if rule[i].starts_with("DefaultRule_") {
-                "Default"
-            } else {
-                "User Defined"
-            };
+            assert!(rule[i].starts_with("DefaultRule_") || rule[i].starts_with("UserRule_"), "{}", rule[i]);
+            let want = if rule[i].starts_with("DefaultRule_") { "Default" } else { "User Defined" };
             assert_eq!(rule_type[i], want);
         }
         if !vm1[i].is_empty() {
@@ -262,12 +159,7 @@ fn flow_columns_follow_the_documented_formats() {
         }
         match ft[i].as_str() {
             "ExternalPublic" | "MaliciousFlow" => {
-                assert!(
-                    country[i].len() == 2 && region[i].is_empty(),
-                    "{} {}",
-                    country[i],
-                    region[i]
-                )
+                assert!(country[i].len() == 2 && region[i].is_empty(), "{} {}", country[i], region[i])
             }
             "AzurePublic" => assert!(country[i].is_empty() && !region[i].is_empty()),
             _ => assert!(country[i].is_empty() && region[i].is_empty()),
@@ -278,26 +170,10 @@ fn flow_columns_follow_the_documented_formats() {
 #[test]
 fn counters_add_up_as_documented() {
     let cl = table("AzureNetworkAnalytics_CL");
-    let (sub, ver, dir, status) = (
-        cl.s("SubType_s"),
-        cl.s("FASchemaVersion_s"),
-        cl.s("FlowDirection_s"),
-        cl.s("FlowStatus_s"),
-    );
-    let counters = [
-        "AllowedInFlows_d",
-        "DeniedInFlows_d",
-        "AllowedOutFlows_d",
-        "DeniedOutFlows_d",
-    ]
-    .map(|c| cl.f(c));
+    let (sub, ver, dir, status) = (cl.s("SubType_s"), cl.s("FASchemaVersion_s"), cl.s("FlowDirection_s"), cl.s("FlowStatus_s"));
+    let counters = ["AllowedInFlows_d", "DeniedInFlows_d", "AllowedOutFlows_d", "DeniedOutFlows_d"].map(|c| cl.f(c));
     let (total, completed) = (cl.f("FlowCount_d"), cl.f("CompletedFlows_d"));
-    let bytes = [
-        cl.f("OutboundBytes_d"),
-        cl.f("InboundBytes_d"),
-        cl.f("OutboundPackets_d"),
-        cl.f("InboundPackets_d"),
-    ];
+    let bytes = [cl.f("OutboundBytes_d"), cl.f("InboundBytes_d"), cl.f("OutboundPackets_d"), cl.f("InboundPackets_d")];
     let rules = cl.s("NSGRules_s");
     let rule = cl.s("NSGRule_s");
     let mut denied = 0;
@@ -314,11 +190,7 @@ fn counters_add_up_as_documented() {
             continue;
         }
         let values: Vec<f64> = counters.iter().map(|c| c[i].expect("counter")).collect();
-        assert_eq!(
-            values.iter().filter(|v| **v != 0.0).count(),
-            1,
-            "row {i}: {values:?}"
-        );
+        assert_eq!(values.iter().filter(|v| **v != 0.0).count(), 1, "row {i}: {values:?}");
         assert_eq!(values.iter().sum::<f64>(), n);
         let slot = match (dir[i].as_str(), status[i].as_str()) {
             ("I", "A") => 0,
@@ -344,32 +216,14 @@ fn counters_add_up_as_documented() {
 #[test]
 fn public_ip_lists_have_seven_fields_and_add_up() {
     let cl = table("AzureNetworkAnalytics_CL");
-    let (sub, ver, ft) = (
-        cl.s("SubType_s"),
-        cl.s("FASchemaVersion_s"),
-        cl.s("FlowType_s"),
-    );
-    let (sp, dp, pl) = (
-        cl.s("SrcPublicIPs_s"),
-        cl.s("DestPublicIPs_s"),
-        cl.s("PublicIPs_s"),
-    );
-    let sums = [
-        "FlowCount_d",
-        "CompletedFlows_d",
-        "OutboundPackets_d",
-        "InboundPackets_d",
-        "OutboundBytes_d",
-        "InboundBytes_d",
-    ]
-    .map(|c| cl.f(c));
+    let (sub, ver, ft) = (cl.s("SubType_s"), cl.s("FASchemaVersion_s"), cl.s("FlowType_s"));
+    let (sp, dp, pl) = (cl.s("SrcPublicIPs_s"), cl.s("DestPublicIPs_s"), cl.s("PublicIPs_s"));
+    let sums =
+        ["FlowCount_d", "CompletedFlows_d", "OutboundPackets_d", "InboundPackets_d", "OutboundBytes_d", "InboundBytes_d"].map(|c| cl.f(c));
     let mut multi = 0;
     let mut lists = 0;
     for i in (0..cl.len()).filter(|&i| sub[i] == "FlowLog") {
-        let public = matches!(
-            ft[i].as_str(),
-            "AzurePublic" | "ExternalPublic" | "MaliciousFlow"
-        );
+        let public = matches!(ft[i].as_str(), "AzurePublic" | "ExternalPublic" | "MaliciousFlow");
         assert_eq!(!pl[i].is_empty(), public, "PublicIPs_s on {}", ft[i]);
         if !public {
             assert!(sp[i].is_empty() && dp[i].is_empty());
@@ -387,76 +241,33 @@ fn public_ip_lists_have_seven_fields_and_add_up() {
             }
         }
     }
-    assert!(
-        lists > ROWS / 4 && multi > 50,
-        "{lists} lists, {multi} with several addresses"
-    );
+    assert!(lists > ROWS / 4 && multi > 50, "{lists} lists, {multi} with several addresses");
 }
 
 #[test]
 fn flow_times_nest_inside_the_processing_interval() {
     let cl = table("AzureNetworkAnalytics_CL");
     let sub = cl.s("SubType_s");
-    let [gen, processed, start, end, flow_start, flow_end] = [
-        "TimeGenerated",
-        "TimeProcessed_t",
-        "FlowIntervalStartTime_t",
-        "FlowIntervalEndTime_t",
-        "FlowStartTime_t",
-        "FlowEndTime_t",
-    ]
-    .map(|c| cl.t(c));
+    let [gen, processed, start, end, flow_start, flow_end] =
+        ["TimeGenerated", "TimeProcessed_t", "FlowIntervalStartTime_t", "FlowIntervalEndTime_t", "FlowStartTime_t", "FlowEndTime_t"]
+            .map(|c| cl.t(c));
     for i in (0..cl.len()).filter(|&i| sub[i] == "FlowLog") {
-        let [g, p, s, e, fs, fe] = [
-            gen[i],
-            processed[i],
-            start[i],
-            end[i],
-            flow_start[i],
-            flow_end[i],
-        ]
-        .map(|t| t.expect("time"));
-        assert!(
-            e - s == 10 * NS_MINUTE || e - s == 60 * NS_MINUTE,
-            "interval {}",
-            e - s
-        );
+        let [g, p, s, e, fs, fe] = [gen[i], processed[i], start[i], end[i], flow_start[i], flow_end[i]].map(|t| t.expect("time"));
+        assert!(e - s == 10 * NS_MINUTE || e - s == 60 * NS_MINUTE, "interval {}", e - s);
         assert_eq!(s % (10 * NS_MINUTE), 0);
         assert!(s <= fs && fs <= fe && fe <= e, "row {i}");
-        assert!(
-            p > e && g >= p,
-            "row {i}: processed after the interval, ingested after processing"
-        );
+        assert!(p > e && g >= p, "row {i}: processed after the interval, ingested after processing");
     }
 }
 
 #[test]
 fn topology_rows_feed_the_blob_path_query() {
     let cl = table("AzureNetworkAnalytics_CL");
-    let (sub, rtype, name, subscription) = (
-        cl.s("SubType_s"),
-        cl.s("ResourceType"),
-        cl.s("Name_s"),
-        cl.s("Subscription_g"),
-    );
-    let (region, discovery, enabled, account) = (
-        cl.s("Region_s"),
-        cl.s("DiscoveryRegion_s"),
-        cl.b("IsFlowEnabled_b"),
-        cl.s("FlowLogStorageAccount_s"),
-    );
-    let (ft, count, processed) = (
-        cl.s("FlowType_s"),
-        cl.f("FlowCount_d"),
-        cl.t("TimeProcessed_t"),
-    );
-    let nsg_lists: BTreeSet<String> = cl
-        .s("NSGList_s")
-        .into_iter()
-        .zip(&sub)
-        .filter(|(_, s)| *s == "FlowLog")
-        .map(|(n, _)| n)
-        .collect();
+    let (sub, rtype, name, subscription) = (cl.s("SubType_s"), cl.s("ResourceType"), cl.s("Name_s"), cl.s("Subscription_g"));
+    let (region, discovery, enabled, account) =
+        (cl.s("Region_s"), cl.s("DiscoveryRegion_s"), cl.b("IsFlowEnabled_b"), cl.s("FlowLogStorageAccount_s"));
+    let (ft, count, processed) = (cl.s("FlowType_s"), cl.f("FlowCount_d"), cl.t("TimeProcessed_t"));
+    let nsg_lists: BTreeSet<String> = cl.s("NSGList_s").into_iter().zip(&sub).filter(|(_, s)| *s == "FlowLog").map(|(n, _)| n).collect();
     let mut joined = BTreeSet::new();
     let mut other_region = 0;
     let mut rows = 0;
@@ -475,10 +286,7 @@ fn topology_rows_feed_the_blob_path_query() {
             joined.insert(nsg_id);
         }
     }
-    assert!(
-        rows >= 10 && other_region > 0,
-        "{rows} rows, {other_region} from another region"
-    );
+    assert!(rows >= 10 && other_region > 0, "{rows} rows, {other_region} from another region");
     assert_eq!(joined, nsg_lists, "every logging NSG is in the inventory");
 }
 
@@ -486,24 +294,9 @@ fn topology_rows_feed_the_blob_path_query() {
 fn the_articles_hunting_targets_are_there() {
     let cl = table("AzureNetworkAnalytics_CL");
     let now = now_ns();
-    let (sub, ver, ft, tg) = (
-        cl.s("SubType_s"),
-        cl.s("FASchemaVersion_s"),
-        cl.s("FlowType_s"),
-        cl.t("TimeGenerated"),
-    );
-    let (src, dst, dir, status) = (
-        cl.s("SrcIP_s"),
-        cl.s("DestIP_s"),
-        cl.s("FlowDirection_s"),
-        cl.s("FlowStatus_s"),
-    );
-    let (l7, count, out_bytes, public) = (
-        cl.s("L7Protocol_s"),
-        cl.f("FlowCount_d"),
-        cl.f("OutboundBytes_d"),
-        cl.s("PublicIPs_s"),
-    );
+    let (sub, ver, ft, tg) = (cl.s("SubType_s"), cl.s("FASchemaVersion_s"), cl.s("FlowType_s"), cl.t("TimeGenerated"));
+    let (src, dst, dir, status) = (cl.s("SrcIP_s"), cl.s("DestIP_s"), cl.s("FlowDirection_s"), cl.s("FlowStatus_s"));
+    let (l7, count, out_bytes, public) = (cl.s("L7Protocol_s"), cl.f("FlowCount_d"), cl.f("OutboundBytes_d"), cl.s("PublicIPs_s"));
     let v2 = |i: usize| sub[i] == "FlowLog" && ver[i] == "2";
     let within = |i: usize, w: i64| tg[i].is_some_and(|t| t > now - w);
 
@@ -523,9 +316,7 @@ fn the_articles_hunting_targets_are_there() {
     assert!(denied >= 3, "{denied} denied inbound flows");
 
     // Traffic to the published segment 10.1.10.0/24 in the last hour.
-    let dmz = (0..cl.len())
-        .filter(|&i| v2(i) && within(i, NS_HOUR) && in_net(&dst[i], "10.1.10.0/24"))
-        .count();
+    let dmz = (0..cl.len()).filter(|&i| v2(i) && within(i, NS_HOUR) && in_net(&dst[i], "10.1.10.0/24")).count();
     assert!(dmz >= 3, "{dmz} flows to the DMZ");
 
     // 5.4.2 / 5.4.3: allowed flows of the last hour by source, first public address, L7.
@@ -533,90 +324,36 @@ fn the_articles_hunting_targets_are_there() {
     for i in (0..cl.len()).filter(|&i| v2(i) && within(i, NS_HOUR) && status[i] == "A") {
         // tostring(split(PublicIPs_s, "|", 0)[0])
         let first = public[i].split('|').next().unwrap_or("").to_string();
-        let e = flows
-            .entry((src[i].clone(), first, l7[i].clone()))
-            .or_default();
+        let e = flows.entry((src[i].clone(), first, l7[i].clone())).or_default();
         e.0 += count[i].unwrap_or(0.0);
         e.1 += out_bytes[i].unwrap_or(0.0);
     }
-    let burst = (
-        "10.1.2.5".to_string(),
-        "198.51.100.45".to_string(),
-        "https".to_string(),
-    );
-    let spike = (
-        String::new(),
-        "198.51.100.23".to_string(),
-        "https".to_string(),
-    );
-    let mut by_count: Vec<(&(String, String, String), f64)> =
-        flows.iter().map(|(k, v)| (k, v.0)).collect();
+    let burst = ("10.1.2.5".to_string(), "198.51.100.45".to_string(), "https".to_string());
+    let spike = (String::new(), "198.51.100.23".to_string(), "https".to_string());
+    let mut by_count: Vec<(&(String, String, String), f64)> = flows.iter().map(|(k, v)| (k, v.0)).collect();
     by_count.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let top_two: BTreeSet<&(String, String, String)> =
-        by_count.iter().take(2).map(|(k, _)| *k).collect();
-    assert_eq!(
-        top_two,
-        [&burst, &spike].into_iter().collect(),
-        "{by_count:?}"
-    );
+    let top_two: BTreeSet<&(String, String, String)> = by_count.iter().take(2).map(|(k, _)| *k).collect();
+    assert_eq!(top_two, [&burst, &spike].into_iter().collect(), "{by_count:?}");
     let median = by_count[by_count.len() / 2].1;
-    assert!(
-        by_count[1].1 > 10.0 * median,
-        "the spikes stand out: {by_count:?}"
-    );
-    let top_bytes = flows
-        .iter()
-        .max_by(|a, b| a.1 .1.total_cmp(&b.1 .1))
-        .map(|(k, _)| k);
+    assert!(by_count[1].1 > 10.0 * median, "the spikes stand out: {by_count:?}");
+    let top_bytes = flows.iter().max_by(|a, b| a.1 .1.total_cmp(&b.1 .1)).map(|(k, _)| k);
     assert_eq!(top_bytes, Some(&burst));
     assert!(flows.len() > 10, "{} groups in the last hour", flows.len());
 
     // 5.3.x pie charts over the last day have several slices.
-    let day: Vec<usize> = (0..cl.len())
-        .filter(|&i| v2(i) && within(i, NS_DAY))
-        .collect();
-    let distinct = |col: &[String]| {
-        day.iter()
-            .map(|&i| col[i].as_str())
-            .collect::<BTreeSet<_>>()
-            .len()
-    };
+    let day: Vec<usize> = (0..cl.len()).filter(|&i| v2(i) && within(i, NS_DAY)).collect();
+    let distinct = |col: &[String]| day.iter().map(|&i| col[i].as_str()).collect::<BTreeSet<_>>().len();
     assert!(distinct(&ft) >= 8 && distinct(&l7) >= 8 && distinct(&status) == 2);
 }
 
 #[test]
 fn nta_rows_map_the_same_model_to_typed_columns() {
     let nta = table("NTANetAnalytics");
-    let (sub, ver, ft) = (
-        nta.s("SubType"),
-        nta.s("FaSchemaVersion"),
-        nta.s("FlowType"),
-    );
-    let (src, dst, dir, status) = (
-        nta.s("SrcIp"),
-        nta.s("DestIp"),
-        nta.s("FlowDirection"),
-        nta.s("FlowStatus"),
-    );
-    let (sp, dp, vm1, vm2) = (
-        nta.s("SrcPublicIps"),
-        nta.s("DestPublicIps"),
-        nta.s("SrcVm"),
-        nta.s("DestVm"),
-    );
-    let (l4, port, ports, mac) = (
-        nta.s("L4Protocol"),
-        nta.i("DestPort"),
-        nta.s("SrcPorts"),
-        nta.s("MacAddress"),
-    );
-    let counters = [
-        "AllowedInFlows",
-        "DeniedInFlows",
-        "AllowedOutFlows",
-        "DeniedOutFlows",
-    ]
-    .map(|c| nta.l(c));
+    let (sub, ver, ft) = (nta.s("SubType"), nta.s("FaSchemaVersion"), nta.s("FlowType"));
+    let (src, dst, dir, status) = (nta.s("SrcIp"), nta.s("DestIp"), nta.s("FlowDirection"), nta.s("FlowStatus"));
+    let (sp, dp, vm1, vm2) = (nta.s("SrcPublicIps"), nta.s("DestPublicIps"), nta.s("SrcVm"), nta.s("DestVm"));
+    let (l4, port, ports, mac) = (nta.s("L4Protocol"), nta.i("DestPort"), nta.s("SrcPorts"), nta.s("MacAddress"));
+    let counters = ["AllowedInFlows", "DeniedInFlows", "AllowedOutFlows", "DeniedOutFlows"].map(|c| nta.l(c));
     let (completed, bytes) = (nta.l("CompletedFlows"), nta.l("BytesSrcToDest"));
     let tg = nta.t("TimeGenerated");
     let now = now_ns();
@@ -627,13 +364,7 @@ fn nta_rows_map_the_same_model_to_typed_columns() {
         assert!(status[i] == "Allowed" || status[i] == "Denied");
         assert!(l4[i] == "T" || l4[i] == "U");
         assert!(port[i].is_some_and(|p| p > 0));
-        assert!(
-            ports[i]
-                .split('|')
-                .all(|p| p.parse::<u16>().is_ok_and(|p| p >= 49152)),
-            "{}",
-            ports[i]
-        );
+        assert!(ports[i].split('|').all(|p| p.parse::<u16>().is_ok_and(|p| p >= 49152)), "{}", ports[i]);
         assert_eq!(mac[i].len(), 17);
         check_flow_type(&FlowView {
             flow_type: &ft[i],
@@ -651,10 +382,7 @@ fn nta_rows_map_the_same_model_to_typed_columns() {
         if status[i] == "Denied" {
             assert_eq!(bytes[i], Some(0));
         }
-        if src[i] == "10.1.0.99"
-            && in_net(&dst[i], "10.100.10.0/24")
-            && tg[i].is_some_and(|t| t > now - 7 * NS_DAY)
-        {
+        if src[i] == "10.1.0.99" && in_net(&dst[i], "10.100.10.0/24") && tg[i].is_some_and(|t| t > now - 7 * NS_DAY) {
             jump += 1;
         }
     }

@@ -20,9 +20,7 @@ const NS_HOUR: i64 = 60 * NS_MINUTE;
 const NS_DAY: i64 = 24 * NS_HOUR;
 
 fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2024, 5, 3, 11, 7, 12)
-        .single()
-        .expect("valid instant")
+    Utc.with_ymd_and_hms(2024, 5, 3, 11, 7, 12).single().expect("valid instant")
 }
 
 fn now_ns() -> i64 {
@@ -35,18 +33,11 @@ fn generated() -> &'static Vec<(String, DataFrame)> {
 }
 
 fn collect(tables: Vec<(String, Table)>) -> Vec<(String, DataFrame)> {
-    tables
-        .into_iter()
-        .map(|(n, t)| (n, t.frame.collect().expect("collects")))
-        .collect()
+    tables.into_iter().map(|(n, t)| (n, t.frame.collect().expect("collects"))).collect()
 }
 
 fn table(name: &str) -> Frame<'static> {
-    let df = generated()
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, df)| df)
-        .expect("table present");
+    let df = generated().iter().find(|(n, _)| n == name).map(|(_, df)| df).expect("table present");
     Frame(df)
 }
 
@@ -61,59 +52,29 @@ impl Frame<'_> {
     fn s(&self, name: &str) -> Vec<String> {
         let col = self.0.column(name).expect("column exists");
         let ca = col.str().expect("text column");
-        ca.iter()
-            .map(|v| v.expect("strings are never null").to_string())
-            .collect()
+        ca.iter().map(|v| v.expect("strings are never null").to_string()).collect()
     }
 
     fn f(&self, name: &str) -> Vec<Option<f64>> {
-        self.0
-            .column(name)
-            .expect("column")
-            .f64()
-            .expect("real")
-            .iter()
-            .collect()
+        self.0.column(name).expect("column").f64().expect("real").iter().collect()
     }
 
     fn l(&self, name: &str) -> Vec<Option<i64>> {
-        self.0
-            .column(name)
-            .expect("column")
-            .i64()
-            .expect("long")
-            .iter()
-            .collect()
+        self.0.column(name).expect("column").i64().expect("long").iter().collect()
     }
 
     fn i(&self, name: &str) -> Vec<Option<i32>> {
-        self.0
-            .column(name)
-            .expect("column")
-            .i32()
-            .expect("int")
-            .iter()
-            .collect()
+        self.0.column(name).expect("column").i32().expect("int").iter().collect()
     }
 
     fn b(&self, name: &str) -> Vec<Option<bool>> {
-        self.0
-            .column(name)
-            .expect("column")
-            .bool()
-            .expect("bool")
-            .iter()
-            .collect()
+        self.0.column(name).expect("column").bool().expect("bool").iter().collect()
     }
 
     /// A datetime column as Unix nanoseconds.
     fn t(&self, name: &str) -> Vec<Option<i64>> {
         let col = self.0.column(name).expect("column");
-        assert_eq!(
-            col.dtype(),
-            &DataType::Datetime(TimeUnit::Nanoseconds, None),
-            "{name}"
-        );
+        assert_eq!(col.dtype(), &DataType::Datetime(TimeUnit::Nanoseconds, None), "{name}");
         let ints = col.cast(&DataType::Int64).expect("cast");
         ints.i64().expect("long").iter().collect()
     }
@@ -129,15 +90,11 @@ fn ip(text: &str) -> Option<Ipv4Addr> {
 
 /// The two VNets the sample estate is documented to have.
 fn vnet_of(addr: Ipv4Addr) -> Option<usize> {
-    [net("10.1.0.0/16"), net("10.100.0.0/16")]
-        .iter()
-        .position(|n| n.contains(&addr))
+    [net("10.1.0.0/16"), net("10.100.0.0/16")].iter().position(|n| n.contains(&addr))
 }
 
 fn is_rfc1918(addr: Ipv4Addr) -> bool {
-    ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
-        .iter()
-        .any(|c| net(c).contains(&addr))
+    ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].iter().any(|c| net(c).contains(&addr))
 }
 
 fn in_net(text: &str, cidr: &str) -> bool {
@@ -153,9 +110,7 @@ fn public_entries(list: &str) -> Vec<(Ipv4Addr, [u64; 6])> {
             let addr = ip(fields[0]).unwrap_or_else(|| panic!("address in {entry:?}"));
             let mut n = [0u64; 6];
             for (k, f) in fields[1..].iter().enumerate() {
-                n[k] = f
-                    .parse()
-                    .unwrap_or_else(|_| panic!("counter {f:?} in {entry:?}"));
+                n[k] = f.parse().unwrap_or_else(|_| panic!("counter {f:?} in {entry:?}"));
             }
             (addr, n)
         })
@@ -165,45 +120,21 @@ fn public_entries(list: &str) -> Vec<(Ipv4Addr, [u64; 6])> {
 #[test]
 fn tables_come_in_order_with_exact_schemas() {
     let names: Vec<&str> = generated().iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "AzureNetworkAnalytics_CL",
-            "NTANetAnalytics",
-            "VMConnection",
-            "InsightsMetrics"
-        ]
-    );
+    assert_eq!(names, ["AzureNetworkAnalytics_CL", "NTANetAnalytics", "VMConnection", "InsightsMetrics"]);
     let tables = sample_tables(50, now()).expect("generates");
     for (name, t) in &tables {
         let want = schema::builtin(name).expect("built-in schema");
         assert_eq!(&t.schema, &want, "{name} schema");
-        assert_eq!(
-            t.frame.clone().collect_schema().expect("schema").as_ref(),
-            &want.polars(),
-            "{name} lazy schema"
-        );
+        assert_eq!(t.frame.clone().collect_schema().expect("schema").as_ref(), &want.polars(), "{name} lazy schema");
     }
     for (name, df) in generated() {
         let want = schema::builtin(name).expect("built-in schema");
-        let got: Vec<(String, DataType)> = df
-            .columns()
-            .iter()
-            .map(|c| (c.name().to_string(), c.dtype().clone()))
-            .collect();
-        let expected: Vec<(String, DataType)> = want
-            .columns
-            .iter()
-            .map(|(n, k)| (n.clone(), k.polars()))
-            .collect();
+        let got: Vec<(String, DataType)> = df.columns().iter().map(|c| (c.name().to_string(), c.dtype().clone())).collect();
+        let expected: Vec<(String, DataType)> = want.columns.iter().map(|(n, k)| (n.clone(), k.polars())).collect();
         assert_eq!(got, expected, "{name}");
         for (col, kind) in &want.columns {
             if kind.is_textual() {
-                assert_eq!(
-                    df.column(col).expect("column").null_count(),
-                    0,
-                    "{name}.{col} has nulls"
-                );
+                assert_eq!(df.column(col).expect("column").null_count(), 0, "{name}.{col} has nulls");
             }
         }
     }
@@ -216,16 +147,7 @@ fn row_counts_scale_and_never_vanish() {
     for rows in [1, 3, 39, 41] {
         let tables = collect(sample_tables(rows, now()).expect("generates"));
         let heights: Vec<usize> = tables.iter().map(|(_, df)| df.height()).collect();
-        assert_eq!(
-            heights,
-            [
-                rows,
-                (rows / 2).max(1),
-                (rows / 4).max(1),
-                (rows / 4).max(1)
-            ],
-            "rows = {rows}"
-        );
+        assert_eq!(heights, [rows, (rows / 2).max(1), (rows / 4).max(1), (rows / 4).max(1)], "rows = {rows}");
     }
     let err = sample_tables(0, now()).err().expect("zero rows is refused");
     assert_eq!(err.kind, crate::ErrorKind::Usage);
@@ -238,8 +160,7 @@ fn same_request_gives_identical_data() {
         assert!(a.equals_missing(b), "{name} differs between runs");
     }
     // Another instant moves the data in time.
-    let later =
-        collect(sample_tables(ROWS, now() + chrono::Duration::hours(1)).expect("generates"));
+    let later = collect(sample_tables(ROWS, now() + chrono::Duration::hours(1)).expect("generates"));
     let first = |t: &[(String, DataFrame)]| Frame(&t[0].1).t("TimeGenerated")[0];
     assert_ne!(first(generated()), first(&later));
 }
@@ -264,10 +185,7 @@ fn a_million_rows_generate_in_seconds() {
     let built = start.elapsed();
     let frames = collect(tables);
     let heights: Vec<usize> = frames.iter().map(|(_, df)| df.height()).collect();
-    let megabytes: Vec<usize> = frames
-        .iter()
-        .map(|(_, df)| df.estimated_size() >> 20)
-        .collect();
+    let megabytes: Vec<usize> = frames.iter().map(|(_, df)| df.estimated_size() >> 20).collect();
     eprintln!("1,000,000 rows: generated in {built:?}, {heights:?} rows, {megabytes:?} MiB");
     assert_eq!(heights[0], 1_000_000);
     assert!(built.as_secs() < 60, "{built:?}");
