@@ -174,3 +174,29 @@ fn any_to_json(v: &AnyValue) -> Json {
         other => Json::String(other.to_string()),
     }
 }
+
+/// JSON element text to a Kusto type, as `to typeof(T)` casts it: an element that is not
+/// of that type becomes null (for strings: a non-string element becomes its JSON text).
+pub(super) fn json_to_type(e: Expr, ty: crate::types::KqlType) -> Expr {
+    use crate::types::KqlType as T;
+    match ty {
+        T::Dynamic => e,
+        T::String | T::Guid => json_to_text(e).fill_null(lit("")),
+        T::Bool => json_to_bool(e),
+        T::Int | T::Long | T::Real | T::Decimal => {
+            let target = ty.polars();
+            e.map(
+                move |c| {
+                    let ca = c.str()?;
+                    let out: Float64Chunked =
+                        ca.iter().map(|o| o.and_then(|s| serde_json::from_str::<Json>(s).ok()).and_then(|v| v.as_f64())).collect();
+                    Ok(out.into_column())
+                },
+                |_, f| Ok(Field::new(f.name().clone(), DataType::Float64)),
+            )
+            .cast(target)
+        }
+        T::DateTime => super::text::parse_datetime(json_to_text(e)),
+        T::TimeSpan => super::text::parse_timespan(json_to_text(e)),
+    }
+}

@@ -7,6 +7,7 @@ mod calls;
 mod dynamic;
 mod ipv4;
 mod join;
+mod mv_expand;
 mod scalar;
 mod text;
 
@@ -69,6 +70,9 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
         Node::Union { inputs } => {
             let frames = inputs.iter().map(|p| lower_plan(p, tables)).collect::<Result<Vec<_>>>()?;
             concat(frames, UnionArgs { rechunk: false, parallel: true, ..Default::default() })?
+        }
+        Node::MvExpand { input, items, item_index, bag_as_array, limit } => {
+            mv_expand::lower_mv_expand(lower_plan(input, tables)?, &plan.schema, items, item_index.as_deref(), *bag_as_array, *limit)?
         }
         Node::Distinct { input, columns } => {
             let lf = lower_plan(input, tables)?;

@@ -142,6 +142,15 @@ pub enum Node {
     Union {
         inputs: Vec<Plan>,
     },
+    /// Expands dynamic arrays or bags to rows, in parallel; `items` are (output column,
+    /// expression, element type).
+    MvExpand {
+        input: Box<Plan>,
+        items: Vec<(String, TExpr, KqlType)>,
+        item_index: Option<String>,
+        bag_as_array: bool,
+        limit: Option<usize>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,7 +204,8 @@ impl Plan {
             | Node::Aggregate { input, .. }
             | Node::Sort { input, .. }
             | Node::Limit { input, .. }
-            | Node::Distinct { input, .. } => vec![input],
+            | Node::Distinct { input, .. }
+            | Node::MvExpand { input, .. } => vec![input],
             Node::Join { left, right, .. } => vec![left, right],
             Node::Union { inputs } => inputs.iter().collect(),
             _ => Vec::new(),
@@ -250,6 +260,9 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
             format!("Join {kind:?} on {on}")
         }
         Node::Union { inputs } => format!("Union ({} inputs)", inputs.len()),
+        Node::MvExpand { items, .. } => {
+            format!("MvExpand {}", items.iter().map(|(n, e, t)| format!("{n} = {} to {t}", show(e))).collect::<Vec<_>>().join(", "))
+        }
     };
     let _ = writeln!(out, "{pad}{line}  -> ({cols})");
     for input in plan.inputs() {

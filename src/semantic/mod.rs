@@ -409,6 +409,7 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
         }
         OperatorKind::Render(_) => Ok(input),
         OperatorKind::Join(j) => check_join(input, j, op.span, scope, catalog),
+        OperatorKind::MvExpand(m) => check_mv_expand(input, m, scope, catalog),
         OperatorKind::Union(u) => check_union(Some((input, "union_arg0".to_string())), u, op.span, scope, catalog),
     }
 }
@@ -564,6 +565,36 @@ fn tabular_operand(p: &Pipeline, scope: &Scope, catalog: &Catalog) -> Result<Pla
         return Err(Error::semantic(r.span, "`render` must be the last operator of the query"));
     }
     Ok(plan)
+}
+
+fn check_mv_expand(input: Plan, m: &MvExpand, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+    let schema = input.schema.clone();
+    let mut items = Vec::new();
+    let mut out: Vec<(String, KqlType)> = schema.columns.clone();
+    for item in &m.items {
+        let e = expr::check_scalar(&item.expr, &schema, scope, catalog)?;
+        if e.ty != KqlType::Dynamic {
+            return Err(Error::semantic(item.expr.span, format!("`mv-expand` needs a dynamic array or property bag; this is {}", e.ty))
+                .with_help("parse text first, e.g. mv-expand x = parse_json(Column)"));
+        }
+        let name = match &item.name {
+            Some(n) => n.name.clone(),
+            None => naming::expr_name(&item.expr).unwrap_or_else(|| naming::generated(out.iter().map(|(n, _)| n.as_str()))),
+        };
+        let ty = item.to.map(|(t, _)| t).unwrap_or(KqlType::Dynamic);
+        match out.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = ty,
+            None => out.push((name.clone(), ty)),
+        }
+        items.push((name, e, ty));
+    }
+    let item_index = m.item_index.as_ref().map(|i| i.name.clone());
+    if let Some(i) = &item_index {
+        out.push((i.clone(), KqlType::Long));
+    }
+    let limit = m.limit.as_ref().map(|l| row_count(l, scope, catalog)).transpose()?;
+    let node = Node::MvExpand { input: Box::new(input), items, item_index, bag_as_array: m.bag_as_array, limit };
+    Ok(Plan { node, schema: Schema::new(out) })
 }
 
 /// `join`: Kusto's kinds, keys, and renaming of right columns whose names the left has.

@@ -96,6 +96,25 @@ pub enum OperatorKind {
     Join(Box<Join>),
     /// `union [kind=...] [withsource=Name] T1, (T2 | ...)`
     Union(Box<Union>),
+    /// `mv-expand [kind=bag|array] [with_itemindex=I] [Name =] expr [to typeof(T)], ... [limit N]`
+    MvExpand(Box<MvExpand>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MvExpand {
+    /// `kind=array` (or `bagexpansion=array`): a property bag expands to [key, value] arrays.
+    pub bag_as_array: bool,
+    pub item_index: Option<Ident>,
+    pub items: Vec<MvExpandItem>,
+    pub limit: Option<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MvExpandItem {
+    pub name: Option<Ident>,
+    pub expr: Expr,
+    pub to: Option<(KqlType, Span)>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -141,6 +160,7 @@ impl OperatorKind {
             OperatorKind::Render(_) => "render",
             OperatorKind::Join(_) => "join",
             OperatorKind::Union(_) => "union",
+            OperatorKind::MvExpand(_) => "mv-expand",
         }
     }
 }

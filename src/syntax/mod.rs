@@ -186,6 +186,7 @@ pub const OPERATORS: &[(&str, &str)] = &[
     ("render visualization [with (property = value, ...)]", "Charts the result (see flowkql run --chart)"),
     ("join [kind=innerunique|inner|leftouter|rightouter|fullouter|leftsemi|rightsemi|leftanti|rightanti] (T) on key | $left.a == $right.b", "Joins with another table"),
     ("union [kind=outer|inner] [withsource=Col] T, ...", "Rows of several tables"),
+    ("mv-expand [kind=bag|array] [with_itemindex=I] [Name =] expr [to typeof(T)], ... [limit N]", "One row per element of dynamic arrays or bags"),
     ("datatable(col:type, ...)[values]", "An inline table"),
     ("print [Name =] expr, ...", "One row of computed values"),
     ("range x from a to b step s", "A column of values"),

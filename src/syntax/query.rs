@@ -198,8 +198,6 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
 /// diagnostic instead of a confusing syntax error further on.
 const UNSUPPORTED_OPERATORS: &[&str] = &[
     "lookup",
-    "mv-expand",
-    "mvexpand",
     "mv-apply",
     "parse",
     "parse-where",
@@ -248,6 +246,7 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "render",
     "join",
     "union",
+    "mv-expand",
 ];
 
 /// operator := where | project | ... (see grammar/kql.ebnf)
@@ -321,6 +320,10 @@ fn operator(i: In) -> PResult<Operator> {
         "union" => {
             let (i, u) = union_body(i)?;
             (i, OperatorKind::Union(Box::new(u)))
+        }
+        "mv-expand" | "mvexpand" => {
+            let (i, m) = mv_expand(i, word == "mvexpand")?;
+            (i, OperatorKind::MvExpand(Box::new(m)))
         }
         "render" => {
             let (i, r) = render(i, word_span)?;
@@ -672,4 +675,67 @@ fn union_body(i: In) -> PResult<Union> {
         i = rest;
     }
     Ok((i, Union { kind, with_source, tables }))
+}
+
+/// mv_expand := "mv-expand" params item ("," item)* ("limit" expr)?
+/// item := (name "=")? expr ("to" "typeof" "(" type ")")?
+fn mv_expand(i: In, legacy: bool) -> PResult<MvExpand> {
+    let mut i = i;
+    let mut bag_as_array = false;
+    let mut item_index = None;
+    loop {
+        let Ok((r, name)) = ident(i) else { break };
+        if !matches!(name.name.as_str(), "kind" | "bagexpansion" | "with_itemindex") {
+            break;
+        }
+        let Ok((r, _)) = punct("=")(r) else { break };
+        let (r, value) = cut_expect(ident, "a value after `=`")(r)?;
+        match (name.name.as_str(), value.name.as_str()) {
+            ("with_itemindex", _) => item_index = Some(value),
+            (_, "array") => bag_as_array = true,
+            (_, "bag") => bag_as_array = false,
+            _ => return Err(fail(&r, "`bag` or `array`")),
+        }
+        i = r;
+    }
+    let mut items = Vec::new();
+    loop {
+        let (r, _) = sp(i)?;
+        let start = r;
+        let (r, named) = cut_expect(named_expr, "a dynamic column or expression to expand")(r)?;
+        let (r, to) = match keyword("to")(r) {
+            Ok((r2, _)) => {
+                let (r2, _) = cut_expect(keyword("typeof"), "`typeof(type)` after `to`")(r2)?;
+                let (r2, _) = cut_expect(punct("("), "`(`")(r2)?;
+                let (r2, t) = cut_expect(ident, "a type name")(r2)?;
+                let Some(ty) = KqlType::from_name(&t.name) else {
+                    return Err(fail(&r2, "a type name (long, string, real, ...)"));
+                };
+                let (r2, _) = cut_expect(punct(")"), "`)`")(r2)?;
+                (r2, Some((ty, t.span)))
+            }
+            Err(_) => (r, None),
+        };
+        items.push(MvExpandItem { name: named.name, expr: named.expr, to, span: span_from(&start, &r) });
+        match punct(",")(r) {
+            Ok((r, _)) => i = r,
+            Err(_) => {
+                i = r;
+                break;
+            }
+        }
+    }
+    let (i, limit) = match keyword("limit")(i) {
+        Ok((r, _)) => {
+            let (r, e) = cut_expect(expr, "a row limit after `limit`")(r)?;
+            (r, Some(e))
+        }
+        // The legacy `mvexpand` stops at 128 rows per input row.
+        Err(_) if legacy => {
+            let span = Span::new(pos(&i), pos(&i));
+            (i, Some(Expr { kind: ExprKind::Literal(Literal::Long(128)), span }))
+        }
+        Err(_) => (i, None),
+    };
+    Ok((i, MvExpand { bag_as_array, item_index, items, limit }))
 }

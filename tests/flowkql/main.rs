@@ -5,5 +5,6 @@ mod diagnostics;
 mod functions;
 mod grammar;
 mod joins;
+mod mv_expand;
 mod operators;
 mod snapshots;
