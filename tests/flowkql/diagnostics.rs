@@ -48,9 +48,9 @@ fn syntax_errors_say_what_was_expected_where() {
 
 #[test]
 fn unsupported_constructs_are_named() {
-    let e = error("datatable(x:long)[1] | mv-expand x");
+    let e = error("datatable(x:long)[1] | top-nested 3 of x by count()");
     assert_eq!(e.kind, ErrorKind::Unsupported);
-    assert!(e.message.contains("`mv-expand`"), "{}", e.message);
+    assert!(e.message.contains("`top-nested`"), "{}", e.message);
     let e = error("print hash('a')");
     assert_eq!(e.kind, ErrorKind::Unsupported);
 }
