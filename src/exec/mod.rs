@@ -8,6 +8,7 @@ mod dynamic;
 mod ipv4;
 mod join;
 mod mv_expand;
+mod parse;
 mod scalar;
 mod text;
 
@@ -73,6 +74,9 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
         }
         Node::MvExpand { input, items, item_index, bag_as_array, limit } => {
             mv_expand::lower_mv_expand(lower_plan(input, tables)?, &plan.schema, items, item_index.as_deref(), *bag_as_array, *limit)?
+        }
+        Node::Parse { input, source, regex, columns, keep_only_matches } => {
+            parse::lower_parse(lower_plan(input, tables)?, &plan.schema, source, regex, columns, *keep_only_matches)?
         }
         Node::Distinct { input, columns } => {
             let lf = lower_plan(input, tables)?;

@@ -142,6 +142,14 @@ pub enum Node {
     Union {
         inputs: Vec<Plan>,
     },
+    /// Extracts regex groups of `source` into new or replaced columns.
+    Parse {
+        input: Box<Plan>,
+        source: TExpr,
+        regex: String,
+        columns: Vec<(String, KqlType)>,
+        keep_only_matches: bool,
+    },
     /// Expands dynamic arrays or bags to rows, in parallel; `items` are (output column,
     /// expression, element type).
     MvExpand {
@@ -205,7 +213,8 @@ impl Plan {
             | Node::Sort { input, .. }
             | Node::Limit { input, .. }
             | Node::Distinct { input, .. }
-            | Node::MvExpand { input, .. } => vec![input],
+            | Node::MvExpand { input, .. }
+            | Node::Parse { input, .. } => vec![input],
             Node::Join { left, right, .. } => vec![left, right],
             Node::Union { inputs } => inputs.iter().collect(),
             _ => Vec::new(),
@@ -260,6 +269,7 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
             format!("Join {kind:?} on {on}")
         }
         Node::Union { inputs } => format!("Union ({} inputs)", inputs.len()),
+        Node::Parse { source, regex, .. } => format!("Parse {} with regex {regex:?}", show(source)),
         Node::MvExpand { items, .. } => {
             format!("MvExpand {}", items.iter().map(|(n, e, t)| format!("{n} = {} to {t}", show(e))).collect::<Vec<_>>().join(", "))
         }

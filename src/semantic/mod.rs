@@ -410,6 +410,7 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
         OperatorKind::Render(_) => Ok(input),
         OperatorKind::Join(j) => check_join(input, j, op.span, scope, catalog),
         OperatorKind::MvExpand(m) => check_mv_expand(input, m, scope, catalog),
+        OperatorKind::Parse(p) => check_parse(input, p, op.span, scope, catalog),
         OperatorKind::Union(u) => check_union(Some((input, "union_arg0".to_string())), u, op.span, scope, catalog),
     }
 }
@@ -565,6 +566,59 @@ fn tabular_operand(p: &Pipeline, scope: &Scope, catalog: &Catalog) -> Result<Pla
         return Err(Error::semantic(r.span, "`render` must be the last operator of the query"));
     }
     Ok(plan)
+}
+
+/// `parse`: the pattern becomes one regular expression with a group per column
+/// (parse-operator.md: `*` and string columns are `.*?`, long/int `-?\\d+`, ...).
+fn check_parse(input: Plan, p: &Parse, span: Span, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+    let schema = input.schema.clone();
+    let source = expr::check_scalar(&p.expr, &schema, scope, catalog)?;
+    let mut regex = String::new();
+    if let Some(f) = &p.flags {
+        regex.push_str(&format!("(?{f})"));
+    }
+    let strict = p.kind != ParseKind::Regex;
+    if strict {
+        regex.push('^');
+    }
+    let mut columns: Vec<(String, KqlType)> = Vec::new();
+    let last = p.pattern.len().saturating_sub(1);
+    for (n, part) in p.pattern.iter().enumerate() {
+        match part {
+            ParsePart::Wildcard => regex.push_str(if n == last { ".*" } else { ".*?" }),
+            ParsePart::Text(t) if p.kind == ParseKind::Regex => regex.push_str(t),
+            ParsePart::Text(t) => regex.push_str(&regex::escape(t)),
+            ParsePart::Column(name, ty) => {
+                let ty = ty.unwrap_or(KqlType::String);
+                let group = match ty {
+                    KqlType::Int | KqlType::Long if p.kind != ParseKind::Relaxed => r"(-?\d+)",
+                    KqlType::Real | KqlType::Decimal if p.kind != ParseKind::Relaxed => r"(-?\d*\.?\d*(?:[eE][+-]?\d+)?)",
+                    _ if n == last && strict => "(.*)",
+                    _ => "(.*?)",
+                };
+                regex.push_str(group);
+                if columns.iter().any(|(c, _)| c == &name.name) {
+                    return Err(duplicate_column(&name.name, name.span));
+                }
+                columns.push((name.name.clone(), ty));
+            }
+        }
+    }
+    if strict {
+        regex.push('$');
+    }
+    if let Err(e) = ::regex::Regex::new(&regex) {
+        return Err(Error::semantic(span, format!("the parse pattern is not a valid regular expression: {e}")));
+    }
+    let mut out = schema.columns.clone();
+    for (c, t) in &columns {
+        match out.iter_mut().find(|(n, _)| n == c) {
+            Some(slot) => slot.1 = *t,
+            None => out.push((c.clone(), *t)),
+        }
+    }
+    let node = Node::Parse { input: Box::new(input), source, regex, columns, keep_only_matches: p.keep_only_matches };
+    Ok(Plan { node, schema: Schema::new(out) })
 }
 
 fn check_mv_expand(input: Plan, m: &MvExpand, scope: &Scope, catalog: &Catalog) -> Result<Plan> {

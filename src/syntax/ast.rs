@@ -98,6 +98,32 @@ pub enum OperatorKind {
     Union(Box<Union>),
     /// `mv-expand [kind=bag|array] [with_itemindex=I] [Name =] expr [to typeof(T)], ... [limit N]`
     MvExpand(Box<MvExpand>),
+    /// `parse [kind=simple|regex|relaxed] expr with * "const" Col:type ...`; `parse-where`
+    /// keeps only the rows that match.
+    Parse(Box<Parse>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseKind {
+    Simple,
+    Regex,
+    Relaxed,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parse {
+    pub kind: ParseKind,
+    pub flags: Option<String>,
+    pub expr: Expr,
+    pub pattern: Vec<ParsePart>,
+    pub keep_only_matches: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParsePart {
+    Wildcard,
+    Text(String),
+    Column(Ident, Option<KqlType>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -161,6 +187,8 @@ impl OperatorKind {
             OperatorKind::Join(_) => "join",
             OperatorKind::Union(_) => "union",
             OperatorKind::MvExpand(_) => "mv-expand",
+            OperatorKind::Parse(p) if p.keep_only_matches => "parse-where",
+            OperatorKind::Parse(_) => "parse",
         }
     }
 }

@@ -199,8 +199,6 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
 const UNSUPPORTED_OPERATORS: &[&str] = &[
     "lookup",
     "mv-apply",
-    "parse",
-    "parse-where",
     "parse-kv",
     "top-nested",
     "top-hitters",
@@ -247,6 +245,8 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "join",
     "union",
     "mv-expand",
+    "parse",
+    "parse-where",
 ];
 
 /// operator := where | project | ... (see grammar/kql.ebnf)
@@ -320,6 +320,10 @@ fn operator(i: In) -> PResult<Operator> {
         "union" => {
             let (i, u) = union_body(i)?;
             (i, OperatorKind::Union(Box::new(u)))
+        }
+        "parse" | "parse-where" => {
+            let (i, p) = parse_operator(i, word == "parse-where")?;
+            (i, OperatorKind::Parse(Box::new(p)))
         }
         "mv-expand" | "mvexpand" => {
             let (i, m) = mv_expand(i, word == "mvexpand")?;
@@ -738,4 +742,64 @@ fn mv_expand(i: In, legacy: bool) -> PResult<MvExpand> {
         Err(_) => (i, None),
     };
     Ok((i, MvExpand { bag_as_array, item_index, items, limit }))
+}
+
+/// parse := ("parse" | "parse-where") ("kind" "=" kind ("flags" "=" name)?)? expr "with" part+
+/// part := "*" | string | name (":" type)?
+fn parse_operator(i: In, keep_only_matches: bool) -> PResult<Parse> {
+    let mut kind = ParseKind::Simple;
+    let mut flags = None;
+    let mut i = i;
+    if let Ok((r, _)) = keyword("kind")(i) {
+        let (r, _) = cut_expect(punct("="), "`=` after `kind`")(r)?;
+        let (r, k) = cut_expect(ident, "simple, regex or relaxed")(r)?;
+        kind = match k.name.as_str() {
+            "simple" => ParseKind::Simple,
+            "regex" => ParseKind::Regex,
+            "relaxed" => ParseKind::Relaxed,
+            _ => return Err(fail(&r, "simple, regex or relaxed")),
+        };
+        i = r;
+        if let Ok((r, _)) = keyword("flags")(i) {
+            let (r, _) = cut_expect(punct("="), "`=` after `flags`")(r)?;
+            let (r, f) = cut_expect(ident, "regex flags such as i, m, s or U")(r)?;
+            flags = Some(f.name);
+            i = r;
+        }
+    }
+    let (i, e) = cut_expect(expr, "the expression to parse")(i)?;
+    let (mut i, _) = cut_expect(keyword("with"), "`with` and the pattern")(i)?;
+    let mut pattern = Vec::new();
+    loop {
+        let (r, _) = sp(i)?;
+        if r.fragment().starts_with('*') {
+            pattern.push(ParsePart::Wildcard);
+            i = r.take_from(1);
+        } else if let Ok((r2, text)) = string_lit(r) {
+            pattern.push(ParsePart::Text(text));
+            i = r2;
+        } else if let Ok((r2, name)) = ident(r) {
+            let (r2, ty) = match punct(":")(r2) {
+                Ok((r3, _)) => {
+                    let (r3, t) = cut_expect(ident, "a type name after `:`")(r3)?;
+                    let Some(ty) = KqlType::from_name(&t.name) else {
+                        return Err(fail(&r3, "a type name (string, long, real, datetime, ...)"));
+                    };
+                    (r3, Some(ty))
+                }
+                Err(_) => (r2, None),
+            };
+            pattern.push(ParsePart::Column(name, ty));
+            i = r2;
+        } else {
+            break;
+        }
+        if let Ok((r, _)) = punct(",")(i) {
+            i = r;
+        }
+    }
+    if !pattern.iter().any(|p| matches!(p, ParsePart::Column(..))) {
+        return Err(fail(&i, "a pattern with at least one column name after `with`"));
+    }
+    Ok((i, Parse { kind, flags, expr: e, pattern, keep_only_matches }))
 }
