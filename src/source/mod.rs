@@ -1,1 +1,3 @@
-//! (module under construction)
+//! Sources: files to tables.
+mod scalar;
+mod typing;
