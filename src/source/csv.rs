@@ -226,13 +226,17 @@ fn split_record(record: &[u8]) -> Vec<Vec<u8>> {
         let c = record[i];
         match c {
             b'"' if quoted && record.get(i + 1) == Some(&b'"') => {
-                fields.last_mut().map(|f| f.push(b'"'));
+                if let Some(f) = fields.last_mut() {
+                    f.push(b'"');
+                }
                 i += 1;
             }
             b'"' => quoted = !quoted,
             b',' if !quoted => fields.push(Vec::new()),
             _ => {
-                fields.last_mut().map(|f| f.push(c));
+                if let Some(f) = fields.last_mut() {
+                    f.push(c);
+                }
             }
         }
         i += 1;

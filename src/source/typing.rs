@@ -184,45 +184,41 @@ where
     }
 }
 
-/// Numbers go through Polars' own string cast, which is much faster than a per-cell
-/// parse; the cells it turned into nulls are then checked to find a bad one.
+/// Numbers go through Polars' own string cast, much faster than a per-cell parse. It is
+/// strict about spelling, so when it leaves a non-blank cell null the column is parsed
+/// again cell by cell, which also accepts padding and .NET's `Infinity` and finds the
+/// first cell that really is bad.
 fn cast_numbers(ca: &StringChunked, ty: KqlType) -> Result<Series, BadCell> {
     let source = ca.clone().into_series();
-    let cast = source.cast(&ty.polars()).map_err(|_| BadCell {
-        row: 0,
-        text: String::new(),
-    })?;
+    let Ok(cast) = source.cast(&ty.polars()) else {
+        return convert_numbers_slowly(ca, ty);
+    };
     if cast.null_count() > source.null_count() {
         let is_null = cast.is_null();
-        let bad = ca
+        let lost = ca
             .iter()
             .zip(is_null.iter())
-            .enumerate()
-            .find(|(_, (text, null))| *null == Some(true) && !is_blank(*text))
-            .map(|(row, (text, _))| BadCell {
-                row,
-                text: text.unwrap_or_default().to_string(),
-            });
-        if let Some(bad) = bad {
-            // The float cast only knows `inf`; Kusto writes `Infinity` (.NET's spelling).
-            if matches!(ty, KqlType::Real | KqlType::Decimal) && has_dotnet_infinity(ca) {
-                return convert_reals_slowly(ca);
-            }
-            return Err(bad);
+            .any(|(text, null)| null == Some(true) && !is_blank(text));
+        if lost {
+            return convert_numbers_slowly(ca, ty);
         }
     }
     Ok(cast)
 }
 
-fn has_dotnet_infinity(ca: &StringChunked) -> bool {
-    ca.iter()
-        .flatten()
-        .any(|s| matches!(s.trim(), "Infinity" | "-Infinity" | "+Infinity"))
-}
-
-fn convert_reals_slowly(ca: &StringChunked) -> Result<Series, BadCell> {
-    let out: Float64Chunked = map_cells(ca, parse_real)?;
-    Ok(out.with_name(ca.name().clone()).into_series())
+fn convert_numbers_slowly(ca: &StringChunked, ty: KqlType) -> Result<Series, BadCell> {
+    let name = ca.name().clone();
+    Ok(match ty {
+        KqlType::Int => map_cells::<i32, Int32Chunked>(ca, |s| s.trim().parse().ok())?
+            .with_name(name)
+            .into_series(),
+        KqlType::Long => map_cells::<i64, Int64Chunked>(ca, |s| s.trim().parse().ok())?
+            .with_name(name)
+            .into_series(),
+        _ => map_cells::<f64, Float64Chunked>(ca, parse_real)?
+            .with_name(name)
+            .into_series(),
+    })
 }
 
 /// A real in any spelling Kusto or .NET writes, including `NaN` and `Infinity`.
@@ -392,6 +388,27 @@ mod tests {
             convert_text(&ca, KqlType::DateTime, 0).err().map(|b| b.row),
             Some(1)
         );
+    }
+
+    #[test]
+    fn padded_numbers_are_read() -> Result<(), BadCell> {
+        let ca = texts(&[Some(" 443"), Some("80 ")]);
+        let s = convert_text(&ca, KqlType::Long, 0)?;
+        let v: Vec<Option<i64>> = s
+            .i64()
+            .map_err(|_| BadCell {
+                row: 0,
+                text: String::new(),
+            })?
+            .iter()
+            .collect();
+        assert_eq!(v, vec![Some(443), Some(80)]);
+        let ca = texts(&[Some("3000000000")]);
+        assert_eq!(
+            convert_text(&ca, KqlType::Int, 0).err().map(|b| b.row),
+            Some(0)
+        );
+        Ok(())
     }
 
     #[test]
