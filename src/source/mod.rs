@@ -160,12 +160,13 @@ pub fn load_table_as(
 }
 
 /// Wraps a frame of converted columns: strings are never null in Kusto, so a missing
-/// string reads as `""`; that fill is left to the lazy plan.
+/// string reads as `""`; that fill is left to the lazy plan, for the columns that need it.
 fn finish_table(schema: Schema, frame: DataFrame) -> Table {
+    let has_nulls = |name: &str| frame.column(name).is_ok_and(|c| c.null_count() > 0);
     let fills: Vec<Expr> = schema
         .columns
         .iter()
-        .filter(|(_, t)| *t == KqlType::String)
+        .filter(|(n, t)| *t == KqlType::String && has_nulls(n))
         .map(|(n, _)| col(n.as_str()).fill_null(lit("")))
         .collect();
     let mut lazy = frame.lazy();

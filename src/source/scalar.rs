@@ -7,8 +7,6 @@
 //! (`5/25/2023, 4:32:49.469 AM`, `2020/10/16 0:00:01.403`, `06-14-2025  07:17:00`)
 //! [FORMATS.md 7.1].
 
-use chrono::NaiveDate;
-
 /// Which number comes first in a `a/b/yyyy` date: the portal writes en-US month-first,
 /// but other locales write the day first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,15 +191,59 @@ pub(crate) fn parse_datetime(text: &str, order: DateOrder) -> Option<ParsedDateT
         }
     }
 
-    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month as u32, day as u32)?;
-    let time = date.and_hms_nano_opt(hour as u32, minute as u32, second as u32, nanos as u32)?;
-    let local = time.and_utc().timestamp_nanos_opt()?;
-    let nanos = local.checked_sub(offset_minutes.checked_mul(60_000_000_000)?)?;
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let days = days_from_civil(year as i64, month, day)?;
+    let seconds = days * 86_400 + (hour * 3600 + minute * 60 + second) as i64 - offset_minutes * 60;
+    let nanos = seconds
+        .checked_mul(1_000_000_000)?
+        .checked_add(nanos as i64)?;
     Some(ParsedDateTime {
         nanos,
         iso_with_time: iso_date && has_time,
         order_dependent,
     })
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date, `None` for a date that does not
+/// exist. Counting in 400-year eras from a March-based year puts the leap day last.
+fn days_from_civil(year: i64, month: u64, day: u64) -> Option<i64> {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&month) || day == 0 || day > month_days[month as usize - 1] {
+        return None;
+    }
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let shifted_month = (month as i64 + 9) % 12;
+    let day_of_year = (153 * shifted_month + 2) / 5 + day as i64 - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
+}
+
+/// Whether a text is already a GUID in canonical lower-case form, so it can be kept as is.
+pub(crate) fn is_canonical_guid(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_digit() || (b'a'..=b'f').contains(&c),
+        })
 }
 
 /// A parsed timespan, and whether its text had Kusto's own `[-][d.]hh:mm:ss[.f]` shape
@@ -448,6 +490,19 @@ mod tests {
         assert_eq!(parse_guid("74be27de1e4e49d9b579fe0b331d3642"), want);
         assert_eq!(parse_guid("74be27de-1e4e-49d9-b579-fe0b331d364"), None);
         assert_eq!(parse_guid("74be27de-1e4e-49d9-b579-fe0b331d364g"), None);
+    }
+
+    #[test]
+    fn civil_days_match_known_dates() {
+        // Worked out by hand: 2000-03-01 follows 2000-02-29, day 11016 after the epoch.
+        assert_eq!(days_from_civil(1970, 1, 1), Some(0));
+        assert_eq!(days_from_civil(2000, 2, 29), Some(11_016));
+        assert_eq!(days_from_civil(2000, 3, 1), Some(11_017));
+        assert_eq!(days_from_civil(1969, 12, 31), Some(-1));
+        assert_eq!(days_from_civil(1900, 2, 29), None);
+        assert_eq!(days_from_civil(2023, 4, 31), None);
+        assert!(is_canonical_guid("74be27de-1e4e-49d9-b579-fe0b331d3642"));
+        assert!(!is_canonical_guid("74BE27DE-1E4E-49D9-B579-FE0B331D3642"));
     }
 
     #[test]

@@ -139,6 +139,10 @@ pub(crate) fn convert_text(
                 .into_duration(TimeUnit::Nanoseconds)
                 .into_series()
         }
+        // Exports normally hold canonical GUIDs already: keep the column as it is then.
+        KqlType::Guid if ca.iter().all(|v| v.is_none_or(scalar::is_canonical_guid)) => {
+            ca.clone().into_series()
+        }
         KqlType::Guid => {
             let out: StringChunked = map_cells(ca, scalar::parse_guid)?;
             out.with_name(name).into_series()
