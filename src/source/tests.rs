@@ -584,3 +584,36 @@ fn missing_file_is_a_data_error() {
     assert_eq!(e.kind, ErrorKind::Data);
     assert!(e.message.ends_with("does not exist"));
 }
+
+#[test]
+fn parquet_filters_reach_the_scan() -> Result<()> {
+    let f = TempFile::with("push.parquet", b"");
+    let polars_err = |e: PolarsError| Error::runtime(e.to_string());
+    let mut df =
+        df!("n" => [1i64, 2, 3], "s" => ["a", "b", "c"], "maybe" => [Some("x"), None, Some("y")])
+            .map_err(polars_err)?;
+    ParquetWriter::new(std::fs::File::create(&f.0)?)
+        .finish(&mut df)
+        .map_err(polars_err)?;
+    let t = load_table(&f.0, None)?;
+    let plan = t
+        .frame
+        .clone()
+        .filter(col("n").gt(lit(1)).and(col("s").eq(lit("c"))))
+        .select([col("s")])
+        .explain(true)
+        .map_err(polars_err)?;
+    // Both filters and the column choice are applied by the scan itself.
+    let scan = plan.split("Parquet SCAN").nth(1).unwrap_or_default();
+    assert!(scan.contains("PROJECT 2/3 COLUMNS"), "{plan}");
+    assert!(
+        scan.contains(r#"SELECTION: (col("n") > 1) & (col("s") == "c")"#),
+        "{plan}"
+    );
+    let (_, out) = collect(t)?;
+    assert_eq!(
+        strings(&out, "maybe"),
+        vec![Some("x".into()), Some(String::new()), Some("y".into())]
+    );
+    Ok(())
+}
