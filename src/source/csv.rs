@@ -31,7 +31,8 @@ pub(crate) fn read_csv(path: &Path, schema: Option<&Schema>) -> Result<Table> {
     let mut frame = match read {
         Ok(df) => df,
         Err(e) => {
-            // Polars says "more fields than defined" without a line; find it.
+            // Polars names no line for these; find it.
+            check_utf8(path)?;
             check_records(path, names.len())?;
             return Err(Error::data(format!("{shown}: cannot read as CSV: {e}")));
         }
@@ -189,10 +190,14 @@ impl Iterator for Records<'_> {
         let (start, line) = (self.pos, self.line);
         let mut fields = 1;
         let mut quoted = false;
+        let mut field_start = true;
         let mut i = start;
         while i < self.bytes.len() {
-            match self.bytes[i] {
-                b'"' => quoted = !quoted,
+            let c = self.bytes[i];
+            match c {
+                // A quote opens a field only at its start; inside one, `""` is a quote.
+                b'"' if quoted && self.bytes.get(i + 1) == Some(&b'"') => i += 1,
+                b'"' if quoted || field_start => quoted = !quoted,
                 b',' if !quoted => fields += 1,
                 b'\n' => {
                     self.line += 1;
@@ -202,6 +207,7 @@ impl Iterator for Records<'_> {
                 }
                 _ => {}
             }
+            field_start = c == b',' && !quoted;
             i += 1;
         }
         self.pos = i + 1;
@@ -269,6 +275,25 @@ fn check_records(path: &Path, width: usize) -> Result<Vec<usize>> {
     Ok(blanks)
 }
 
+fn check_utf8(path: &Path) -> Result<()> {
+    let bytes = std::fs::read(path).map_err(|e| Error::data(format!("{}: {e}", path.display())))?;
+    match std::str::from_utf8(&bytes) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&c| c == b'\n')
+                .count()
+                + 1;
+            Err(Error::data(format!(
+                "{}: line {line}: the text is not valid UTF-8",
+                path.display()
+            ))
+            .with_help("save the export as UTF-8 (for example: iconv -f latin1 -t utf-8)"))
+        }
+    }
+}
+
 fn drop_rows(frame: &DataFrame, rows: &[usize]) -> Result<DataFrame> {
     let mut keep = vec![true; frame.height()];
     for &r in rows {
@@ -327,9 +352,9 @@ mod tests {
 
     #[test]
     fn records_follow_quotes_across_lines() {
-        let text = b"a,b\r\n\"x,\"\"y\"\"\nz\",2\n\n3,4";
+        let text = b"a,b\r\n\"x,\"\"y\"\"\nz\",2\n\n3,4\nab\"c,\"d\"\"\",e\"\n";
         let recs: Vec<(usize, usize)> = Records::new(text).map(|r| (r.line, r.fields)).collect();
-        assert_eq!(recs, vec![(1, 2), (2, 2), (4, 1), (5, 2)]);
+        assert_eq!(recs, vec![(1, 2), (2, 2), (4, 1), (5, 2), (6, 3)]);
         assert_eq!(
             split_record(b"\"x,\"\"y\"\"\",2"),
             vec![b"x,\"y\"".to_vec(), b"2".to_vec()]

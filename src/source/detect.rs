@@ -40,9 +40,20 @@ pub fn detect_format(path: &Path) -> Result<InputFormat> {
         });
     };
     let text = &text[first..];
-    if text.contains(&0) || std::str::from_utf8(valid_prefix(text)).is_err() {
+    if text.contains(&0) {
         return Err(Error::data(format!("{shown}: not a text file flowkql can read"))
             .with_help("the formats are csv, json, cli-json, ndjson and parquet; name one with NAME=PATH:FORMAT"));
+    }
+    if let Err(e) = std::str::from_utf8(valid_prefix(text)) {
+        let line = head[..head.len() - text.len() + e.valid_up_to()]
+            .iter()
+            .filter(|&&c| c == b'\n')
+            .count()
+            + 1;
+        return Err(
+            Error::data(format!("{shown}: line {line}: the text is not valid UTF-8"))
+                .with_help("save the export as UTF-8 (for example: iconv -f latin1 -t utf-8)"),
+        );
     }
     Ok(match text[0] {
         b'[' => InputFormat::CliJson,

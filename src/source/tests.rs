@@ -617,3 +617,20 @@ fn parquet_filters_reach_the_scan() -> Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn csv_invalid_utf8_is_a_data_error() {
+    let f = TempFile::with("latin1.csv", b"Name,Count\nM\xfcller,1\n");
+    let e = err_of(load_table(&f.0, None));
+    assert!(
+        e.message.ends_with("line 2: the text is not valid UTF-8"),
+        "{}",
+        e.message
+    );
+    let e = err_of(load_table(&f.0, Some(InputFormat::Csv)));
+    assert!(
+        e.message.ends_with("line 2: the text is not valid UTF-8"),
+        "{}",
+        e.message
+    );
+}
