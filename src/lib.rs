@@ -10,15 +10,21 @@
 //! built-in synthetic `sample/`; their known shapes live in `schema/`.
 
 pub mod error;
+pub mod exec;
+pub mod functions;
 pub mod output;
+pub mod plan;
 pub mod render;
 pub mod sample;
 pub mod schema;
+pub mod semantic;
+pub mod session;
 pub mod source;
 pub mod span;
 pub mod syntax;
 pub mod types;
 
 pub use error::{Error, ErrorKind, Result};
+pub use session::{Output, Session};
 pub use span::Span;
 pub use types::{KqlType, ResultTable, Schema, Table};

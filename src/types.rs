@@ -115,9 +115,11 @@ impl KqlType {
     pub fn from_polars(dtype: &DataType) -> KqlType {
         match dtype {
             DataType::Boolean => KqlType::Bool,
-            DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::UInt8 | DataType::UInt16 => {
-                KqlType::Int
-            }
+            DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::UInt8
+            | DataType::UInt16 => KqlType::Int,
             DataType::Int64 | DataType::UInt32 | DataType::UInt64 => KqlType::Long,
             DataType::Float32 | DataType::Float64 => KqlType::Real,
             DataType::Datetime(_, _) | DataType::Date => KqlType::DateTime,
@@ -128,7 +130,10 @@ impl KqlType {
     }
 
     pub fn is_numeric(self) -> bool {
-        matches!(self, KqlType::Int | KqlType::Long | KqlType::Real | KqlType::Decimal)
+        matches!(
+            self,
+            KqlType::Int | KqlType::Long | KqlType::Real | KqlType::Decimal
+        )
     }
 
     /// Whether values of this type sit in a Polars `String` column.
@@ -155,7 +160,10 @@ impl Schema {
     }
 
     pub fn get(&self, name: &str) -> Option<KqlType> {
-        self.columns.iter().find(|(n, _)| n == name).map(|(_, t)| *t)
+        self.columns
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| *t)
     }
 
     pub fn index_of(&self, name: &str) -> Option<usize> {

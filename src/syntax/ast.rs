@@ -30,7 +30,7 @@ pub enum LetValue {
     /// A scalar expression, or a bare name that may turn out to be a table.
     Scalar(Expr),
     /// A tabular expression (anything with a pipe or a tabular source).
-    Tabular(Pipeline),
+    Tabular(Box<Pipeline>),
 }
 
 /// `source | op | op ...`
@@ -52,11 +52,19 @@ pub enum SourceKind {
     /// A table or a tabular `let` name.
     Table(Ident),
     /// `datatable(a:long, b:string)[1, "x", ...]`
-    Datatable { columns: Vec<(Ident, KqlType)>, values: Vec<Expr> },
+    Datatable {
+        columns: Vec<(Ident, KqlType)>,
+        values: Vec<Expr>,
+    },
     /// `print a = 1, 2`
     Print(Vec<NamedExpr>),
     /// `range x from 1 to 10 step 1`
-    Range { name: Ident, from: Expr, to: Expr, step: Expr },
+    Range {
+        name: Ident,
+        from: Box<Expr>,
+        to: Box<Expr>,
+        step: Box<Expr>,
+    },
     /// `( pipeline )`
     Nested(Box<Pipeline>),
 }
@@ -76,10 +84,16 @@ pub enum OperatorKind {
     ProjectRename(Vec<(Ident, Ident)>),
     ProjectReorder(Vec<(Ident, Option<SortOrder>)>),
     Extend(Vec<NamedExpr>),
-    Summarize { aggregates: Vec<NamedExpr>, by: Vec<NamedExpr> },
+    Summarize {
+        aggregates: Vec<NamedExpr>,
+        by: Vec<NamedExpr>,
+    },
     Sort(Vec<SortKey>),
     Take(Expr),
-    Top { count: Expr, key: SortKey },
+    Top {
+        count: Expr,
+        key: SortKey,
+    },
     Count,
     /// `distinct *` is an empty list.
     Distinct(Vec<Expr>),
@@ -165,17 +179,43 @@ pub enum ExprKind {
     /// A column or a scalar `let` name.
     Name(String),
     /// `f(args)`; also aggregates such as `count()`.
-    Call { func: Ident, args: Vec<Expr> },
-    Unary { op: UnaryOp, operand: Box<Expr> },
-    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Call {
+        func: Ident,
+        args: Vec<Expr>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// `x in (a, b)`, `x !in~ (...)`
-    In { lhs: Box<Expr>, list: Vec<Expr>, negated: bool, case_sensitive: bool },
+    In {
+        lhs: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+        case_sensitive: bool,
+    },
     /// `x between (a .. b)`
-    Between { lhs: Box<Expr>, low: Box<Expr>, high: Box<Expr>, negated: bool },
+    Between {
+        lhs: Box<Expr>,
+        low: Box<Expr>,
+        high: Box<Expr>,
+        negated: bool,
+    },
     /// `a[0]`, `a["key"]`
-    Index { target: Box<Expr>, index: Box<Expr> },
+    Index {
+        target: Box<Expr>,
+        index: Box<Expr>,
+    },
     /// `a.key`
-    Member { target: Box<Expr>, name: Ident },
+    Member {
+        target: Box<Expr>,
+        name: Ident,
+    },
     /// `*` inside `count(*)` or `distinct *`.
     Star,
 }
@@ -263,7 +303,11 @@ impl StringOp {
             StringOpKind::MatchesRegex => "matches regex",
         };
         let neg = if self.negated { "!" } else { "" };
-        let cs = if self.case_sensitive && self.kind != StringOpKind::MatchesRegex { "_cs" } else { "" };
+        let cs = if self.case_sensitive && self.kind != StringOpKind::MatchesRegex {
+            "_cs"
+        } else {
+            ""
+        };
         format!("{neg}{base}{cs}")
     }
 }

@@ -1,2 +1,275 @@
-//! Syntax: query text to AST.
+//! Syntax: query text to an AST with byte spans ([`parse_query`]).
+//!
+//! The parser is written with nom over a [`nom_locate::LocatedSpan`], so every node
+//! knows where it came from. After a keyword commits the parse (`where`, `by`, `(`), the
+//! rest is wrapped in a cut with a description of what was expected, so a syntax error
+//! points at the real spot and says what would have been accepted there.
+
 pub mod ast;
+mod dynamic;
+mod expr;
+pub mod lex;
+pub mod lex_format;
+mod query;
+
+use crate::error::{Error, ErrorKind, Severity};
+use crate::span::Span;
+use nom_locate::LocatedSpan;
+use std::cell::RefCell;
+
+/// Side information the parser collects while it runs.
+#[derive(Debug, Default)]
+pub struct State {
+    warnings: RefCell<Vec<Error>>,
+}
+
+impl State {
+    /// Records a typographic quote used as a string delimiter.
+    fn curly_quote(&self, at: usize) {
+        let w = Error::warning(
+            Span::new(at, at + 3),
+            "typographic quote read as a plain quote",
+        )
+        .with_label("this quote")
+        .with_help(
+            "Kusto itself rejects “ ” ‘ ’; replace them with \" or ' so the query also runs there",
+        );
+        self.warnings.borrow_mut().push(w);
+    }
+}
+
+pub type In<'a> = LocatedSpan<&'a str, &'a State>;
+pub type PResult<'a, T> = nom::IResult<In<'a>, T, PErr>;
+
+/// The parser's error: where, what was expected there, and optionally a finished
+/// diagnostic (for constructs recognised but not supported).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PErr {
+    pub offset: usize,
+    pub expected: Option<String>,
+    pub message: Option<String>,
+    pub help: Option<String>,
+    pub error: Option<Box<Error>>,
+}
+
+impl PErr {
+    pub fn expected(i: &In, what: &str) -> Self {
+        PErr {
+            offset: lex::pos(i),
+            expected: Some(what.to_string()),
+            message: None,
+            help: None,
+            error: None,
+        }
+    }
+}
+
+impl<'a> nom::error::ParseError<In<'a>> for PErr {
+    fn from_error_kind(input: In<'a>, _kind: nom::error::ErrorKind) -> Self {
+        PErr {
+            offset: lex::pos(&input),
+            expected: None,
+            message: None,
+            help: None,
+            error: None,
+        }
+    }
+
+    fn append(_input: In<'a>, _kind: nom::error::ErrorKind, other: Self) -> Self {
+        other
+    }
+
+    fn or(self, other: Self) -> Self {
+        if other.offset >= self.offset {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// A committed failure: `what` was expected at `i` (after white space).
+pub fn fail(i: &In, what: &str) -> nom::Err<PErr> {
+    let i = lex::sp(*i).map(|(r, _)| r).unwrap_or(*i);
+    nom::Err::Failure(PErr::expected(&i, what))
+}
+
+/// A committed failure carrying a finished "not supported yet" diagnostic.
+pub fn unsupported(span: Span, what: impl std::fmt::Display) -> nom::Err<PErr> {
+    let e = Error::unsupported(span, what)
+        .with_help("see `flowkql functions` and grammar/kql.ebnf for what runs today");
+    nom::Err::Failure(PErr {
+        offset: span.start,
+        expected: None,
+        message: None,
+        help: None,
+        error: Some(Box::new(e)),
+    })
+}
+
+/// Runs `p`; a plain error becomes a committed failure that says `what` was expected.
+pub fn cut_expect<'a, O>(
+    mut p: impl FnMut(In<'a>) -> PResult<'a, O>,
+    what: &str,
+) -> impl FnMut(In<'a>) -> PResult<'a, O> {
+    let what = what.to_string();
+    move |i| match p(i) {
+        Err(nom::Err::Error(e)) => {
+            let at = lex::sp(i).map(|(r, _)| lex::pos(&r)).unwrap_or(e.offset);
+            Err(nom::Err::Failure(PErr {
+                offset: e.offset.max(at),
+                expected: Some(what.clone()),
+                ..e
+            }))
+        }
+        other => other,
+    }
+}
+
+/// A parsed query and the warnings met on the way.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub query: ast::Query,
+    pub warnings: Vec<Error>,
+}
+
+/// Stage 1: query text to AST. `strict` turns warnings (typographic quotes) into errors.
+pub fn parse_query(text: &str, strict: bool) -> Result<Parsed, Error> {
+    let state = State::default();
+    let input = LocatedSpan::new_extra(text, &state);
+    let result = query::query(input);
+    let warnings = state.warnings.take();
+    match result {
+        Ok((_, query)) => {
+            if strict {
+                if let Some(w) = warnings.into_iter().next() {
+                    return Err(Error {
+                        severity: Severity::Error,
+                        kind: ErrorKind::Syntax,
+                        ..w
+                    });
+                }
+                return Ok(Parsed {
+                    query,
+                    warnings: Vec::new(),
+                });
+            }
+            Ok(Parsed { query, warnings })
+        }
+        Err(nom::Err::Error(e)) | Err(nom::Err::Failure(e)) => Err(to_error(text, e)),
+        Err(nom::Err::Incomplete(_)) => Err(Error::syntax(
+            Span::new(text.len(), text.len()),
+            "unexpected end of query",
+        )),
+    }
+}
+
+fn to_error(text: &str, e: PErr) -> Error {
+    if let Some(err) = e.error {
+        return *err;
+    }
+    let offset = e.offset.min(text.len());
+    let rest = &text[offset..];
+    let found_len = found_token_len(rest);
+    let found = if rest.trim().is_empty() {
+        "the end of the query".to_string()
+    } else {
+        format!("`{}`", &rest[..found_len])
+    };
+    let span = if rest.trim().is_empty() {
+        // At the end of the text, point at the last thing written.
+        let end = text.trim_end().len();
+        let start = text[..end]
+            .char_indices()
+            .next_back()
+            .map(|(n, _)| n)
+            .unwrap_or(0);
+        Span::new(start, end)
+    } else {
+        Span::new(offset, offset + found_len)
+    };
+    let message = match (&e.message, &e.expected) {
+        (Some(m), _) => m.clone(),
+        (None, Some(exp)) => format!("expected {exp}, found {found}"),
+        (None, None) => format!("unexpected {found}"),
+    };
+    let label = match &e.expected {
+        Some(exp) => format!("expected {exp}"),
+        None => "here".to_string(),
+    };
+    let mut err = Error::syntax(span, message).with_label(label);
+    if let Some(h) = e.help {
+        err = err.with_help(h);
+    }
+    err
+}
+
+/// Length of the word or symbol at the start of `rest`, for "found ..." messages.
+fn found_token_len(rest: &str) -> usize {
+    let mut chars = rest.char_indices();
+    match chars.next() {
+        None => 0,
+        Some((_, c)) if c.is_alphanumeric() || c == '_' => rest
+            .char_indices()
+            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '-'))
+            .map(|(n, _)| n)
+            .unwrap_or(rest.len()),
+        Some((_, c)) => c.len_utf8(),
+    }
+}
+
+/// The tabular operators the parser accepts, with a one-line description, for
+/// `flowkql functions` (kept in step with grammar/kql.ebnf).
+pub const OPERATORS: &[(&str, &str)] = &[
+    (
+        "where | filter <predicate>",
+        "Keeps the rows where the predicate is true",
+    ),
+    (
+        "project [Name =] expr, ...",
+        "Chooses, computes and renames columns",
+    ),
+    ("project-away col, ...", "Drops columns (wildcards allowed)"),
+    (
+        "project-keep col, ...",
+        "Keeps only these columns (wildcards allowed)",
+    ),
+    ("project-rename New = Old, ...", "Renames columns"),
+    (
+        "project-reorder col [asc|desc], ...",
+        "Moves columns to the front",
+    ),
+    (
+        "extend Name = expr, ...",
+        "Adds or replaces computed columns",
+    ),
+    (
+        "summarize [Name =] agg(...), ... [by key, ...]",
+        "Aggregates rows per group",
+    ),
+    (
+        "sort | order by expr [asc|desc] [nulls first|last]",
+        "Sorts rows (default: descending)",
+    ),
+    ("take | limit N", "Keeps N rows"),
+    (
+        "top N by expr [asc|desc]",
+        "The first N rows by an expression",
+    ),
+    ("count", "Number of rows, as column Count"),
+    (
+        "distinct * | col, ...",
+        "Distinct rows or column combinations",
+    ),
+    (
+        "render visualization [with (property = value, ...)]",
+        "Charts the result (see flowkql run --chart)",
+    ),
+    ("datatable(col:type, ...)[values]", "An inline table"),
+    ("print [Name =] expr, ...", "One row of computed values"),
+    ("range x from a to b step s", "A column of values"),
+    (
+        "let name = expr | tabular;",
+        "Names a value or a table for the rest of the query",
+    ),
+];

@@ -1,0 +1,361 @@
+//! The command line: flags to a [`Session`], then one library call per subcommand.
+
+use clap::{Args, Parser, Subcommand};
+use flowkql::error::{Error, Result};
+use flowkql::output::{self, OutputFormat};
+use flowkql::syntax::lex::parse_datetime_text;
+use flowkql::{render, sample, source, Session};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser)]
+#[command(name = "flowkql", version, about = "Run KQL (Kusto Query Language) over network flow logs, offline")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run a query and print or write its result (and its chart).
+    Run(RunArgs),
+    /// Parse a query and print its syntax tree.
+    Parse(QueryArgs),
+    /// Print a query's logical plan and the Polars plan it lowers to.
+    Explain(ExplainArgs),
+    /// Parse and type-check query files against the built-in table schemas, without data.
+    Check(CheckArgs),
+    /// Write the built-in synthetic sample tables to files.
+    Sample(SampleArgs),
+    /// List the supported functions with their signatures and an example.
+    Functions,
+}
+
+#[derive(Args, Clone)]
+pub struct QueryArgs {
+    /// A query file, or `-` for standard input.
+    #[arg(conflicts_with = "query")]
+    pub file: Option<PathBuf>,
+    /// The query text itself.
+    #[arg(short = 'q', long = "query")]
+    pub query: Option<String>,
+    /// Treat typographic quotes (“ ” ‘ ’) as errors instead of warnings.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Args, Clone)]
+pub struct DataArgs {
+    /// Bind a table name to a file: NAME=PATH or NAME=PATH:FORMAT (csv, json, cli-json, ndjson, parquet).
+    #[arg(long = "table", value_name = "NAME=PATH")]
+    pub tables: Vec<String>,
+    /// Bind AzureNetworkAnalytics_CL, NTANetAnalytics, VMConnection and InsightsMetrics to
+    /// built-in synthetic rows (ROWS flow rows; default 20000).
+    #[arg(long, value_name = "ROWS", num_args = 0..=1, default_missing_value = "0", require_equals = true)]
+    pub sample: Option<usize>,
+    /// The time now() returns (and the sample is laid out around), e.g. 2024-05-03T12:00:00Z.
+    #[arg(long, value_name = "DATETIME")]
+    pub now: Option<String>,
+    /// Override a top-level scalar `let` of the query, e.g. --set timeframe=2h.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub sets: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub query: QueryArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Output format (default: table on a terminal, or from the -o extension).
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Write the result to this file instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Draw the query's `render` chart to this file (.png or .svg).
+    #[arg(long, value_name = "OUT.png|OUT.svg")]
+    pub chart: Option<PathBuf>,
+    /// Chart width in pixels.
+    #[arg(long, default_value_t = 1280)]
+    pub width: u32,
+    /// Chart height in pixels.
+    #[arg(long, default_value_t = 720)]
+    pub height: u32,
+}
+
+#[derive(Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub query: QueryArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Query files or directories of `.kql` files.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Treat typographic quotes as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Args)]
+pub struct SampleArgs {
+    /// Number of AzureNetworkAnalytics_CL rows (the other tables scale with it).
+    #[arg(long, default_value_t = sample::DEFAULT_ROWS)]
+    pub rows: usize,
+    /// Output file (.parquet, .csv, .json or .ndjson); with several tables, the table name
+    /// is added before the extension.
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+    /// Only this table.
+    #[arg(long)]
+    pub table: Option<String>,
+    /// The time the sample is laid out around.
+    #[arg(long, value_name = "DATETIME")]
+    pub now: Option<String>,
+}
+
+/// A diagnostic printed to stderr with the query text it points into.
+pub fn report(e: &Error, name: &str, text: &str) {
+    let report = miette::Report::new(e.clone().with_source(name, text.to_string()));
+    eprintln!("{report:?}");
+}
+
+pub fn run(cli: Cli) -> std::result::Result<i32, (Error, String, String)> {
+    let fail = |e: Error| (e, String::new(), String::new());
+    match cli.command {
+        Command::Run(args) => run_query(args),
+        Command::Parse(q) => {
+            let (name, text) = read_query(&q).map_err(fail)?;
+            let parsed = flowkql::syntax::parse_query(&text, q.strict).map_err(|e| (e, name.clone(), text.clone()))?;
+            for w in &parsed.warnings {
+                report(w, &name, &text);
+            }
+            println!("{:#?}", parsed.query);
+            Ok(0)
+        }
+        Command::Explain(args) => {
+            let (name, text) = read_query(&args.query).map_err(fail)?;
+            let session = session_for(&args.data, args.query.strict).map_err(fail)?;
+            let (checked, _) = session.check(&text).map_err(|e| (e, name.clone(), text.clone()))?;
+            println!("Logical plan:\n{}", flowkql::plan::explain(&checked.plan));
+            match flowkql::exec::explain_polars(&checked, session.tables()) {
+                Ok(p) => println!("Polars plan (optimized):\n{p}"),
+                Err(e) => println!("Polars plan: not available ({})", e.message),
+            }
+            Ok(0)
+        }
+        Command::Check(args) => check_files(&args),
+        Command::Sample(args) => write_sample(&args).map_err(fail),
+        Command::Functions => {
+            print_functions();
+            Ok(0)
+        }
+    }
+}
+
+fn read_query(q: &QueryArgs) -> Result<(String, String)> {
+    if let Some(text) = &q.query {
+        return Ok(("query".to_string(), text.clone()));
+    }
+    match q.file.as_deref() {
+        None => Err(Error::usage("give a query file, `-` for standard input, or -q TEXT")),
+        Some(p) if p == Path::new("-") => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map_err(|e| Error::usage(format!("cannot read the query from standard input: {e}")))?;
+            Ok(("<stdin>".to_string(), text))
+        }
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| Error::usage(format!("cannot read query file {}: {e}", p.display())))?;
+            Ok((p.display().to_string(), text))
+        }
+    }
+}
+
+fn parse_now(now: Option<&str>) -> Result<i64> {
+    match now {
+        None => Ok(chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)),
+        Some(t) => parse_datetime_text(t).ok_or_else(|| {
+            Error::usage(format!("--now {t}: not a datetime")).with_help("use ISO 8601, e.g. --now 2024-05-03T12:00:00Z")
+        }),
+    }
+}
+
+fn session_for(data: &DataArgs, strict: bool) -> Result<Session> {
+    let now = parse_now(data.now.as_deref())?;
+    let mut session = Session::new(now);
+    session.strict = strict;
+    if let Some(rows) = data.sample {
+        let rows = if rows == 0 { sample::DEFAULT_ROWS } else { rows };
+        let when = chrono::DateTime::from_timestamp_nanos(now);
+        for (name, table) in sample::sample_tables(rows, when)? {
+            session.bind(name, table);
+        }
+    }
+    for arg in &data.tables {
+        let (name, path, format) = source::parse_table_arg(arg)?;
+        let table = source::load_table(&path, format)?;
+        session.bind(name, table);
+    }
+    for s in &data.sets {
+        let Some((name, value)) = s.split_once('=') else {
+            return Err(Error::usage(format!("--set {s}: expected NAME=VALUE")).with_help("e.g. --set timeframe=2h"));
+        };
+        session.overrides.insert(name.trim().to_string(), value.to_string());
+    }
+    Ok(session)
+}
+
+fn run_query(args: RunArgs) -> std::result::Result<i32, (Error, String, String)> {
+    let fail = |e: Error| (e, String::new(), String::new());
+    let (name, text) = read_query(&args.query).map_err(fail)?;
+    let session = session_for(&args.data, args.query.strict).map_err(fail)?;
+    let with_text = |e: Error| (e, name.clone(), text.clone());
+    let (checked, warnings) = session.check(&text).map_err(with_text)?;
+    for w in &warnings {
+        report(w, &name, &text);
+    }
+    let spec = match (&checked.render, &args.chart) {
+        (Some(r), Some(_)) => Some(render::chart_spec(r, &checked.plan.schema).map_err(with_text)?),
+        (None, Some(path)) => {
+            return Err(fail(Error::usage(format!("--chart {}: the query has no `render` operator, so there is no chart to draw", path.display()))
+                .with_help("end the query with e.g. `| render columnchart`, or drop --chart")));
+        }
+        _ => None,
+    };
+    let result = flowkql::exec::run(&checked, session.tables()).map_err(with_text)?;
+    let format = match (args.format, &args.output) {
+        (Some(f), _) => f,
+        (None, Some(p)) => OutputFormat::from_path(p).map_err(fail)?,
+        (None, None) => OutputFormat::Table,
+    };
+    match &args.output {
+        Some(p) => output::write_result_to_path(&result, format, p).map_err(fail)?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            output::write_result(&result, format, &mut lock).map_err(fail)?;
+            lock.flush().map_err(|e| fail(Error::runtime(format!("cannot write the result: {e}"))))?;
+        }
+    }
+    if let (Some(spec), Some(path)) = (&spec, &args.chart) {
+        render::draw_chart(spec, &result, path, args.width, args.height).map_err(fail)?;
+        eprintln!("chart written to {}", path.display());
+    } else if let Some(r) = &checked.render {
+        if std::io::stderr().is_terminal() || args.output.is_none() {
+            eprintln!("hint: this query renders a {}; add --chart out.png (or .svg) to draw it", r.visualization.name);
+        }
+    }
+    Ok(0)
+}
+
+fn check_files(args: &CheckArgs) -> std::result::Result<i32, (Error, String, String)> {
+    let mut files = Vec::new();
+    for p in &args.paths {
+        collect_kql(p, &mut files).map_err(|e| (e, String::new(), String::new()))?;
+    }
+    let mut session = Session::new(0);
+    session.strict = args.strict;
+    session.builtin_schemas = true;
+    let mut failed = 0;
+    for f in &files {
+        let name = f.display().to_string();
+        let text = match std::fs::read_to_string(f) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("{name}: cannot read: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        match session.check(&text) {
+            Ok((_, warnings)) => {
+                for w in &warnings {
+                    report(w, &name, &text);
+                }
+                println!("ok    {name}");
+            }
+            Err(e) => {
+                println!("FAIL  {name}");
+                report(&e, &name, &text);
+                failed += 1;
+            }
+        }
+    }
+    println!("{} checked, {} failed", files.len(), failed);
+    Ok(if failed > 0 { 2 } else { 0 })
+}
+
+fn collect_kql(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    if p.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
+            .map_err(|e| Error::usage(format!("cannot read directory {}: {e}", p.display())))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for e in entries {
+            if e.is_dir() || e.extension().is_some_and(|x| x == "kql") {
+                collect_kql(&e, out)?;
+            }
+        }
+        Ok(())
+    } else if p.exists() {
+        out.push(p.to_path_buf());
+        Ok(())
+    } else {
+        Err(Error::usage(format!("no such file or directory: {}", p.display())))
+    }
+}
+
+fn write_sample(args: &SampleArgs) -> Result<i32> {
+    let now = parse_now(args.now.as_deref())?;
+    let when = chrono::DateTime::from_timestamp_nanos(now);
+    let format = OutputFormat::from_path(&args.output)?;
+    let tables = sample::sample_tables(args.rows, when)?;
+    let chosen: Vec<_> = match &args.table {
+        Some(t) => {
+            let found: Vec<_> = tables.into_iter().filter(|(n, _)| n == t).collect();
+            if found.is_empty() {
+                return Err(Error::usage(format!("--table {t}: the sample has no such table"))
+                    .with_help("one of AzureNetworkAnalytics_CL, NTANetAnalytics, VMConnection, InsightsMetrics"));
+            }
+            found
+        }
+        None => tables,
+    };
+    let several = chosen.len() > 1;
+    for (name, table) in chosen {
+        let path = if several { with_table_name(&args.output, &name) } else { args.output.clone() };
+        let frame = table.frame.collect().map_err(Error::from)?;
+        let result = flowkql::ResultTable { schema: table.schema, frame };
+        output::write_result_to_path(&result, format, &path)?;
+        eprintln!("{name}: {} rows written to {}", result.frame.height(), path.display());
+    }
+    Ok(0)
+}
+
+fn with_table_name(path: &Path, table: &str) -> PathBuf {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let ext = path.extension().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    path.with_file_name(format!("{stem}.{table}.{ext}"))
+}
+
+fn print_functions() {
+    use flowkql::functions::{FnKind, FUNCTIONS};
+    for kind in [FnKind::Scalar, FnKind::Aggregate] {
+        println!("{}", if kind == FnKind::Scalar { "Scalar functions" } else { "Aggregation functions (summarize)" });
+        for f in FUNCTIONS.iter().filter(|f| f.kind == kind) {
+            println!("  {:<40} {}", f.signature, f.doc);
+            println!("  {:<40} e.g. {}", "", f.example);
+        }
+        println!();
+    }
+    println!("Tabular operators");
+    for (op, doc) in flowkql::syntax::OPERATORS {
+        println!("  {op:<40} {doc}");
+    }
+}

@@ -1,0 +1,219 @@
+//! `summarize`: group keys and aggregate expressions. An output column may be scalar
+//! arithmetic over aggregates (`sum(InboundBytes_d)/(1024*1024)`); the whole expression
+//! is kept inside the aggregation, so Polars computes it per group in one pass.
+//! Without `by`, the aggregates run as a `select`, which yields one row even on empty
+//! input, as Kusto's summarize does.
+
+use super::dynamic;
+use super::scalar::{lower_expr, lower_predicate};
+use crate::error::{Error, Result};
+use crate::functions::FnKind;
+use crate::plan::{AggColumn, TExpr, TExprKind};
+use crate::types::KqlType;
+use polars::prelude::*;
+
+pub(super) fn lower_aggregate(
+    lf: LazyFrame,
+    keys: &[(String, TExpr)],
+    aggregates: &[AggColumn],
+) -> Result<LazyFrame> {
+    let grouped = !keys.is_empty();
+    let aggs = aggregates
+        .iter()
+        .map(|a| {
+            Ok(lower_agg_expr(&a.expr)?
+                .cast(a.expr.ty.polars())
+                .alias(a.name.as_str()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if !grouped {
+        return Ok(lf.select(aggs));
+    }
+    let key_exprs = keys
+        .iter()
+        .map(|(n, e)| Ok(lower_expr(e)?.alias(n.as_str())))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(lf.group_by_stable(key_exprs).agg(aggs))
+}
+
+/// An expression evaluated per group: aggregate calls become Polars aggregations and
+/// the scalar operations around them apply to their results.
+fn lower_agg_expr(e: &TExpr) -> Result<Expr> {
+    match &e.kind {
+        TExprKind::Call { func, args } if func.kind == FnKind::Aggregate => {
+            aggregate(func.name, args, e)
+        }
+        _ => {
+            // Rebuild the scalar expression with its aggregate leaves replaced by
+            // placeholder columns, lower it, then substitute the aggregations back.
+            let mut leaves = Vec::new();
+            let templ = replace_aggregates(e, &mut leaves);
+            let mut expr = lower_expr(&templ)?;
+            for (n, leaf) in leaves.iter().enumerate() {
+                let agg = aggregate_leaf(leaf)?;
+                let name = placeholder(n);
+                expr = expr.map_expr(|x| match x {
+                    Expr::Column(c) if c.as_str() == name => agg.clone(),
+                    other => other,
+                });
+            }
+            Ok(expr)
+        }
+    }
+}
+
+fn aggregate_leaf(leaf: &TExpr) -> Result<Expr> {
+    match &leaf.kind {
+        TExprKind::Call { func, args } => aggregate(func.name, args, leaf),
+        _ => Err(Error::runtime("aggregate leaf is not a call")),
+    }
+}
+
+fn placeholder(n: usize) -> String {
+    format!("__flowkql_agg_{n}")
+}
+
+fn replace_aggregates(e: &TExpr, leaves: &mut Vec<TExpr>) -> TExpr {
+    let rebuild = |kind: TExprKind| TExpr {
+        kind,
+        ty: e.ty,
+        span: e.span,
+    };
+    match &e.kind {
+        TExprKind::Call { func, .. } if func.kind == FnKind::Aggregate => {
+            let name = placeholder(leaves.len());
+            leaves.push(e.clone());
+            rebuild(TExprKind::Column(name))
+        }
+        TExprKind::Call { func, args } => rebuild(TExprKind::Call {
+            func,
+            args: args.iter().map(|a| replace_aggregates(a, leaves)).collect(),
+        }),
+        TExprKind::Unary { op, operand } => rebuild(TExprKind::Unary {
+            op: *op,
+            operand: Box::new(replace_aggregates(operand, leaves)),
+        }),
+        TExprKind::Binary { op, lhs, rhs } => rebuild(TExprKind::Binary {
+            op: *op,
+            lhs: Box::new(replace_aggregates(lhs, leaves)),
+            rhs: Box::new(replace_aggregates(rhs, leaves)),
+        }),
+        TExprKind::Between {
+            lhs,
+            low,
+            high,
+            negated,
+        } => rebuild(TExprKind::Between {
+            lhs: Box::new(replace_aggregates(lhs, leaves)),
+            low: Box::new(replace_aggregates(low, leaves)),
+            high: Box::new(replace_aggregates(high, leaves)),
+            negated: *negated,
+        }),
+        TExprKind::In {
+            lhs,
+            list,
+            negated,
+            case_sensitive,
+        } => rebuild(TExprKind::In {
+            lhs: Box::new(replace_aggregates(lhs, leaves)),
+            list: list.clone(),
+            negated: *negated,
+            case_sensitive: *case_sensitive,
+        }),
+        TExprKind::Index { target, index } => rebuild(TExprKind::Index {
+            target: Box::new(replace_aggregates(target, leaves)),
+            index: index.clone(),
+        }),
+        TExprKind::Column(_) | TExprKind::Literal(_) => e.clone(),
+    }
+}
+
+fn const_int(e: &TExpr) -> Option<i64> {
+    match e.as_literal() {
+        Some(crate::syntax::ast::Literal::Long(n)) => Some(*n),
+        Some(crate::syntax::ast::Literal::Int(n)) => Some(*n as i64),
+        _ => None,
+    }
+}
+
+fn const_real(e: &TExpr) -> Option<f64> {
+    match e.as_literal() {
+        Some(crate::syntax::ast::Literal::Real(f)) => Some(*f),
+        _ => const_int(e).map(|n| n as f64),
+    }
+}
+
+/// A value aggregated as a number of the call's result type.
+fn widened(e: &TExpr, ty: KqlType) -> Result<Expr> {
+    let x = lower_expr(e)?;
+    Ok(if e.ty == ty { x } else { x.cast(ty.polars()) })
+}
+
+fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
+    let arg = |n: usize| lower_expr(&args[n]);
+    let filtered =
+        |value: Expr, pred: &TExpr| -> Result<Expr> { Ok(value.filter(lower_predicate(pred)?)) };
+    Ok(match name {
+        "count" if args.is_empty() => len().cast(DataType::Int64),
+        "count" => arg(0)?.count().cast(DataType::Int64),
+        "countif" => lower_predicate(&args[0])?.cast(DataType::Int64).sum(),
+        "sum" => widened(&args[0], call.ty)?.sum(),
+        "sumif" => filtered(widened(&args[0], call.ty)?, &args[1])?.sum(),
+        "avg" => arg(0)?.cast(DataType::Float64).mean(),
+        "avgif" => filtered(arg(0)?.cast(DataType::Float64), &args[1])?.mean(),
+        "min" => arg(0)?.min(),
+        "max" => arg(0)?.max(),
+        "minif" => filtered(arg(0)?, &args[1])?.min(),
+        "maxif" => filtered(arg(0)?, &args[1])?.max(),
+        "stdev" => arg(0)?.cast(DataType::Float64).std(1).fill_null(lit(0.0)),
+        "variance" => arg(0)?.cast(DataType::Float64).var(1).fill_null(lit(0.0)),
+        "dcount" => arg(0)?.drop_nulls().n_unique().cast(DataType::Int64),
+        "take_any" | "any" => arg(0)?.drop_nulls().first(),
+        "make_set" | "make_list" => {
+            let mut v = arg(0)?.drop_nulls();
+            if name == "make_set" {
+                v = v.unique_stable();
+            }
+            if let Some(max) = args.get(1) {
+                let n = const_int(max)
+                    .ok_or_else(|| Error::unsupported(max.span, "a non-constant maximum size"))?;
+                v = v.head(Some(usize::try_from(n).unwrap_or(0)));
+            }
+            dynamic::list_to_json(v.implode(true))
+        }
+        "arg_max" | "arg_min" => {
+            let by = arg(0)?;
+            let value = arg(1)?;
+            let options = SortMultipleOptions::default()
+                .with_order_descending(name == "arg_max")
+                .with_nulls_last(true)
+                .with_maintain_order(true);
+            value.sort_by([by], options).first()
+        }
+        "percentile" => {
+            let p = const_real(&args[1])
+                .ok_or_else(|| Error::unsupported(args[1].span, "a non-constant percentile"))?;
+            if !(0.0..=100.0).contains(&p) {
+                return Err(Error::semantic(
+                    args[1].span,
+                    "the percentile must be between 0 and 100",
+                ));
+            }
+            // Nearest rank: the smallest value with at least p% of the values at or below it.
+            let values = arg(0)?.drop_nulls().sort(SortOptions::default());
+            let n = values.clone().len().cast(DataType::Float64);
+            let rank = (n * lit(p / 100.0)).ceil() - lit(1.0);
+            let idx = when(rank.clone().lt(lit(0.0)))
+                .then(lit(0.0))
+                .otherwise(rank)
+                .cast(DataType::Int64);
+            values.gather(idx, true).first()
+        }
+        other => {
+            return Err(Error::unsupported(
+                call.span,
+                format!("the aggregation `{other}`"),
+            ))
+        }
+    })
+}

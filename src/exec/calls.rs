@@ -1,0 +1,366 @@
+//! Scalar function calls to Polars expressions, one arm per registry row.
+
+use super::dynamic;
+use super::scalar::{
+    bin_datetime, days_since_sunday, ipv4_call, lower, lower_expr, nanos, Repr, Value,
+    NANOS_PER_DAY,
+};
+use super::text::{kusto_format_to_strftime, parse_bool, parse_datetime, parse_timespan, to_text};
+use crate::error::{Error, Result};
+use crate::functions::Function;
+use crate::plan::TExpr;
+use crate::syntax::ast::Literal;
+use crate::types::KqlType;
+use polars::prelude::*;
+
+use KqlType as T;
+
+fn native(expr: Expr) -> Value {
+    Value {
+        expr,
+        repr: Repr::Native,
+    }
+}
+
+fn lit_str<'a>(e: &'a TExpr, what: &str) -> Result<&'a str> {
+    match e.as_literal() {
+        Some(Literal::String(s)) => Ok(s),
+        _ => Err(Error::unsupported(e.span, format!("a non-constant {what}"))
+            .with_help("give it as a string literal")),
+    }
+}
+
+fn lit_int(e: &TExpr) -> Option<i64> {
+    match e.as_literal() {
+        Some(Literal::Long(n)) => Some(*n),
+        Some(Literal::Int(n)) => Some(*n as i64),
+        _ => None,
+    }
+}
+
+/// `x` cast to the Polars type of `ty`, with a typed null for null literals.
+fn as_type(e: &TExpr, ty: KqlType) -> Result<Expr> {
+    let x = lower_expr(e)?;
+    Ok(if e.ty == ty { x } else { x.cast(ty.polars()) })
+}
+
+fn condition(e: &TExpr) -> Result<Expr> {
+    super::scalar::lower_predicate(e)
+}
+
+pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> Result<Value> {
+    let ty = call.ty;
+    let arg = |n: usize| -> Result<Expr> { lower_expr(&args[n]) };
+    Ok(match f.name {
+        "iff" | "iif" => native(
+            when(condition(&args[0])?)
+                .then(as_type(&args[1], ty)?)
+                .otherwise(as_type(&args[2], ty)?),
+        ),
+        "case" => {
+            let (pairs, last) = args.split_at(args.len() - 1);
+            // Built from the last pair outwards, so the first true condition wins.
+            let mut acc = as_type(&last[0], ty)?;
+            for p in pairs.chunks(2).rev() {
+                acc = when(condition(&p[0])?)
+                    .then(as_type(&p[1], ty)?)
+                    .otherwise(acc);
+            }
+            native(acc)
+        }
+        "coalesce" => {
+            if ty.is_textual() {
+                let mut it = args.iter().rev();
+                let mut acc = match it.next() {
+                    Some(a) => to_text(a)?,
+                    None => lit(""),
+                };
+                for a in it {
+                    let v = to_text(a)?;
+                    acc = when(v.clone().neq(lit(""))).then(v).otherwise(acc);
+                }
+                native(acc)
+            } else {
+                let exprs = args
+                    .iter()
+                    .map(|a| as_type(a, ty))
+                    .collect::<Result<Vec<_>>>()?;
+                native(polars::prelude::coalesce(&exprs))
+            }
+        }
+        "isempty" | "isnotempty" => {
+            let a = &args[0];
+            let empty = match (a.ty, lower(a)?) {
+                (T::String | T::Guid, v) => v.expr.eq(lit("")).fill_null(lit(true)),
+                (T::Dynamic, v) if v.repr == Repr::PlainString => {
+                    v.expr.clone().is_null().or(v.expr.eq(lit("")))
+                }
+                (_, v) => v.expr.is_null(),
+            };
+            native(if f.name == "isempty" {
+                empty
+            } else {
+                empty.not()
+            })
+        }
+        "isnull" => native(arg(0)?.is_null()),
+        "isnotnull" => native(arg(0)?.is_not_null()),
+        "not" => native(arg(0)?.not()),
+        "tostring" => native(to_text(&args[0])?),
+        "toint" | "tolong" | "todouble" | "toreal" => {
+            let a = &args[0];
+            let target = ty.polars();
+            native(match a.ty {
+                T::String | T::Guid => arg(0)?.str().strip_chars(lit(NULL)).cast(target),
+                T::Dynamic => dynamic::json_to_text(lower_expr(a)?).cast(target),
+                T::Bool => arg(0)?.cast(target),
+                T::DateTime | T::TimeSpan => nanos(arg(0)?).cast(target),
+                _ => arg(0)?.cast(target),
+            })
+        }
+        "tobool" | "toboolean" => {
+            let a = &args[0];
+            native(match a.ty {
+                T::Bool => arg(0)?,
+                T::String | T::Guid => parse_bool(arg(0)?),
+                T::Dynamic => parse_bool(to_text(a)?),
+                t if t.is_numeric() => arg(0)?.neq(lit(0)).cast(DataType::Boolean),
+                _ => lit(NULL).cast(DataType::Boolean),
+            })
+        }
+        "todatetime" => native(match args[0].ty {
+            T::DateTime => arg(0)?,
+            T::String | T::Dynamic | T::Guid => parse_datetime(to_text(&args[0])?),
+            _ => lit(NULL).cast(T::DateTime.polars()),
+        }),
+        "totimespan" => native(match args[0].ty {
+            T::TimeSpan => arg(0)?,
+            T::String | T::Dynamic | T::Guid => parse_timespan(to_text(&args[0])?),
+            t if t.is_numeric() => arg(0)?.cast(DataType::Int64).cast(T::TimeSpan.polars()),
+            _ => lit(NULL).cast(T::TimeSpan.polars()),
+        }),
+        "strcat" => {
+            let parts = args.iter().map(to_text).collect::<Result<Vec<_>>>()?;
+            native(concat_str(parts, "", true))
+        }
+        "strlen" => native(to_text(&args[0])?.str().len_chars().cast(DataType::Int64)),
+        "substring" => {
+            let s = to_text(&args[0])?;
+            let start = arg(1)?.cast(DataType::Int64);
+            let start = when(start.clone().lt(lit(0i64)))
+                .then(lit(0i64))
+                .otherwise(start);
+            let len = match args.get(2) {
+                Some(l) => lower_expr(l)?.cast(DataType::Int64),
+                None => lit(NULL).cast(DataType::UInt64),
+            };
+            native(s.str().slice(start, len).fill_null(lit("")))
+        }
+        "tolower" => native(to_text(&args[0])?.str().to_lowercase()),
+        "toupper" => native(to_text(&args[0])?.str().to_uppercase()),
+        "trim" | "trim_start" | "trim_end" => {
+            let re = lit_str(&args[0], "trim pattern")?;
+            let pattern = match f.name {
+                "trim" => format!("^(?:{re})+|(?:{re})+$"),
+                "trim_start" => format!("^(?:{re})+"),
+                _ => format!("(?:{re})+$"),
+            };
+            check_regex(&pattern, &args[0])?;
+            native(
+                to_text(&args[1])?
+                    .str()
+                    .replace_all(lit(pattern), lit(""), false),
+            )
+        }
+        "replace_string" => {
+            let s = to_text(&args[0])?;
+            let lookup = lit_str(&args[1], "lookup string")?;
+            if lookup.is_empty() {
+                return Ok(native(s));
+            }
+            native(
+                s.str()
+                    .replace_all(lit(lookup.to_string()), to_text(&args[2])?, true),
+            )
+        }
+        "extract" => {
+            let re = lit_str(&args[0], "regular expression")?;
+            check_regex(re, &args[0])?;
+            let group = lit_int(&args[1])
+                .ok_or_else(|| Error::unsupported(args[1].span, "a non-constant capture group"))?;
+            let group = usize::try_from(group).map_err(|_| {
+                Error::semantic(args[1].span, "the capture group must be 0 or more")
+            })?;
+            native(
+                to_text(&args[2])?
+                    .str()
+                    .extract(lit(re.to_string()), group)
+                    .fill_null(lit("")),
+            )
+        }
+        "split" => {
+            let s = to_text(&args[0])?;
+            let delim = lit_str(&args[1], "delimiter")?;
+            let parts = s.str().split(lit(delim.to_string()));
+            match args.get(2) {
+                None => Value {
+                    expr: parts,
+                    repr: Repr::StringList,
+                },
+                Some(i) => {
+                    let idx = lit_int(i)
+                        .ok_or_else(|| Error::unsupported(i.span, "a non-constant split index"))?;
+                    if idx < 0 {
+                        return Err(Error::semantic(i.span, "the split index must be 0 or more"));
+                    }
+                    Value {
+                        expr: parts.list().slice(lit(idx), lit(1i64)),
+                        repr: Repr::StringList,
+                    }
+                }
+            }
+        }
+        "array_length" => dynamic::array_length(lower(&args[0])?)?,
+        // Constant arguments were folded to datetime literals while checking.
+        "now" | "ago" => {
+            return Err(Error::unsupported(
+                call.span,
+                format!("`{}` with a non-constant timespan", f.name),
+            ))
+        }
+        "bin" | "floor" => bin(&args[0], &args[1])?,
+        "startofday" | "startofweek" | "startofmonth" | "startofyear" | "endofday" => {
+            if args.len() == 2 {
+                return Err(Error::unsupported(
+                    args[1].span,
+                    format!("the offset argument of `{}`", f.name),
+                ));
+            }
+            let x = arg(0)?;
+            let day = bin_datetime(x.clone(), NANOS_PER_DAY);
+            native(match f.name {
+                "startofday" => day,
+                "endofday" => (nanos(day) + lit(NANOS_PER_DAY - 100)).cast(T::DateTime.polars()),
+                "startofweek" => (nanos(day) - days_since_sunday(x) * lit(NANOS_PER_DAY))
+                    .cast(T::DateTime.polars()),
+                "startofmonth" => x.dt().truncate(lit("1mo")),
+                _ => x.dt().truncate(lit("1y")),
+            })
+        }
+        "datetime_part" => {
+            let part = lit_str(&args[0], "part name")?.to_lowercase();
+            let x = arg(1)?;
+            let v = match part.as_str() {
+                "year" => x.dt().year(),
+                "quarter" => (x.dt().month().cast(DataType::Int32) - lit(1)) / lit(3) + lit(1),
+                "month" => x.dt().month(),
+                "week_of_year" | "weekofyear" => x.dt().week(),
+                "day" => x.dt().day(),
+                "dayofyear" => x.dt().ordinal_day(),
+                "hour" => x.dt().hour(),
+                "minute" => x.dt().minute(),
+                "second" => x.dt().second(),
+                "millisecond" => x.dt().millisecond(),
+                "microsecond" => x.dt().microsecond(),
+                "nanosecond" => x.dt().nanosecond(),
+                _ => {
+                    return Err(Error::semantic(args[0].span, format!("unknown datetime part `{part}`"))
+                        .with_help("one of Year, Quarter, Month, Week_of_year, Day, DayOfYear, Hour, Minute, Second, Millisecond, Microsecond, Nanosecond"))
+                }
+            };
+            native(v.cast(DataType::Int32))
+        }
+        "format_datetime" => {
+            let fmt = kusto_format_to_strftime(lit_str(&args[1], "format")?);
+            native(arg(0)?.dt().strftime(&fmt).fill_null(lit("")))
+        }
+        "dayofweek" => {
+            native((days_since_sunday(arg(0)?) * lit(NANOS_PER_DAY)).cast(T::TimeSpan.polars()))
+        }
+        "dayofmonth" => native(arg(0)?.dt().day().cast(DataType::Int32)),
+        "hourofday" => native(arg(0)?.dt().hour().cast(DataType::Int32)),
+        "getmonth" | "monthofyear" => native(arg(0)?.dt().month().cast(DataType::Int32)),
+        "getyear" => native(arg(0)?.dt().year().cast(DataType::Int32)),
+        "round" => {
+            let digits = match args.get(1) {
+                Some(d) => lit_int(d)
+                    .ok_or_else(|| Error::unsupported(d.span, "a non-constant number of digits"))?,
+                None => 0,
+            };
+            let x = arg(0)?;
+            native(match args[0].ty {
+                T::Real | T::Decimal => {
+                    if digits >= 0 {
+                        x.round(digits as u32, RoundMode::HalfAwayFromZero)
+                    } else {
+                        let scale = 10f64.powi((-digits) as i32);
+                        (x / lit(scale)).round(0, RoundMode::HalfAwayFromZero) * lit(scale)
+                    }
+                }
+                _ => x,
+            })
+        }
+        "abs" => native(match args[0].ty {
+            T::TimeSpan => nanos(arg(0)?).abs().cast(T::TimeSpan.polars()),
+            T::Int => arg(0)?.cast(DataType::Int64).abs(),
+            _ => arg(0)?.abs(),
+        }),
+        "ipv4_is_match" | "ipv4_is_in_range" | "ipv4_is_private" | "ipv4_compare"
+        | "parse_ipv4" => {
+            let exprs = args.iter().map(to_text).collect::<Result<Vec<_>>>()?;
+            let lits = args.iter().map(|a| a.as_literal()).collect();
+            native(ipv4_call(f.name, exprs, lits)?)
+        }
+        other => {
+            return Err(Error::unsupported(
+                call.span,
+                format!("the function `{other}` in this position"),
+            ))
+        }
+    })
+}
+
+fn check_regex(pattern: &str, at: &TExpr) -> Result<()> {
+    regex::Regex::new(pattern)
+        .map(|_| ())
+        .map_err(|e| Error::semantic(at.span, format!("invalid regular expression: {e}")))
+}
+
+/// `bin(x, size)`: rounds down to a multiple of `size`.
+fn bin(x: &TExpr, size: &TExpr) -> Result<Value> {
+    let xe = lower_expr(x)?;
+    Ok(native(match x.ty {
+        T::DateTime => {
+            let Some(Literal::TimeSpan(ns)) = size.as_literal() else {
+                return Err(Error::unsupported(size.span, "a non-constant bin size"));
+            };
+            if *ns <= 0 {
+                return Err(Error::semantic(size.span, "the bin size must be positive"));
+            }
+            bin_datetime(xe, *ns)
+        }
+        T::TimeSpan => {
+            let Some(Literal::TimeSpan(ns)) = size.as_literal() else {
+                return Err(Error::unsupported(size.span, "a non-constant bin size"));
+            };
+            if *ns <= 0 {
+                return Err(Error::semantic(size.span, "the bin size must be positive"));
+            }
+            (nanos(xe).floor_div(lit(*ns)) * lit(*ns)).cast(T::TimeSpan.polars())
+        }
+        T::Real | T::Decimal => {
+            let s = lower_expr(size)?.cast(DataType::Float64);
+            (xe / s.clone()).floor() * s
+        }
+        _ => match size.ty {
+            T::Real | T::Decimal => {
+                let s = lower_expr(size)?;
+                ((xe.cast(DataType::Float64) / s.clone()).floor() * s).cast(DataType::Int64)
+            }
+            _ => {
+                let s = lower_expr(size)?.cast(DataType::Int64);
+                xe.cast(DataType::Int64).floor_div(s.clone()) * s
+            }
+        },
+    }))
+}

@@ -1,0 +1,205 @@
+//! Dynamic values. In a column they are compact JSON text; while an expression is
+//! being built they may also be a list of strings (from `split`) or a plain string
+//! (an element of such a list), which avoids JSON work on the hot `split(...)[n]` path.
+
+use super::scalar::{Repr, Value};
+use crate::error::{Error, Result};
+use crate::plan::TExpr;
+use crate::syntax::ast::Literal;
+use crate::syntax::lex_format;
+use polars::prelude::*;
+use serde_json::Value as Json;
+
+fn string_output(_: &Schema, f: &Field) -> PolarsResult<Field> {
+    Ok(Field::new(f.name().clone(), DataType::String))
+}
+
+fn map_json_text(e: Expr, f: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Expr {
+    e.map(
+        move |c| {
+            let ca = c.str()?;
+            Ok(ca
+                .iter()
+                .map(|o| o.and_then(&f))
+                .collect::<StringChunked>()
+                .into_column())
+        },
+        string_output,
+    )
+}
+
+/// A `List(String)` column as JSON array text.
+pub(super) fn string_list_to_json(e: Expr) -> Expr {
+    e.map(
+        |c| {
+            let ca = c.list()?;
+            let out: StringChunked = ca
+                .amortized_iter()
+                .map(|o| {
+                    o.and_then(|s| {
+                        let inner = s.as_ref().str().ok()?;
+                        let items: Vec<Json> = inner
+                            .iter()
+                            .map(|v| v.map(|t| Json::String(t.to_string())).unwrap_or(Json::Null))
+                            .collect();
+                        Some(Json::Array(items).to_string())
+                    })
+                })
+                .collect();
+            Ok(out.into_column())
+        },
+        string_output,
+    )
+}
+
+/// A plain string that is a dynamic string value, as JSON text (`"abc"`).
+pub(super) fn plain_string_to_json(e: Expr) -> Expr {
+    map_json_text(e, |s| Some(Json::String(s.to_string()).to_string()))
+}
+
+/// JSON text to the text `tostring` gives: a JSON string unquoted, anything else as
+/// compact JSON, null as null.
+pub(super) fn json_to_text(e: Expr) -> Expr {
+    map_json_text(e, |s| match serde_json::from_str::<Json>(s) {
+        Ok(Json::String(t)) => Some(t),
+        Ok(Json::Null) => None,
+        Ok(v) => Some(v.to_string()),
+        Err(_) => Some(s.to_string()),
+    })
+}
+
+/// JSON text to bool: `true`/`false` (or their string forms); null otherwise.
+pub(super) fn json_to_bool(e: Expr) -> Expr {
+    e.map(
+        |c| {
+            let ca = c.str()?;
+            let out: BooleanChunked = ca
+                .iter()
+                .map(|o| {
+                    o.and_then(|s| match serde_json::from_str::<Json>(s) {
+                        Ok(Json::Bool(b)) => Some(b),
+                        Ok(Json::String(t)) if t.eq_ignore_ascii_case("true") => Some(true),
+                        Ok(Json::String(t)) if t.eq_ignore_ascii_case("false") => Some(false),
+                        _ => None,
+                    })
+                })
+                .collect();
+            Ok(out.into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::Boolean)),
+    )
+}
+
+/// `d[i]`, `d["key"]`, `d.key`.
+pub(super) fn index(target: Value, index: &TExpr) -> Result<Value> {
+    let key = index
+        .as_literal()
+        .cloned()
+        .ok_or_else(|| Error::unsupported(index.span, "a non-constant index"))?;
+    match (target.repr, &key) {
+        (Repr::StringList, Literal::Long(n)) => Ok(Value {
+            expr: target.expr.list().get(lit(*n), true),
+            repr: Repr::PlainString,
+        }),
+        (Repr::StringList, Literal::Int(n)) => Ok(Value {
+            expr: target.expr.list().get(lit(*n as i64), true),
+            repr: Repr::PlainString,
+        }),
+        (Repr::StringList | Repr::PlainString, _) => Ok(Value {
+            expr: lit(NULL).cast(DataType::String),
+            repr: Repr::Native,
+        }),
+        (Repr::Native, key) => {
+            let key = key.clone();
+            let expr = map_json_text(target.expr, move |s| {
+                let v: Json = serde_json::from_str(s).ok()?;
+                let item = match (&v, &key) {
+                    (Json::Array(a), Literal::Long(n)) => {
+                        let n = if *n < 0 { a.len() as i64 + n } else { *n };
+                        a.get(usize::try_from(n).ok()?)
+                    }
+                    (Json::Array(a), Literal::Int(n)) => a.get(usize::try_from(*n).ok()?),
+                    (Json::Object(m), Literal::String(k)) => m.get(k),
+                    _ => None,
+                }?;
+                if item.is_null() {
+                    None
+                } else {
+                    Some(item.to_string())
+                }
+            });
+            Ok(Value {
+                expr,
+                repr: Repr::Native,
+            })
+        }
+    }
+}
+
+/// `array_length(d)`: element count of an array, null for anything else.
+pub(super) fn array_length(v: Value) -> Result<Value> {
+    let expr = match v.repr {
+        Repr::StringList => v.expr.list().len().cast(DataType::Int64),
+        Repr::PlainString => lit(NULL).cast(DataType::Int64),
+        Repr::Native => v.expr.map(
+            |c| {
+                let ca = c.str()?;
+                let out: Int64Chunked = ca
+                    .iter()
+                    .map(
+                        |o| match o.and_then(|s| serde_json::from_str::<Json>(s).ok()) {
+                            Some(Json::Array(a)) => Some(a.len() as i64),
+                            _ => None,
+                        },
+                    )
+                    .collect();
+                Ok(out.into_column())
+            },
+            |_, f| Ok(Field::new(f.name().clone(), DataType::Int64)),
+        ),
+    };
+    Ok(Value {
+        expr,
+        repr: Repr::Native,
+    })
+}
+
+/// A list column (from `make_set`/`make_list`) as JSON array text; datetimes and
+/// timespans become strings, as Kusto serializes them inside dynamic values.
+pub(super) fn list_to_json(e: Expr) -> Expr {
+    e.map(
+        |c| {
+            let ca = c.list()?;
+            let out: StringChunked = ca
+                .amortized_iter()
+                .map(|o| {
+                    let s = o?;
+                    let s = s.as_ref();
+                    let items: Vec<Json> = s.iter().map(|v| any_to_json(&v)).collect();
+                    Some(Json::Array(items).to_string())
+                })
+                .collect();
+            Ok(out.into_column())
+        },
+        string_output,
+    )
+}
+
+fn any_to_json(v: &AnyValue) -> Json {
+    match v {
+        AnyValue::Null => Json::Null,
+        AnyValue::Boolean(b) => Json::Bool(*b),
+        AnyValue::Int32(n) => Json::from(*n),
+        AnyValue::Int64(n) => Json::from(*n),
+        AnyValue::UInt32(n) => Json::from(*n),
+        AnyValue::UInt64(n) => Json::from(*n),
+        AnyValue::Float64(f) => serde_json::Number::from_f64(*f)
+            .map(Json::Number)
+            .unwrap_or(Json::Null),
+        AnyValue::String(s) => Json::String(s.to_string()),
+        AnyValue::StringOwned(s) => Json::String(s.to_string()),
+        AnyValue::Datetime(ns, _, _) => Json::String(lex_format::datetime(*ns)),
+        AnyValue::Duration(ns, _) => Json::String(lex_format::timespan(*ns)),
+        other => Json::String(other.to_string()),
+    }
+}

@@ -1,0 +1,252 @@
+//! The function registry: one row per KQL function flowkql runs, with its kind, arity,
+//! how Kusto names an unnamed result column built from it, and its documentation.
+//! `semantic` types calls against these rows, `exec` lowers them, and
+//! `flowkql functions` prints them.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FnKind {
+    Scalar,
+    Aggregate,
+}
+
+/// How Kusto names the column of an unnamed expression that is a call of this function
+/// (checked against Kusto's own analyzer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Naming {
+    /// `ColumnN`.
+    Generated,
+    /// The first argument's name: `tostring(DestPort_d)` is `DestPort_d`.
+    FirstArgument,
+    /// A prefix and the first argument's name: `strlen(SrcIP_s)` is `strlen_SrcIP_s`,
+    /// `sum(Bytes)` is `sum_Bytes`, `make_set(Ip)` is `set_Ip`. Without a named argument
+    /// the prefix alone (`sum_`, `count_`).
+    Prefixed(&'static str),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Function {
+    pub name: &'static str,
+    pub kind: FnKind,
+    pub min_args: usize,
+    /// `usize::MAX` for variadic functions.
+    pub max_args: usize,
+    pub naming: Naming,
+    pub signature: &'static str,
+    pub doc: &'static str,
+    pub example: &'static str,
+}
+
+const MANY: usize = usize::MAX;
+
+macro_rules! functions {
+    ($( $name:literal, $kind:ident, $min:expr, $max:expr, $naming:expr, $sig:literal, $doc:literal, $ex:literal; )*) => {
+        pub static FUNCTIONS: &[Function] = &[
+            $( Function { name: $name, kind: FnKind::$kind, min_args: $min, max_args: $max, naming: $naming,
+                          signature: $sig, doc: $doc, example: $ex }, )*
+        ];
+    };
+}
+
+use Naming::{FirstArgument as First, Generated as Gen, Prefixed as Pre};
+
+functions! {
+    // Conditionals and null tests
+    "iff", Scalar, 3, 3, Gen, "iff(condition, then, else)", "`then` where condition is true, else `else` (null counts as false)", "iff(FlowStatus_s == 'A', 'Allow', 'Deny')";
+    "iif", Scalar, 3, 3, Gen, "iif(condition, then, else)", "Same as iff", "iif(DestPort_d == 443, 'https', 'other')";
+    "case", Scalar, 3, MANY, Gen, "case(cond1, value1, [cond2, value2, ...] else)", "The value of the first true condition, else the last argument", "case(FlowStatus_s == 'A', 'Allow', 'Deny')";
+    "coalesce", Scalar, 2, MANY, Gen, "coalesce(a, b, ...)", "The first argument that is not null (or empty, for strings)", "coalesce(SrcIP_s, DestIP_s)";
+    "isempty", Scalar, 1, 1, Gen, "isempty(x)", "True for an empty string or a null value", "isempty(SrcPublicIPs_s)";
+    "isnotempty", Scalar, 1, 1, Gen, "isnotempty(x)", "Not isempty", "isnotempty(DestPublicIPs_s)";
+    "isnull", Scalar, 1, 1, Gen, "isnull(x)", "True for a null value (a string is never null)", "isnull(DestPort_d)";
+    "isnotnull", Scalar, 1, 1, Gen, "isnotnull(x)", "Not isnull", "isnotnull(InboundBytes_d)";
+    "not", Scalar, 1, 1, Gen, "not(b)", "Logical negation", "not(FlowStatus_s == 'A')";
+    // Conversions
+    "tostring", Scalar, 1, 1, First, "tostring(x)", "Text form of a value; null becomes \"\"", "tostring(DestPort_d)";
+    "toint", Scalar, 1, 1, First, "toint(x)", "32-bit integer, null when it does not convert", "toint(DestPort_d)";
+    "tolong", Scalar, 1, 1, First, "tolong(x)", "64-bit integer, null when it does not convert", "tolong('443')";
+    "todouble", Scalar, 1, 1, First, "todouble(x)", "Real number, null when it does not convert", "todouble('1.5')";
+    "toreal", Scalar, 1, 1, First, "toreal(x)", "Same as todouble", "toreal(Confidence)";
+    "tobool", Scalar, 1, 1, First, "tobool(x)", "Boolean from true/false (any case) or a number", "tobool('true')";
+    "toboolean", Scalar, 1, 1, First, "toboolean(x)", "Same as tobool", "toboolean(IsActive)";
+    "todatetime", Scalar, 1, 1, First, "todatetime(x)", "Datetime from ISO 8601 and the other forms Kusto accepts", "todatetime('2022-11-13T00:00:00')";
+    "totimespan", Scalar, 1, 1, First, "totimespan(x)", "Timespan from [d.]hh:mm:ss text", "totimespan('01:30:00')";
+    // Strings
+    "strcat", Scalar, 1, MANY, Gen, "strcat(a, b, ...)", "Concatenates the text forms of the arguments", "strcat(SrcIP_s, ':', tostring(DestPort_d))";
+    "strlen", Scalar, 1, 1, Pre("strlen_"), "strlen(s)", "Length in characters", "strlen(NSGRule_s)";
+    "substring", Scalar, 2, 3, Gen, "substring(s, start, [length])", "Part of a string from a zero-based start", "substring(MACAddress_s, 0, 8)";
+    "tolower", Scalar, 1, 1, Gen, "tolower(s)", "Lower case", "tolower(Computer)";
+    "toupper", Scalar, 1, 1, Gen, "toupper(s)", "Upper case", "toupper(NSGList_s)";
+    "trim", Scalar, 2, 2, Gen, "trim(regex, s)", "Removes leading and trailing matches of regex", "trim(' ', Name_s)";
+    "trim_start", Scalar, 2, 2, Gen, "trim_start(regex, s)", "Removes leading matches of regex", "trim_start('0', s)";
+    "trim_end", Scalar, 2, 2, Gen, "trim_end(regex, s)", "Removes trailing matches of regex", "trim_end('/', s)";
+    "replace_string", Scalar, 3, 3, Gen, "replace_string(s, lookup, rewrite)", "Replaces every occurrence of lookup", "replace_string(MACAddress_s, '-', '')";
+    "extract", Scalar, 3, 3, Gen, "extract(regex, group, s)", "The regex group's match, or \"\"", "extract(@'^(\\d+)\\.', 1, SrcIP_s)";
+    "split", Scalar, 2, 3, First, "split(s, delimiter, [index])", "Dynamic array of the parts; with index, a one-element array", "split(PublicIPs_s, '|', 0)";
+    "array_length", Scalar, 1, 1, Gen, "array_length(a)", "Number of elements of a dynamic array, null for a non-array", "array_length(split(SrcPublicIPs_s, ' '))";
+    // Datetime
+    "now", Scalar, 0, 1, Gen, "now([offset])", "The query's fixed current time (pinned with --now)", "now(-1h)";
+    "ago", Scalar, 1, 1, Gen, "ago(timespan)", "now() minus the timespan", "ago(1d)";
+    "bin", Scalar, 2, 2, First, "bin(x, size)", "Rounds down to a multiple of size (datetimes from 0001-01-01)", "bin(TimeGenerated, 1h)";
+    "floor", Scalar, 2, 2, First, "floor(x, size)", "Same as bin", "floor(TimeGenerated, 1d)";
+    "startofday", Scalar, 1, 2, First, "startofday(dt, [offset])", "Midnight of the day", "startofday(TimeGenerated)";
+    "startofweek", Scalar, 1, 2, Gen, "startofweek(dt, [offset])", "Midnight of the week's Sunday", "startofweek(TimeGenerated)";
+    "startofmonth", Scalar, 1, 2, Gen, "startofmonth(dt, [offset])", "Midnight of the month's first day", "startofmonth(TimeGenerated)";
+    "startofyear", Scalar, 1, 2, Gen, "startofyear(dt, [offset])", "Midnight of the year's first day", "startofyear(TimeGenerated)";
+    "endofday", Scalar, 1, 2, Gen, "endofday(dt, [offset])", "The last tick of the day", "endofday(TimeGenerated)";
+    "datetime_part", Scalar, 2, 2, Gen, "datetime_part(part, dt)", "Year, Quarter, Month, Week_of_year, Day, DayOfYear, Hour, Minute, Second, Millisecond, Microsecond, Nanosecond", "datetime_part('hour', TimeGenerated)";
+    "format_datetime", Scalar, 2, 2, First, "format_datetime(dt, format)", "Text of a datetime in Kusto's format specifiers (yyyy-MM-dd HH:mm:ss.fff)", "format_datetime(TimeGenerated, 'yyyy-MM-dd HH:mm')";
+    "dayofweek", Scalar, 1, 1, Gen, "dayofweek(dt)", "Days since the preceding Sunday, as a timespan", "dayofweek(TimeGenerated)";
+    "dayofmonth", Scalar, 1, 1, Gen, "dayofmonth(dt)", "Day of the month, 1-31", "dayofmonth(TimeGenerated)";
+    "hourofday", Scalar, 1, 1, Gen, "hourofday(dt)", "Hour of the day, 0-23", "hourofday(TimeGenerated)";
+    "getmonth", Scalar, 1, 1, Gen, "getmonth(dt)", "Month, 1-12", "getmonth(TimeGenerated)";
+    "monthofyear", Scalar, 1, 1, Gen, "monthofyear(dt)", "Month, 1-12", "monthofyear(TimeGenerated)";
+    "getyear", Scalar, 1, 1, Gen, "getyear(dt)", "Year", "getyear(TimeGenerated)";
+    // Numbers
+    "round", Scalar, 1, 2, First, "round(x, [digits])", "Rounds half away from zero to digits places", "round(avg_Val, 2)";
+    "abs", Scalar, 1, 1, First, "abs(x)", "Absolute value", "abs(DestPort_d - 443)";
+    // IPv4
+    "ipv4_is_match", Scalar, 2, 3, Gen, "ipv4_is_match(ip1, ip2, [prefix])", "True when both addresses match on the prefix bits (a /n in either address or the third argument)", "ipv4_is_match(DestIP_s, '10.1.1.0/24')";
+    "ipv4_is_in_range", Scalar, 2, 2, Gen, "ipv4_is_in_range(ip, range)", "True when the address is in the CIDR range", "ipv4_is_in_range(SrcIP_s, '10.0.0.0/8')";
+    "ipv4_is_private", Scalar, 1, 1, Gen, "ipv4_is_private(ip)", "True for 10/8, 172.16/12 and 192.168/16 addresses", "ipv4_is_private(DestIP_s)";
+    "ipv4_compare", Scalar, 2, 3, Gen, "ipv4_compare(ip1, ip2, [prefix])", "-1, 0 or 1 comparing two addresses on the prefix bits", "ipv4_compare(SrcIP_s, '10.1.0.99')";
+    "parse_ipv4", Scalar, 1, 1, Gen, "parse_ipv4(ip)", "The address (masked by a /n suffix) as a long", "parse_ipv4('10.1.0.99')";
+    // Aggregates
+    "count", Aggregate, 0, 1, Pre("count_"), "count()", "Number of rows in the group", "summarize count() by FlowType_s";
+    "countif", Aggregate, 1, 1, Pre("countif_"), "countif(predicate)", "Number of rows where the predicate is true", "summarize countif(FlowStatus_s == 'D')";
+    "sum", Aggregate, 1, 1, Pre("sum_"), "sum(x)", "Sum, skipping nulls", "summarize sum(FlowCount_d) by SrcIP_s";
+    "sumif", Aggregate, 2, 2, Pre("sumif_"), "sumif(x, predicate)", "Sum over the rows where the predicate is true", "summarize sumif(InboundBytes_d, FlowDirection_s == 'I')";
+    "avg", Aggregate, 1, 1, Pre("avg_"), "avg(x)", "Mean, skipping nulls", "summarize avg(Val) by Computer";
+    "avgif", Aggregate, 2, 2, Pre("avgif_"), "avgif(x, predicate)", "Mean over the rows where the predicate is true", "summarize avgif(Val, Name == 'FreeSpacePercentage')";
+    "min", Aggregate, 1, 1, Pre("min_"), "min(x)", "Smallest value, skipping nulls", "summarize min(TimeGenerated)";
+    "max", Aggregate, 1, 1, Pre("max_"), "max(x)", "Largest value, skipping nulls", "summarize max(TimeGenerated) by Computer";
+    "minif", Aggregate, 2, 2, Pre("minif_"), "minif(x, predicate)", "Smallest value where the predicate is true", "summarize minif(TimeGenerated, FlowStatus_s == 'D')";
+    "maxif", Aggregate, 2, 2, Pre("maxif_"), "maxif(x, predicate)", "Largest value where the predicate is true", "summarize maxif(TimeGenerated, FlowStatus_s == 'D')";
+    "dcount", Aggregate, 1, 2, Pre("dcount_"), "dcount(x, [accuracy])", "Number of distinct values (exact here; Kusto estimates)", "summarize dcount(DestPort_d) by SrcIP_s";
+    "make_set", Aggregate, 1, 2, Pre("set_"), "make_set(x, [max])", "Dynamic array of the distinct values", "summarize make_set(DestPort_d) by SrcIP_s";
+    "make_list", Aggregate, 1, 2, Pre("list_"), "make_list(x, [max])", "Dynamic array of the values", "summarize make_list(DestIP_s) by SrcIP_s";
+    "arg_max", Aggregate, 1, MANY, First, "arg_max(x, col1, ... | *)", "The columns of the row with the largest x", "summarize arg_max(TimeGenerated, *) by Computer";
+    "arg_min", Aggregate, 1, MANY, First, "arg_min(x, col1, ... | *)", "The columns of the row with the smallest x", "summarize arg_min(TimeGenerated, SrcIP_s) by DestIP_s";
+    "percentile", Aggregate, 2, 2, Pre("percentile_"), "percentile(x, p)", "Nearest-rank percentile p (0-100)", "summarize percentile(Val, 95) by Computer";
+    "take_any", Aggregate, 1, 1, First, "take_any(x)", "Any one value of the group (here: the first)", "summarize take_any(NSGRule_s) by SrcIP_s";
+    "any", Aggregate, 1, 1, Pre("any_"), "any(x)", "Legacy name of take_any", "summarize any(Computer) by RemoteIp";
+    "stdev", Aggregate, 1, 1, Pre("stdev_"), "stdev(x)", "Sample standard deviation", "summarize stdev(Val) by Computer";
+    "variance", Aggregate, 1, 1, Pre("variance_"), "variance(x)", "Sample variance", "summarize variance(Val) by Computer";
+}
+
+/// The function named `name`, if flowkql runs it.
+pub fn lookup(name: &str) -> Option<&'static Function> {
+    FUNCTIONS.iter().find(|f| f.name == name)
+}
+
+/// Kusto functions flowkql knows of but does not run yet: calling one is an
+/// "unsupported" diagnostic rather than "unknown function".
+pub const KNOWN_UNSUPPORTED: &[&str] = &[
+    "datetime_add",
+    "datetime_diff",
+    "max_of",
+    "min_of",
+    "format_bytes",
+    "has_any_ipv4",
+    "has_any_ipv4_prefix",
+    "hash",
+    "ceiling",
+    "indexof",
+    "indexof_regex",
+    "replace_regex",
+    "extract_all",
+    "countof",
+    "reverse",
+    "url_decode",
+    "percentiles",
+    "dcountif",
+    "make_set_if",
+    "make_list_if",
+    "ipv4_netmask_suffix",
+    "format_ipv4",
+    "format_ipv4_mask",
+    "ipv6_compare",
+    "ipv6_is_match",
+    "parse_ipv6",
+    "ipv4_is_in_any_range",
+    "makeset",
+    "makelist",
+    "parse_json",
+    "todynamic",
+    "pack",
+    "bag_pack",
+    "pack_array",
+    "array_concat",
+    "array_slice",
+    "strcat_array",
+    "set_union",
+    "set_intersect",
+    "bag_keys",
+    "typeof",
+    "make_bag",
+    "row_number",
+    "prev",
+    "next",
+    "materialize",
+    "toscalar",
+    "sqrt",
+    "log",
+    "log10",
+    "log2",
+    "exp",
+    "pow",
+    "sign",
+    "tohex",
+    "strcmp",
+    "strcat_delim",
+    "isnan",
+    "isinf",
+    "unixtime_seconds_todatetime",
+    "unixtime_milliseconds_todatetime",
+    "week_of_year",
+    "dayofyear",
+    "endofweek",
+    "endofmonth",
+    "endofyear",
+    "make_datetime",
+    "make_timespan",
+    "todecimal",
+    "guid",
+    "new_guid",
+    "base64_encode_tostring",
+    "base64_decode_tostring",
+    "geo_info_from_ip_address",
+    "column_ifexists",
+    "series_stats",
+    "bin_at",
+    "bin_auto",
+    "format_timespan",
+    "translate",
+    "parse_url",
+    "parse_path",
+    "split_by",
+    "zip",
+    "array_index_of",
+    "array_sort_asc",
+    "array_sort_desc",
+    "bag_merge",
+    "bag_remove_keys",
+    "extract_json",
+    "extractjson",
+    "gettype",
+    "isascii",
+    "isutf8",
+    "toguid",
+    "tostring_utf8",
+    "hll",
+    "hll_merge",
+    "dcount_hll",
+    "tdigest",
+    "tdigest_merge",
+    "percentile_tdigest",
+    "binary_and",
+    "binary_or",
+    "binary_xor",
+    "binary_not",
+    "binary_shift_left",
+    "binary_shift_right",
+];

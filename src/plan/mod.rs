@@ -1,0 +1,297 @@
+//! The logical plan: what the checked query computes, with every column and
+//! expression typed and named the Kusto way. `semantic` builds it, `exec` lowers it to
+//! one Polars LazyFrame, and `explain` prints it.
+
+use crate::functions::Function;
+use crate::span::Span;
+use crate::syntax::ast::{BinaryOp, Literal, Render, UnaryOp};
+use crate::types::{KqlType, Schema};
+use std::fmt::Write;
+
+/// A typed scalar expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TExpr {
+    pub kind: TExprKind,
+    pub ty: KqlType,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TExprKind {
+    Column(String),
+    Literal(Literal),
+    Call {
+        func: &'static Function,
+        args: Vec<TExpr>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<TExpr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<TExpr>,
+        rhs: Box<TExpr>,
+    },
+    In {
+        lhs: Box<TExpr>,
+        list: Vec<Literal>,
+        negated: bool,
+        case_sensitive: bool,
+    },
+    Between {
+        lhs: Box<TExpr>,
+        low: Box<TExpr>,
+        high: Box<TExpr>,
+        negated: bool,
+    },
+    /// `dyn[i]` / `dyn["key"]` / `dyn.key`
+    Index {
+        target: Box<TExpr>,
+        index: Box<TExpr>,
+    },
+}
+
+impl TExpr {
+    pub fn literal(lit: Literal, span: Span) -> TExpr {
+        TExpr {
+            ty: lit.kql_type(),
+            kind: TExprKind::Literal(lit),
+            span,
+        }
+    }
+
+    pub fn as_literal(&self) -> Option<&Literal> {
+        match &self.kind {
+            TExprKind::Literal(l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+/// One output column of an aggregation. `expr` may combine aggregate calls with scalar
+/// arithmetic (`sum(InboundBytes_d)/(1024*1024)`); it is evaluated per group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AggColumn {
+    pub name: String,
+    pub expr: TExpr,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortSpec {
+    pub expr: TExpr,
+    pub descending: bool,
+    pub nulls_first: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub node: Node,
+    pub schema: Schema,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Scan {
+        table: String,
+    },
+    Datatable {
+        rows: Vec<Vec<Literal>>,
+    },
+    /// One row of constant or computed values.
+    Print {
+        columns: Vec<(String, TExpr)>,
+    },
+    Range {
+        from: TExpr,
+        to: TExpr,
+        step: TExpr,
+    },
+    Filter {
+        input: Box<Plan>,
+        predicate: TExpr,
+    },
+    /// The output columns in order, each computed from the input row.
+    Project {
+        input: Box<Plan>,
+        columns: Vec<(String, TExpr)>,
+    },
+    Aggregate {
+        input: Box<Plan>,
+        keys: Vec<(String, TExpr)>,
+        aggregates: Vec<AggColumn>,
+    },
+    Sort {
+        input: Box<Plan>,
+        keys: Vec<SortSpec>,
+    },
+    Limit {
+        input: Box<Plan>,
+        count: usize,
+    },
+    Distinct {
+        input: Box<Plan>,
+        columns: Vec<String>,
+    },
+}
+
+impl Plan {
+    pub fn input(&self) -> Option<&Plan> {
+        match &self.node {
+            Node::Filter { input, .. }
+            | Node::Project { input, .. }
+            | Node::Aggregate { input, .. }
+            | Node::Sort { input, .. }
+            | Node::Limit { input, .. }
+            | Node::Distinct { input, .. } => Some(input),
+            _ => None,
+        }
+    }
+}
+
+/// A checked query: the plan and what `render` asked for, if anything.
+#[derive(Debug, Clone)]
+pub struct CheckedQuery {
+    pub plan: Plan,
+    pub render: Option<Render>,
+}
+
+/// The logical plan as indented text, root first.
+pub fn explain(plan: &Plan) -> String {
+    let mut out = String::new();
+    explain_into(plan, 0, &mut out);
+    out
+}
+
+fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
+    let pad = "  ".repeat(depth);
+    let cols = plan
+        .schema
+        .columns
+        .iter()
+        .map(|(n, t)| format!("{n}:{t}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let line = match &plan.node {
+        Node::Scan { table } => format!("Scan {table}"),
+        Node::Datatable { rows } => format!("Datatable ({} rows)", rows.len()),
+        Node::Print { columns } => format!("Print {}", named(columns)),
+        Node::Range { from, to, step } => format!(
+            "Range from {} to {} step {}",
+            show(from),
+            show(to),
+            show(step)
+        ),
+        Node::Filter { predicate, .. } => format!("Filter {}", show(predicate)),
+        Node::Project { columns, .. } => format!("Project {}", named(columns)),
+        Node::Aggregate {
+            keys, aggregates, ..
+        } => {
+            let aggs = aggregates
+                .iter()
+                .map(|a| format!("{} = {}", a.name, show(&a.expr)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("Aggregate [{aggs}] by [{}]", named(keys))
+        }
+        Node::Sort { keys, .. } => {
+            let ks = keys
+                .iter()
+                .map(|k| {
+                    let order = if k.descending { "desc" } else { "asc" };
+                    let nulls = if k.nulls_first { "first" } else { "last" };
+                    format!("{} {order} nulls {nulls}", show(&k.expr))
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("Sort {ks}")
+        }
+        Node::Limit { count, .. } => format!("Limit {count}"),
+        Node::Distinct { columns, .. } => format!("Distinct {}", columns.join(", ")),
+    };
+    let _ = writeln!(out, "{pad}{line}  -> ({cols})");
+    if let Some(input) = plan.input() {
+        explain_into(input, depth + 1, out);
+    }
+}
+
+fn named(columns: &[(String, TExpr)]) -> String {
+    columns
+        .iter()
+        .map(|(n, e)| match &e.kind {
+            TExprKind::Column(c) if c == n => n.clone(),
+            _ => format!("{n} = {}", show(e)),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An expression in KQL-like text, for `explain` and messages.
+pub fn show(e: &TExpr) -> String {
+    match &e.kind {
+        TExprKind::Column(c) => c.clone(),
+        TExprKind::Literal(l) => show_literal(l),
+        TExprKind::Call { func, args } => {
+            format!(
+                "{}({})",
+                func.name,
+                args.iter().map(show).collect::<Vec<_>>().join(", ")
+            )
+        }
+        TExprKind::Unary { op, operand } => {
+            let s = if *op == UnaryOp::Neg { "-" } else { "+" };
+            format!("{s}{}", show(operand))
+        }
+        TExprKind::Binary { op, lhs, rhs } => {
+            format!("({} {} {})", show(lhs), op.symbol(), show(rhs))
+        }
+        TExprKind::In {
+            lhs,
+            list,
+            negated,
+            case_sensitive,
+        } => {
+            let op = format!(
+                "{}in{}",
+                if *negated { "!" } else { "" },
+                if *case_sensitive { "" } else { "~" }
+            );
+            format!(
+                "{} {op} ({})",
+                show(lhs),
+                list.iter().map(show_literal).collect::<Vec<_>>().join(", ")
+            )
+        }
+        TExprKind::Between {
+            lhs,
+            low,
+            high,
+            negated,
+        } => {
+            format!(
+                "{} {}between ({} .. {})",
+                show(lhs),
+                if *negated { "!" } else { "" },
+                show(low),
+                show(high)
+            )
+        }
+        TExprKind::Index { target, index } => format!("{}[{}]", show(target), show(index)),
+    }
+}
+
+pub fn show_literal(l: &Literal) -> String {
+    use crate::syntax::lex_format;
+    match l {
+        Literal::Bool(b) => b.to_string(),
+        Literal::Int(n) => format!("int({n})"),
+        Literal::Long(n) => n.to_string(),
+        Literal::Real(f) => format!("{f:?}"),
+        Literal::String(s) => format!("{s:?}"),
+        Literal::DateTime(ns) => format!("datetime({})", lex_format::datetime(*ns)),
+        Literal::TimeSpan(ns) => format!("timespan({})", lex_format::timespan(*ns)),
+        Literal::Guid(g) => format!("guid({g})"),
+        Literal::Dynamic(v) => format!("dynamic({v})"),
+        Literal::Null(t) => format!("{t}(null)"),
+    }
+}

@@ -1,0 +1,862 @@
+//! Semantic checking: the AST against table schemas, to a typed logical plan
+//! ([`check_query`]). Names are resolved here (with "did you mean" help), types
+//! computed, and result columns named the way Kusto names them, so every later stage
+//! can trust the plan.
+
+mod expr;
+mod naming;
+
+use crate::error::{nearest, Error, Result};
+use crate::plan::{AggColumn, CheckedQuery, Node, Plan, SortSpec, TExpr, TExprKind};
+use crate::span::Span;
+use crate::syntax::ast::*;
+use crate::types::{KqlType, Schema};
+use std::collections::HashMap;
+
+pub use expr::{fold_constant, literal_to_type};
+pub use naming::unique_name;
+
+/// What a query can see: table schemas by name, and the fixed time `now()` returns.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub tables: HashMap<String, Schema>,
+    /// Nanoseconds since the epoch, UTC.
+    pub now: i64,
+    /// Overrides of top-level scalar `let`s (`--set NAME=VALUE`), as query text.
+    pub overrides: HashMap<String, String>,
+}
+
+impl Catalog {
+    pub fn new(now: i64) -> Self {
+        Catalog {
+            tables: HashMap::new(),
+            now,
+            overrides: HashMap::new(),
+        }
+    }
+
+    /// A catalog holding every built-in table schema.
+    pub fn builtin(now: i64) -> Self {
+        let mut c = Catalog::new(now);
+        for name in crate::schema::builtin_names() {
+            if let Some(s) = crate::schema::builtin(name) {
+                c.tables.insert(name.to_string(), s);
+            }
+        }
+        c
+    }
+}
+
+/// Names bound by `let`, visible to the rest of the query.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scope {
+    scalars: HashMap<String, TExpr>,
+    tables: HashMap<String, Plan>,
+}
+
+/// Stage 2: check a parsed query against the catalog and build its logical plan.
+pub fn check_query(query: &Query, catalog: &Catalog) -> Result<CheckedQuery> {
+    let mut scope = Scope::default();
+    let mut used_overrides = Vec::new();
+    for l in &query.lets {
+        match &l.value {
+            LetValue::Scalar(e) => {
+                if let ExprKind::Name(n) = &e.kind {
+                    if let Some(plan) = table_by_name(n, &scope, catalog) {
+                        scope.tables.insert(l.name.name.clone(), plan);
+                        continue;
+                    }
+                }
+                let mut value = expr::check_scalar(e, &Schema::default(), &scope, catalog)?;
+                if let Some(text) = catalog.overrides.get(&l.name.name) {
+                    value = override_value(&l.name, text, value.ty, catalog)?;
+                    used_overrides.push(l.name.name.clone());
+                }
+                scope.scalars.insert(l.name.name.clone(), value);
+            }
+            LetValue::Tabular(p) => {
+                let plan = check_pipeline(p, &scope, catalog)?.0;
+                scope.tables.insert(l.name.name.clone(), plan);
+            }
+        }
+    }
+    if let Some(unused) = catalog
+        .overrides
+        .keys()
+        .find(|k| !used_overrides.contains(k))
+    {
+        let lets: Vec<&str> = query.lets.iter().map(|l| l.name.name.as_str()).collect();
+        let mut e = Error::usage(format!(
+            "--set {unused}: the query has no top-level scalar `let {unused}`"
+        ));
+        if let Some(n) = nearest(unused, lets.iter().copied()) {
+            e = e.with_help(format!("did you mean `{n}`?"));
+        }
+        return Err(e);
+    }
+    let (plan, render) = check_pipeline(&query.body, &scope, catalog)?;
+    Ok(CheckedQuery { plan, render })
+}
+
+fn override_value(name: &Ident, text: &str, ty: KqlType, catalog: &Catalog) -> Result<TExpr> {
+    let usage = |msg: String| Error::usage(msg);
+    let parsed = crate::syntax::parse_query(&format!("print {text}"), false)
+        .map_err(|e| usage(format!("--set {}={text}: {}", name.name, e.message)))?;
+    let SourceKind::Print(items) = &parsed.query.body.source.kind else {
+        return Err(usage(format!(
+            "--set {}={text}: not a scalar value",
+            name.name
+        )));
+    };
+    let [item] = items.as_slice() else {
+        return Err(usage(format!(
+            "--set {}={text}: give exactly one value",
+            name.name
+        )));
+    };
+    let value = expr::check_scalar(&item.expr, &Schema::default(), &Scope::default(), catalog)
+        .map_err(|e| usage(format!("--set {}={text}: {}", name.name, e.message)))?;
+    let value = fold_constant(&value);
+    if value.as_literal().is_none() {
+        return Err(usage(format!(
+            "--set {}={text}: the value must be a constant",
+            name.name
+        )));
+    }
+    if value.ty != ty && !(value.ty.is_numeric() && ty.is_numeric()) {
+        return Err(usage(format!(
+            "--set {}={text}: `{}` is {ty} in the query, the value given is {}",
+            name.name, name.name, value.ty
+        ))
+        .with_help(format!("give a {ty} value, e.g. {}", example_of(ty))));
+    }
+    Ok(TExpr {
+        span: name.span,
+        ..value
+    })
+}
+
+fn example_of(ty: KqlType) -> &'static str {
+    match ty {
+        KqlType::TimeSpan => "--set timeframe=2h",
+        KqlType::DateTime => "--set start=datetime(2022-11-13)",
+        KqlType::String => "--set subnet='10.1.1.0/24'",
+        KqlType::Bool => "--set flag=true",
+        _ => "--set threshold=50",
+    }
+}
+
+fn table_by_name(name: &str, scope: &Scope, catalog: &Catalog) -> Option<Plan> {
+    if let Some(p) = scope.tables.get(name) {
+        return Some(p.clone());
+    }
+    let schema = catalog.tables.get(name)?;
+    Some(Plan {
+        node: Node::Scan {
+            table: name.to_string(),
+        },
+        schema: schema.clone(),
+    })
+}
+
+fn check_pipeline(
+    p: &Pipeline,
+    scope: &Scope,
+    catalog: &Catalog,
+) -> Result<(Plan, Option<Render>)> {
+    let mut plan = check_source(&p.source, scope, catalog)?;
+    let mut render = None;
+    for (n, op) in p.ops.iter().enumerate() {
+        if let OperatorKind::Render(r) = &op.kind {
+            if n + 1 != p.ops.len() {
+                return Err(Error::semantic(
+                    op.span,
+                    "`render` must be the last operator of the query",
+                )
+                .with_help("move the operators after `render` before it"));
+            }
+            render = Some(r.clone());
+            continue;
+        }
+        plan = check_operator(plan, op, scope, catalog)?;
+    }
+    Ok((plan, render))
+}
+
+fn check_source(src: &Source, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+    match &src.kind {
+        SourceKind::Table(name) => table_by_name(&name.name, scope, catalog)
+            .ok_or_else(|| unknown_table(name, scope, catalog)),
+        SourceKind::Nested(p) => {
+            let (plan, render) = check_pipeline(p, scope, catalog)?;
+            if let Some(r) = render {
+                return Err(Error::semantic(
+                    r.span,
+                    "`render` must be the last operator of the query",
+                ));
+            }
+            Ok(plan)
+        }
+        SourceKind::Datatable { columns, values } => {
+            check_datatable(columns, values, src.span, scope, catalog)
+        }
+        SourceKind::Print(items) => {
+            let empty = Schema::default();
+            let mut cols: Vec<(String, TExpr)> = Vec::new();
+            for (n, item) in items.iter().enumerate() {
+                let e = expr::check_scalar(&item.expr, &empty, scope, catalog)?;
+                let name = match &item.name {
+                    Some(id) => id.name.clone(),
+                    None => format!("print_{n}"),
+                };
+                if cols.iter().any(|(c, _)| *c == name) {
+                    return Err(duplicate_column(&name, item.span));
+                }
+                cols.push((name, e));
+            }
+            let schema = Schema::new(cols.iter().map(|(n, e)| (n.clone(), e.ty)).collect());
+            Ok(Plan {
+                node: Node::Print { columns: cols },
+                schema,
+            })
+        }
+        SourceKind::Range {
+            name,
+            from,
+            to,
+            step,
+        } => {
+            let empty = Schema::default();
+            let from = fold_constant(&expr::check_scalar(from, &empty, scope, catalog)?);
+            let to = fold_constant(&expr::check_scalar(to, &empty, scope, catalog)?);
+            let step = fold_constant(&expr::check_scalar(step, &empty, scope, catalog)?);
+            let ty = match (from.ty, to.ty, step.ty) {
+                (KqlType::DateTime, KqlType::DateTime, KqlType::TimeSpan) => KqlType::DateTime,
+                (KqlType::TimeSpan, KqlType::TimeSpan, KqlType::TimeSpan) => KqlType::TimeSpan,
+                (a, b, c) if a.is_numeric() && b.is_numeric() && c.is_numeric() => {
+                    if [a, b, c]
+                        .iter()
+                        .any(|t| matches!(t, KqlType::Real | KqlType::Decimal))
+                    {
+                        KqlType::Real
+                    } else {
+                        KqlType::Long
+                    }
+                }
+                (a, b, c) => {
+                    return Err(Error::semantic(src.span, format!("`range` needs numbers, or datetimes with a timespan step; got {a}, {b} and {c}")));
+                }
+            };
+            for e in [&from, &to, &step] {
+                if e.as_literal().is_none() {
+                    return Err(Error::semantic(
+                        e.span,
+                        "`range` bounds and step must be constants",
+                    ));
+                }
+            }
+            Ok(Plan {
+                node: Node::Range { from, to, step },
+                schema: Schema::new(vec![(name.name.clone(), ty)]),
+            })
+        }
+    }
+}
+
+fn unknown_table(name: &Ident, scope: &Scope, catalog: &Catalog) -> Error {
+    let mut candidates: Vec<&str> = catalog.tables.keys().map(|s| s.as_str()).collect();
+    candidates.extend(scope.tables.keys().map(|s| s.as_str()));
+    candidates.sort();
+    let mut e = Error::semantic(name.span, format!("unknown table `{}`", name.name))
+        .with_label("no table or tabular `let` has this name");
+    if let Some(n) = nearest(&name.name, candidates.iter().copied()) {
+        e = e.with_help(format!("did you mean `{n}`?"));
+    } else if catalog.tables.is_empty() {
+        e = e.with_help("bind the table to a file with --table NAME=PATH, or use --sample");
+    } else {
+        e = e.with_help(format!("known tables: {}", candidates.join(", ")));
+    }
+    e
+}
+
+fn duplicate_column(name: &str, span: Span) -> Error {
+    Error::semantic(span, format!("a column named `{name}` is already declared"))
+        .with_help("give this column another name with `Name = ...`")
+}
+
+fn check_datatable(
+    columns: &[(Ident, KqlType)],
+    values: &[Expr],
+    span: Span,
+    scope: &Scope,
+    catalog: &Catalog,
+) -> Result<Plan> {
+    let width = columns.len();
+    if width == 0 || !values.len().is_multiple_of(width) {
+        return Err(Error::semantic(
+            span,
+            format!(
+                "datatable has {} columns but {} values, which is not a whole number of rows",
+                width,
+                values.len()
+            ),
+        ));
+    }
+    let empty = Schema::default();
+    let mut rows = Vec::new();
+    for chunk in values.chunks(width) {
+        let mut row = Vec::with_capacity(width);
+        for ((col, ty), v) in columns.iter().zip(chunk) {
+            let e = fold_constant(&expr::check_scalar(v, &empty, scope, catalog)?);
+            let Some(lit) = e.as_literal() else {
+                return Err(Error::semantic(
+                    v.span,
+                    "datatable values must be constants",
+                ));
+            };
+            let lit = literal_to_type(lit, *ty).ok_or_else(|| {
+                Error::semantic(
+                    v.span,
+                    format!("column `{}` is {ty}, but this value is {}", col.name, e.ty),
+                )
+            })?;
+            row.push(lit);
+        }
+        rows.push(row);
+    }
+    let schema = Schema::new(columns.iter().map(|(c, t)| (c.name.clone(), *t)).collect());
+    Ok(Plan {
+        node: Node::Datatable { rows },
+        schema,
+    })
+}
+
+fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+    let schema = input.schema.clone();
+    let wrap = |node: Node, schema: Schema| Ok(Plan { node, schema });
+    match &op.kind {
+        OperatorKind::Where(e) => {
+            let pred = expr::check_scalar(e, &schema, scope, catalog)?;
+            if !matches!(pred.ty, KqlType::Bool | KqlType::Dynamic) {
+                return Err(Error::semantic(
+                    e.span,
+                    format!(
+                        "`where` needs a bool condition, but this expression is {}",
+                        pred.ty
+                    ),
+                )
+                .with_help("compare it with something, e.g. `x == ...` or `isnotempty(x)`"));
+            }
+            wrap(
+                Node::Filter {
+                    input: Box::new(input),
+                    predicate: pred,
+                },
+                schema,
+            )
+        }
+        OperatorKind::Project(items) => {
+            let mut cols: Vec<(String, TExpr)> = Vec::new();
+            for item in items {
+                let e = expr::check_scalar(&item.expr, &schema, scope, catalog)?;
+                let name = match &item.name {
+                    Some(id) => id.name.clone(),
+                    None => naming::expr_name(&item.expr).unwrap_or_else(|| {
+                        naming::generated(
+                            cols.iter().map(|(n, _)| n.as_str()).chain(schema.names()),
+                        )
+                    }),
+                };
+                if cols.iter().any(|(c, _)| *c == name) {
+                    return Err(duplicate_column(&name, item.span));
+                }
+                cols.push((name, e));
+            }
+            let out = Schema::new(cols.iter().map(|(n, e)| (n.clone(), e.ty)).collect());
+            wrap(
+                Node::Project {
+                    input: Box::new(input),
+                    columns: cols,
+                },
+                out,
+            )
+        }
+        OperatorKind::Extend(items) => {
+            let mut cols: Vec<(String, TExpr)> = schema
+                .columns
+                .iter()
+                .map(|(n, t)| (n.clone(), column(n, *t, op.span)))
+                .collect();
+            // Later items see the columns that earlier items of the same `extend` made.
+            let mut current = schema.clone();
+            let mut defined: HashMap<String, TExpr> = HashMap::new();
+            for item in items {
+                // A reference to a column made earlier in this `extend` means that value.
+                let e = substitute(
+                    &expr::check_scalar(&item.expr, &current, scope, catalog)?,
+                    &defined,
+                );
+                let name = match &item.name {
+                    Some(id) => id.name.clone(),
+                    None => naming::expr_name(&item.expr)
+                        .unwrap_or_else(|| naming::generated(current.names())),
+                };
+                defined.insert(name.clone(), e.clone());
+                match cols.iter_mut().find(|(c, _)| *c == name) {
+                    Some(slot) => slot.1 = e,
+                    None => cols.push((name, e)),
+                }
+                current = Schema::new(cols.iter().map(|(n, e)| (n.clone(), e.ty)).collect());
+            }
+            wrap(
+                Node::Project {
+                    input: Box::new(input),
+                    columns: cols,
+                },
+                current,
+            )
+        }
+        OperatorKind::ProjectAway(patterns) => {
+            let matched = match_patterns(patterns, &schema)?;
+            let cols: Vec<(String, TExpr)> = schema
+                .columns
+                .iter()
+                .filter(|(n, _)| !matched.contains(n))
+                .map(|(n, t)| (n.clone(), column(n, *t, op.span)))
+                .collect();
+            let out = Schema::new(cols.iter().map(|(n, e)| (n.clone(), e.ty)).collect());
+            wrap(
+                Node::Project {
+                    input: Box::new(input),
+                    columns: cols,
+                },
+                out,
+            )
+        }
+        OperatorKind::ProjectKeep(patterns) => {
+            let matched = match_patterns(patterns, &schema)?;
+            let cols: Vec<(String, TExpr)> = schema
+                .columns
+                .iter()
+                .filter(|(n, _)| matched.contains(n))
+                .map(|(n, t)| (n.clone(), column(n, *t, op.span)))
+                .collect();
+            let out = Schema::new(cols.iter().map(|(n, e)| (n.clone(), e.ty)).collect());
+            wrap(
+                Node::Project {
+                    input: Box::new(input),
+                    columns: cols,
+                },
+                out,
+            )
+        }
+        OperatorKind::ProjectRename(pairs) => {
+            let mut cols: Vec<(String, TExpr)> = schema
+                .columns
+                .iter()
+                .map(|(n, t)| (n.clone(), column(n, *t, op.span)))
+                .collect();
+            for (new, old) in pairs {
+                let Some(slot) = cols
+                    .iter_mut()
+                    .find(|(_, e)| matches!(&e.kind, TExprKind::Column(c) if *c == old.name))
+                else {
+                    return Err(unknown_column(old, &schema));
+                };
+                slot.0 = new.name.clone();
+            }
+            let mut seen = std::collections::HashSet::new();
+            for (n, _) in &cols {
+                if !seen.insert(n) {
+                    return Err(duplicate_column(n, op.span));
+                }
+            }
+            let out = Schema::new(cols.iter().map(|(n, e)| (n.clone(), e.ty)).collect());
+            wrap(
+                Node::Project {
+                    input: Box::new(input),
+                    columns: cols,
+                },
+                out,
+            )
+        }
+        OperatorKind::ProjectReorder(items) => {
+            let mut first: Vec<String> = Vec::new();
+            for (pattern, order) in items {
+                let mut names = match_patterns(std::slice::from_ref(pattern), &schema)?;
+                names.retain(|n| !first.contains(n));
+                match order {
+                    Some(SortOrder::Asc) => names.sort(),
+                    Some(SortOrder::Desc) => names.sort_by(|a, b| b.cmp(a)),
+                    None => {}
+                }
+                first.extend(names);
+            }
+            let rest = schema
+                .names()
+                .filter(|n| !first.iter().any(|f| f == n))
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>();
+            let cols: Vec<(String, TExpr)> = first
+                .into_iter()
+                .chain(rest)
+                .map(|n| {
+                    let t = schema.get(&n).unwrap_or(KqlType::String);
+                    let e = column(&n, t, op.span);
+                    (n, e)
+                })
+                .collect();
+            let out = Schema::new(cols.iter().map(|(n, e)| (n.clone(), e.ty)).collect());
+            wrap(
+                Node::Project {
+                    input: Box::new(input),
+                    columns: cols,
+                },
+                out,
+            )
+        }
+        OperatorKind::Summarize { aggregates, by } => {
+            check_summarize(input, aggregates, by, op.span, scope, catalog)
+        }
+        OperatorKind::Sort(keys) => {
+            let keys = keys
+                .iter()
+                .map(|k| sort_spec(k, &schema, scope, catalog))
+                .collect::<Result<Vec<_>>>()?;
+            wrap(
+                Node::Sort {
+                    input: Box::new(input),
+                    keys,
+                },
+                schema,
+            )
+        }
+        OperatorKind::Take(e) => {
+            let count = row_count(e, scope, catalog)?;
+            wrap(
+                Node::Limit {
+                    input: Box::new(input),
+                    count,
+                },
+                schema,
+            )
+        }
+        OperatorKind::Top { count, key } => {
+            let count = row_count(count, scope, catalog)?;
+            let key = sort_spec(key, &schema, scope, catalog)?;
+            let sorted = Plan {
+                node: Node::Sort {
+                    input: Box::new(input),
+                    keys: vec![key],
+                },
+                schema: schema.clone(),
+            };
+            wrap(
+                Node::Limit {
+                    input: Box::new(sorted),
+                    count,
+                },
+                schema,
+            )
+        }
+        OperatorKind::Count => {
+            let count_fn = crate::functions::lookup("count")
+                .ok_or_else(|| Error::runtime("count() missing from the registry"))?;
+            let agg = AggColumn {
+                name: "Count".into(),
+                expr: TExpr {
+                    kind: TExprKind::Call {
+                        func: count_fn,
+                        args: vec![],
+                    },
+                    ty: KqlType::Long,
+                    span: op.span,
+                },
+            };
+            let out = Schema::new(vec![("Count".into(), KqlType::Long)]);
+            wrap(
+                Node::Aggregate {
+                    input: Box::new(input),
+                    keys: vec![],
+                    aggregates: vec![agg],
+                },
+                out,
+            )
+        }
+        OperatorKind::Distinct(cols) => {
+            let names: Vec<String> = if cols.is_empty() {
+                schema.names().map(|s| s.to_string()).collect()
+            } else {
+                let mut names = Vec::new();
+                for c in cols {
+                    let ExprKind::Name(n) = &c.kind else {
+                        return Err(Error::semantic(c.span, "`distinct` takes column names")
+                            .with_help("compute the value with `extend` first"));
+                    };
+                    if schema.get(n).is_none() {
+                        return Err(unknown_column(
+                            &Ident {
+                                name: n.clone(),
+                                span: c.span,
+                            },
+                            &schema,
+                        ));
+                    }
+                    if !names.contains(n) {
+                        names.push(n.clone());
+                    }
+                }
+                names
+            };
+            let out = Schema::new(
+                names
+                    .iter()
+                    .map(|n| (n.clone(), schema.get(n).unwrap_or(KqlType::String)))
+                    .collect(),
+            );
+            wrap(
+                Node::Distinct {
+                    input: Box::new(input),
+                    columns: names,
+                },
+                out,
+            )
+        }
+        OperatorKind::Render(_) => Ok(input),
+    }
+}
+
+/// `e` with references to `defined` columns replaced by their defining expressions.
+fn substitute(e: &TExpr, defined: &HashMap<String, TExpr>) -> TExpr {
+    let sub = |x: &TExpr| Box::new(substitute(x, defined));
+    let kind = match &e.kind {
+        TExprKind::Column(c) => match defined.get(c) {
+            Some(d) => {
+                return TExpr {
+                    span: e.span,
+                    ..d.clone()
+                }
+            }
+            None => return e.clone(),
+        },
+        TExprKind::Literal(_) => return e.clone(),
+        TExprKind::Call { func, args } => TExprKind::Call {
+            func,
+            args: args.iter().map(|a| substitute(a, defined)).collect(),
+        },
+        TExprKind::Unary { op, operand } => TExprKind::Unary {
+            op: *op,
+            operand: sub(operand),
+        },
+        TExprKind::Binary { op, lhs, rhs } => TExprKind::Binary {
+            op: *op,
+            lhs: sub(lhs),
+            rhs: sub(rhs),
+        },
+        TExprKind::In {
+            lhs,
+            list,
+            negated,
+            case_sensitive,
+        } => TExprKind::In {
+            lhs: sub(lhs),
+            list: list.clone(),
+            negated: *negated,
+            case_sensitive: *case_sensitive,
+        },
+        TExprKind::Between {
+            lhs,
+            low,
+            high,
+            negated,
+        } => TExprKind::Between {
+            lhs: sub(lhs),
+            low: sub(low),
+            high: sub(high),
+            negated: *negated,
+        },
+        TExprKind::Index { target, index } => TExprKind::Index {
+            target: sub(target),
+            index: sub(index),
+        },
+    };
+    TExpr {
+        kind,
+        ty: e.ty,
+        span: e.span,
+    }
+}
+
+pub(crate) fn column(name: &str, ty: KqlType, span: Span) -> TExpr {
+    TExpr {
+        kind: TExprKind::Column(name.to_string()),
+        ty,
+        span,
+    }
+}
+
+pub(crate) fn unknown_column(name: &Ident, schema: &Schema) -> Error {
+    let mut e = Error::semantic(name.span, format!("unknown column `{}`", name.name))
+        .with_label("not a column of the input here");
+    if let Some(n) = nearest(&name.name, schema.names()) {
+        e = e.with_help(format!(
+            "did you mean `{n}`? (KQL names are case-sensitive)"
+        ));
+    }
+    e
+}
+
+/// Column names matching `project-away`/`project-keep` patterns (`*` wildcards).
+fn match_patterns(patterns: &[Ident], schema: &Schema) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for p in patterns {
+        let hits: Vec<&str> = if p.name.contains('*') {
+            schema
+                .names()
+                .filter(|n| wildcard_match(&p.name, n))
+                .collect()
+        } else {
+            schema.names().filter(|n| *n == p.name).collect()
+        };
+        if hits.is_empty() && !p.name.contains('*') {
+            return Err(unknown_column(p, schema));
+        }
+        for h in hits {
+            if !out.iter().any(|o| o == h) {
+                out.push(h.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn wildcard_match(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let mut rest = name;
+    for (n, part) in parts.iter().enumerate() {
+        if n == 0 {
+            match rest.strip_prefix(part) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        } else if n == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else {
+            match rest.find(part) {
+                Some(at) => rest = &rest[at + part.len()..],
+                None => return false,
+            }
+        }
+    }
+    rest.is_empty() || parts.len() > 1
+}
+
+fn sort_spec(k: &SortKey, schema: &Schema, scope: &Scope, catalog: &Catalog) -> Result<SortSpec> {
+    let e = expr::check_scalar(&k.expr, schema, scope, catalog)?;
+    let descending = k.order == SortOrder::Desc;
+    // Kusto: nulls last when descending, first when ascending, unless stated.
+    let nulls_first = k.nulls_first.unwrap_or(!descending);
+    Ok(SortSpec {
+        expr: e,
+        descending,
+        nulls_first,
+    })
+}
+
+fn row_count(e: &Expr, scope: &Scope, catalog: &Catalog) -> Result<usize> {
+    let t = fold_constant(&expr::check_scalar(e, &Schema::default(), scope, catalog)?);
+    match t.as_literal() {
+        Some(Literal::Long(n)) if *n >= 0 => Ok(*n as usize),
+        Some(Literal::Int(n)) if *n >= 0 => Ok(*n as usize),
+        _ => Err(Error::semantic(
+            e.span,
+            "the row count must be a non-negative whole number",
+        )),
+    }
+}
+
+fn check_summarize(
+    input: Plan,
+    aggregates: &[NamedExpr],
+    by: &[NamedExpr],
+    span: Span,
+    scope: &Scope,
+    catalog: &Catalog,
+) -> Result<Plan> {
+    let schema = input.schema.clone();
+    let mut names: Vec<String> = Vec::new();
+    let mut keys: Vec<(String, TExpr)> = Vec::new();
+    for item in by {
+        let e = expr::check_scalar(&item.expr, &schema, scope, catalog)?;
+        if e.ty == KqlType::Dynamic {
+            return Err(
+                Error::semantic(item.expr.span, "cannot group by a dynamic value")
+                    .with_help("convert it first, e.g. `by tostring(x)`"),
+            );
+        }
+        let name = match &item.name {
+            Some(id) => id.name.clone(),
+            None => naming::expr_name(&item.expr)
+                .unwrap_or_else(|| naming::generated(names.iter().map(|s| s.as_str()))),
+        };
+        let name = if item.name.is_some() {
+            if names.contains(&name) {
+                return Err(duplicate_column(&name, item.span));
+            }
+            name
+        } else {
+            unique_name(&name, names.iter().map(|s| s.as_str()))
+        };
+        names.push(name.clone());
+        keys.push((name, e));
+    }
+    let key_names: Vec<String> = names.clone();
+    let mut aggs: Vec<AggColumn> = Vec::new();
+    for item in aggregates {
+        for (name, e) in expr::check_aggregate(item, &schema, &key_names, scope, catalog)? {
+            let name = match (&item.name, name) {
+                (Some(id), _) if names.contains(&id.name) => {
+                    return Err(duplicate_column(&id.name, item.span))
+                }
+                (_, n) => unique_name(&n, names.iter().map(|s| s.as_str())),
+            };
+            names.push(name.clone());
+            aggs.push(AggColumn { name, expr: e });
+        }
+    }
+    if aggs.is_empty() && keys.is_empty() {
+        return Err(Error::semantic(
+            span,
+            "`summarize` needs an aggregation or a `by` clause",
+        ));
+    }
+    let mut out = Vec::new();
+    for (n, e) in &keys {
+        out.push((n.clone(), e.ty));
+    }
+    for a in &aggs {
+        out.push((a.name.clone(), a.expr.ty));
+    }
+    Ok(Plan {
+        node: Node::Aggregate {
+            input: Box::new(input),
+            keys,
+            aggregates: aggs,
+        },
+        schema: Schema::new(out),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wildcard_match;
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard_match("Sub*", "SubType_s"));
+        assert!(wildcard_match("*_s", "SrcIP_s"));
+        assert!(wildcard_match("*IP*", "SrcIP_s"));
+        assert!(!wildcard_match("*_d", "SrcIP_s"));
+        assert!(wildcard_match("*", "x"));
+    }
+}

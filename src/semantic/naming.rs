@@ -1,0 +1,77 @@
+//! Kusto's names for result columns that the query does not name: a column keeps its
+//! name, some functions pass their first argument's name through (`tostring(x)` is `x`,
+//! `bin(TimeGenerated, 1h)` is `TimeGenerated`), some prefix it (`strlen_x`, `sum_x`),
+//! indexing appends the index (`split(s, '.')[0]` is `s_0`), and anything else is the
+//! first free `ColumnN`. A clash in `summarize` gets the first free numeric suffix.
+
+use crate::functions::{lookup, Naming};
+use crate::syntax::ast::{Expr, ExprKind, Literal};
+
+/// The name Kusto derives for `e`, or `None` when it would generate `ColumnN`.
+pub fn expr_name(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Name(n) => Some(n.clone()),
+        ExprKind::Call { func, args } => {
+            let f = lookup(&func.name)?;
+            let first = args.first().and_then(expr_name);
+            if f.name == "percentile" {
+                // `percentile(x, 95)` is `percentile_x_95`.
+                let p = match args.get(1).map(|a| &a.kind) {
+                    Some(ExprKind::Literal(Literal::Long(n))) => n.to_string(),
+                    Some(ExprKind::Literal(Literal::Real(r))) => r.to_string().replace('.', "_"),
+                    _ => String::new(),
+                };
+                return Some(format!("percentile_{}_{p}", first.unwrap_or_default()));
+            }
+            match f.naming {
+                Naming::Generated => None,
+                Naming::FirstArgument => first,
+                Naming::Prefixed(p) => Some(format!("{p}{}", first.unwrap_or_default())),
+            }
+        }
+        ExprKind::Index { target, index } => {
+            let base = expr_name(target)?;
+            match &index.kind {
+                ExprKind::Literal(Literal::Long(n)) => Some(format!("{base}_{n}")),
+                ExprKind::Literal(Literal::String(s)) => Some(format!("{base}_{s}")),
+                _ => None,
+            }
+        }
+        ExprKind::Member { target, name } => Some(format!("{}_{}", expr_name(target)?, name.name)),
+        _ => None,
+    }
+}
+
+/// The first `ColumnN` (N from 1) not among `taken`.
+pub fn generated<'a>(taken: impl IntoIterator<Item = &'a str>) -> String {
+    let taken: Vec<&str> = taken.into_iter().collect();
+    (1..)
+        .map(|n| format!("Column{n}"))
+        .find(|c| !taken.contains(&c.as_str()))
+        .unwrap_or_default()
+}
+
+/// `name`, or `name1`, `name2`, ... whichever is first not among `taken`.
+pub fn unique_name<'a>(name: &str, taken: impl IntoIterator<Item = &'a str>) -> String {
+    let taken: Vec<&str> = taken.into_iter().collect();
+    if !taken.contains(&name) {
+        return name.to_string();
+    }
+    (1..)
+        .map(|n| format!("{name}{n}"))
+        .find(|c| !taken.contains(&c.as_str()))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suffixes_follow_kusto() {
+        let taken = ["count_", "count_1"];
+        assert_eq!(unique_name("count_", taken.iter().copied()), "count_2");
+        assert_eq!(unique_name("x", taken.iter().copied()), "x");
+        assert_eq!(generated(["Column1", "a"].iter().copied()), "Column2");
+    }
+}

@@ -1,0 +1,86 @@
+//! A session binds tables to names and runs queries through every stage:
+//! parse -> check -> lower -> collect.
+
+use crate::error::{Error, Result};
+use crate::plan::CheckedQuery;
+use crate::semantic::Catalog;
+use crate::syntax::ast::Render;
+use crate::types::{ResultTable, Table};
+use std::collections::HashMap;
+
+/// A query's answer with what `render` asked for and any warnings from parsing.
+pub struct Output {
+    pub result: ResultTable,
+    pub render: Option<Render>,
+    pub warnings: Vec<Error>,
+}
+
+#[derive(Clone)]
+pub struct Session {
+    tables: HashMap<String, Table>,
+    /// Nanoseconds since the epoch that `now()` returns.
+    pub now: i64,
+    /// Overrides for top-level `let`s (`--set`).
+    pub overrides: HashMap<String, String>,
+    /// Typographic quotes are errors rather than warnings.
+    pub strict: bool,
+    /// Check against the built-in schemas of tables that are not bound.
+    pub builtin_schemas: bool,
+}
+
+impl Session {
+    pub fn new(now: i64) -> Self {
+        Session {
+            tables: HashMap::new(),
+            now,
+            overrides: HashMap::new(),
+            strict: false,
+            builtin_schemas: false,
+        }
+    }
+
+    /// A session whose `now()` is the current time.
+    pub fn at_current_time() -> Self {
+        let now = chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0);
+        Session::new(now)
+    }
+
+    pub fn bind(&mut self, name: impl Into<String>, table: Table) {
+        self.tables.insert(name.into(), table);
+    }
+
+    pub fn tables(&self) -> &HashMap<String, Table> {
+        &self.tables
+    }
+
+    fn catalog(&self) -> Catalog {
+        let mut c = if self.builtin_schemas {
+            Catalog::builtin(self.now)
+        } else {
+            Catalog::new(self.now)
+        };
+        for (n, t) in &self.tables {
+            c.tables.insert(n.clone(), t.schema.clone());
+        }
+        c.overrides = self.overrides.clone();
+        c
+    }
+
+    /// Stages 1-3: parse and check, without data.
+    pub fn check(&self, text: &str) -> Result<(CheckedQuery, Vec<Error>)> {
+        let parsed = crate::syntax::parse_query(text, self.strict)?;
+        let checked = crate::semantic::check_query(&parsed.query, &self.catalog())?;
+        Ok((checked, parsed.warnings))
+    }
+
+    /// Every stage: the query's result.
+    pub fn run(&self, text: &str) -> Result<Output> {
+        let (checked, warnings) = self.check(text)?;
+        let result = crate::exec::run(&checked, &self.tables)?;
+        Ok(Output {
+            result,
+            render: checked.render,
+            warnings,
+        })
+    }
+}

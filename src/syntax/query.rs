@@ -1,0 +1,718 @@
+//! Statements, tabular sources and the tabular operators after `|`.
+
+use super::ast::*;
+use super::expr::{expr, expr_list};
+use super::lex::{
+    ident, keyword, number, peek_word, pos, punct, sp, span_from, string_lit, typed_literal,
+};
+use super::{cut_expect, fail, unsupported, In, PErr, PResult};
+use crate::error::nearest;
+use crate::span::Span;
+use crate::types::KqlType;
+use nom::Input;
+
+/// query := (let_stmt ";")* pipeline ";"? EOF
+pub fn query(i: In) -> PResult<Query> {
+    let (mut i, _) = sp(i)?;
+    let start = i;
+    let mut lets = Vec::new();
+    loop {
+        let Ok((rest, let_span)) = keyword("let")(i) else {
+            break;
+        };
+        let (rest, l) = let_stmt(rest, let_span)?;
+        let (rest, _) = cut_expect(punct(";"), "`;` after the `let` statement")(rest)?;
+        lets.push(l);
+        i = rest;
+    }
+    let (i, body) = cut_expect(
+        pipeline,
+        "a tabular expression (a table name, datatable, print or range)",
+    )(i)?;
+    let i = punct(";")(i).map(|(r, _)| r).unwrap_or(i);
+    let (i, _) = sp(i)?;
+    if !i.fragment().is_empty() {
+        if i.fragment().starts_with('|') {
+            return Err(fail(&i, "an operator after `|`"));
+        }
+        return Err(fail(&i, "`|` and an operator, or the end of the query"));
+    }
+    let span = span_from(&start, &i);
+    Ok((i, Query { lets, body, span }))
+}
+
+/// let_stmt := "let" name "=" (pipeline | expr)
+fn let_stmt(i: In, let_span: Span) -> PResult<Let> {
+    let (i, name) = cut_expect(ident, "a name after `let`")(i)?;
+    let (i, _) = cut_expect(punct("="), "`=` after the `let` name")(i)?;
+    let (i, _) = sp(i)?;
+    let after_eq = i;
+    if i.fragment().starts_with('(') {
+        // `(a:string) { ... }` is a user-defined function; `( T | ... )` a tabular value.
+        let inner = i.take_from(1);
+        if let (Ok((r, _)), true) = (ident(inner), true) {
+            if punct(":")(r).is_ok() || punct(")")(r).is_ok_and(|(r2, _)| punct("{")(r2).is_ok()) {
+                return Err(unsupported(
+                    Span::new(pos(&i), pos(&i) + 1),
+                    "user-defined functions (`let f = (...) { ... }`)",
+                ));
+            }
+        }
+        if let Ok((rest, p)) = pipeline(i) {
+            if !p.ops.is_empty()
+                || matches!(p.source.kind, SourceKind::Nested(_))
+                    && rest.fragment().trim_start().starts_with(';')
+            {
+                let span = Span::new(let_span.start, p.span.end);
+                return Ok((
+                    rest,
+                    Let {
+                        name,
+                        value: LetValue::Tabular(Box::new(p)),
+                        span,
+                    },
+                ));
+            }
+        }
+    }
+    let word = peek_word(&after_eq);
+    if matches!(word.as_str(), "datatable" | "range" | "print") && tabular_source_start(&after_eq) {
+        let (rest, p) = pipeline(after_eq)?;
+        let span = Span::new(let_span.start, p.span.end);
+        return Ok((
+            rest,
+            Let {
+                name,
+                value: LetValue::Tabular(Box::new(p)),
+                span,
+            },
+        ));
+    }
+    if matches!(word.as_str(), "view" | "materialize" | "toscalar" | "union") {
+        let (r, w) = ident(after_eq)?;
+        if w.name != "toscalar" || punct("(")(r).is_err() {
+            return Err(unsupported(w.span, format!("`{}`", w.name)));
+        }
+    }
+    let (rest, value) =
+        cut_expect(expr, "an expression or a tabular expression after `=`")(after_eq)?;
+    if let (Ok(_), ExprKind::Name(n)) = (punct("|")(rest), &value.kind) {
+        // `let T = Table | where ...;`
+        let src_ident = Ident {
+            name: n.clone(),
+            span: value.span,
+        };
+        let source = Source {
+            kind: SourceKind::Table(src_ident),
+            span: value.span,
+        };
+        let (rest, ops) = operators(rest)?;
+        let end = ops.last().map(|o| o.span.end).unwrap_or(value.span.end);
+        let p = Pipeline {
+            source,
+            ops,
+            span: Span::new(value.span.start, end),
+        };
+        let span = Span::new(let_span.start, end);
+        return Ok((
+            rest,
+            Let {
+                name,
+                value: LetValue::Tabular(Box::new(p)),
+                span,
+            },
+        ));
+    }
+    let span = Span::new(let_span.start, value.span.end);
+    Ok((
+        rest,
+        Let {
+            name,
+            value: LetValue::Scalar(value),
+            span,
+        },
+    ))
+}
+
+fn tabular_source_start(i: &In) -> bool {
+    let Ok((rest, w)) = ident(*i) else {
+        return false;
+    };
+    match w.name.as_str() {
+        "datatable" => punct("(")(rest).is_ok(),
+        "print" => true,
+        "range" => ident(rest).is_ok(),
+        _ => false,
+    }
+}
+
+/// pipeline := source ("|" operator)*
+pub fn pipeline(i: In) -> PResult<Pipeline> {
+    let (i, source) = source(i)?;
+    let (i, ops) = operators(i)?;
+    let end = ops.last().map(|o| o.span.end).unwrap_or(source.span.end);
+    let span = Span::new(source.span.start, end);
+    Ok((i, Pipeline { source, ops, span }))
+}
+
+fn operators(mut i: In) -> PResult<Vec<Operator>> {
+    let mut ops = Vec::new();
+    while let Ok((rest, _)) = punct("|")(i) {
+        let (rest, op) = operator(rest)?;
+        ops.push(op);
+        i = rest;
+    }
+    Ok((i, ops))
+}
+
+/// source := "datatable" "(" columns ")" "[" values "]" | "print" named_exprs
+///         | "range" name "from" expr "to" expr "step" expr | "(" pipeline ")" | name
+fn source(i: In) -> PResult<Source> {
+    let (i, _) = sp(i)?;
+    let start = i;
+    if i.fragment().starts_with('(') {
+        let (rest, _) = punct("(")(i)?;
+        let (rest, inner) = cut_expect(pipeline, "a tabular expression inside `( )`")(rest)?;
+        let (rest, _) = cut_expect(punct(")"), "`)`")(rest)?;
+        return Ok((
+            rest,
+            Source {
+                kind: SourceKind::Nested(Box::new(inner)),
+                span: span_from(&start, &rest),
+            },
+        ));
+    }
+    let (rest, name) = ident(i).map_err(|_| nom::Err::Error(PErr::expected(&i, "a table name")))?;
+    let kind = match name.name.as_str() {
+        "datatable" if punct("(")(rest).is_ok() => return datatable(start, rest),
+        "print" => {
+            let (rest, items) = named_exprs(rest, "an expression to print")?;
+            return Ok((
+                rest,
+                Source {
+                    kind: SourceKind::Print(items),
+                    span: span_from(&start, &rest),
+                },
+            ));
+        }
+        "range" if ident(rest).is_ok() => return range(start, rest),
+        "union" | "find" | "search" | "externaldata" | "materialize" | "view" | "evaluate" => {
+            return Err(unsupported(
+                name.span,
+                format!("the `{}` source", name.name),
+            ));
+        }
+        _ => SourceKind::Table(name),
+    };
+    Ok((
+        rest,
+        Source {
+            kind,
+            span: span_from(&start, &rest),
+        },
+    ))
+}
+
+fn datatable<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
+    let (mut i, _) = punct("(")(i)?;
+    let mut columns = Vec::new();
+    loop {
+        let (rest, col) = cut_expect(ident, "a column name in `datatable(name:type, ...)`")(i)?;
+        let (rest, _) = cut_expect(punct(":"), "`:` and a type after the column name")(rest)?;
+        let (rest, ty_name) = cut_expect(ident, "a type name (long, string, datetime, ...)")(rest)?;
+        let Some(ty) = KqlType::from_name(&ty_name.name) else {
+            let names = KqlType::ALL.iter().map(|t| t.name());
+            let mut e = fail(&rest, "a type name");
+            if let nom::Err::Failure(pe) = &mut e {
+                pe.offset = ty_name.span.start;
+                pe.help = nearest(&ty_name.name, names).map(|n| format!("did you mean `{n}`?"));
+            }
+            return Err(e);
+        };
+        columns.push((col, ty));
+        if let Ok((rest, _)) = punct(",")(rest) {
+            i = rest;
+            continue;
+        }
+        let (rest, _) = cut_expect(punct(")"), "`,` or `)` in the datatable columns")(rest)?;
+        i = rest;
+        break;
+    }
+    let (i, _) = cut_expect(punct("["), "`[` and the datatable's values")(i)?;
+    let (i, values) = expr_list(i)?;
+    let (i, _) = cut_expect(punct("]"), "`,` or `]` after the datatable's values")(i)?;
+    Ok((
+        i,
+        Source {
+            kind: SourceKind::Datatable { columns, values },
+            span: span_from(&start, &i),
+        },
+    ))
+}
+
+fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
+    let (i, name) = ident(i)?;
+    let (i, _) = cut_expect(keyword("from"), "`from` in `range x from a to b step c`")(i)?;
+    let (i, from) = cut_expect(expr, "the start of the range")(i)?;
+    let (i, _) = cut_expect(keyword("to"), "`to` in `range x from a to b step c`")(i)?;
+    let (i, to) = cut_expect(expr, "the end of the range")(i)?;
+    let (i, _) = cut_expect(keyword("step"), "`step` in `range x from a to b step c`")(i)?;
+    let (i, step) = cut_expect(expr, "the step of the range")(i)?;
+    Ok((
+        i,
+        Source {
+            kind: SourceKind::Range {
+                name,
+                from: Box::new(from),
+                to: Box::new(to),
+                step: Box::new(step),
+            },
+            span: span_from(&start, &i),
+        },
+    ))
+}
+
+/// Operators Kusto has that flowkql does not run yet: they get a clear "not supported"
+/// diagnostic instead of a confusing syntax error further on.
+const UNSUPPORTED_OPERATORS: &[&str] = &[
+    "join",
+    "union",
+    "lookup",
+    "mv-expand",
+    "mvexpand",
+    "mv-apply",
+    "parse",
+    "parse-where",
+    "parse-kv",
+    "top-nested",
+    "top-hitters",
+    "make-series",
+    "as",
+    "getschema",
+    "serialize",
+    "invoke",
+    "evaluate",
+    "sample",
+    "sample-distinct",
+    "scan",
+    "search",
+    "fork",
+    "facet",
+    "find",
+    "partition",
+    "reduce",
+    "externaldata",
+    "consume",
+    "project-smart",
+    "extend-with",
+    "lookup-kind",
+];
+
+const SUPPORTED_OPERATORS: &[&str] = &[
+    "where",
+    "filter",
+    "project",
+    "project-away",
+    "project-keep",
+    "project-rename",
+    "project-reorder",
+    "extend",
+    "summarize",
+    "sort",
+    "order",
+    "take",
+    "limit",
+    "top",
+    "count",
+    "distinct",
+    "render",
+];
+
+/// operator := where | project | ... (see grammar/kql.ebnf)
+fn operator(i: In) -> PResult<Operator> {
+    let (i, _) = sp(i)?;
+    let start = i;
+    let word: String = i
+        .fragment()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    if word.is_empty() {
+        return Err(fail(
+            &i,
+            "an operator after `|` (where, project, extend, summarize, ...)",
+        ));
+    }
+    let i = i.take_from(word.len());
+    let word_span = span_from(&start, &i);
+    let (i, kind) = match word.as_str() {
+        "where" | "filter" => {
+            let (i, e) = cut_expect(expr, "a condition after `where`")(i)?;
+            (i, OperatorKind::Where(e))
+        }
+        "project" => {
+            let (i, items) = named_exprs(i, "a column or `Name = expression` after `project`")?;
+            (i, OperatorKind::Project(items))
+        }
+        "extend" => {
+            let (i, items) = named_exprs(i, "`Name = expression` after `extend`")?;
+            (i, OperatorKind::Extend(items))
+        }
+        "project-away" => {
+            let (i, names) = name_patterns(i, "a column name after `project-away`")?;
+            (i, OperatorKind::ProjectAway(names))
+        }
+        "project-keep" => {
+            let (i, names) = name_patterns(i, "a column name after `project-keep`")?;
+            (i, OperatorKind::ProjectKeep(names))
+        }
+        "project-rename" => {
+            let (i, pairs) = renames(i)?;
+            (i, OperatorKind::ProjectRename(pairs))
+        }
+        "project-reorder" => {
+            let (i, cols) = reorders(i)?;
+            (i, OperatorKind::ProjectReorder(cols))
+        }
+        "summarize" => summarize(i)?,
+        "sort" | "order" => {
+            let (i, _) = cut_expect(keyword("by"), &format!("`by` after `{word}`"))(i)?;
+            let (i, keys) = sort_keys(i)?;
+            (i, OperatorKind::Sort(keys))
+        }
+        "take" | "limit" => {
+            let (i, e) = cut_expect(expr, &format!("a row count after `{word}`"))(i)?;
+            (i, OperatorKind::Take(e))
+        }
+        "top" => {
+            let (i, count) = cut_expect(expr, "a row count after `top`")(i)?;
+            let (i, _) = cut_expect(keyword("by"), "`by` after the count of `top`")(i)?;
+            let (i, key) = cut_expect(sort_key, "an expression to rank by")(i)?;
+            (i, OperatorKind::Top { count, key })
+        }
+        "count" => (i, OperatorKind::Count),
+        "distinct" => {
+            let (i, cols) = cut_expect(expr_list, "`*` or column names after `distinct`")(i)?;
+            if cols.is_empty() {
+                return Err(fail(&i, "`*` or column names after `distinct`"));
+            }
+            let cols = if cols.len() == 1 && cols[0].kind == ExprKind::Star {
+                Vec::new()
+            } else {
+                cols
+            };
+            (i, OperatorKind::Distinct(cols))
+        }
+        "render" => {
+            let (i, r) = render(i, word_span)?;
+            (i, OperatorKind::Render(r))
+        }
+        w if UNSUPPORTED_OPERATORS.contains(&w) => {
+            return Err(unsupported(word_span, format!("the `{w}` operator")))
+        }
+        w => {
+            let mut e = fail(&start, "an operator after `|`");
+            if let nom::Err::Failure(pe) = &mut e {
+                pe.message = Some(format!("unknown operator `{w}`"));
+                pe.help = nearest(w, SUPPORTED_OPERATORS.iter().copied())
+                    .map(|n| format!("did you mean `{n}`?"));
+            }
+            return Err(e);
+        }
+    };
+    Ok((
+        i,
+        Operator {
+            kind,
+            span: span_from(&start, &i),
+        },
+    ))
+}
+
+/// named_exprs := named_expr ("," named_expr)*
+fn named_exprs<'a>(i: In<'a>, what: &str) -> PResult<'a, Vec<NamedExpr>> {
+    let (mut i, first) = cut_expect(named_expr, what)(i)?;
+    let mut items = vec![first];
+    while let Ok((rest, _)) = punct(",")(i) {
+        let (rest, item) = cut_expect(named_expr, what)(rest)?;
+        items.push(item);
+        i = rest;
+    }
+    Ok((i, items))
+}
+
+/// named_expr := (name "=")? expr
+fn named_expr(i: In) -> PResult<NamedExpr> {
+    let (i, _) = sp(i)?;
+    let start = i;
+    if let Ok((rest, name)) = ident(i) {
+        if let Ok((after, _)) = punct("=")(rest) {
+            let next = after.fragment().chars().next();
+            if !matches!(next, Some('=') | Some('~')) {
+                let (after, e) =
+                    cut_expect(expr, &format!("an expression after `{} =`", name.name))(after)?;
+                return Ok((
+                    after,
+                    NamedExpr {
+                        name: Some(name),
+                        expr: e,
+                        span: span_from(&start, &after),
+                    },
+                ));
+            }
+        }
+    }
+    if i.fragment().starts_with('(') {
+        if let Ok((r, _)) = ident(i.take_from(1)) {
+            if punct(",")(r).is_ok() {
+                return Err(unsupported(
+                    Span::new(pos(&i), pos(&i) + 1),
+                    "naming several columns at once (`(a, b) = ...`)",
+                ));
+            }
+        }
+    }
+    let (i, e) = expr(i)?;
+    Ok((
+        i,
+        NamedExpr {
+            name: None,
+            expr: e,
+            span: span_from(&start, &i),
+        },
+    ))
+}
+
+/// A column name that may contain `*` wildcards (`project-away *_s`).
+fn name_pattern(i: In) -> PResult<Ident> {
+    let (i, _) = sp(i)?;
+    let start = i;
+    let frag = *i.fragment();
+    if frag.starts_with('[') {
+        return ident(i);
+    }
+    let len = frag
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '*' || *c == '$')
+        .count();
+    if len == 0 {
+        return Err(nom::Err::Error(PErr::expected(&i, "a column name")));
+    }
+    let rest = i.take_from(len);
+    Ok((
+        rest,
+        Ident {
+            name: frag[..len].to_string(),
+            span: span_from(&start, &rest),
+        },
+    ))
+}
+
+fn name_patterns<'a>(i: In<'a>, what: &str) -> PResult<'a, Vec<Ident>> {
+    let (mut i, first) = cut_expect(name_pattern, what)(i)?;
+    let mut names = vec![first];
+    while let Ok((rest, _)) = punct(",")(i) {
+        let (rest, n) = cut_expect(name_pattern, what)(rest)?;
+        names.push(n);
+        i = rest;
+    }
+    Ok((i, names))
+}
+
+/// renames := new "=" old ("," new "=" old)*
+fn renames(i: In) -> PResult<Vec<(Ident, Ident)>> {
+    let mut out = Vec::new();
+    let mut i = i;
+    loop {
+        let (rest, new) = cut_expect(ident, "`NewName = OldName` after `project-rename`")(i)?;
+        let (rest, _) = cut_expect(punct("="), "`=` in `NewName = OldName`")(rest)?;
+        let (rest, old) = cut_expect(ident, "the existing column name after `=`")(rest)?;
+        out.push((new, old));
+        match punct(",")(rest) {
+            Ok((rest, _)) => i = rest,
+            Err(_) => return Ok((rest, out)),
+        }
+    }
+}
+
+fn reorders(i: In) -> PResult<Vec<(Ident, Option<SortOrder>)>> {
+    let mut out = Vec::new();
+    let mut i = i;
+    loop {
+        let (rest, name) = cut_expect(name_pattern, "a column name after `project-reorder`")(i)?;
+        let (rest, order) = match keyword("asc")(rest) {
+            Ok((r, _)) => (r, Some(SortOrder::Asc)),
+            Err(_) => match keyword("desc")(rest) {
+                Ok((r, _)) => (r, Some(SortOrder::Desc)),
+                Err(_) => (rest, None),
+            },
+        };
+        out.push((name, order));
+        match punct(",")(rest) {
+            Ok((rest, _)) => i = rest,
+            Err(_) => return Ok((rest, out)),
+        }
+    }
+}
+
+/// summarize := "summarize" hints? named_exprs? ("by" named_exprs)?
+fn summarize(i: In) -> PResult<OperatorKind> {
+    let mut i = i;
+    // Query hints (`hint.strategy=shuffle`) change how Kusto distributes work, not results.
+    loop {
+        let (rest, _) = sp(i)?;
+        if !rest.fragment().starts_with("hint.") {
+            break;
+        }
+        let (r, _) = ident(rest.take_from(5))?;
+        let (r, _) = cut_expect(punct("="), "`=` after the hint name")(r)?;
+        let (r, _) = match ident(r) {
+            Ok(x) => (x.0, ()),
+            Err(_) => (cut_expect(number, "a hint value")(r)?.0, ()),
+        };
+        i = r;
+    }
+    let (i, aggregates) = if keyword("by")(i).is_ok() {
+        (i, Vec::new())
+    } else {
+        named_exprs(
+            i,
+            "an aggregation such as `count()` or `by` after `summarize`",
+        )?
+    };
+    let (i, by) = match keyword("by")(i) {
+        Ok((rest, _)) => named_exprs(rest, "a column or expression after `by`")?,
+        Err(_) => (i, Vec::new()),
+    };
+    Ok((i, OperatorKind::Summarize { aggregates, by }))
+}
+
+fn sort_keys(i: In) -> PResult<Vec<SortKey>> {
+    let (mut i, first) = cut_expect(sort_key, "an expression to sort by")(i)?;
+    let mut keys = vec![first];
+    while let Ok((rest, _)) = punct(",")(i) {
+        let (rest, k) = cut_expect(sort_key, "an expression to sort by after `,`")(rest)?;
+        keys.push(k);
+        i = rest;
+    }
+    Ok((i, keys))
+}
+
+/// sort_key := expr ("asc" | "desc")? ("nulls" ("first" | "last"))?
+fn sort_key(i: In) -> PResult<SortKey> {
+    let (i, e) = expr(i)?;
+    let (i, order) = match keyword("asc")(i) {
+        Ok((r, _)) => (r, SortOrder::Asc),
+        Err(_) => match keyword("desc")(i) {
+            Ok((r, _)) => (r, SortOrder::Desc),
+            Err(_) => (i, SortOrder::Desc),
+        },
+    };
+    let (i, nulls_first) = match keyword("nulls")(i) {
+        Ok((r, _)) => match keyword("first")(r) {
+            Ok((r, _)) => (r, Some(true)),
+            Err(_) => {
+                let (r, _) = cut_expect(keyword("last"), "`first` or `last` after `nulls`")(r)?;
+                (r, Some(false))
+            }
+        },
+        Err(_) => (i, None),
+    };
+    let span = Span::new(e.span.start, pos(&i).max(e.span.end));
+    Ok((
+        i,
+        SortKey {
+            expr: e,
+            order,
+            nulls_first,
+            span,
+        },
+    ))
+}
+
+/// render := "render" name ("with" "(" property ("," property)* ")")?
+fn render(i: In, keyword_span: Span) -> PResult<Render> {
+    let (i, visualization) = cut_expect(
+        ident,
+        "a visualization after `render` (piechart, columnchart, timechart, ...)",
+    )(i)?;
+    let mut properties = Vec::new();
+    let Ok((i, _)) = keyword("with")(i) else {
+        let span = Span::new(keyword_span.start, visualization.span.end);
+        return Ok((
+            i,
+            Render {
+                visualization,
+                properties,
+                span,
+            },
+        ));
+    };
+    let (mut i, _) = cut_expect(punct("("), "`(` after `with`")(i)?;
+    loop {
+        let (rest, name) = cut_expect(
+            ident,
+            "a property name such as title, xtitle, ytitle, legend",
+        )(i)?;
+        let (rest, _) = cut_expect(punct("="), "`=` after the property name")(rest)?;
+        let (rest, value) = render_value(rest)?;
+        let span = Span::new(name.span.start, pos(&rest));
+        properties.push(RenderProperty { name, value, span });
+        if let Ok((rest, _)) = punct(",")(rest) {
+            i = rest;
+            continue;
+        }
+        let (rest, close) = cut_expect(punct(")"), "`,` or `)` in the render properties")(rest)?;
+        let span = Span::new(keyword_span.start, close.end);
+        return Ok((
+            rest,
+            Render {
+                visualization,
+                properties,
+                span,
+            },
+        ));
+    }
+}
+
+fn render_value(i: In) -> PResult<RenderValue> {
+    if let Ok((rest, s)) = string_lit(i) {
+        return Ok((rest, RenderValue::Literal(Literal::String(s))));
+    }
+    if let Ok((rest, first)) = ident(i) {
+        match first.name.as_str() {
+            "true" => return Ok((rest, RenderValue::Literal(Literal::Bool(true)))),
+            "false" => return Ok((rest, RenderValue::Literal(Literal::Bool(false)))),
+            _ => {}
+        }
+        if let Ok((r, l)) = typed_literal(i) {
+            return Ok((r, RenderValue::Literal(l)));
+        }
+        // `ycolumns=a, b, title="x"`: names continue while the next name is not a property.
+        let mut names = vec![first];
+        let mut i = rest;
+        loop {
+            let Ok((r, _)) = punct(",")(i) else { break };
+            let Ok((r2, n)) = ident(r) else { break };
+            if punct("=")(r2).is_ok() {
+                break;
+            }
+            names.push(n);
+            i = r2;
+        }
+        return Ok((i, RenderValue::Names(names)));
+    }
+    let (i, _) = sp(i)?;
+    let negative = i.fragment().starts_with('-');
+    let num_in = if negative { i.take_from(1) } else { i };
+    let (rest, lit) = cut_expect(
+        number,
+        "a property value (a string, number, name or true/false)",
+    )(num_in)?;
+    let lit = match (negative, lit) {
+        (true, Literal::Long(n)) => Literal::Long(-n),
+        (true, Literal::Real(f)) => Literal::Real(-f),
+        (_, l) => l,
+    };
+    Ok((rest, RenderValue::Literal(lit)))
+}

@@ -1,0 +1,136 @@
+//! Errors as users see them: rendered diagnostics (no colour), pointing into the query.
+
+use crate::common::*;
+use flowkql::ErrorKind;
+
+fn rendered(q: &str) -> String {
+    error(q).render_plain("query.kql", q)
+}
+
+#[test]
+fn unknown_column_suggests_the_case_sensitive_name() {
+    let q = "datatable(Val:real, Name:string)[1.0, 'x'] | project Name, val";
+    let e = error(q);
+    assert_eq!(e.kind, ErrorKind::Semantic);
+    assert_eq!(e.exit_code(), 2);
+    let span = e.span.unwrap_or_default();
+    assert_eq!(&q[span.start..span.end], "val");
+    assert!(
+        e.help.as_deref().unwrap_or("").contains("`Val`"),
+        "{:?}",
+        e.help
+    );
+}
+
+#[test]
+fn unknown_table_and_function_suggest_names() {
+    let mut s = session();
+    s.builtin_schemas = true;
+    let e = s
+        .check("AzureNetworkAnalytic_CL | take 1")
+        .err()
+        .unwrap_or_else(|| panic!("expected an error"));
+    assert!(
+        e.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("AzureNetworkAnalytics_CL"),
+        "{:?}",
+        e.help
+    );
+    let e = error("print tolowr('A')");
+    assert!(e.message.contains("unknown function `tolowr`"));
+    assert!(e.help.as_deref().unwrap_or("").contains("tolower"));
+}
+
+#[test]
+fn syntax_errors_say_what_was_expected_where() {
+    let q = "datatable(x:long)[1] | where";
+    let e = error(q);
+    assert_eq!(e.kind, ErrorKind::Syntax);
+    assert!(
+        e.message.contains("expected a condition after `where`"),
+        "{}",
+        e.message
+    );
+    // At the end of the text the error points at the last thing written.
+    assert_eq!(e.span.map(|s| s.end), Some(q.len()));
+
+    let q = "datatable(x:long)[1] | summarize count() by";
+    assert!(error(q).message.contains("after `by`"));
+
+    let e = error("datatable(x:long)[1] | wher x > 1");
+    assert!(e.message.contains("unknown operator `wher`"));
+    assert_eq!(e.help.as_deref(), Some("did you mean `where`?"));
+}
+
+#[test]
+fn unsupported_constructs_are_named() {
+    let e = error("datatable(x:long)[1] | join (datatable(x:long)[1]) on x");
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    assert!(e.message.contains("`join`"), "{}", e.message);
+    let e = error("print hash('a')");
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+}
+
+#[test]
+fn type_errors_name_both_types() {
+    let e = error("print 'a' * 2");
+    assert!(
+        e.message.contains("string") && e.message.contains("long"),
+        "{}",
+        e.message
+    );
+    let e = error("datatable(x:long)[1] | where x");
+    assert!(
+        e.message.contains("bool") && e.message.contains("long"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn typographic_quotes_warn_or_fail_in_strict_mode() {
+    let q = "datatable(Namespace:string)['LogicalDisk'] | where Namespace contains “Disk\" | count";
+    let out = session()
+        .run(q)
+        .unwrap_or_else(|e| panic!("{}", e.render_plain("q", q)));
+    assert_eq!(out.warnings.len(), 1);
+    let w = &out.warnings[0];
+    let span = w.span.unwrap_or_default();
+    assert_eq!(&q[span.start..span.end], "“");
+    let mut strict = session();
+    strict.strict = true;
+    assert!(strict.run(q).is_err());
+}
+
+#[test]
+fn rendered_diagnostic_points_at_the_span() {
+    let text = rendered("datatable(Val:real)[1.0] | project val");
+    assert!(text.contains("unknown column `val`"), "{text}");
+    assert!(text.contains("did you mean `Val`?"), "{text}");
+    assert!(text.contains("query.kql:1:"), "{text}");
+}
+
+#[test]
+fn bad_input_never_panics() {
+    for q in [
+        "",
+        "|",
+        "let",
+        "let x =",
+        "datatable(",
+        "print (",
+        "print 'unterminated",
+        "T | summarize",
+        "print 1 +",
+        "print datetime(nope)",
+        "print dynamic([1,",
+        "print x[",
+        "range x from 1 to 10 step 0",
+        "print 1/0",
+        "print ```abc",
+    ] {
+        let _ = session().run(q);
+    }
+}
