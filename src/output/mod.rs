@@ -32,6 +32,29 @@ pub enum OutputFormat {
     Parquet,
 }
 
+impl OutputFormat {
+    /// The format a file name asks for, by its extension: `.csv`, `.json`, `.ndjson` or
+    /// `.jsonl`, `.parquet`, and `.txt` for the text table.
+    pub fn from_path(path: &Path) -> Result<OutputFormat> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("csv") => Ok(OutputFormat::Csv),
+            Some("json") => Ok(OutputFormat::Json),
+            Some("ndjson" | "jsonl") => Ok(OutputFormat::Ndjson),
+            Some("parquet" | "pq") => Ok(OutputFormat::Parquet),
+            Some("txt") => Ok(OutputFormat::Table),
+            _ => Err(Error::usage(format!(
+                "cannot tell the output format of '{}'",
+                path.display()
+            ))
+            .with_help("name the file .csv, .json, .ndjson, .parquet or .txt, or give --format")),
+        }
+    }
+}
+
 /// Writes a result to `out` in `format`.
 pub fn write_result(result: &ResultTable, format: OutputFormat, out: &mut dyn Write) -> Result<()> {
     let written = match format {

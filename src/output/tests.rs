@@ -5,7 +5,7 @@ use super::*;
 use crate::source::load_table;
 use crate::types::{KqlType, Schema};
 use polars::prelude::*;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 const SEC: i64 = 1_000_000_000;
@@ -344,4 +344,21 @@ fn written_file_matches_the_stream() -> Result<()> {
     assert_eq!(names, vec!["out.json".to_string()]);
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
+}
+
+#[test]
+fn format_from_file_name() {
+    let f = |p: &str| OutputFormat::from_path(Path::new(p)).ok();
+    assert_eq!(f("out/flows.CSV"), Some(OutputFormat::Csv));
+    assert_eq!(f("r.json"), Some(OutputFormat::Json));
+    assert_eq!(f("r.jsonl"), Some(OutputFormat::Ndjson));
+    assert_eq!(f("r.parquet"), Some(OutputFormat::Parquet));
+    assert_eq!(f("r.txt"), Some(OutputFormat::Table));
+    assert_eq!(f("r"), None);
+    assert_eq!(
+        OutputFormat::from_path(Path::new("r.xlsx"))
+            .err()
+            .map(|e| e.kind),
+        Some(crate::ErrorKind::Usage)
+    );
 }
