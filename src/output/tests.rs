@@ -225,21 +225,29 @@ fn one_column_csv_quotes_empty_values() -> Result<()> {
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-fn temp_dir() -> Result<PathBuf> {
+/// A directory in the temp dir, removed when dropped (also when a test fails).
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir() -> Result<TempDir> {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("flowkql-out-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+    Ok(TempDir(dir))
 }
 
 fn round_trip(r: &ResultTable, format: OutputFormat, name: &str) -> Result<(Schema, DataFrame)> {
     let dir = temp_dir()?;
-    let path = dir.join(name);
+    let path = dir.0.join(name);
     write_result_to_path(r, format, &path)?;
     let table = load_table(&path, None)?;
-    let frame = table.frame.collect().map_err(polars_err);
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok((table.schema, frame?))
+    let frame = table.frame.collect().map_err(polars_err)?;
+    Ok((table.schema, frame))
 }
 
 #[test]
@@ -314,22 +322,21 @@ fn untyped_formats_round_trip_inferable_types() -> Result<()> {
 #[test]
 fn failed_write_leaves_no_file() -> Result<()> {
     let dir = temp_dir()?;
-    let path = dir.join("out.csv");
+    let path = dir.0.join("out.csv");
     let mut broken = every_type()?;
     broken.schema.columns.pop();
     assert!(write_result_to_path(&broken, OutputFormat::Csv, &path).is_err());
-    let left: Vec<_> = std::fs::read_dir(&dir)?.collect();
+    let left: Vec<_> = std::fs::read_dir(&dir.0)?.collect();
     assert!(left.is_empty(), "{left:?}");
-    let missing_dir = dir.join("no/such/dir/out.csv");
+    let missing_dir = dir.0.join("no/such/dir/out.csv");
     assert!(write_result_to_path(&every_type()?, OutputFormat::Csv, &missing_dir).is_err());
-    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 
 #[test]
 fn written_file_matches_the_stream() -> Result<()> {
     let dir = temp_dir()?;
-    let path = dir.join("out.json");
+    let path = dir.0.join("out.json");
     std::fs::write(&path, "old contents")?;
     let r = every_type()?;
     write_result_to_path(&r, OutputFormat::Json, &path)?;
@@ -337,12 +344,11 @@ fn written_file_matches_the_stream() -> Result<()> {
         std::fs::read_to_string(&path)?,
         written(&r, OutputFormat::Json)?
     );
-    let names: Vec<String> = std::fs::read_dir(&dir)?
+    let names: Vec<String> = std::fs::read_dir(&dir.0)?
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, vec!["out.json".to_string()]);
-    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 
