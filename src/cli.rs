@@ -119,19 +119,23 @@ pub struct SampleArgs {
     pub now: Option<String>,
 }
 
+/// A command's exit status, or the diagnostic (with the query text it points into) to
+/// print before exiting with the error's status.
+pub type Outcome = std::result::Result<i32, Box<flowkql::error::Report>>;
+
 /// A diagnostic printed to stderr with the query text it points into.
 pub fn report(e: &Error, name: &str, text: &str) {
     let report = miette::Report::new(e.clone().with_source(name, text.to_string()));
     eprintln!("{report:?}");
 }
 
-pub fn run(cli: Cli) -> std::result::Result<i32, (Error, String, String)> {
-    let fail = |e: Error| (e, String::new(), String::new());
+pub fn run(cli: Cli) -> Outcome {
+    let fail = |e: Error| Box::new(e.with_source("", ""));
     match cli.command {
         Command::Run(args) => run_query(args),
         Command::Parse(q) => {
             let (name, text) = read_query(&q).map_err(fail)?;
-            let parsed = flowkql::syntax::parse_query(&text, q.strict).map_err(|e| (e, name.clone(), text.clone()))?;
+            let parsed = flowkql::syntax::parse_query(&text, q.strict).map_err(|e| Box::new(e.with_source(&name, text.clone())))?;
             for w in &parsed.warnings {
                 report(w, &name, &text);
             }
@@ -141,7 +145,7 @@ pub fn run(cli: Cli) -> std::result::Result<i32, (Error, String, String)> {
         Command::Explain(args) => {
             let (name, text) = read_query(&args.query).map_err(fail)?;
             let session = session_for(&args.data, args.query.strict).map_err(fail)?;
-            let (checked, _) = session.check(&text).map_err(|e| (e, name.clone(), text.clone()))?;
+            let (checked, _) = session.check(&text).map_err(|e| Box::new(e.with_source(&name, text.clone())))?;
             println!("Logical plan:\n{}", flowkql::plan::explain(&checked.plan));
             match flowkql::exec::explain_polars(&checked, session.tables()) {
                 Ok(p) => println!("Polars plan (optimized):\n{p}"),
@@ -166,7 +170,9 @@ fn read_query(q: &QueryArgs) -> Result<(String, String)> {
         None => Err(Error::usage("give a query file, `-` for standard input, or -q TEXT")),
         Some(p) if p == Path::new("-") => {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|e| Error::usage(format!("cannot read the query from standard input: {e}")))?;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Error::usage(format!("cannot read the query from standard input: {e}")))?;
             Ok(("<stdin>".to_string(), text))
         }
         Some(p) => {
@@ -179,9 +185,8 @@ fn read_query(q: &QueryArgs) -> Result<(String, String)> {
 fn parse_now(now: Option<&str>) -> Result<i64> {
     match now {
         None => Ok(chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)),
-        Some(t) => parse_datetime_text(t).ok_or_else(|| {
-            Error::usage(format!("--now {t}: not a datetime")).with_help("use ISO 8601, e.g. --now 2024-05-03T12:00:00Z")
-        }),
+        Some(t) => parse_datetime_text(t)
+            .ok_or_else(|| Error::usage(format!("--now {t}: not a datetime")).with_help("use ISO 8601, e.g. --now 2024-05-03T12:00:00Z")),
     }
 }
 
@@ -198,7 +203,7 @@ fn session_for(data: &DataArgs, strict: bool) -> Result<Session> {
     }
     for arg in &data.tables {
         let (name, path, format) = source::parse_table_arg(arg)?;
-        let table = source::load_table(&path, format)?;
+        let table = source::load_table_as(&path, format, flowkql::schema::builtin(&name).as_ref())?;
         session.bind(name, table);
     }
     for s in &data.sets {
@@ -210,11 +215,11 @@ fn session_for(data: &DataArgs, strict: bool) -> Result<Session> {
     Ok(session)
 }
 
-fn run_query(args: RunArgs) -> std::result::Result<i32, (Error, String, String)> {
-    let fail = |e: Error| (e, String::new(), String::new());
+fn run_query(args: RunArgs) -> Outcome {
+    let fail = |e: Error| Box::new(e.with_source("", ""));
     let (name, text) = read_query(&args.query).map_err(fail)?;
     let session = session_for(&args.data, args.query.strict).map_err(fail)?;
-    let with_text = |e: Error| (e, name.clone(), text.clone());
+    let with_text = |e: Error| Box::new(e.with_source(&name, text.clone()));
     let (checked, warnings) = session.check(&text).map_err(with_text)?;
     for w in &warnings {
         report(w, &name, &text);
@@ -222,8 +227,10 @@ fn run_query(args: RunArgs) -> std::result::Result<i32, (Error, String, String)>
     let spec = match (&checked.render, &args.chart) {
         (Some(r), Some(_)) => Some(render::chart_spec(r, &checked.plan.schema).map_err(with_text)?),
         (None, Some(path)) => {
-            return Err(fail(Error::usage(format!("--chart {}: the query has no `render` operator, so there is no chart to draw", path.display()))
-                .with_help("end the query with e.g. `| render columnchart`, or drop --chart")));
+            return Err(fail(
+                Error::usage(format!("--chart {}: the query has no `render` operator, so there is no chart to draw", path.display()))
+                    .with_help("end the query with e.g. `| render columnchart`, or drop --chart"),
+            ));
         }
         _ => None,
     };
@@ -236,10 +243,9 @@ fn run_query(args: RunArgs) -> std::result::Result<i32, (Error, String, String)>
     match &args.output {
         Some(p) => output::write_result_to_path(&result, format, p).map_err(fail)?,
         None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            output::write_result(&result, format, &mut lock).map_err(fail)?;
-            lock.flush().map_err(|e| fail(Error::runtime(format!("cannot write the result: {e}"))))?;
+            let mut out = PipeSafe { inner: std::io::stdout().lock() };
+            output::write_result(&result, format, &mut out).map_err(fail)?;
+            out.flush().map_err(|e| fail(Error::runtime(format!("cannot write the result: {e}"))))?;
         }
     }
     if let (Some(spec), Some(path)) = (&spec, &args.chart) {
@@ -253,10 +259,10 @@ fn run_query(args: RunArgs) -> std::result::Result<i32, (Error, String, String)>
     Ok(0)
 }
 
-fn check_files(args: &CheckArgs) -> std::result::Result<i32, (Error, String, String)> {
+fn check_files(args: &CheckArgs) -> Outcome {
     let mut files = Vec::new();
     for p in &args.paths {
-        collect_kql(p, &mut files).map_err(|e| (e, String::new(), String::new()))?;
+        collect_kql(p, &mut files).map_err(|e| Box::new(e.with_source("", "")))?;
     }
     let mut session = Session::new(0);
     session.strict = args.strict;
@@ -357,5 +363,27 @@ fn print_functions() {
     println!("Tabular operators");
     for (op, doc) in flowkql::syntax::OPERATORS {
         println!("  {op:<40} {doc}");
+    }
+}
+
+/// Standard output that treats a closed pipe (`flowkql run ... | head`) as the reader
+/// having seen enough, not as an error.
+struct PipeSafe<W: Write> {
+    inner: W,
+}
+
+impl<W: Write> Write for PipeSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(buf.len()),
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
     }
 }

@@ -22,6 +22,7 @@ pub mod session;
 pub mod source;
 pub mod span;
 pub mod syntax;
+pub mod text;
 pub mod types;
 
 pub use error::{Error, ErrorKind, Result};

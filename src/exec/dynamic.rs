@@ -6,7 +6,6 @@ use super::scalar::{Repr, Value};
 use crate::error::{Error, Result};
 use crate::plan::TExpr;
 use crate::syntax::ast::Literal;
-use crate::syntax::lex_format;
 use polars::prelude::*;
 use serde_json::Value as Json;
 
@@ -169,8 +168,8 @@ fn any_to_json(v: &AnyValue) -> Json {
         AnyValue::Float64(f) => serde_json::Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
         AnyValue::String(s) => Json::String(s.to_string()),
         AnyValue::StringOwned(s) => Json::String(s.to_string()),
-        AnyValue::Datetime(ns, _, _) => Json::String(lex_format::datetime(*ns)),
-        AnyValue::Duration(ns, _) => Json::String(lex_format::timespan(*ns)),
+        AnyValue::Datetime(ns, _, _) => Json::String(crate::text::format_datetime(*ns)),
+        AnyValue::Duration(ns, _) => Json::String(crate::text::format_timespan(*ns)),
         other => Json::String(other.to_string()),
     }
 }

@@ -20,7 +20,6 @@ use polars::prelude::*;
 use std::collections::HashMap;
 
 pub use scalar::lower_expr;
-pub use text::{format_real, format_value_text};
 
 /// Stage 4: the plan as one LazyFrame over the bound tables.
 pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFrame> {

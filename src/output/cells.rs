@@ -1,8 +1,8 @@
 //! Typed, row-addressable views of a result's columns, shared by the text writers so each
 //! cell is read without going through Polars' dynamic `AnyValue`.
 
-use super::text;
 use crate::error::{Error, Result};
+use crate::text;
 use crate::types::{KqlType, ResultTable};
 use polars::prelude::*;
 use std::borrow::Cow;
@@ -63,21 +63,13 @@ impl Columns {
     pub(crate) fn new(result: &ResultTable) -> Result<Columns> {
         let frame = &result.frame;
         if frame.width() != result.schema.len() {
-            return Err(Error::runtime(format!(
-                "the result has {} columns but its schema names {}",
-                frame.width(),
-                result.schema.len()
-            )));
+            return Err(Error::runtime(format!("the result has {} columns but its schema names {}", frame.width(), result.schema.len())));
         }
         let mut views = Vec::with_capacity(frame.width());
         for (column, (name, ty)) in frame.columns().iter().zip(&result.schema.columns) {
             let series = column.as_materialized_series();
-            let series = series
-                .cast(&ty.polars())
-                .map_err(|e| {
-                    Error::runtime(format!("column '{name}' cannot be written as {ty}: {e}"))
-                })?
-                .rechunk();
+            let series =
+                series.cast(&ty.polars()).map_err(|e| Error::runtime(format!("column '{name}' cannot be written as {ty}: {e}")))?.rechunk();
             let bad = |e: PolarsError| Error::runtime(format!("column '{name}': {e}"));
             let phys = || series.to_physical_repr().i64().cloned().map_err(bad);
             views.push(match ty {
@@ -94,12 +86,7 @@ impl Columns {
         }
         Ok(Columns {
             views,
-            names: result
-                .schema
-                .columns
-                .iter()
-                .map(|(n, _)| n.clone())
-                .collect(),
+            names: result.schema.columns.iter().map(|(n, _)| n.clone()).collect(),
             types: result.schema.columns.iter().map(|(_, t)| *t).collect(),
             height: frame.height(),
         })

@@ -7,8 +7,8 @@
 //! rather than text to parse again.
 
 use super::cells::{Cell, Columns};
-use super::text;
 use crate::error::Result;
+use crate::text;
 use std::io::Write;
 
 /// `{"tables":[{"name":"PrimaryResult","columns":[{"name","type"}],"rows":[[...]]}]}`,
@@ -83,9 +83,7 @@ fn push_value(out: &mut String, cell: Cell) {
         Cell::Text(s) => push_string(out, s),
         // Dynamic text is compact JSON already; anything that is not (which would be a
         // bug upstream) is kept as a string rather than corrupting the document.
-        Cell::Json(j) if serde_json::from_str::<serde::de::IgnoredAny>(j).is_ok() => {
-            out.push_str(j)
-        }
+        Cell::Json(j) if serde_json::from_str::<serde::de::IgnoredAny>(j).is_ok() => out.push_str(j),
         Cell::Json(j) => push_string(out, j),
         Cell::DateTime(n) => push_string(out, &text::format_datetime(n)),
         Cell::TimeSpan(n) => push_string(out, &text::format_timespan(n)),

@@ -9,9 +9,8 @@ mod csv;
 mod json;
 mod parquet;
 mod table;
-mod text;
 
-pub use text::{format_datetime, format_dynamic, format_real, format_timespan, format_value};
+pub use crate::text::{format_datetime, format_dynamic, format_real, format_timespan, format_value};
 
 use crate::error::{Error, Result};
 use crate::types::ResultTable;
@@ -36,21 +35,15 @@ impl OutputFormat {
     /// The format a file name asks for, by its extension: `.csv`, `.json`, `.ndjson` or
     /// `.jsonl`, `.parquet`, and `.txt` for the text table.
     pub fn from_path(path: &Path) -> Result<OutputFormat> {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         match ext.as_deref() {
             Some("csv") => Ok(OutputFormat::Csv),
             Some("json") => Ok(OutputFormat::Json),
             Some("ndjson" | "jsonl") => Ok(OutputFormat::Ndjson),
             Some("parquet" | "pq") => Ok(OutputFormat::Parquet),
             Some("txt") => Ok(OutputFormat::Table),
-            _ => Err(Error::usage(format!(
-                "cannot tell the output format of '{}'",
-                path.display()
-            ))
-            .with_help("name the file .csv, .json, .ndjson, .parquet or .txt, or give --format")),
+            _ => Err(Error::usage(format!("cannot tell the output format of '{}'", path.display()))
+                .with_help("name the file .csv, .json, .ndjson, .parquet or .txt, or give --format")),
         }
     }
 }
@@ -73,8 +66,7 @@ pub fn write_result(result: &ResultTable, format: OutputFormat, out: &mut dyn Wr
         crate::ErrorKind::Data => Error::runtime(format!("cannot write the result: {}", e.message)),
         _ => e,
     })?;
-    out.flush()
-        .map_err(|e| Error::runtime(format!("cannot write the result: {e}")))
+    out.flush().map_err(|e| Error::runtime(format!("cannot write the result: {e}")))
 }
 
 /// Writes a result to a file, all or nothing: into a temporary file beside it, renamed
@@ -88,34 +80,20 @@ pub fn write_result_to_path(result: &ResultTable, format: OutputFormat, path: &P
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let temp = dir.join(format!(
-        ".{}.{}.partial",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
+    let temp = dir.join(format!(".{}.{}.partial", file_name.to_string_lossy(), std::process::id()));
     let attempt = (|| -> Result<()> {
-        let file = std::fs::File::create(&temp).map_err(|e| {
-            Error::runtime(format!("cannot create a file in {}: {e}", dir.display()))
-        })?;
+        let file = std::fs::File::create(&temp).map_err(|e| Error::runtime(format!("cannot create a file in {}: {e}", dir.display())))?;
         let mut writer = BufWriter::new(file);
         write_result(result, format, &mut writer)?;
-        let file = writer
-            .into_inner()
-            .map_err(|e| Error::runtime(format!("cannot write {shown}: {}", e.error())))?;
-        file.sync_all()
-            .map_err(|e| Error::runtime(format!("cannot write {shown}: {e}")))?;
-        std::fs::rename(&temp, path)
-            .map_err(|e| Error::runtime(format!("cannot write {shown}: {e}")))
+        let file = writer.into_inner().map_err(|e| Error::runtime(format!("cannot write {shown}: {}", e.error())))?;
+        file.sync_all().map_err(|e| Error::runtime(format!("cannot write {shown}: {e}")))?;
+        std::fs::rename(&temp, path).map_err(|e| Error::runtime(format!("cannot write {shown}: {e}")))
     })();
     if attempt.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
     attempt.map_err(|e| {
-        let msg = if e.message.contains(&shown.to_string()) {
-            e.message
-        } else {
-            format!("{shown}: {}", e.message)
-        };
+        let msg = if e.message.contains(&shown.to_string()) { e.message } else { format!("{shown}: {}", e.message) };
         Error { message: msg, ..e }
     })
 }

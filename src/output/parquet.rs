@@ -14,19 +14,10 @@ pub(crate) fn write_parquet(result: &ResultTable, out: &mut dyn Write) -> Result
         let cast = frame
             .column(name)
             .and_then(|c| c.cast(&ty.polars()))
-            .map_err(|e| {
-                Error::runtime(format!("column '{name}' cannot be written as {ty}: {e}"))
-            })?;
-        frame
-            .with_column(cast)
-            .map_err(|e| Error::runtime(e.to_string()))?;
+            .map_err(|e| Error::runtime(format!("column '{name}' cannot be written as {ty}: {e}")))?;
+        frame.with_column(cast).map_err(|e| Error::runtime(e.to_string()))?;
     }
-    let types: Vec<(&str, &str)> = result
-        .schema
-        .columns
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.name()))
-        .collect();
+    let types: Vec<(&str, &str)> = result.schema.columns.iter().map(|(n, t)| (n.as_str(), t.name())).collect();
     let types = serde_json::to_string(&types).map_err(|e| Error::runtime(e.to_string()))?;
     let metadata = KeyValueMetadata::from_static(vec![(KUSTO_TYPES_KEY.to_string(), types)]);
     ParquetWriter::new(out)

@@ -12,11 +12,7 @@ const GAP: &str = "  ";
 
 pub(crate) fn write_table(columns: &Columns, out: &mut dyn Write) -> Result<()> {
     // Two passes over the cells (widths, then lines) rather than holding every text.
-    let mut widths: Vec<usize> = columns
-        .names
-        .iter()
-        .map(|n| display(n).chars().count())
-        .collect();
+    let mut widths: Vec<usize> = columns.names.iter().map(|n| display(n).chars().count()).collect();
     for row in 0..columns.height {
         for (c, w) in widths.iter_mut().enumerate() {
             *w = (*w).max(display(&columns.cell(c, row).text()).chars().count());
@@ -29,9 +25,7 @@ pub(crate) fn write_table(columns: &Columns, out: &mut dyn Write) -> Result<()> 
         let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
         write_line(out, &rule, &widths, &right)?;
         for row in 0..columns.height {
-            let cells: Vec<String> = (0..columns.width())
-                .map(|c| display(&columns.cell(c, row).text()))
-                .collect();
+            let cells: Vec<String> = (0..columns.width()).map(|c| display(&columns.cell(c, row).text())).collect();
             write_line(out, &cells, &widths, &right)?;
         }
     }
@@ -40,12 +34,7 @@ pub(crate) fn write_table(columns: &Columns, out: &mut dyn Write) -> Result<()> 
     Ok(())
 }
 
-fn write_line(
-    out: &mut dyn Write,
-    cells: &[String],
-    widths: &[usize],
-    right: &[bool],
-) -> Result<()> {
+fn write_line(out: &mut dyn Write, cells: &[String], widths: &[usize], right: &[bool]) -> Result<()> {
     let mut line = String::new();
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {

@@ -17,17 +17,11 @@ fn polars_err(e: PolarsError) -> Error {
 }
 
 fn datetimes(name: &str, v: &[Option<i64>]) -> Result<Column> {
-    Ok(Series::new(name.into(), v)
-        .cast(&KqlType::DateTime.polars())
-        .map_err(polars_err)?
-        .into_column())
+    Ok(Series::new(name.into(), v).cast(&KqlType::DateTime.polars()).map_err(polars_err)?.into_column())
 }
 
 fn timespans(name: &str, v: &[Option<i64>]) -> Result<Column> {
-    Ok(Series::new(name.into(), v)
-        .cast(&KqlType::TimeSpan.polars())
-        .map_err(polars_err)?
-        .into_column())
+    Ok(Series::new(name.into(), v).cast(&KqlType::TimeSpan.polars()).map_err(polars_err)?.into_column())
 }
 
 fn texts(name: &str, v: &[Option<&str>]) -> Column {
@@ -35,14 +29,8 @@ fn texts(name: &str, v: &[Option<&str>]) -> Column {
 }
 
 fn result(columns: Vec<(Column, KqlType)>) -> Result<ResultTable> {
-    let schema = Schema::new(
-        columns
-            .iter()
-            .map(|(c, t)| (c.name().to_string(), *t))
-            .collect(),
-    );
-    let frame = DataFrame::new_infer_height(columns.into_iter().map(|(c, _)| c).collect())
-        .map_err(polars_err)?;
+    let schema = Schema::new(columns.iter().map(|(c, t)| (c.name().to_string(), *t)).collect());
+    let frame = DataFrame::new_infer_height(columns.into_iter().map(|(c, _)| c).collect()).map_err(polars_err)?;
     Ok(ResultTable { schema, frame })
 }
 
@@ -50,53 +38,16 @@ fn result(columns: Vec<(Column, KqlType)>) -> Result<ResultTable> {
 /// `string`, which cannot be null).
 fn every_type() -> Result<ResultTable> {
     result(vec![
-        (
-            Series::new("b".into(), [Some(true), None, Some(false)]).into_column(),
-            KqlType::Bool,
-        ),
-        (
-            Series::new("i".into(), [Some(1i32), None, Some(-7)]).into_column(),
-            KqlType::Int,
-        ),
-        (
-            Series::new("l".into(), [Some(10_000_000_000i64), None, Some(-1)]).into_column(),
-            KqlType::Long,
-        ),
-        (
-            Series::new("r".into(), [Some(0.5f64), None, Some(443.0)]).into_column(),
-            KqlType::Real,
-        ),
-        (
-            Series::new("m".into(), [Some(1.25f64), None, Some(1e15)]).into_column(),
-            KqlType::Decimal,
-        ),
-        (
-            texts("s", &[Some("a,b \"q\""), Some(""), Some("line\nbreak")]),
-            KqlType::String,
-        ),
-        (
-            datetimes("t", &[Some(MAY_3_2024), None, Some(0)])?,
-            KqlType::DateTime,
-        ),
-        (
-            timespans("ts", &[Some(86_400 * SEC), None, Some(-SEC / 10)])?,
-            KqlType::TimeSpan,
-        ),
-        (
-            texts(
-                "g",
-                &[
-                    Some("74be27de-1e4e-49d9-b579-fe0b331d3642"),
-                    None,
-                    Some("00000000-0000-0000-0000-000000000001"),
-                ],
-            ),
-            KqlType::Guid,
-        ),
-        (
-            texts("d", &[Some(r#"{"a":[1,2]}"#), None, Some(r#""text""#)]),
-            KqlType::Dynamic,
-        ),
+        (Series::new("b".into(), [Some(true), None, Some(false)]).into_column(), KqlType::Bool),
+        (Series::new("i".into(), [Some(1i32), None, Some(-7)]).into_column(), KqlType::Int),
+        (Series::new("l".into(), [Some(10_000_000_000i64), None, Some(-1)]).into_column(), KqlType::Long),
+        (Series::new("r".into(), [Some(0.5f64), None, Some(443.0)]).into_column(), KqlType::Real),
+        (Series::new("m".into(), [Some(1.25f64), None, Some(1e15)]).into_column(), KqlType::Decimal),
+        (texts("s", &[Some("a,b \"q\""), Some(""), Some("line\nbreak")]), KqlType::String),
+        (datetimes("t", &[Some(MAY_3_2024), None, Some(0)])?, KqlType::DateTime),
+        (timespans("ts", &[Some(86_400 * SEC), None, Some(-SEC / 10)])?, KqlType::TimeSpan),
+        (texts("g", &[Some("74be27de-1e4e-49d9-b579-fe0b331d3642"), None, Some("00000000-0000-0000-0000-000000000001")]), KqlType::Guid),
+        (texts("d", &[Some(r#"{"a":[1,2]}"#), None, Some(r#""text""#)]), KqlType::Dynamic),
     ])
 }
 
@@ -154,14 +105,8 @@ fn ndjson_of_every_type() -> Result<()> {
 
 #[test]
 fn non_finite_reals_are_json_strings() -> Result<()> {
-    let r = result(vec![(
-        Series::new("r".into(), [f64::NAN, f64::NEG_INFINITY]).into_column(),
-        KqlType::Real,
-    )])?;
-    assert_eq!(
-        written(&r, OutputFormat::Ndjson)?,
-        "{\"r\":\"NaN\"}\n{\"r\":\"-Infinity\"}\n"
-    );
+    let r = result(vec![(Series::new("r".into(), [f64::NAN, f64::NEG_INFINITY]).into_column(), KqlType::Real)])?;
+    assert_eq!(written(&r, OutputFormat::Ndjson)?, "{\"r\":\"NaN\"}\n{\"r\":\"-Infinity\"}\n");
     assert_eq!(written(&r, OutputFormat::Csv)?, "r\nNaN\n-Infinity\n");
     Ok(())
 }
@@ -170,18 +115,9 @@ fn non_finite_reals_are_json_strings() -> Result<()> {
 fn terminal_table() -> Result<()> {
     let long = "x".repeat(70);
     let r = result(vec![
-        (
-            texts("Name", &[Some("a"), Some(&long), Some("tab\there")]),
-            KqlType::String,
-        ),
-        (
-            Series::new("Count".into(), [Some(5i64), None, Some(-12)]).into_column(),
-            KqlType::Long,
-        ),
-        (
-            Series::new("Ratio".into(), [Some(0.25f64), Some(1e15), None]).into_column(),
-            KqlType::Real,
-        ),
+        (texts("Name", &[Some("a"), Some(&long), Some("tab\there")]), KqlType::String),
+        (Series::new("Count".into(), [Some(5i64), None, Some(-12)]).into_column(), KqlType::Long),
+        (Series::new("Ratio".into(), [Some(0.25f64), Some(1e15), None]).into_column(), KqlType::Real),
     ])?;
     // Name is 60 wide (the cut cell), Count and Ratio 5 (their headers), numbers right-aligned.
     let want = [
@@ -200,15 +136,9 @@ fn terminal_table() -> Result<()> {
 
 #[test]
 fn terminal_table_of_nothing() -> Result<()> {
-    let r = result(vec![(
-        Series::new("n".into(), Vec::<i64>::new()).into_column(),
-        KqlType::Long,
-    )])?;
+    let r = result(vec![(Series::new("n".into(), Vec::<i64>::new()).into_column(), KqlType::Long)])?;
     assert_eq!(written(&r, OutputFormat::Table)?, "n\n-\n0 rows\n");
-    let one = result(vec![(
-        Series::new("n".into(), [7i64]).into_column(),
-        KqlType::Long,
-    )])?;
+    let one = result(vec![(Series::new("n".into(), [7i64]).into_column(), KqlType::Long)])?;
     assert_eq!(written(&one, OutputFormat::Table)?, "n\n-\n7\n1 row\n");
     Ok(())
 }
@@ -253,16 +183,10 @@ fn round_trip(r: &ResultTable, format: OutputFormat, name: &str) -> Result<(Sche
 #[test]
 fn typed_formats_round_trip_exactly() -> Result<()> {
     let original = every_type()?;
-    for (format, name) in [
-        (OutputFormat::Json, "r.json"),
-        (OutputFormat::Parquet, "r.parquet"),
-    ] {
+    for (format, name) in [(OutputFormat::Json, "r.json"), (OutputFormat::Parquet, "r.parquet")] {
         let (schema, frame) = round_trip(&original, format, name)?;
         assert_eq!(schema, original.schema, "{format:?}");
-        assert!(
-            frame.equals_missing(&original.frame),
-            "{format:?}: {frame:?}"
-        );
+        assert!(frame.equals_missing(&original.frame), "{format:?}: {frame:?}");
     }
     Ok(())
 }
@@ -271,50 +195,23 @@ fn typed_formats_round_trip_exactly() -> Result<()> {
 /// types that survive (an `int` returns as `long`, a `guid` as `string`).
 fn inferable_types() -> Result<ResultTable> {
     result(vec![
-        (
-            Series::new("b".into(), [Some(true), None, Some(false)]).into_column(),
-            KqlType::Bool,
-        ),
-        (
-            Series::new("l".into(), [Some(10_000_000_000i64), None, Some(-1)]).into_column(),
-            KqlType::Long,
-        ),
-        (
-            Series::new("r".into(), [Some(0.5f64), None, Some(1e15)]).into_column(),
-            KqlType::Real,
-        ),
-        (
-            texts("s", &[Some("a,b \"q\""), Some(""), Some("line\nbreak")]),
-            KqlType::String,
-        ),
-        (
-            datetimes("t", &[Some(MAY_3_2024), None, Some(0)])?,
-            KqlType::DateTime,
-        ),
-        (
-            timespans("ts", &[Some(86_400 * SEC), None, Some(-SEC / 10)])?,
-            KqlType::TimeSpan,
-        ),
-        (
-            texts("d", &[Some(r#"{"z":1,"a":[1,2]}"#), None, Some("[]")]),
-            KqlType::Dynamic,
-        ),
+        (Series::new("b".into(), [Some(true), None, Some(false)]).into_column(), KqlType::Bool),
+        (Series::new("l".into(), [Some(10_000_000_000i64), None, Some(-1)]).into_column(), KqlType::Long),
+        (Series::new("r".into(), [Some(0.5f64), None, Some(1e15)]).into_column(), KqlType::Real),
+        (texts("s", &[Some("a,b \"q\""), Some(""), Some("line\nbreak")]), KqlType::String),
+        (datetimes("t", &[Some(MAY_3_2024), None, Some(0)])?, KqlType::DateTime),
+        (timespans("ts", &[Some(86_400 * SEC), None, Some(-SEC / 10)])?, KqlType::TimeSpan),
+        (texts("d", &[Some(r#"{"z":1,"a":[1,2]}"#), None, Some("[]")]), KqlType::Dynamic),
     ])
 }
 
 #[test]
 fn untyped_formats_round_trip_inferable_types() -> Result<()> {
     let original = inferable_types()?;
-    for (format, name) in [
-        (OutputFormat::Csv, "r.csv"),
-        (OutputFormat::Ndjson, "r.ndjson"),
-    ] {
+    for (format, name) in [(OutputFormat::Csv, "r.csv"), (OutputFormat::Ndjson, "r.ndjson")] {
         let (schema, frame) = round_trip(&original, format, name)?;
         assert_eq!(schema, original.schema, "{format:?}");
-        assert!(
-            frame.equals_missing(&original.frame),
-            "{format:?}: {frame:?}"
-        );
+        assert!(frame.equals_missing(&original.frame), "{format:?}: {frame:?}");
     }
     Ok(())
 }
@@ -340,14 +237,9 @@ fn written_file_matches_the_stream() -> Result<()> {
     std::fs::write(&path, "old contents")?;
     let r = every_type()?;
     write_result_to_path(&r, OutputFormat::Json, &path)?;
-    assert_eq!(
-        std::fs::read_to_string(&path)?,
-        written(&r, OutputFormat::Json)?
-    );
-    let names: Vec<String> = std::fs::read_dir(&dir.0)?
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
+    assert_eq!(std::fs::read_to_string(&path)?, written(&r, OutputFormat::Json)?);
+    let names: Vec<String> =
+        std::fs::read_dir(&dir.0)?.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(names, vec!["out.json".to_string()]);
     Ok(())
 }
@@ -361,10 +253,5 @@ fn format_from_file_name() {
     assert_eq!(f("r.parquet"), Some(OutputFormat::Parquet));
     assert_eq!(f("r.txt"), Some(OutputFormat::Table));
     assert_eq!(f("r"), None);
-    assert_eq!(
-        OutputFormat::from_path(Path::new("r.xlsx"))
-            .err()
-            .map(|e| e.kind),
-        Some(crate::ErrorKind::Usage)
-    );
+    assert_eq!(OutputFormat::from_path(Path::new("r.xlsx")).err().map(|e| e.kind), Some(crate::ErrorKind::Usage));
 }

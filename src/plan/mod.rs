@@ -318,15 +318,14 @@ pub fn show(e: &TExpr) -> String {
 }
 
 pub fn show_literal(l: &Literal) -> String {
-    use crate::syntax::lex_format;
     match l {
         Literal::Bool(b) => b.to_string(),
         Literal::Int(n) => format!("int({n})"),
         Literal::Long(n) => n.to_string(),
         Literal::Real(f) => format!("{f:?}"),
         Literal::String(s) => format!("{s:?}"),
-        Literal::DateTime(ns) => format!("datetime({})", lex_format::datetime(*ns)),
-        Literal::TimeSpan(ns) => format!("timespan({})", lex_format::timespan(*ns)),
+        Literal::DateTime(ns) => format!("datetime({})", crate::text::format_datetime(*ns)),
+        Literal::TimeSpan(ns) => format!("timespan({})", crate::text::format_timespan(*ns)),
         Literal::Guid(g) => format!("guid({g})"),
         Literal::Dynamic(v) => format!("dynamic({v})"),
         Literal::Null(t) => format!("{t}(null)"),

@@ -22,15 +22,9 @@ pub(crate) fn read_cli_json(path: &Path, schema: Option<&Schema>) -> Result<Tabl
     let mut first_table: Option<Json> = None;
     for (i, item) in items.into_iter().enumerate() {
         let Json::Object(mut object) = item else {
-            return Err(Error::data(format!(
-                "{shown}: element {} of the array is not an object",
-                i + 1
-            )));
+            return Err(Error::data(format!("{shown}: element {} of the array is not an object", i + 1)));
         };
-        let table = object
-            .iter()
-            .position(|(k, _)| k == "TableName")
-            .map(|i| object.remove(i).1);
+        let table = object.iter().position(|(k, _)| k == "TableName").map(|i| object.remove(i).1);
         match (&first_table, table) {
             (None, t) => first_table = Some(t.unwrap_or(Json::Null)),
             (Some(first), Some(t)) if *first != t => continue,

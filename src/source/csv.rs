@@ -18,10 +18,7 @@ pub(crate) fn read_csv(path: &Path, schema: Option<&Schema>) -> Result<Table> {
     let shown = path.display().to_string();
     let header = read_header(path)?;
     let names: Vec<String> = header.iter().map(|h| h.name.clone()).collect();
-    let text_schema: polars::prelude::Schema = names
-        .iter()
-        .map(|n| Field::new(n.as_str().into(), DataType::String))
-        .collect();
+    let text_schema: polars::prelude::Schema = names.iter().map(|n| Field::new(n.as_str().into(), DataType::String)).collect();
     let read = CsvReadOptions::default()
         .with_has_header(true)
         .with_schema(Some(Arc::new(text_schema)))
@@ -83,15 +80,10 @@ fn read_header(path: &Path) -> Result<Vec<HeaderColumn>> {
     let shown = path.display();
     let mut file = std::fs::File::open(path).map_err(|e| Error::data(format!("{shown}: {e}")))?;
     let mut head = Vec::new();
-    file.by_ref()
-        .take(1 << 20)
-        .read_to_end(&mut head)
-        .map_err(|e| Error::data(format!("{shown}: {e}")))?;
+    file.by_ref().take(1 << 20).read_to_end(&mut head).map_err(|e| Error::data(format!("{shown}: {e}")))?;
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
     let Some(record) = Records::new(head).next() else {
-        return Err(Error::data(format!(
-            "{shown}: the file is empty; a CSV export starts with a header row"
-        )));
+        return Err(Error::data(format!("{shown}: the file is empty; a CSV export starts with a header row")));
     };
     let fields = split_record(&head[record.start..record.end]);
     let mut out: Vec<HeaderColumn> = Vec::with_capacity(fields.len());
@@ -105,19 +97,15 @@ fn read_header(path: &Path) -> Result<Vec<HeaderColumn>> {
         let zone_offset_ns = match zone {
             None => None,
             Some(z) => Some(zone_offset(z).ok_or_else(|| {
-                Error::data(format!("{shown}: column '{raw}': unknown time zone '{z}'"))
-                    .with_help("set the portal's display time zone to UTC before exporting, or write the header as 'Name [UTC]' or 'Name [UTC+02:00]'")
+                Error::data(format!("{shown}: column '{raw}': unknown time zone '{z}'")).with_help(
+                    "set the portal's display time zone to UTC before exporting, or write the header as 'Name [UTC]' or 'Name [UTC+02:00]'",
+                )
             })?),
         };
         if out.iter().any(|h| h.name == name) {
-            return Err(Error::data(format!(
-                "{shown}: column '{name}' appears twice in the header"
-            )));
+            return Err(Error::data(format!("{shown}: column '{name}' appears twice in the header")));
         }
-        out.push(HeaderColumn {
-            name: name.to_string(),
-            zone_offset_ns,
-        });
+        out.push(HeaderColumn { name: name.to_string(), zone_offset_ns });
     }
     Ok(out)
 }
@@ -172,11 +160,7 @@ struct Records<'a> {
 
 impl<'a> Records<'a> {
     fn new(bytes: &'a [u8]) -> Self {
-        Records {
-            bytes,
-            pos: 0,
-            line: 1,
-        }
+        Records { bytes, pos: 0, line: 1 }
     }
 }
 
@@ -215,12 +199,7 @@ impl Iterator for Records<'_> {
         if end > start && self.bytes[end - 1] == b'\r' {
             end -= 1;
         }
-        Some(Record {
-            start,
-            end,
-            line,
-            fields,
-        })
+        Some(Record { start, end, line, fields })
     }
 }
 
@@ -280,16 +259,9 @@ fn check_utf8(path: &Path) -> Result<()> {
     match std::str::from_utf8(&bytes) {
         Ok(_) => Ok(()),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&c| c == b'\n')
-                .count()
-                + 1;
-            Err(Error::data(format!(
-                "{}: line {line}: the text is not valid UTF-8",
-                path.display()
-            ))
-            .with_help("save the export as UTF-8 (for example: iconv -f latin1 -t utf-8)"))
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&c| c == b'\n').count() + 1;
+            Err(Error::data(format!("{}: line {line}: the text is not valid UTF-8", path.display()))
+                .with_help("save the export as UTF-8 (for example: iconv -f latin1 -t utf-8)"))
         }
     }
 }
@@ -302,9 +274,7 @@ fn drop_rows(frame: &DataFrame, rows: &[usize]) -> Result<DataFrame> {
         }
     }
     let mask = BooleanChunked::from_slice("keep".into(), &keep);
-    frame
-        .filter(&mask)
-        .map_err(|e| Error::runtime(e.to_string()))
+    frame.filter(&mask).map_err(|e| Error::runtime(e.to_string()))
 }
 
 /// The line of data row `row` (zero-based), found by scanning the file again: records
@@ -313,11 +283,7 @@ fn line_of_row(path: &Path, row: usize) -> Option<usize> {
     let bytes = std::fs::read(path).ok()?;
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
     let width = Records::new(bytes).next()?.fields;
-    Records::new(bytes)
-        .skip(1)
-        .filter(|r| width == 1 || r.start != r.end)
-        .nth(row)
-        .map(|r| r.line)
+    Records::new(bytes).skip(1).filter(|r| width == 1 || r.start != r.end).nth(row).map(|r| r.line)
 }
 
 fn value_error(path: &Path, column: &str, ty: KqlType, origin: &Origin, bad: &BadCell) -> Error {
@@ -325,12 +291,8 @@ fn value_error(path: &Path, column: &str, ty: KqlType, origin: &Origin, bad: &Ba
         Some(line) => format!("line {line}"),
         None => format!("data row {}", bad.row + 1),
     };
-    Error::data(format!(
-        "{}: {place}, column '{column}': \"{}\" is not a {ty}",
-        path.display(),
-        super::shorten(&bad.text)
-    ))
-    .with_help(origin.explain(ty))
+    Error::data(format!("{}: {place}, column '{column}': \"{}\" is not a {ty}", path.display(), super::shorten(&bad.text)))
+        .with_help(origin.explain(ty))
 }
 
 #[cfg(test)]
@@ -339,10 +301,7 @@ mod tests {
 
     #[test]
     fn zones() {
-        assert_eq!(
-            split_zone("TimeGenerated [UTC]"),
-            ("TimeGenerated", Some("UTC"))
-        );
+        assert_eq!(split_zone("TimeGenerated [UTC]"), ("TimeGenerated", Some("UTC")));
         assert_eq!(split_zone("Name"), ("Name", None));
         assert_eq!(zone_offset("UTC"), Some(0));
         assert_eq!(zone_offset("UTC+02:00"), Some(7_200_000_000_000));
@@ -355,9 +314,6 @@ mod tests {
         let text = b"a,b\r\n\"x,\"\"y\"\"\nz\",2\n\n3,4\nab\"c,\"d\"\"\",e\"\n";
         let recs: Vec<(usize, usize)> = Records::new(text).map(|r| (r.line, r.fields)).collect();
         assert_eq!(recs, vec![(1, 2), (2, 2), (4, 1), (5, 2), (6, 3)]);
-        assert_eq!(
-            split_record(b"\"x,\"\"y\"\"\",2"),
-            vec![b"x,\"y\"".to_vec(), b"2".to_vec()]
-        );
+        assert_eq!(split_record(b"\"x,\"\"y\"\"\",2"), vec![b"x,\"y\"".to_vec(), b"2".to_vec()]);
     }
 }

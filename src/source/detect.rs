@@ -14,19 +14,14 @@ pub fn detect_format(path: &Path) -> Result<InputFormat> {
     let shown = path.display();
     let mut file = std::fs::File::open(path).map_err(|e| Error::data(format!("{shown}: {e}")))?;
     let mut head = Vec::new();
-    file.by_ref()
-        .take(1 << 20)
-        .read_to_end(&mut head)
-        .map_err(|e| Error::data(format!("{shown}: {e}")))?;
+    file.by_ref().take(1 << 20).read_to_end(&mut head).map_err(|e| Error::data(format!("{shown}: {e}")))?;
     let hint = extension_hint(path);
     if head.starts_with(b"PAR1") {
         return Ok(InputFormat::Parquet);
     }
     if hint == Some(InputFormat::Parquet) {
-        return Err(Error::data(format!(
-            "{shown}: not a Parquet file (it does not start with PAR1)"
-        ))
-        .with_help("name the real format with :FORMAT, e.g. NAME=PATH:csv"));
+        return Err(Error::data(format!("{shown}: not a Parquet file (it does not start with PAR1)"))
+            .with_help("name the real format with :FORMAT, e.g. NAME=PATH:csv"));
     }
     if head.starts_with(b"\x1f\x8b") {
         return Err(Error::data(format!("{shown}: the file is gzip-compressed"))
@@ -34,10 +29,7 @@ pub fn detect_format(path: &Path) -> Result<InputFormat> {
     }
     let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
     let Some(first) = text.iter().position(|c| !c.is_ascii_whitespace()) else {
-        return hint.ok_or_else(|| {
-            Error::data(format!("{shown}: the file is empty"))
-                .with_help("name its format with NAME=PATH:FORMAT")
-        });
+        return hint.ok_or_else(|| Error::data(format!("{shown}: the file is empty")).with_help("name its format with NAME=PATH:FORMAT"));
     };
     let text = &text[first..];
     if text.contains(&0) {
@@ -45,15 +37,9 @@ pub fn detect_format(path: &Path) -> Result<InputFormat> {
             .with_help("the formats are csv, json, cli-json, ndjson and parquet; name one with NAME=PATH:FORMAT"));
     }
     if let Err(e) = std::str::from_utf8(valid_prefix(text)) {
-        let line = head[..head.len() - text.len() + e.valid_up_to()]
-            .iter()
-            .filter(|&&c| c == b'\n')
-            .count()
-            + 1;
-        return Err(
-            Error::data(format!("{shown}: line {line}: the text is not valid UTF-8"))
-                .with_help("save the export as UTF-8 (for example: iconv -f latin1 -t utf-8)"),
-        );
+        let line = head[..head.len() - text.len() + e.valid_up_to()].iter().filter(|&&c| c == b'\n').count() + 1;
+        return Err(Error::data(format!("{shown}: line {line}: the text is not valid UTF-8"))
+            .with_help("save the export as UTF-8 (for example: iconv -f latin1 -t utf-8)"));
     }
     Ok(match text[0] {
         b'[' => InputFormat::CliJson,
@@ -74,9 +60,7 @@ fn valid_prefix(text: &[u8]) -> &[u8] {
 fn json_object_kind(text: &[u8]) -> InputFormat {
     let line = text.split(|&c| c == b'\n').next().unwrap_or(text);
     match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line) {
-        Ok(obj) if !obj.contains_key("tables") && !obj.contains_key("Tables") => {
-            InputFormat::Ndjson
-        }
+        Ok(obj) if !obj.contains_key("tables") && !obj.contains_key("Tables") => InputFormat::Ndjson,
         _ => InputFormat::QueryApiJson,
     }
 }

@@ -60,9 +60,7 @@ impl Json {
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Json::Int(i) => out.push_str(&i.to_string()),
             Json::UInt(u) => out.push_str(&u.to_string()),
-            Json::Float(f) => {
-                out.push_str(&serde_json::to_string(f).unwrap_or_else(|_| "null".to_string()))
-            }
+            Json::Float(f) => out.push_str(&serde_json::to_string(f).unwrap_or_else(|_| "null".to_string())),
             Json::Str(s) => push_json_string(out, s),
             Json::Array(items) => {
                 out.push('[');
@@ -165,8 +163,7 @@ mod tests {
 
     #[test]
     fn keeps_key_order_and_compacts() -> Result<(), serde_json::Error> {
-        let v: Json =
-            serde_json::from_str("{ \"z\": 1, \"a\": [true, null, \"x\\\"\", -2, 1.5] }")?;
+        let v: Json = serde_json::from_str("{ \"z\": 1, \"a\": [true, null, \"x\\\"\", -2, 1.5] }")?;
         assert_eq!(v.to_compact(), r#"{"z":1,"a":[true,null,"x\"",-2,1.5]}"#);
         Ok(())
     }

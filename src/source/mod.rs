@@ -45,13 +45,8 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
-    pub const ALL: [InputFormat; 5] = [
-        InputFormat::Csv,
-        InputFormat::QueryApiJson,
-        InputFormat::CliJson,
-        InputFormat::Ndjson,
-        InputFormat::Parquet,
-    ];
+    pub const ALL: [InputFormat; 5] =
+        [InputFormat::Csv, InputFormat::QueryApiJson, InputFormat::CliJson, InputFormat::Ndjson, InputFormat::Parquet];
 
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
@@ -82,10 +77,7 @@ impl FromStr for InputFormat {
         let names = InputFormat::ALL.map(InputFormat::name);
         let mut err = Error::usage(format!("unknown input format '{s}'"));
         err = match nearest(s, names) {
-            Some(n) => err.with_help(format!(
-                "did you mean '{n}'? The formats are {}",
-                names.join(", ")
-            )),
+            Some(n) => err.with_help(format!("did you mean '{n}'? The formats are {}", names.join(", "))),
             None => err.with_help(format!("the formats are {}", names.join(", "))),
         };
         Err(err)
@@ -96,23 +88,15 @@ impl FromStr for InputFormat {
 /// `:` only when a known format follows the last one (`T=a:b.csv:csv`), so a mistyped
 /// format is reported rather than taken for part of the path.
 pub fn parse_table_arg(arg: &str) -> Result<(String, PathBuf, Option<InputFormat>)> {
-    let usage = |msg: String| {
-        Error::usage(msg)
-            .with_help("bind a table as NAME=PATH or NAME=PATH:FORMAT, e.g. Flows=export.csv")
-    };
+    let usage = |msg: String| Error::usage(msg).with_help("bind a table as NAME=PATH or NAME=PATH:FORMAT, e.g. Flows=export.csv");
     let Some((name, rest)) = arg.split_once('=') else {
         return Err(usage(format!("'{arg}' is not a table binding")));
     };
     let name = name.trim();
-    let valid_name = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let valid_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid_name {
-        return Err(usage(format!(
-            "'{name}' is not a table name (letters, digits and _, not starting with a digit)"
-        )));
+        return Err(usage(format!("'{name}' is not a table name (letters, digits and _, not starting with a digit)")));
     }
     let (path, format) = match rest.rsplit_once(':') {
         Some((path, fmt)) => (path, Some(fmt.parse::<InputFormat>()?)),
@@ -131,17 +115,9 @@ pub fn load_table(path: &Path, format: Option<InputFormat>) -> Result<Table> {
 
 /// [`load_table`] for a table with a known schema (a built-in table's, say): columns the
 /// file does not type itself take their type from it; columns it lacks are not added.
-pub fn load_table_as(
-    path: &Path,
-    format: Option<InputFormat>,
-    schema: Option<&Schema>,
-) -> Result<Table> {
+pub fn load_table_as(path: &Path, format: Option<InputFormat>, schema: Option<&Schema>) -> Result<Table> {
     if !path.is_file() {
-        let msg = if path.exists() {
-            "is not a file"
-        } else {
-            "does not exist"
-        };
+        let msg = if path.exists() { "is not a file" } else { "does not exist" };
         return Err(Error::data(format!("{}: {msg}", path.display())));
     }
     let format = match format {
@@ -173,27 +149,17 @@ fn finish_table(schema: Schema, frame: DataFrame) -> Table {
     if !fills.is_empty() {
         lazy = lazy.with_columns(fills);
     }
-    Table {
-        schema,
-        frame: lazy,
-    }
+    Table { schema, frame: lazy }
 }
 
 /// Every reader must produce exactly the Polars types of its Kusto schema; a mismatch is a
 /// bug here, caught before a query runs on it.
 fn check_layout(table: &Table, path: &Path) -> Result<()> {
     let mut lazy = table.frame.clone();
-    let got = lazy
-        .collect_schema()
-        .map_err(|e| Error::data(format!("{}: {e}", path.display())))?;
+    let got = lazy.collect_schema().map_err(|e| Error::data(format!("{}: {e}", path.display())))?;
     let want = table.schema.polars();
     if *got != want {
-        return Err(Error::runtime(format!(
-            "{}: the table read has columns {:?}, expected {:?}",
-            path.display(),
-            got,
-            want
-        )));
+        return Err(Error::runtime(format!("{}: the table read has columns {:?}, expected {:?}", path.display(), got, want)));
     }
     Ok(())
 }

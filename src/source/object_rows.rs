@@ -44,12 +44,7 @@ struct Kinds {
 
 impl ObjectRows {
     pub(crate) fn new(none_is_null: bool) -> Self {
-        ObjectRows {
-            columns: Vec::new(),
-            index: HashMap::new(),
-            rows: 0,
-            none_is_null,
-        }
+        ObjectRows { columns: Vec::new(), index: HashMap::new(), rows: 0, none_is_null }
     }
 
     pub(crate) fn push(&mut self, object: Vec<(String, Json)>) {
@@ -113,12 +108,7 @@ impl ObjectRows {
     }
 
     /// Types and converts every column. `locate` names a row for an error (`line 12`).
-    pub(crate) fn finish(
-        self,
-        schema: Option<&Schema>,
-        path: &str,
-        locate: &dyn Fn(usize) -> String,
-    ) -> Result<(Schema, DataFrame)> {
+    pub(crate) fn finish(self, schema: Option<&Schema>, path: &str, locate: &dyn Fn(usize) -> String) -> Result<(Schema, DataFrame)> {
         let height = self.rows;
         let mut kusto = Vec::with_capacity(self.columns.len());
         let mut columns = Vec::with_capacity(self.columns.len());
@@ -148,10 +138,7 @@ impl ObjectRows {
 }
 
 fn texts(raw: &RawColumn) -> StringChunked {
-    StringChunked::from_iter_options(
-        raw.name.as_str().into(),
-        raw.values.iter().map(Option::as_deref),
-    )
+    StringChunked::from_iter_options(raw.name.as_str().into(), raw.values.iter().map(Option::as_deref))
 }
 
 fn convert(raw: &RawColumn, ty: KqlType) -> Result<Series, BadCell> {
@@ -223,9 +210,7 @@ mod tests {
     fn rows(lines: &[&str], none_is_null: bool) -> Result<(Schema, DataFrame)> {
         let mut r = ObjectRows::new(none_is_null);
         for l in lines {
-            let Json::Object(obj) =
-                serde_json::from_str(l).map_err(|e| Error::data(e.to_string()))?
-            else {
+            let Json::Object(obj) = serde_json::from_str(l).map_err(|e| Error::data(e.to_string()))? else {
                 return Err(Error::data("not an object"));
             };
             r.push(obj);
@@ -242,11 +227,7 @@ mod tests {
             ],
             false,
         )?;
-        let types: Vec<(&str, KqlType)> = schema
-            .columns
-            .iter()
-            .map(|(n, t)| (n.as_str(), *t))
-            .collect();
+        let types: Vec<(&str, KqlType)> = schema.columns.iter().map(|(n, t)| (n.as_str(), *t)).collect();
         assert_eq!(
             types,
             vec![
@@ -269,10 +250,7 @@ mod tests {
 
     #[test]
     fn cli_none_is_null_except_in_strings() -> Result<()> {
-        let (schema, frame) = rows(
-            &[r#"{"c":"5","s":"None"}"#, r#"{"c":"None","s":"x"}"#],
-            true,
-        )?;
+        let (schema, frame) = rows(&[r#"{"c":"5","s":"None"}"#, r#"{"c":"None","s":"x"}"#], true)?;
         assert_eq!(schema.get("c"), Some(KqlType::Long));
         let c: Vec<Option<i64>> = frame.column("c")?.i64()?.iter().collect();
         assert_eq!(c, vec![Some(5), None]);
@@ -283,15 +261,8 @@ mod tests {
 
     #[test]
     fn declared_type_mismatch_names_the_row() {
-        let err = rows(
-            &[r#"{"DestPort_d":"443"}"#, r#"{"DestPort_d":"https"}"#],
-            false,
-        )
-        .err();
+        let err = rows(&[r#"{"DestPort_d":"443"}"#, r#"{"DestPort_d":"https"}"#], false).err();
         let msg = err.map(|e| e.message).unwrap_or_default();
-        assert_eq!(
-            msg,
-            "t: row 2, column 'DestPort_d': \"https\" is not a real"
-        );
+        assert_eq!(msg, "t: row 2, column 'DestPort_d': \"https\" is not a real");
     }
 }

@@ -30,19 +30,14 @@ pub(crate) fn read_parquet(path: &Path) -> Result<Table> {
             _ => KqlType::from_polars(dtype),
         };
         if ty == KqlType::Dynamic && *dtype != DataType::String {
-            return Err(Error::data(format!(
-                "{shown}: column '{name}' has Parquet type {dtype}, which flowkql cannot read yet"
-            ))
-            .with_help("store nested values as JSON text in a string column"));
+            return Err(Error::data(format!("{shown}: column '{name}' has Parquet type {dtype}, which flowkql cannot read yet"))
+                .with_help("store nested values as JSON text in a string column"));
         }
         let may_be_null = !facts.null_free.iter().any(|n| n == name.as_str());
         exprs.push(to_layout(col(name.clone()), dtype, ty, may_be_null).alias(name.clone()));
         columns.push((name.to_string(), ty));
     }
-    Ok(Table {
-        schema: Schema::new(columns),
-        frame: lazy.select(exprs),
-    })
+    Ok(Table { schema: Schema::new(columns), frame: lazy.select(exprs) })
 }
 
 /// Converts a column to its Kusto type's Polars layout. Datetimes and durations go via
@@ -59,9 +54,7 @@ fn to_layout(e: Expr, dtype: &DataType, ty: KqlType, may_be_null: bool) -> Expr 
         DataType::Datetime(tu, tz) if *tu != TimeUnit::Nanoseconds || tz.is_some() => {
             (e.to_physical() * lit(per_unit(tu))).cast(ty.polars())
         }
-        DataType::Duration(tu) if *tu != TimeUnit::Nanoseconds => {
-            (e.to_physical() * lit(per_unit(tu))).cast(ty.polars())
-        }
+        DataType::Duration(tu) if *tu != TimeUnit::Nanoseconds => (e.to_physical() * lit(per_unit(tu))).cast(ty.polars()),
         DataType::String if ty == KqlType::String && may_be_null => e.fill_null(lit("")),
         _ if *dtype == ty.polars() => e,
         _ if ty == KqlType::String => e.cast(DataType::String).fill_null(lit("")),
@@ -99,9 +92,7 @@ fn file_facts(path: &Path) -> PolarsResult<FileFacts> {
             };
             let no_nulls = metadata.row_groups.iter().all(|rg| {
                 rg.columns_under_root_iter(name).is_some_and(|mut chunks| {
-                    chunks.all(|c| {
-                        matches!(c.statistics(&metadata.footer_buf), Some(Ok(stats)) if stats.null_count() == Some(0))
-                    })
+                    chunks.all(|c| matches!(c.statistics(&metadata.footer_buf), Some(Ok(stats)) if stats.null_count() == Some(0)))
                 })
             });
             if no_nulls {
@@ -109,8 +100,5 @@ fn file_facts(path: &Path) -> PolarsResult<FileFacts> {
             }
         }
     }
-    Ok(FileFacts {
-        recorded,
-        null_free,
-    })
+    Ok(FileFacts { recorded, null_free })
 }

@@ -20,15 +20,9 @@ pub(crate) fn read_query_json(path: &Path) -> Result<Table> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::data(format!("{shown}: {e}")))?;
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    let mut state = State {
-        path: &shown,
-        table: None,
-        error: None,
-    };
+    let mut state = State { path: &shown, table: None, error: None };
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let parsed = DocumentSeed { state: &mut state }
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
+    let parsed = DocumentSeed { state: &mut state }.deserialize(&mut de).and_then(|()| de.end());
     if let Some(err) = state.error {
         return Err(err);
     }
@@ -37,11 +31,8 @@ pub(crate) fn read_query_json(path: &Path) -> Result<Table> {
             .with_help("expected {\"tables\":[{\"name\",\"columns\",\"rows\"}]} as the Log Analytics query API returns it")
     })?;
     let Some(table) = state.table else {
-        return Err(
-            Error::data(format!("{shown}: the response holds no table")).with_help(
-                "a query API response has a \"tables\" array whose first table is the result",
-            ),
-        );
+        return Err(Error::data(format!("{shown}: the response holds no table"))
+            .with_help("a query API response has a \"tables\" array whose first table is the result"));
     };
     let height = table.builders.first().map_or(0, Builder::len);
     let mut columns = Vec::with_capacity(table.columns.len());
@@ -94,9 +85,7 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
             if key == "tables" || key == "Tables" {
-                map.next_value_seed(TablesSeed {
-                    state: &mut *self.state,
-                })?;
+                map.next_value_seed(TablesSeed { state: &mut *self.state })?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -126,9 +115,7 @@ impl<'de> Visitor<'de> for TablesSeed<'_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         if self.state.table.is_none() {
-            seq.next_element_seed(TableSeed {
-                state: &mut *self.state,
-            })?;
+            seq.next_element_seed(TableSeed { state: &mut *self.state })?;
         }
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(())
@@ -169,13 +156,8 @@ impl<'de> Visitor<'de> for TableSeed<'_, '_> {
                 }
                 "rows" | "Rows" => match &columns {
                     Some(cols) => {
-                        let mut b: Vec<Builder> =
-                            cols.iter().map(|(_, t)| Builder::new(*t)).collect();
-                        map.next_value_seed(RowsSeed {
-                            state: &mut *self.state,
-                            columns: cols,
-                            builders: &mut b,
-                        })?;
+                        let mut b: Vec<Builder> = cols.iter().map(|(_, t)| Builder::new(*t)).collect();
+                        map.next_value_seed(RowsSeed { state: &mut *self.state, columns: cols, builders: &mut b })?;
                         builders = Some(b);
                     }
                     // Rows before columns: rare, so buffering them is acceptable.
@@ -187,22 +169,12 @@ impl<'de> Visitor<'de> for TableSeed<'_, '_> {
             }
         }
         let Some(columns) = columns else {
-            let err = Error::data(format!(
-                "{}: the first table has no \"columns\"",
-                self.state.path
-            ));
+            let err = Error::data(format!("{}: the first table has no \"columns\"", self.state.path));
             return Err(self.state.fail(err));
         };
-        let mut builders =
-            builders.unwrap_or_else(|| columns.iter().map(|(_, t)| Builder::new(*t)).collect());
+        let mut builders = builders.unwrap_or_else(|| columns.iter().map(|(_, t)| Builder::new(*t)).collect());
         for (row, values) in early_rows.into_iter().flatten().enumerate() {
-            if let Err(e) = push_row(
-                &columns,
-                &mut builders,
-                row,
-                values.into_iter(),
-                self.state.path,
-            ) {
+            if let Err(e) = push_row(&columns, &mut builders, row, values.into_iter(), self.state.path) {
                 return Err(self.state.fail(e));
             }
         }
@@ -214,30 +186,22 @@ impl<'de> Visitor<'de> for TableSeed<'_, '_> {
 fn parse_columns(raw: &[Value], path: &str) -> Result<Vec<(String, KqlType)>> {
     let mut out: Vec<(String, KqlType)> = Vec::with_capacity(raw.len());
     for (i, c) in raw.iter().enumerate() {
-        let name = c
-            .get("name")
-            .or_else(|| c.get("ColumnName"))
-            .and_then(Value::as_str);
+        let name = c.get("name").or_else(|| c.get("ColumnName")).and_then(Value::as_str);
         let Some(name) = name else {
             return Err(Error::data(format!("{path}: column {} has no name", i + 1)));
         };
-        let kusto = c
-            .get("type")
-            .or_else(|| c.get("ColumnType"))
-            .and_then(Value::as_str);
+        let kusto = c.get("type").or_else(|| c.get("ColumnType")).and_then(Value::as_str);
         let dotnet = c.get("DataType").and_then(Value::as_str);
-        let ty = kusto.and_then(KqlType::from_name).or_else(|| {
-            dotnet.and_then(|t| KqlType::from_dotnet_name(t).or_else(|| KqlType::from_name(t)))
-        });
+        let ty = kusto
+            .and_then(KqlType::from_name)
+            .or_else(|| dotnet.and_then(|t| KqlType::from_dotnet_name(t).or_else(|| KqlType::from_name(t))));
         let Some(ty) = ty else {
             let shown = kusto.or(dotnet).unwrap_or("(none)");
             return Err(Error::data(format!("{path}: column '{name}' has unknown type '{shown}'"))
                 .with_help("Kusto types are bool, int, long, real, decimal, string, datetime, timespan, guid, dynamic"));
         };
         if out.iter().any(|(n, _)| n == name) {
-            return Err(Error::data(format!(
-                "{path}: column '{name}' appears twice"
-            )));
+            return Err(Error::data(format!("{path}: column '{name}' appears twice")));
         }
         out.push((name.to_string(), ty));
     }
@@ -269,13 +233,7 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_, '_> {
         let mut row = 0;
         // Each row is read as a short array of values: small, and freed at once.
         while let Some(values) = seq.next_element::<Vec<Json>>()? {
-            if let Err(e) = push_row(
-                self.columns,
-                self.builders,
-                row,
-                values.into_iter(),
-                self.state.path,
-            ) {
+            if let Err(e) = push_row(self.columns, self.builders, row, values.into_iter(), self.state.path) {
                 return Err(self.state.fail(e));
             }
             row += 1;
@@ -305,11 +263,9 @@ fn push_row(
                 Json::Str(s) => format!("\"{}\"", super::shorten(s)),
                 other => super::shorten(&other.to_compact()),
             };
-            return Err(Error::data(format!(
-                "{path}: row {}, column '{name}': {text} is not a {ty}",
-                row + 1
-            ))
-            .with_help(Origin::File.explain(*ty)));
+            return Err(
+                Error::data(format!("{path}: row {}, column '{name}': {text} is not a {ty}", row + 1)).with_help(Origin::File.explain(*ty))
+            );
         }
     }
     Ok(())
@@ -356,11 +312,7 @@ impl Builder {
 
     /// Adds one value; `false` when it is not of the column's type.
     fn push(&mut self, v: &Json) -> bool {
-        fn put<T>(
-            out: &mut Vec<Option<T>>,
-            v: &Json,
-            parse: impl FnOnce(&Json) -> Option<T>,
-        ) -> bool {
+        fn put<T>(out: &mut Vec<Option<T>>, v: &Json, parse: impl FnOnce(&Json) -> Option<T>) -> bool {
             if v.is_null() {
                 out.push(None);
                 return true;
@@ -402,45 +354,31 @@ impl Builder {
                 out.push(match v {
                     Json::Null => None,
                     // The query API sends dynamic values as JSON text inside a string.
-                    Json::Str(s) if s.trim_start().starts_with(['[', '{']) => {
-                        scalar::compact_json(s).or_else(|| Some(v.to_compact()))
-                    }
+                    Json::Str(s) if s.trim_start().starts_with(['[', '{']) => scalar::compact_json(s).or_else(|| Some(v.to_compact())),
                     other => Some(other.to_compact()),
                 });
                 true
             }
-            Builder::DateTime(out) => put(out, v, |v| {
-                v.as_str()
-                    .and_then(|s| scalar::parse_datetime(s, DateOrder::MonthFirst))
-                    .map(|p| p.nanos)
-            }),
-            Builder::TimeSpan(out) => put(out, v, |v| {
-                v.as_str().and_then(scalar::parse_timespan).map(|t| t.nanos)
-            }),
+            Builder::DateTime(out) => {
+                put(out, v, |v| v.as_str().and_then(|s| scalar::parse_datetime(s, DateOrder::MonthFirst)).map(|p| p.nanos))
+            }
+            Builder::TimeSpan(out) => put(out, v, |v| v.as_str().and_then(scalar::parse_timespan).map(|t| t.nanos)),
         }
     }
 
     fn finish(self, name: &str) -> Series {
         let name: PlSmallStr = name.into();
         match self {
-            Builder::Bool(v) => {
-                BooleanChunked::from_iter_options(name, v.into_iter()).into_series()
-            }
+            Builder::Bool(v) => BooleanChunked::from_iter_options(name, v.into_iter()).into_series(),
             Builder::Int(v) => Int32Chunked::from_iter_options(name, v.into_iter()).into_series(),
             Builder::Long(v) => Int64Chunked::from_iter_options(name, v.into_iter()).into_series(),
-            Builder::Real(v) => {
-                Float64Chunked::from_iter_options(name, v.into_iter()).into_series()
-            }
+            Builder::Real(v) => Float64Chunked::from_iter_options(name, v.into_iter()).into_series(),
             Builder::Text(v) => StringChunked::from_iter_values(name, v.into_iter()).into_series(),
-            Builder::Guid(v) | Builder::Dynamic(v) => {
-                StringChunked::from_iter_options(name, v.into_iter()).into_series()
+            Builder::Guid(v) | Builder::Dynamic(v) => StringChunked::from_iter_options(name, v.into_iter()).into_series(),
+            Builder::DateTime(v) => {
+                Int64Chunked::from_iter_options(name, v.into_iter()).into_datetime(TimeUnit::Nanoseconds, None).into_series()
             }
-            Builder::DateTime(v) => Int64Chunked::from_iter_options(name, v.into_iter())
-                .into_datetime(TimeUnit::Nanoseconds, None)
-                .into_series(),
-            Builder::TimeSpan(v) => Int64Chunked::from_iter_options(name, v.into_iter())
-                .into_duration(TimeUnit::Nanoseconds)
-                .into_series(),
+            Builder::TimeSpan(v) => Int64Chunked::from_iter_options(name, v.into_iter()).into_duration(TimeUnit::Nanoseconds).into_series(),
         }
     }
 }

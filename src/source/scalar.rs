@@ -33,10 +33,7 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn new(s: &'a str) -> Self {
-        Cursor {
-            b: s.as_bytes(),
-            i: 0,
-        }
+        Cursor { b: s.as_bytes(), i: 0 }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -196,34 +193,15 @@ pub(crate) fn parse_datetime(text: &str, order: DateOrder) -> Option<ParsedDateT
     }
     let days = days_from_civil(year as i64, month, day)?;
     let seconds = days * 86_400 + (hour * 3600 + minute * 60 + second) as i64 - offset_minutes * 60;
-    let nanos = seconds
-        .checked_mul(1_000_000_000)?
-        .checked_add(nanos as i64)?;
-    Some(ParsedDateTime {
-        nanos,
-        iso_with_time: iso_date && has_time,
-        order_dependent,
-    })
+    let nanos = seconds.checked_mul(1_000_000_000)?.checked_add(nanos as i64)?;
+    Some(ParsedDateTime { nanos, iso_with_time: iso_date && has_time, order_dependent })
 }
 
 /// Days from 1970-01-01 to a proleptic Gregorian date, `None` for a date that does not
 /// exist. Counting in 400-year eras from a March-based year puts the leap day last.
 fn days_from_civil(year: i64, month: u64, day: u64) -> Option<i64> {
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let month_days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
+    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     if !(1..=12).contains(&month) || day == 0 || day > month_days[month as usize - 1] {
         return None;
     }
@@ -284,36 +262,23 @@ pub(crate) fn parse_timespan(text: &str) -> Option<ParsedTimeSpan> {
         return None;
     }
     let total_seconds = ((days * 24 + hours) * 60 + minutes) * 60 + seconds;
-    let total = i64::try_from(total_seconds)
-        .ok()?
-        .checked_mul(1_000_000_000)?
-        .checked_add(nanos as i64)?;
+    let total = i64::try_from(total_seconds).ok()?.checked_mul(1_000_000_000)?.checked_add(nanos as i64)?;
     let kusto_form = hours_len == 2 && minutes_len == 2 && seconds_len == 2;
-    Some(ParsedTimeSpan {
-        nanos: if negative { -total } else { total },
-        kusto_form,
-    })
+    Some(ParsedTimeSpan { nanos: if negative { -total } else { total }, kusto_form })
 }
 
 /// A GUID in its lower-case canonical `8-4-4-4-12` text. Accepts braces and the
 /// 32-digit form without dashes, as Kusto's `toguid()` does.
 pub(crate) fn parse_guid(text: &str) -> Option<String> {
     let t = text.trim();
-    let t = t
-        .strip_prefix('{')
-        .and_then(|s| s.strip_suffix('}'))
-        .unwrap_or(t);
+    let t = t.strip_prefix('{').and_then(|s| s.strip_suffix('}')).unwrap_or(t);
     let hex: Vec<u8> = match t.len() {
         36 => {
             let b = t.as_bytes();
             if [8, 13, 18, 23].iter().any(|&i| b[i] != b'-') {
                 return None;
             }
-            b.iter()
-                .enumerate()
-                .filter(|(i, _)| ![8, 13, 18, 23].contains(i))
-                .map(|(_, c)| *c)
-                .collect()
+            b.iter().enumerate().filter(|(i, _)| ![8, 13, 18, 23].contains(i)).map(|(_, c)| *c).collect()
         }
         32 => t.as_bytes().to_vec(),
         _ => return None,
@@ -390,8 +355,7 @@ mod tests {
     use super::*;
 
     /// 2023-05-25T04:32:49.469Z computed by hand: 19502 days after 1970-01-01.
-    const MAY_25_2023_043249_469: i64 =
-        (19_502 * 86_400 + 4 * 3600 + 32 * 60 + 49) * 1_000_000_000 + 469_000_000;
+    const MAY_25_2023_043249_469: i64 = (19_502 * 86_400 + 4 * 3600 + 32 * 60 + 49) * 1_000_000_000 + 469_000_000;
 
     fn dt(text: &str) -> Option<i64> {
         parse_datetime(text, DateOrder::MonthFirst).map(|p| p.nanos)
@@ -412,40 +376,22 @@ mod tests {
         ] {
             assert_eq!(dt(text), Some(MAY_25_2023_043249_469), "{text}");
         }
-        assert_eq!(
-            parse_datetime("25/05/2023, 04:32:49.469", DateOrder::DayFirst).map(|p| p.nanos),
-            Some(MAY_25_2023_043249_469)
-        );
+        assert_eq!(parse_datetime("25/05/2023, 04:32:49.469", DateOrder::DayFirst).map(|p| p.nanos), Some(MAY_25_2023_043249_469));
     }
 
     #[test]
     fn twelve_hour_clock_edges() {
         let midnight = 19_502 * 86_400 * 1_000_000_000i64;
         assert_eq!(dt("5/25/2023, 12:00:00 AM"), Some(midnight));
-        assert_eq!(
-            dt("5/25/2023, 12:00:00 PM"),
-            Some(midnight + 12 * 3_600_000_000_000)
-        );
-        assert_eq!(
-            dt("5/25/2023, 1:00:00 PM"),
-            Some(midnight + 13 * 3_600_000_000_000)
-        );
+        assert_eq!(dt("5/25/2023, 12:00:00 PM"), Some(midnight + 12 * 3_600_000_000_000));
+        assert_eq!(dt("5/25/2023, 1:00:00 PM"), Some(midnight + 13 * 3_600_000_000_000));
         assert_eq!(dt("5/25/2023, 13:00:00 PM"), None);
         assert_eq!(dt("2023-05-25"), Some(midnight));
     }
 
     #[test]
     fn rejects_what_is_not_a_datetime() {
-        for text in [
-            "",
-            "2023-13-01",
-            "2023-02-29T00:00:00Z",
-            "2023-05-25T25:00:00Z",
-            "hello",
-            "2023-05-25Tx",
-            "1/2/3",
-            "1500-01-01",
-        ] {
+        for text in ["", "2023-13-01", "2023-02-29T00:00:00Z", "2023-05-25T25:00:00Z", "hello", "2023-05-25Tx", "1/2/3", "1500-01-01"] {
             assert_eq!(dt(text), None, "{text}");
         }
         assert!(dt("2024-02-29T00:00:00Z").is_some());
@@ -471,10 +417,7 @@ mod tests {
         let ts = |t| parse_timespan(t).map(|p| p.nanos);
         assert_eq!(ts("00:30:00"), Some(30 * 60 * 1_000_000_000));
         assert_eq!(ts("1.00:00:00"), Some(86_400 * 1_000_000_000));
-        assert_eq!(
-            ts("-1.02:03:04.5000000"),
-            Some(-((93_784) * 1_000_000_000 + 500_000_000))
-        );
+        assert_eq!(ts("-1.02:03:04.5000000"), Some(-((93_784) * 1_000_000_000 + 500_000_000)));
         assert_eq!(ts("00:00:00.0000001"), Some(100));
         assert_eq!(ts("24:00:00"), None);
         assert_eq!(ts("12"), None);
@@ -515,14 +458,8 @@ mod tests {
 
     #[test]
     fn dynamic_text() {
-        assert_eq!(
-            compact_json("{ \"b\" : [1, 2],\n \"a\": \"x y\" }").as_deref(),
-            Some(r#"{"b":[1,2],"a":"x y"}"#)
-        );
-        assert_eq!(
-            compact_json(r#"{"a": "q\" }"}"#).as_deref(),
-            Some(r#"{"a":"q\" }"}"#)
-        );
+        assert_eq!(compact_json("{ \"b\" : [1, 2],\n \"a\": \"x y\" }").as_deref(), Some(r#"{"b":[1,2],"a":"x y"}"#));
+        assert_eq!(compact_json(r#"{"a": "q\" }"}"#).as_deref(), Some(r#"{"a":"q\" }"}"#));
         assert_eq!(compact_json("{\"a\":"), None);
         assert_eq!(text_to_dynamic("[1, 2]").as_deref(), Some("[1,2]"));
         assert_eq!(text_to_dynamic("abc").as_deref(), Some("\"abc\""));

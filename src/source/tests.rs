@@ -32,57 +32,32 @@ fn load(name: &str, text: &str) -> Result<(Schema, DataFrame)> {
 }
 
 fn collect(t: Table) -> Result<(Schema, DataFrame)> {
-    let df = t
-        .frame
-        .collect()
-        .map_err(|e| Error::runtime(e.to_string()))?;
+    let df = t.frame.collect().map_err(|e| Error::runtime(e.to_string()))?;
     Ok((t.schema, df))
 }
 
 fn types(schema: &Schema) -> Vec<(&str, KqlType)> {
-    schema
-        .columns
-        .iter()
-        .map(|(n, t)| (n.as_str(), *t))
-        .collect()
+    schema.columns.iter().map(|(n, t)| (n.as_str(), *t)).collect()
 }
 
 fn strings(df: &DataFrame, name: &str) -> Vec<Option<String>> {
-    df.column(name)
-        .ok()
-        .and_then(|c| {
-            c.str()
-                .ok()
-                .map(|s| s.iter().map(|v| v.map(str::to_string)).collect())
-        })
-        .unwrap_or_default()
+    df.column(name).ok().and_then(|c| c.str().ok().map(|s| s.iter().map(|v| v.map(str::to_string)).collect())).unwrap_or_default()
 }
 
 fn longs(df: &DataFrame, name: &str) -> Vec<Option<i64>> {
     df.column(name)
         .ok()
-        .and_then(|c| {
-            c.as_materialized_series()
-                .to_physical_repr()
-                .cast(&DataType::Int64)
-                .ok()
-        })
+        .and_then(|c| c.as_materialized_series().to_physical_repr().cast(&DataType::Int64).ok())
         .and_then(|s| s.i64().ok().map(|c| c.iter().collect()))
         .unwrap_or_default()
 }
 
 fn reals(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
-    df.column(name)
-        .ok()
-        .and_then(|c| c.f64().ok().map(|s| s.iter().collect()))
-        .unwrap_or_default()
+    df.column(name).ok().and_then(|c| c.f64().ok().map(|s| s.iter().collect())).unwrap_or_default()
 }
 
 fn bools(df: &DataFrame, name: &str) -> Vec<Option<bool>> {
-    df.column(name)
-        .ok()
-        .and_then(|c| c.bool().ok().map(|s| s.iter().collect()))
-        .unwrap_or_default()
+    df.column(name).ok().and_then(|c| c.bool().ok().map(|s| s.iter().collect())).unwrap_or_default()
 }
 
 fn err_of<T>(r: Result<T>) -> Error {
@@ -118,51 +93,25 @@ fn portal_csv_export() -> Result<()> {
     let t0 = MAY_25_2023 + (4 * 3600 + 32 * 60 + 49) * SEC + 469_000_000;
     let t1 = MAY_25_2023 + (16 * 3600 + 32 * 60 + 50) * SEC;
     assert_eq!(longs(&df, "TimeGenerated"), vec![Some(t0), Some(t1)]);
-    assert_eq!(
-        strings(&df, "SrcIP_s"),
-        vec![Some("10.0.0.4".into()), Some(String::new())]
-    );
+    assert_eq!(strings(&df, "SrcIP_s"), vec![Some("10.0.0.4".into()), Some(String::new())]);
     assert_eq!(reals(&df, "DestPort_d"), vec![Some(443.0), Some(80.0)]);
-    assert_eq!(
-        bools(&df, "IsFlowCapturedAtUDRHop_b"),
-        vec![Some(false), Some(true)]
-    );
-    assert_eq!(
-        strings(&df, "Subscription1_g"),
-        vec![Some("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee".into()), None]
-    );
+    assert_eq!(bools(&df, "IsFlowCapturedAtUDRHop_b"), vec![Some(false), Some(true)]);
+    assert_eq!(strings(&df, "Subscription1_g"), vec![Some("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee".into()), None]);
     assert_eq!(longs(&df, "FlowCount"), vec![Some(3), Some(12)]);
-    assert_eq!(
-        strings(&df, "Tags"),
-        vec![Some("[\"a\",1]".into()), Some("{\"k\":\"v\"}".into())]
-    );
-    assert_eq!(
-        strings(&df, "Note"),
-        vec![Some("x, y".into()), Some(String::new())]
-    );
+    assert_eq!(strings(&df, "Tags"), vec![Some("[\"a\",1]".into()), Some("{\"k\":\"v\"}".into())]);
+    assert_eq!(strings(&df, "Note"), vec![Some("x, y".into()), Some(String::new())]);
     Ok(())
 }
 
 #[test]
 fn frame_dtypes_are_exactly_the_kusto_layout() -> Result<()> {
-    let f = TempFile::with(
-        "layout.csv",
-        b"TimeGenerated,A_d,B,C\n2024-01-01T00:00:00Z,1,x,00:00:01\n",
-    );
+    let f = TempFile::with("layout.csv", b"TimeGenerated,A_d,B,C\n2024-01-01T00:00:00Z,1,x,00:00:01\n");
     let t = load_table(&f.0, None)?;
     let mut lazy = t.frame.clone();
-    let got = lazy
-        .collect_schema()
-        .map_err(|e| Error::runtime(e.to_string()))?;
+    let got = lazy.collect_schema().map_err(|e| Error::runtime(e.to_string()))?;
     assert_eq!(*got, t.schema.polars());
-    assert_eq!(
-        got.get("TimeGenerated"),
-        Some(&DataType::Datetime(TimeUnit::Nanoseconds, None))
-    );
-    assert_eq!(
-        got.get("C"),
-        Some(&DataType::Duration(TimeUnit::Nanoseconds))
-    );
+    assert_eq!(got.get("TimeGenerated"), Some(&DataType::Datetime(TimeUnit::Nanoseconds, None)));
+    assert_eq!(got.get("C"), Some(&DataType::Duration(TimeUnit::Nanoseconds)));
     Ok(())
 }
 
@@ -172,65 +121,37 @@ fn csv_bad_datetime_names_line_and_column() {
     let text = "TimeGenerated [UTC],Msg\n2024-01-01T00:00:00Z,\"two\nlines\"\nnot a time,x\n";
     let e = err_of(load("baddt.csv", text));
     assert_eq!(e.kind, ErrorKind::Data);
-    assert!(
-        e.message
-            .ends_with("line 4, column 'TimeGenerated': \"not a time\" is not a datetime"),
-        "{}",
-        e.message
-    );
+    assert!(e.message.ends_with("line 4, column 'TimeGenerated': \"not a time\" is not a datetime"), "{}", e.message);
     assert!(e.help.is_some_and(|h| h.contains("[zone]")));
 }
 
 #[test]
 fn csv_suffix_typed_column_rejects_text() {
     let e = err_of(load("badreal.csv", "DestPort_d\n443\nhttps\n"));
-    assert!(
-        e.message
-            .ends_with("line 3, column 'DestPort_d': \"https\" is not a real"),
-        "{}",
-        e.message
-    );
+    assert!(e.message.ends_with("line 3, column 'DestPort_d': \"https\" is not a real"), "{}", e.message);
     assert!(e.help.is_some_and(|h| h.contains("`_d`")));
 }
 
 #[test]
 fn csv_wrong_field_counts_are_errors() {
     let short = err_of(load("short.csv", "a,b,c\n1,2,3\n4,5\n"));
-    assert!(
-        short
-            .message
-            .ends_with("line 3: the record has 2 fields but the header has 3"),
-        "{}",
-        short.message
-    );
+    assert!(short.message.ends_with("line 3: the record has 2 fields but the header has 3"), "{}", short.message);
     let long = err_of(load("long.csv", "a,b\n1,2\n3,4,5\n"));
-    assert!(
-        long.message
-            .ends_with("line 3: the record has 3 fields but the header has 2"),
-        "{}",
-        long.message
-    );
+    assert!(long.message.ends_with("line 3: the record has 3 fields but the header has 2"), "{}", long.message);
 }
 
 #[test]
 fn csv_blank_lines_are_not_rows() -> Result<()> {
     let (_, df) = load("blank.csv", "a,b\n1,x\n\n2,\n\n")?;
     assert_eq!(longs(&df, "a"), vec![Some(1), Some(2)]);
-    assert_eq!(
-        strings(&df, "b"),
-        vec![Some("x".into()), Some(String::new())]
-    );
+    assert_eq!(strings(&df, "b"), vec![Some("x".into()), Some(String::new())]);
     Ok(())
 }
 
 #[test]
 fn csv_header_problems() {
     let zone = err_of(load("zone.csv", "TimeGenerated [Pacific],x\n1,2\n"));
-    assert!(
-        zone.message.contains("unknown time zone 'Pacific'"),
-        "{}",
-        zone.message
-    );
+    assert!(zone.message.contains("unknown time zone 'Pacific'"), "{}", zone.message);
     let empty = err_of(load("empty.csv", ""));
     assert_eq!(empty.kind, ErrorKind::Data);
     let dup = err_of(load("dup.csv", "a,a\n1,2\n"));
@@ -249,50 +170,26 @@ fn csv_zone_offset_is_applied() -> Result<()> {
 #[test]
 fn csv_header_only_gives_an_empty_typed_table() -> Result<()> {
     let (schema, df) = load("hdr.csv", "TimeGenerated,Name\n")?;
-    assert_eq!(
-        types(&schema),
-        vec![
-            ("TimeGenerated", KqlType::DateTime),
-            ("Name", KqlType::String)
-        ]
-    );
+    assert_eq!(types(&schema), vec![("TimeGenerated", KqlType::DateTime), ("Name", KqlType::String)]);
     assert_eq!(df.height(), 0);
     Ok(())
 }
 
 #[test]
 fn builtin_schema_types_columns_of_a_known_table() -> Result<()> {
-    let schema = Schema::new(vec![
-        ("DestPort".into(), KqlType::Int),
-        ("FlowStartTime".into(), KqlType::DateTime),
-    ]);
-    let f = TempFile::with(
-        "nta.csv",
-        b"DestPort,FlowStartTime,Other\n443,06-14-2025  07:17:00,x\n",
-    );
+    let schema = Schema::new(vec![("DestPort".into(), KqlType::Int), ("FlowStartTime".into(), KqlType::DateTime)]);
+    let f = TempFile::with("nta.csv", b"DestPort,FlowStartTime,Other\n443,06-14-2025  07:17:00,x\n");
     let (got, df) = collect(load_table_as(&f.0, None, Some(&schema))?)?;
-    assert_eq!(
-        types(&got),
-        vec![
-            ("DestPort", KqlType::Int),
-            ("FlowStartTime", KqlType::DateTime),
-            ("Other", KqlType::String)
-        ]
-    );
+    assert_eq!(types(&got), vec![("DestPort", KqlType::Int), ("FlowStartTime", KqlType::DateTime), ("Other", KqlType::String)]);
     // 2025-06-14 is 20253 days after the epoch.
-    assert_eq!(
-        longs(&df, "FlowStartTime"),
-        vec![Some((20_253 * 86_400 + 7 * 3600 + 17 * 60) * SEC)]
-    );
+    assert_eq!(longs(&df, "FlowStartTime"), vec![Some((20_253 * 86_400 + 7 * 3600 + 17 * 60) * SEC)]);
     assert_eq!(longs(&df, "DestPort"), vec![Some(443)]);
     Ok(())
 }
 
 #[test]
 fn sentinel_sample_loads_with_its_builtin_schema() -> Result<()> {
-    let path = Path::new(
-        "/work/shared/data/sentinel-samples/Microsoft_NSGFlow_NetworkSession_IngestedLogs.csv",
-    );
+    let path = Path::new("/work/shared/data/sentinel-samples/Microsoft_NSGFlow_NetworkSession_IngestedLogs.csv");
     let Some(schema) = crate::schema::builtin("NTANetAnalytics") else {
         return Err(Error::runtime("NTANetAnalytics schema missing"));
     };
@@ -305,10 +202,7 @@ fn sentinel_sample_loads_with_its_builtin_schema() -> Result<()> {
     assert_eq!(got.get("DestPort"), schema.get("DestPort"));
     assert_eq!(got.get("IsFlowCapturedAtUdrHop"), Some(KqlType::Bool));
     // First row: "06-14-2025  07:17:00".
-    assert_eq!(
-        longs(&df, "TimeGenerated").first().copied().flatten(),
-        Some((20_253 * 86_400 + 7 * 3600 + 17 * 60) * SEC)
-    );
+    assert_eq!(longs(&df, "TimeGenerated").first().copied().flatten(), Some((20_253 * 86_400 + 7 * 3600 + 17 * 60) * SEC));
     Ok(())
 }
 
@@ -337,26 +231,17 @@ fn query_api_json_log_analytics_shape() -> Result<()> {
         ]
     );
     // 2020-10-15 is 18550 days after the epoch.
-    assert_eq!(
-        longs(&df, "TimeGenerated"),
-        vec![Some(18_550 * 86_400 * SEC + 247_000_000), None]
-    );
+    assert_eq!(longs(&df, "TimeGenerated"), vec![Some(18_550 * 86_400 * SEC + 247_000_000), None]);
     assert_eq!(longs(&df, "n"), vec![Some(1), None]);
     assert_eq!(longs(&df, "c"), vec![Some(20839), None]);
     let r = reals(&df, "r");
     assert_eq!(r[0], Some(0.5));
     assert!(r[1].is_some_and(f64::is_nan));
-    assert_eq!(
-        strings(&df, "s"),
-        vec![Some("Administrative".into()), Some(String::new())]
-    );
+    assert_eq!(strings(&df, "s"), vec![Some("Administrative".into()), Some(String::new())]);
     assert_eq!(bools(&df, "b"), vec![Some(true), None]);
     assert_eq!(strings(&df, "d"), vec![Some("{\"a\":[1,2]}".into()), None]);
     assert_eq!(longs(&df, "ts"), vec![Some(1800 * SEC), None]);
-    assert_eq!(
-        strings(&df, "g"),
-        vec![Some("74be27de-1e4e-49d9-b579-fe0b331d3642".into()), None]
-    );
+    assert_eq!(strings(&df, "g"), vec![Some("74be27de-1e4e-49d9-b579-fe0b331d3642".into()), None]);
     Ok(())
 }
 
@@ -367,47 +252,22 @@ fn query_api_json_adx_v1_shape() -> Result<()> {
         {"ColumnName":"count_","DataType":"Int64"}],
       "Rows":[["Administrative",20839],["Alert",64]]}]}"#;
     let (schema, df) = load("adx.json", text)?;
-    assert_eq!(
-        types(&schema),
-        vec![("Category", KqlType::String), ("count_", KqlType::Long)]
-    );
+    assert_eq!(types(&schema), vec![("Category", KqlType::String), ("count_", KqlType::Long)]);
     assert_eq!(longs(&df, "count_"), vec![Some(20839), Some(64)]);
     Ok(())
 }
 
 #[test]
 fn query_api_json_errors() {
-    let truncated = err_of(load(
-        "trunc.json",
-        r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"a","type":"long"}],"rows":[[1],[2"#,
-    ));
+    let truncated =
+        err_of(load("trunc.json", r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"a","type":"long"}],"rows":[[1],[2"#));
     assert_eq!(truncated.kind, ErrorKind::Data);
     assert!(truncated.message.contains("EOF"), "{}", truncated.message);
-    let bad = err_of(load(
-        "bad.json",
-        r#"{"tables":[{"columns":[{"name":"a","type":"long"}],"rows":[[1],["x"]]}]}"#,
-    ));
-    assert!(
-        bad.message
-            .ends_with("row 2, column 'a': \"x\" is not a long"),
-        "{}",
-        bad.message
-    );
-    let width = err_of(load(
-        "width.json",
-        r#"{"tables":[{"columns":[{"name":"a","type":"long"}],"rows":[[1,2]]}]}"#,
-    ));
-    assert!(
-        width
-            .message
-            .ends_with("row 1 has 2 values but the table has 1 columns"),
-        "{}",
-        width.message
-    );
-    let ty = err_of(load(
-        "ty.json",
-        r#"{"tables":[{"columns":[{"name":"a","type":"blob"}],"rows":[]}]}"#,
-    ));
+    let bad = err_of(load("bad.json", r#"{"tables":[{"columns":[{"name":"a","type":"long"}],"rows":[[1],["x"]]}]}"#));
+    assert!(bad.message.ends_with("row 2, column 'a': \"x\" is not a long"), "{}", bad.message);
+    let width = err_of(load("width.json", r#"{"tables":[{"columns":[{"name":"a","type":"long"}],"rows":[[1,2]]}]}"#));
+    assert!(width.message.ends_with("row 1 has 2 values but the table has 1 columns"), "{}", width.message);
+    let ty = err_of(load("ty.json", r#"{"tables":[{"columns":[{"name":"a","type":"blob"}],"rows":[]}]}"#));
     assert!(ty.message.contains("unknown type 'blob'"), "{}", ty.message);
 }
 
@@ -430,15 +290,9 @@ fn cli_json_output() -> Result<()> {
         ]
     );
     assert_eq!(df.height(), 2);
-    assert_eq!(
-        strings(&df, "Category"),
-        vec![Some("Administrative".into()), Some("None".into())]
-    );
+    assert_eq!(strings(&df, "Category"), vec![Some("Administrative".into()), Some("None".into())]);
     assert_eq!(bools(&df, "ok"), vec![Some(true), Some(false)]);
-    assert_eq!(
-        longs(&df, "TimeGenerated"),
-        vec![Some(18_550 * 86_400 * SEC), None]
-    );
+    assert_eq!(longs(&df, "TimeGenerated"), vec![Some(18_550 * 86_400 * SEC), None]);
     assert_eq!(reals(&df, "avg_"), vec![None, Some(1.5)]);
     Ok(())
 }
@@ -447,25 +301,11 @@ fn cli_json_output() -> Result<()> {
 fn ndjson_rows() -> Result<()> {
     let text = "{\"a\":1,\"t\":\"2024-01-01T00:00:00Z\"}\n\n{\"a\":2,\"b\":\"x\"}\r\n";
     let (schema, df) = load("rows.ndjson", text)?;
-    assert_eq!(
-        types(&schema),
-        vec![
-            ("a", KqlType::Long),
-            ("t", KqlType::DateTime),
-            ("b", KqlType::String)
-        ]
-    );
+    assert_eq!(types(&schema), vec![("a", KqlType::Long), ("t", KqlType::DateTime), ("b", KqlType::String)]);
     assert_eq!(longs(&df, "t"), vec![Some(19_723 * 86_400 * SEC), None]);
-    assert_eq!(
-        strings(&df, "b"),
-        vec![Some(String::new()), Some("x".into())]
-    );
+    assert_eq!(strings(&df, "b"), vec![Some(String::new()), Some("x".into())]);
     let e = err_of(load("bad.ndjson", "{\"a\":1}\n{\"a\":\n"));
-    assert!(
-        e.message.contains("line 2: not a JSON object"),
-        "{}",
-        e.message
-    );
+    assert!(e.message.contains("line 2: not a JSON object"), "{}", e.message);
     Ok(())
 }
 
@@ -479,35 +319,16 @@ fn parquet_is_scanned_with_types_normalised() -> Result<()> {
         "name" => [Some("a"), None],
     )
     .map_err(polars_err)?;
-    let when = df
-        .column("when")
-        .and_then(|c| {
-            c.cast(&DataType::Datetime(
-                TimeUnit::Microseconds,
-                Some(TimeZone::UTC),
-            ))
-        })
-        .map_err(polars_err)?;
+    let when =
+        df.column("when").and_then(|c| c.cast(&DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC)))).map_err(polars_err)?;
     df.with_column(when).map_err(polars_err)?;
     let file = std::fs::File::create(&f.0)?;
-    ParquetWriter::new(file)
-        .finish(&mut df)
-        .map_err(polars_err)?;
+    ParquetWriter::new(file).finish(&mut df).map_err(polars_err)?;
     let (schema, out) = collect(load_table(&f.0, None)?)?;
-    assert_eq!(
-        types(&schema),
-        vec![
-            ("when", KqlType::DateTime),
-            ("small", KqlType::Int),
-            ("name", KqlType::String)
-        ]
-    );
+    assert_eq!(types(&schema), vec![("when", KqlType::DateTime), ("small", KqlType::Int), ("name", KqlType::String)]);
     assert_eq!(longs(&out, "when"), vec![Some(SEC), None]);
     assert_eq!(longs(&out, "small"), vec![Some(3), Some(-4)]);
-    assert_eq!(
-        strings(&out, "name"),
-        vec![Some("a".into()), Some(String::new())]
-    );
+    assert_eq!(strings(&out, "name"), vec![Some("a".into()), Some(String::new())]);
     Ok(())
 }
 
@@ -516,17 +337,9 @@ fn formats_are_detected_from_content() -> Result<()> {
     let cases: [(&str, &[u8], InputFormat); 6] = [
         ("a.txt", b"\xef\xbb\xbfa,b\n1,2\n", InputFormat::Csv),
         ("b.dat", b"  {\"tables\":[]}", InputFormat::QueryApiJson),
-        (
-            "c.json",
-            b"{\n  \"tables\": []\n}",
-            InputFormat::QueryApiJson,
-        ),
+        ("c.json", b"{\n  \"tables\": []\n}", InputFormat::QueryApiJson),
         ("d.json", b"{\"a\":1}\n{\"a\":2}\n", InputFormat::Ndjson),
-        (
-            "e.json",
-            b"[{\"TableName\":\"PrimaryResult\"}]",
-            InputFormat::CliJson,
-        ),
+        ("e.json", b"[{\"TableName\":\"PrimaryResult\"}]", InputFormat::CliJson),
         ("f.bin", b"PAR1\x00\x00", InputFormat::Parquet),
     ];
     for (name, bytes, want) in cases {
@@ -542,27 +355,12 @@ fn formats_are_detected_from_content() -> Result<()> {
 
 #[test]
 fn table_arguments() -> Result<()> {
-    assert_eq!(
-        parse_table_arg("Flows=export.csv")?,
-        ("Flows".into(), PathBuf::from("export.csv"), None)
-    );
-    assert_eq!(
-        parse_table_arg("T=dir/a:b.json:json")?,
-        (
-            "T".into(),
-            PathBuf::from("dir/a:b.json"),
-            Some(InputFormat::QueryApiJson)
-        )
-    );
-    assert_eq!(
-        parse_table_arg("T=x.out:CLI-JSON")?.2,
-        Some(InputFormat::CliJson)
-    );
+    assert_eq!(parse_table_arg("Flows=export.csv")?, ("Flows".into(), PathBuf::from("export.csv"), None));
+    assert_eq!(parse_table_arg("T=dir/a:b.json:json")?, ("T".into(), PathBuf::from("dir/a:b.json"), Some(InputFormat::QueryApiJson)));
+    assert_eq!(parse_table_arg("T=x.out:CLI-JSON")?.2, Some(InputFormat::CliJson));
     let typo = err_of(parse_table_arg("T=flows.csv:parqet"));
     assert_eq!(typo.kind, ErrorKind::Usage);
-    assert!(typo
-        .help
-        .is_some_and(|h| h.contains("did you mean 'parquet'")));
+    assert!(typo.help.is_some_and(|h| h.contains("did you mean 'parquet'")));
     for bad in ["flows.csv", "=x.csv", "1T=x.csv", "T=", "T=:csv"] {
         assert_eq!(err_of(parse_table_arg(bad)).kind, ErrorKind::Usage, "{bad}");
     }
@@ -589,32 +387,17 @@ fn missing_file_is_a_data_error() {
 fn parquet_filters_reach_the_scan() -> Result<()> {
     let f = TempFile::with("push.parquet", b"");
     let polars_err = |e: PolarsError| Error::runtime(e.to_string());
-    let mut df =
-        df!("n" => [1i64, 2, 3], "s" => ["a", "b", "c"], "maybe" => [Some("x"), None, Some("y")])
-            .map_err(polars_err)?;
-    ParquetWriter::new(std::fs::File::create(&f.0)?)
-        .finish(&mut df)
-        .map_err(polars_err)?;
+    let mut df = df!("n" => [1i64, 2, 3], "s" => ["a", "b", "c"], "maybe" => [Some("x"), None, Some("y")]).map_err(polars_err)?;
+    ParquetWriter::new(std::fs::File::create(&f.0)?).finish(&mut df).map_err(polars_err)?;
     let t = load_table(&f.0, None)?;
-    let plan = t
-        .frame
-        .clone()
-        .filter(col("n").gt(lit(1)).and(col("s").eq(lit("c"))))
-        .select([col("s")])
-        .explain(true)
-        .map_err(polars_err)?;
+    let plan =
+        t.frame.clone().filter(col("n").gt(lit(1)).and(col("s").eq(lit("c")))).select([col("s")]).explain(true).map_err(polars_err)?;
     // Both filters and the column choice are applied by the scan itself.
     let scan = plan.split("Parquet SCAN").nth(1).unwrap_or_default();
     assert!(scan.contains("PROJECT 2/3 COLUMNS"), "{plan}");
-    assert!(
-        scan.contains(r#"SELECTION: (col("n") > 1) & (col("s") == "c")"#),
-        "{plan}"
-    );
+    assert!(scan.contains(r#"SELECTION: (col("n") > 1) & (col("s") == "c")"#), "{plan}");
     let (_, out) = collect(t)?;
-    assert_eq!(
-        strings(&out, "maybe"),
-        vec![Some("x".into()), Some(String::new()), Some("y".into())]
-    );
+    assert_eq!(strings(&out, "maybe"), vec![Some("x".into()), Some(String::new()), Some("y".into())]);
     Ok(())
 }
 
@@ -622,15 +405,7 @@ fn parquet_filters_reach_the_scan() -> Result<()> {
 fn csv_invalid_utf8_is_a_data_error() {
     let f = TempFile::with("latin1.csv", b"Name,Count\nM\xfcller,1\n");
     let e = err_of(load_table(&f.0, None));
-    assert!(
-        e.message.ends_with("line 2: the text is not valid UTF-8"),
-        "{}",
-        e.message
-    );
+    assert!(e.message.ends_with("line 2: the text is not valid UTF-8"), "{}", e.message);
     let e = err_of(load_table(&f.0, Some(InputFormat::Csv)));
-    assert!(
-        e.message.ends_with("line 2: the text is not valid UTF-8"),
-        "{}",
-        e.message
-    );
+    assert!(e.message.ends_with("line 2: the text is not valid UTF-8"), "{}", e.message);
 }

@@ -35,9 +35,7 @@ impl Origin {
             Origin::Suffix(s) => {
                 format!("a Log Analytics column whose name ends in `{s}` is {ty}; rename the column if it is not")
             }
-            Origin::TimeGenerated => {
-                "TimeGenerated is a datetime in every Log Analytics table".to_string()
-            }
+            Origin::TimeGenerated => "TimeGenerated is a datetime in every Log Analytics table".to_string(),
         }
     }
 }
@@ -87,15 +85,10 @@ pub(crate) fn declared_type(name: &str, schema: Option<&Schema>) -> Option<(KqlT
     if AGGREGATE_PREFIXES.iter().any(|p| name.starts_with(p)) {
         return None;
     }
-    let (suffix, ty) = [
-        ("_s", KqlType::String),
-        ("_d", KqlType::Real),
-        ("_t", KqlType::DateTime),
-        ("_b", KqlType::Bool),
-        ("_g", KqlType::Guid),
-    ]
-    .into_iter()
-    .find(|(s, _)| name.len() > s.len() && name.ends_with(s))?;
+    let (suffix, ty) =
+        [("_s", KqlType::String), ("_d", KqlType::Real), ("_t", KqlType::DateTime), ("_b", KqlType::Bool), ("_g", KqlType::Guid)]
+            .into_iter()
+            .find(|(s, _)| name.len() > s.len() && name.ends_with(s))?;
     Some((ty, Origin::Suffix(suffix)))
 }
 
@@ -113,11 +106,7 @@ fn is_blank(v: Option<&str>) -> bool {
 
 /// Converts cell texts to `ty`; blank cells are null (an empty string for `string`, which
 /// the caller fills). `utc_offset_ns` is the zone of a CSV header, subtracted from datetimes.
-pub(crate) fn convert_text(
-    ca: &StringChunked,
-    ty: KqlType,
-    utc_offset_ns: i64,
-) -> Result<Series, BadCell> {
+pub(crate) fn convert_text(ca: &StringChunked, ty: KqlType, utc_offset_ns: i64) -> Result<Series, BadCell> {
     let name = ca.name().clone();
     let series = match ty {
         KqlType::String => ca.clone().into_series(),
@@ -128,30 +117,20 @@ pub(crate) fn convert_text(
         }
         KqlType::DateTime => {
             let nanos = convert_datetimes(ca, utc_offset_ns)?;
-            nanos
-                .with_name(name)
-                .into_datetime(TimeUnit::Nanoseconds, None)
-                .into_series()
+            nanos.with_name(name).into_datetime(TimeUnit::Nanoseconds, None).into_series()
         }
         KqlType::TimeSpan => {
             let out: Int64Chunked = map_cells(ca, |s| scalar::parse_timespan(s).map(|t| t.nanos))?;
-            out.with_name(name)
-                .into_duration(TimeUnit::Nanoseconds)
-                .into_series()
+            out.with_name(name).into_duration(TimeUnit::Nanoseconds).into_series()
         }
         // Exports normally hold canonical GUIDs already: keep the column as it is then.
-        KqlType::Guid if ca.iter().all(|v| v.is_none_or(scalar::is_canonical_guid)) => {
-            ca.clone().into_series()
-        }
+        KqlType::Guid if ca.iter().all(|v| v.is_none_or(scalar::is_canonical_guid)) => ca.clone().into_series(),
         KqlType::Guid => {
             let out: StringChunked = map_cells(ca, scalar::parse_guid)?;
             out.with_name(name).into_series()
         }
         KqlType::Dynamic => {
-            let out: StringChunked = ca
-                .iter()
-                .map(|v| v.and_then(scalar::text_to_dynamic))
-                .collect();
+            let out: StringChunked = ca.iter().map(|v| v.and_then(scalar::text_to_dynamic)).collect();
             out.with_name(name).into_series()
         }
     };
@@ -172,10 +151,7 @@ where
             Some(s) if !s.trim().is_empty() => {
                 let parsed = parse(s);
                 if parsed.is_none() {
-                    bad = Some(BadCell {
-                        row,
-                        text: s.to_string(),
-                    });
+                    bad = Some(BadCell { row, text: s.to_string() });
                 }
                 parsed
             }
@@ -199,10 +175,7 @@ fn cast_numbers(ca: &StringChunked, ty: KqlType) -> Result<Series, BadCell> {
     };
     if cast.null_count() > source.null_count() {
         let is_null = cast.is_null();
-        let lost = ca
-            .iter()
-            .zip(is_null.iter())
-            .any(|(text, null)| null == Some(true) && !is_blank(text));
+        let lost = ca.iter().zip(is_null.iter()).any(|(text, null)| null == Some(true) && !is_blank(text));
         if lost {
             return convert_numbers_slowly(ca, ty);
         }
@@ -213,15 +186,9 @@ fn cast_numbers(ca: &StringChunked, ty: KqlType) -> Result<Series, BadCell> {
 fn convert_numbers_slowly(ca: &StringChunked, ty: KqlType) -> Result<Series, BadCell> {
     let name = ca.name().clone();
     Ok(match ty {
-        KqlType::Int => map_cells::<i32, Int32Chunked>(ca, |s| s.trim().parse().ok())?
-            .with_name(name)
-            .into_series(),
-        KqlType::Long => map_cells::<i64, Int64Chunked>(ca, |s| s.trim().parse().ok())?
-            .with_name(name)
-            .into_series(),
-        _ => map_cells::<f64, Float64Chunked>(ca, parse_real)?
-            .with_name(name)
-            .into_series(),
+        KqlType::Int => map_cells::<i32, Int32Chunked>(ca, |s| s.trim().parse().ok())?.with_name(name).into_series(),
+        KqlType::Long => map_cells::<i64, Int64Chunked>(ca, |s| s.trim().parse().ok())?.with_name(name).into_series(),
+        _ => map_cells::<f64, Float64Chunked>(ca, parse_real)?.with_name(name).into_series(),
     })
 }
 
@@ -237,11 +204,7 @@ pub(crate) fn parse_real(text: &str) -> Option<f64> {
 /// Month-first is tried first (the portal's en-US form); a column that only makes sense
 /// day-first (`25/05/2023`) is read that way as a whole, never mixed.
 fn convert_datetimes(ca: &StringChunked, utc_offset_ns: i64) -> Result<Int64Chunked, BadCell> {
-    let parse = |order| {
-        move |s: &str| {
-            scalar::parse_datetime(s, order).and_then(|p| p.nanos.checked_sub(utc_offset_ns))
-        }
-    };
+    let parse = |order| move |s: &str| scalar::parse_datetime(s, order).and_then(|p| p.nanos.checked_sub(utc_offset_ns));
     match map_cells(ca, parse(DateOrder::MonthFirst)) {
         Ok(out) => Ok(out),
         Err(bad) if scalar::parse_datetime(&bad.text, DateOrder::DayFirst).is_some() => {
@@ -290,22 +253,12 @@ pub(crate) fn infer_and_convert(ca: &StringChunked) -> (KqlType, Series) {
 /// Inference is stricter than a declared type: datetimes must be ISO with a time of day,
 /// timespans in Kusto's own form, dynamic values arrays or bags (not any JSON text).
 fn fits_inferred(ca: &StringChunked, ty: KqlType) -> bool {
-    let all = |f: &dyn Fn(&str) -> bool| {
-        ca.iter()
-            .flatten()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .all(f)
-    };
+    let all = |f: &dyn Fn(&str) -> bool| ca.iter().flatten().map(str::trim).filter(|s| !s.is_empty()).all(f);
     match ty {
-        KqlType::DateTime => all(&|s| {
-            scalar::parse_datetime(s, DateOrder::MonthFirst).is_some_and(|p| p.iso_with_time)
-        }),
+        KqlType::DateTime => all(&|s| scalar::parse_datetime(s, DateOrder::MonthFirst).is_some_and(|p| p.iso_with_time)),
         KqlType::TimeSpan => all(&|s| scalar::parse_timespan(s).is_some_and(|t| t.kusto_form)),
         KqlType::Bool => all(&|s| scalar::parse_bool(s, false).is_some()),
-        KqlType::Dynamic => {
-            all(&|s| s.starts_with(['[', '{']) && scalar::compact_json(s).is_some())
-        }
+        KqlType::Dynamic => all(&|s| s.starts_with(['[', '{']) && scalar::compact_json(s).is_some()),
         _ => true,
     }
 }
@@ -320,38 +273,17 @@ mod tests {
 
     #[test]
     fn declared_types_follow_the_log_analytics_rules() {
-        assert_eq!(
-            declared_type("DestPort_d", None).map(|d| d.0),
-            Some(KqlType::Real)
-        );
-        assert_eq!(
-            declared_type("FlowStartTime_t", None).map(|d| d.0),
-            Some(KqlType::DateTime)
-        );
-        assert_eq!(
-            declared_type("Subscription1_g", None).map(|d| d.0),
-            Some(KqlType::Guid)
-        );
-        assert_eq!(
-            declared_type("IsFlowCapturedAtUDRHop_b", None).map(|d| d.0),
-            Some(KqlType::Bool)
-        );
-        assert_eq!(
-            declared_type("FlowType_s", None).map(|d| d.0),
-            Some(KqlType::String)
-        );
-        assert_eq!(
-            declared_type("TimeGenerated", None).map(|d| d.0),
-            Some(KqlType::DateTime)
-        );
+        assert_eq!(declared_type("DestPort_d", None).map(|d| d.0), Some(KqlType::Real));
+        assert_eq!(declared_type("FlowStartTime_t", None).map(|d| d.0), Some(KqlType::DateTime));
+        assert_eq!(declared_type("Subscription1_g", None).map(|d| d.0), Some(KqlType::Guid));
+        assert_eq!(declared_type("IsFlowCapturedAtUDRHop_b", None).map(|d| d.0), Some(KqlType::Bool));
+        assert_eq!(declared_type("FlowType_s", None).map(|d| d.0), Some(KqlType::String));
+        assert_eq!(declared_type("TimeGenerated", None).map(|d| d.0), Some(KqlType::DateTime));
         assert_eq!(declared_type("dcount_SrcIP_s", None), None);
         assert_eq!(declared_type("make_set_DestPort_d", None), None);
         assert_eq!(declared_type("_d", None), None);
         let schema = Schema::new(vec![("DestPort".into(), KqlType::Int)]);
-        assert_eq!(
-            declared_type("DestPort", Some(&schema)),
-            Some((KqlType::Int, Origin::Schema))
-        );
+        assert_eq!(declared_type("DestPort", Some(&schema)), Some((KqlType::Int, Origin::Schema)));
     }
 
     #[test]
@@ -359,15 +291,9 @@ mod tests {
         let t = |v: &[Option<&str>]| infer_and_convert(&texts(v)).0;
         assert_eq!(t(&[Some("1"), None, Some("-20")]), KqlType::Long);
         assert_eq!(t(&[Some("1"), Some("2.5")]), KqlType::Real);
-        assert_eq!(
-            t(&[Some("2024-05-03T11:07:12Z"), Some("")]),
-            KqlType::DateTime
-        );
+        assert_eq!(t(&[Some("2024-05-03T11:07:12Z"), Some("")]), KqlType::DateTime);
         assert_eq!(t(&[Some("2024-05-03")]), KqlType::String);
-        assert_eq!(
-            t(&[Some("00:30:00"), Some("1.00:00:00")]),
-            KqlType::TimeSpan
-        );
+        assert_eq!(t(&[Some("00:30:00"), Some("1.00:00:00")]), KqlType::TimeSpan);
         assert_eq!(t(&[Some("12:30")]), KqlType::String);
         assert_eq!(t(&[Some("True"), Some("false")]), KqlType::Bool);
         assert_eq!(t(&[Some("0"), Some("1")]), KqlType::Long);
@@ -380,59 +306,27 @@ mod tests {
     #[test]
     fn bad_value_is_reported_with_its_row() {
         let ca = texts(&[Some("1.5"), None, Some("abc"), Some("x")]);
-        assert_eq!(
-            convert_text(&ca, KqlType::Real, 0).err(),
-            Some(BadCell {
-                row: 2,
-                text: "abc".into()
-            })
-        );
+        assert_eq!(convert_text(&ca, KqlType::Real, 0).err(), Some(BadCell { row: 2, text: "abc".into() }));
         let ca = texts(&[Some("2024-05-03T11:07:12Z"), Some("2024-05-03T99:00:00Z")]);
-        assert_eq!(
-            convert_text(&ca, KqlType::DateTime, 0).err().map(|b| b.row),
-            Some(1)
-        );
+        assert_eq!(convert_text(&ca, KqlType::DateTime, 0).err().map(|b| b.row), Some(1));
     }
 
     #[test]
     fn padded_numbers_are_read() -> Result<(), BadCell> {
         let ca = texts(&[Some(" 443"), Some("80 ")]);
         let s = convert_text(&ca, KqlType::Long, 0)?;
-        let v: Vec<Option<i64>> = s
-            .i64()
-            .map_err(|_| BadCell {
-                row: 0,
-                text: String::new(),
-            })?
-            .iter()
-            .collect();
+        let v: Vec<Option<i64>> = s.i64().map_err(|_| BadCell { row: 0, text: String::new() })?.iter().collect();
         assert_eq!(v, vec![Some(443), Some(80)]);
         let ca = texts(&[Some("3000000000")]);
-        assert_eq!(
-            convert_text(&ca, KqlType::Int, 0).err().map(|b| b.row),
-            Some(0)
-        );
+        assert_eq!(convert_text(&ca, KqlType::Int, 0).err().map(|b| b.row), Some(0));
         Ok(())
     }
 
     #[test]
     fn reals_in_kusto_spellings() -> Result<(), BadCell> {
-        let ca = texts(&[
-            Some("1E+15"),
-            Some("NaN"),
-            Some("-Infinity"),
-            Some("0.5"),
-            Some(""),
-        ]);
+        let ca = texts(&[Some("1E+15"), Some("NaN"), Some("-Infinity"), Some("0.5"), Some("")]);
         let s = convert_text(&ca, KqlType::Real, 0)?;
-        let v: Vec<Option<f64>> = s
-            .f64()
-            .map_err(|_| BadCell {
-                row: 0,
-                text: String::new(),
-            })?
-            .iter()
-            .collect();
+        let v: Vec<Option<f64>> = s.f64().map_err(|_| BadCell { row: 0, text: String::new() })?.iter().collect();
         assert_eq!(v[0], Some(1e15));
         assert!(v[1].is_some_and(f64::is_nan));
         assert_eq!(v[2], Some(f64::NEG_INFINITY));
@@ -446,14 +340,7 @@ mod tests {
         let ca = texts(&[Some("02/05/2023 10:00:00"), Some("25/05/2023 10:00:00")]);
         let s = convert_text(&ca, KqlType::DateTime, 0)?;
         let phys = s.to_physical_repr();
-        let v: Vec<Option<i64>> = phys
-            .i64()
-            .map_err(|_| BadCell {
-                row: 0,
-                text: String::new(),
-            })?
-            .iter()
-            .collect();
+        let v: Vec<Option<i64>> = phys.i64().map_err(|_| BadCell { row: 0, text: String::new() })?.iter().collect();
         // 2023-05-02 is day 19479 after the epoch; 10:00 adds 36000 s.
         assert_eq!(v[0], Some((19_479 * 86_400 + 36_000) * 1_000_000_000));
         Ok(())

@@ -71,7 +71,7 @@ fn value(i: In) -> PResult<Value> {
         let v = match lit {
             Literal::Long(n) => Value::Number(Number::from(if negative { -n } else { n })),
             Literal::Real(f) => Number::from_f64(if negative { -f } else { f }).map(Value::Number).unwrap_or(Value::Null),
-            Literal::TimeSpan(ns) => Value::String(crate::syntax::lex_format::timespan(if negative { -ns } else { ns })),
+            Literal::TimeSpan(ns) => Value::String(crate::text::format_timespan(if negative { -ns } else { ns })),
             _ => Value::Null,
         };
         return Ok((rest, v));

@@ -687,8 +687,7 @@ fn mv_expand(i: In, legacy: bool) -> PResult<MvExpand> {
     let mut i = i;
     let mut bag_as_array = false;
     let mut item_index = None;
-    loop {
-        let Ok((r, name)) = ident(i) else { break };
+    while let Ok((r, name)) = ident(i) {
         if !matches!(name.name.as_str(), "kind" | "bagexpansion" | "with_itemindex") {
             break;
         }

@@ -1,4 +1,5 @@
 use flowkql::{Error, Session};
+use polars::prelude::AnyValue;
 
 /// `now()` for every test: 2024-05-03T12:00:00Z.
 pub const NOW: i64 = 1_714_737_600_000_000_000;
@@ -24,8 +25,9 @@ pub fn rows_in(s: &Session, q: &str) -> Vec<Vec<String>> {
                 .columns()
                 .iter()
                 .zip(&r.schema.columns)
-                .map(|(c, (_, t))| {
-                    c.get(i).ok().and_then(|v| flowkql::exec::format_value_text(&v, *t)).unwrap_or_else(|| "null".to_string())
+                .map(|(c, (_, t))| match c.get(i) {
+                    Ok(AnyValue::Null) | Err(_) => "null".to_string(),
+                    Ok(v) => flowkql::text::format_value(&v, *t),
                 })
                 .collect()
         })

@@ -136,8 +136,8 @@ fn split_and_dynamic_indexing() {
     assert_eq!(one("split('aabbcc', 'bb')"), r#"["aa","cc"]"#);
     assert_eq!(one("split('aaa_bbb_ccc', '_', 5)"), "[]");
     assert_eq!(one("tostring(split('52.239.184.180|1|1|3|2|767|1580', '|', 0)[0])"), "52.239.184.180");
-    assert_eq!(one("split('a|b', '|')[1]"), r#""b""#);
-    assert_eq!(one("split('a|b', '|')[-1]"), r#""b""#);
+    assert_eq!(one("split('a|b', '|')[1]"), "b");
+    assert_eq!(one("split('a|b', '|')[-1]"), "b");
     assert_eq!(one("tostring(split('a|b', '|')[5])"), "");
     assert_eq!(one("array_length(split('a,b,c', ','))"), "3");
     assert_eq!(columns("print x = 'a|b' | extend split(x, '|')[0]"), cols(&[("x", "string"), ("x_0", "dynamic")]));

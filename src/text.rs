@@ -103,11 +103,7 @@ pub fn format_real(value: f64) -> String {
             out.push('.');
             out.push_str(&digits[1..]);
         }
-        out.push_str(&format!(
-            "E{}{:02}",
-            if exponent < 0 { '-' } else { '+' },
-            exponent.unsigned_abs()
-        ));
+        out.push_str(&format!("E{}{:02}", if exponent < 0 { '-' } else { '+' }, exponent.unsigned_abs()));
     }
     out
 }
@@ -135,18 +131,14 @@ pub fn format_value(value: &AnyValue, ty: KqlType) -> String {
         AnyValue::Boolean(b) => b.to_string(),
         AnyValue::Float64(f) => format_real(*f),
         AnyValue::Float32(f) => format_real(f64::from(*f)),
-        AnyValue::Datetime(v, tu, _) | AnyValue::DatetimeOwned(v, tu, _) => {
-            format_datetime(v.saturating_mul(scale(tu)))
-        }
+        AnyValue::Datetime(v, tu, _) | AnyValue::DatetimeOwned(v, tu, _) => format_datetime(v.saturating_mul(scale(tu))),
         AnyValue::Duration(v, tu) => format_timespan(v.saturating_mul(scale(tu))),
         AnyValue::String(s) => text_value(s, ty),
         AnyValue::StringOwned(s) => text_value(s.as_str(), ty),
         other => match (ty, other.extract::<i64>()) {
             (KqlType::DateTime, Some(v)) => format_datetime(v),
             (KqlType::TimeSpan, Some(v)) => format_timespan(v),
-            (KqlType::Real | KqlType::Decimal, _) => {
-                other.extract::<f64>().map(format_real).unwrap_or_default()
-            }
+            (KqlType::Real | KqlType::Decimal, _) => other.extract::<f64>().map(format_real).unwrap_or_default(),
             (_, Some(v)) => v.to_string(),
             (_, None) => other.to_string(),
         },
@@ -170,10 +162,7 @@ mod tests {
         // 2024-05-03T11:07:12Z: 19846 days after the epoch, plus 11:07:12.
         let base = (19_846 * 86_400 + 11 * 3600 + 7 * 60 + 12) * 1_000_000_000i64;
         assert_eq!(format_datetime(base), "2024-05-03T11:07:12Z");
-        assert_eq!(
-            format_datetime(base + 247_000_000),
-            "2024-05-03T11:07:12.247Z"
-        );
+        assert_eq!(format_datetime(base + 247_000_000), "2024-05-03T11:07:12.247Z");
         assert_eq!(format_datetime(base + 100), "2024-05-03T11:07:12.0000001Z");
         assert_eq!(format_datetime(base + 99), "2024-05-03T11:07:12Z");
         assert_eq!(format_datetime(-100_000_000), "1969-12-31T23:59:59.9Z");
@@ -185,10 +174,7 @@ mod tests {
         assert_eq!(format_timespan(86_400 * s), "1.00:00:00");
         assert_eq!(format_timespan(30 * 60 * s), "00:30:00");
         assert_eq!(format_timespan(s / 10), "00:00:00.1000000");
-        assert_eq!(
-            format_timespan(-(93_784 * s + s / 2)),
-            "-1.02:03:04.5000000"
-        );
+        assert_eq!(format_timespan(-(93_784 * s + s / 2)), "-1.02:03:04.5000000");
         assert_eq!(format_timespan(0), "00:00:00");
         assert_eq!(format_timespan(100), "00:00:00.0000001");
     }
@@ -229,36 +215,12 @@ mod tests {
     #[test]
     fn any_values() {
         assert_eq!(format_value(&AnyValue::Null, KqlType::Long), "");
-        assert_eq!(
-            format_value(&AnyValue::Boolean(true), KqlType::Bool),
-            "true"
-        );
+        assert_eq!(format_value(&AnyValue::Boolean(true), KqlType::Bool), "true");
         assert_eq!(format_value(&AnyValue::Int32(-7), KqlType::Int), "-7");
-        assert_eq!(
-            format_value(&AnyValue::Float64(443.0), KqlType::Real),
-            "443"
-        );
-        assert_eq!(
-            format_value(
-                &AnyValue::Duration(90, TimeUnit::Microseconds),
-                KqlType::TimeSpan
-            ),
-            "00:00:00.0000900"
-        );
-        assert_eq!(
-            format_value(
-                &AnyValue::Datetime(1_000, TimeUnit::Milliseconds, None),
-                KqlType::DateTime
-            ),
-            "1970-01-01T00:00:01Z"
-        );
-        assert_eq!(
-            format_value(&AnyValue::String("\"x\""), KqlType::Dynamic),
-            "x"
-        );
-        assert_eq!(
-            format_value(&AnyValue::String("\"x\""), KqlType::String),
-            "\"x\""
-        );
+        assert_eq!(format_value(&AnyValue::Float64(443.0), KqlType::Real), "443");
+        assert_eq!(format_value(&AnyValue::Duration(90, TimeUnit::Microseconds), KqlType::TimeSpan), "00:00:00.0000900");
+        assert_eq!(format_value(&AnyValue::Datetime(1_000, TimeUnit::Milliseconds, None), KqlType::DateTime), "1970-01-01T00:00:01Z");
+        assert_eq!(format_value(&AnyValue::String("\"x\""), KqlType::Dynamic), "x");
+        assert_eq!(format_value(&AnyValue::String("\"x\""), KqlType::String), "\"x\"");
     }
 }
