@@ -349,7 +349,11 @@ impl Builder {
                 });
                 true
             }
-            Builder::Guid(out) => put(out, v, |v| v.as_str().and_then(scalar::parse_guid)),
+            // An empty guid (how an unset guid prints) stays empty.
+            Builder::Guid(out) => put(out, v, |v| match v.as_str() {
+                Some("") => Some(String::new()),
+                s => s.and_then(scalar::parse_guid),
+            }),
             Builder::Dynamic(out) => {
                 out.push(match v {
                     Json::Null => None,

@@ -1,5 +1,6 @@
 //! One integration test binary, a module per area.
 
+mod article;
 mod common;
 mod diagnostics;
 mod functions;
