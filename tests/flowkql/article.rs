@@ -39,8 +39,10 @@ fn session_over(tables: &[(String, Table)]) -> Session {
 }
 
 fn in_memory() -> Session {
-    let tables: Vec<(String, Table)> =
-        sample().iter().map(|(n, f)| (n.clone(), Table { schema: schema::builtin(n).unwrap_or_default(), frame: f.clone().lazy() })).collect();
+    let tables: Vec<(String, Table)> = sample()
+        .iter()
+        .map(|(n, f)| (n.clone(), Table { schema: schema::builtin(n).unwrap_or_default(), frame: f.clone().lazy() }))
+        .collect();
     session_over(&tables)
 }
 
@@ -163,8 +165,18 @@ impl Flows {
     }
 }
 
-const PROJECTED: [&str; 10] =
-    ["TimeGenerated", "NSGRule_s", "FlowDirection_s", "L4Protocol_s", "SrcIP_s", "SrcPublicIPs_s", "DestIP_s", "DestPort_d", "L7Protocol_s", "FlowCount_d"];
+const PROJECTED: [&str; 10] = [
+    "TimeGenerated",
+    "NSGRule_s",
+    "FlowDirection_s",
+    "L4Protocol_s",
+    "SrcIP_s",
+    "SrcPublicIPs_s",
+    "DestIP_s",
+    "DestPort_d",
+    "L7Protocol_s",
+    "FlowCount_d",
+];
 
 fn sorted(mut v: Vec<Vec<String>>) -> Vec<Vec<String>> {
     v.sort();
@@ -226,7 +238,11 @@ fn count_by(keys: impl Iterator<Item = String>) -> HashMap<String, i64> {
 
 fn assert_counts_desc(file: &str, key: &str, expected: HashMap<String, i64>) {
     let got = run(&in_memory(), file);
-    assert_eq!(got.schema.columns, vec![(key.to_string(), flowkql::KqlType::String), ("count_".to_string(), flowkql::KqlType::Long)], "{file}");
+    assert_eq!(
+        got.schema.columns,
+        vec![(key.to_string(), flowkql::KqlType::String), ("count_".to_string(), flowkql::KqlType::Long)],
+        "{file}"
+    );
     let rows = text_rows(&got);
     let counts: Vec<i64> = rows.iter().map(|r| r[1].parse().unwrap_or(-1)).collect();
     assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{file}: sorted by count_ desc");
