@@ -89,6 +89,9 @@ fn replace_aggregates(e: &TExpr, leaves: &mut Vec<TExpr>) -> TExpr {
             negated: *negated,
             case_sensitive: *case_sensitive,
         }),
+        TExprKind::HasAny { lhs, terms, all } => {
+            rebuild(TExprKind::HasAny { lhs: Box::new(replace_aggregates(lhs, leaves)), terms: terms.clone(), all: *all })
+        }
         TExprKind::Index { target, index } => {
             rebuild(TExprKind::Index { target: Box::new(replace_aggregates(target, leaves)), index: index.clone() })
         }
@@ -136,12 +139,27 @@ fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
         "variance" => arg(0)?.cast(DataType::Float64).var(1).fill_null(lit(0.0)),
         "dcount" => arg(0)?.drop_nulls().n_unique().cast(DataType::Int64),
         "take_any" | "any" => arg(0)?.drop_nulls().first(),
-        "make_set" | "make_list" => {
+        "dcountif" => filtered(arg(0)?, &args[1])?.drop_nulls().n_unique().cast(DataType::Int64),
+        "count_distinct" => arg(0)?.drop_nulls().n_unique().cast(DataType::Int64),
+        "make_bag" => {
             let mut v = arg(0)?.drop_nulls();
-            if name == "make_set" {
+            if let Some(max) = args.get(1) {
+                let n = const_int(max).ok_or_else(|| Error::unsupported(max.span, "a non-constant maximum size"))?;
+                v = v.head(Some(usize::try_from(n).unwrap_or(0)));
+            }
+            dynamic::merge_bags(v.implode(true))
+        }
+        "make_set" | "make_list" | "makeset" | "makelist" | "make_set_if" | "make_list_if" => {
+            let conditional = name.ends_with("_if");
+            let mut v = arg(0)?;
+            if conditional {
+                v = filtered(v, &args[1])?;
+            }
+            let mut v = v.drop_nulls();
+            if matches!(name, "make_set" | "makeset" | "make_set_if") {
                 v = v.unique_stable();
             }
-            if let Some(max) = args.get(1) {
+            if let Some(max) = args.get(if conditional { 2 } else { 1 }) {
                 let n = const_int(max).ok_or_else(|| Error::unsupported(max.span, "a non-constant maximum size"))?;
                 v = v.head(Some(usize::try_from(n).unwrap_or(0)));
             }

@@ -251,6 +251,156 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
             let lits = args.iter().map(|a| a.as_literal()).collect();
             native(ipv4_call(f.name, exprs, lits)?)
         }
+        "max_of" | "min_of" => {
+            let exprs = args.iter().map(|a| as_type(a, ty)).collect::<Result<Vec<_>>>()?;
+            native(if f.name == "max_of" { polars::lazy::dsl::max_horizontal(exprs)? } else { polars::lazy::dsl::min_horizontal(exprs)? })
+        }
+        "ceiling" => native(match args[0].ty {
+            T::Real | T::Decimal => arg(0)?.ceil(),
+            _ => arg(0)?,
+        }),
+        "sqrt" | "exp" | "log" | "log10" | "log2" => {
+            let x = arg(0)?.cast(DataType::Float64);
+            native(match f.name {
+                "sqrt" => x.sqrt(),
+                "exp" => x.exp(),
+                // Kusto: the logarithm of a non-positive number is null. Each base uses its
+                // own libm routine so log10(1000) is exactly 3.
+                base => {
+                    let f: fn(f64) -> f64 = match base {
+                        "log10" => f64::log10,
+                        "log2" => f64::log2,
+                        _ => f64::ln,
+                    };
+                    x.map(
+                        move |c| {
+                            let ca = c.f64()?;
+                            Ok(ca.iter().map(|v| v.filter(|v| *v > 0.0).map(f)).collect::<Float64Chunked>().into_column())
+                        },
+                        |_, fld| Ok(Field::new(fld.name().clone(), DataType::Float64)),
+                    )
+                }
+            })
+        }
+        "pow" => native(arg(0)?.cast(DataType::Float64).pow(arg(1)?.cast(DataType::Float64))),
+        "isnan" => native(arg(0)?.cast(DataType::Float64).is_nan()),
+        "countof" => {
+            let search = lit_str(&args[1], "search string")?;
+            let regex = match args.get(2) {
+                None => false,
+                Some(k) => match lit_str(k, "kind")? {
+                    "normal" => false,
+                    "regex" => true,
+                    _ => return Err(Error::semantic(k.span, "the kind of `countof` is 'normal' or 'regex'")),
+                },
+            };
+            if regex {
+                check_regex(search, &args[1])?;
+            }
+            if search.is_empty() {
+                return Ok(native(lit(0i64)));
+            }
+            native(to_text(&args[0])?.str().count_matches(lit(search.to_string()), !regex).cast(DataType::Int64))
+        }
+        "indexof" | "indexof_regex" => {
+            let lookup = lit_str(&args[1], "lookup")?.to_string();
+            let int_arg = |n: usize, default: i64| match args.get(n) {
+                None => Ok(default),
+                Some(a) => {
+                    lit_int(a).ok_or_else(|| Error::unsupported(a.span, format!("a non-constant argument {} of `{}`", n + 1, f.name)))
+                }
+            };
+            let (start, length, occurrence) = (int_arg(2, 0)?, int_arg(3, -1)?, int_arg(4, 1)?);
+            let re = if f.name == "indexof_regex" {
+                Some(regex::Regex::new(&lookup).map_err(|e| Error::semantic(args[1].span, format!("invalid regular expression: {e}")))?)
+            } else {
+                None
+            };
+            native(super::strings::index_of(to_text(&args[0])?, lookup, re, start, length, occurrence))
+        }
+        "replace_regex" => {
+            let re = lit_str(&args[1], "regular expression")?;
+            check_regex(re, &args[1])?;
+            let rewrite = lit_str(&args[2], "rewrite string")?;
+            native(to_text(&args[0])?.str().replace_all(lit(re.to_string()), lit(super::strings::rewrite_groups(rewrite)), false))
+        }
+        "extract_all" => {
+            if args.len() == 3 {
+                return Err(Error::unsupported(args[1].span, "the capture-group list of `extract_all`"));
+            }
+            let re = lit_str(&args[0], "regular expression")?;
+            let compiled = regex::Regex::new(re).map_err(|e| Error::semantic(args[0].span, format!("invalid regular expression: {e}")))?;
+            native(super::strings::extract_all(to_text(&args[1])?, compiled))
+        }
+        "reverse" => native(to_text(&args[0])?.str().reverse()),
+        "url_decode" => native(super::strings::url_decode(to_text(&args[0])?)),
+        "strcat_delim" => {
+            let delim = lit_str(&args[0], "delimiter")?.to_string();
+            let parts = args[1..].iter().map(to_text).collect::<Result<Vec<_>>>()?;
+            native(concat_str(parts, &delim, true))
+        }
+        "datetime_add" | "datetime_diff" => {
+            let part = lit_str(&args[0], "part name")?.to_lowercase();
+            let Some(unit) = super::strings::DatePart::from_name(&part) else {
+                return Err(Error::semantic(args[0].span, format!("unknown datetime part `{part}`"))
+                    .with_help("one of year, quarter, month, week, day, hour, minute, second, millisecond, microsecond, nanosecond"));
+            };
+            if f.name == "datetime_add" {
+                native(super::strings::datetime_add(unit, arg(1)?.cast(DataType::Int64), arg(2)?))
+            } else {
+                native(super::strings::datetime_diff(unit, arg(1)?, arg(2)?))
+            }
+        }
+        "format_bytes" => {
+            let precision = match args.get(1) {
+                Some(p) => lit_int(p).ok_or_else(|| Error::unsupported(p.span, "a non-constant precision"))?,
+                None => 0,
+            };
+            let units = match args.get(2) {
+                Some(u) => lit_str(u, "units")?.to_string(),
+                None => String::new(),
+            };
+            native(super::strings::format_bytes(arg(0)?.cast(DataType::Float64), precision.clamp(0, 20) as usize, units))
+        }
+        "ipv4_is_in_any_range" => {
+            let mut ranges = Vec::new();
+            for a in &args[1..] {
+                match a.as_literal() {
+                    Some(Literal::String(r)) => ranges.push(r.clone()),
+                    Some(Literal::Dynamic(serde_json::Value::Array(items))) => {
+                        ranges.extend(items.iter().filter_map(|v| v.as_str().map(|s| s.to_string())))
+                    }
+                    _ => return Err(Error::unsupported(a.span, "a non-constant range list")),
+                }
+            }
+            native(super::ipv4::in_any_range(to_text(&args[0])?, &ranges).map_err(|e| e.at(args[1].span))?)
+        }
+        "ipv4_netmask_suffix" | "format_ipv4" | "format_ipv4_mask" => {
+            let prefix = match args.get(1) {
+                Some(p) => Some(lit_int(p).ok_or_else(|| Error::unsupported(p.span, "a non-constant prefix"))?),
+                None => None,
+            };
+            native(super::ipv4::format(f.name, to_text(&args[0])?, prefix))
+        }
+        "parse_json" | "todynamic" | "parsejson" => native(match args[0].ty {
+            T::Dynamic => arg(0)?,
+            _ => dynamic::parse_json(to_text(&args[0])?),
+        }),
+        "pack" | "bag_pack" | "pack_array" | "array_concat" | "array_slice" | "set_union" | "set_intersect" | "bag_keys" => {
+            let values = args.iter().map(dynamic::to_json_text).collect::<Result<Vec<_>>>()?;
+            native(super::strings::dynamic_builder(f.name, values))
+        }
+        "strcat_array" => {
+            let delim = lit_str(&args[1], "delimiter")?.to_string();
+            let values = vec![dynamic::to_json_text(&args[0])?];
+            let joined = dynamic::json_map(values, move |v| match v.first() {
+                Some(Some(serde_json::Value::Array(items))) => {
+                    Some(serde_json::Value::String(items.iter().map(dynamic::element_text).collect::<Vec<_>>().join(&delim)))
+                }
+                _ => Some(serde_json::Value::String(String::new())),
+            });
+            native(dynamic::json_to_text(joined).fill_null(lit("")))
+        }
         other => return Err(Error::unsupported(call.span, format!("the function `{other}` in this position"))),
     })
 }

@@ -199,3 +199,92 @@ pub(super) fn json_to_type(e: Expr, ty: crate::types::KqlType) -> Expr {
         T::TimeSpan => super::text::parse_timespan(json_to_text(e)),
     }
 }
+
+/// Any value as JSON text, for building dynamic values (`pack_array(1, 'a')`).
+pub(super) fn to_json_text(e: &crate::plan::TExpr) -> crate::error::Result<Expr> {
+    let x = super::scalar::lower_expr(e)?;
+    if e.ty == crate::types::KqlType::Dynamic {
+        return Ok(x);
+    }
+    Ok(x.map(
+        |c| {
+            let s = c.as_materialized_series();
+            let out: StringChunked = s.iter().map(|v| Some(any_to_json(&v).to_string())).collect();
+            Ok(out.into_column())
+        },
+        string_output,
+    ))
+}
+
+/// Runs `f` row by row over the arguments' JSON values (null for a null cell); the
+/// result is JSON text, or null when `f` gives `None`.
+pub(super) fn json_map(args: Vec<Expr>, f: impl Fn(&[Option<Json>]) -> Option<Json> + Send + Sync + 'static) -> Expr {
+    let mut args = args.into_iter();
+    let first = args.next().unwrap_or_else(|| lit(NULL).cast(DataType::String));
+    let rest: Vec<Expr> = args.collect();
+    first.map_many(
+        move |cols| {
+            let cas = cols.iter().map(|c| c.str()).collect::<PolarsResult<Vec<_>>>()?;
+            let height = cas.iter().map(|c| c.len()).max().unwrap_or(0);
+            let out: StringChunked = (0..height)
+                .map(|row| {
+                    let values: Vec<Option<Json>> = cas
+                        .iter()
+                        .map(|ca| {
+                            let i = if ca.len() == 1 { 0 } else { row };
+                            ca.get(i).and_then(|t| serde_json::from_str::<Json>(t).ok()).filter(|v| !v.is_null())
+                        })
+                        .collect();
+                    f(&values).map(|v| v.to_string())
+                })
+                .collect();
+            Ok(out.into_column())
+        },
+        &rest,
+        |_, fields| Ok(Field::new(fields[0].name().clone(), DataType::String)),
+    )
+}
+
+/// `parse_json(text)`: JSON text parsed; text that is not JSON is a dynamic string
+/// holding it (parse-json-function.md).
+pub(super) fn parse_json(text: Expr) -> Expr {
+    map_json_text(text, |s| match serde_json::from_str::<Json>(s) {
+        Ok(Json::Null) => None,
+        Ok(v) => Some(v.to_string()),
+        Err(_) => Some(Json::String(s.to_string()).to_string()),
+    })
+}
+
+/// Elements as their `tostring` text, for `strcat_array`.
+pub(super) fn element_text(v: &Json) -> String {
+    match v {
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A list of property-bag JSON texts merged into one bag (later keys win), for `make_bag`.
+pub(super) fn merge_bags(e: Expr) -> Expr {
+    e.map(
+        |c| {
+            let ca = c.list()?;
+            let out: StringChunked = ca
+                .amortized_iter()
+                .map(|o| {
+                    let s = o?;
+                    let mut bag = serde_json::Map::new();
+                    if let Ok(texts) = s.as_ref().str() {
+                        for t in texts.iter().flatten() {
+                            if let Ok(Json::Object(m)) = serde_json::from_str::<Json>(t) {
+                                bag.extend(m);
+                            }
+                        }
+                    }
+                    Some(Json::Object(bag).to_string())
+                })
+                .collect();
+            Ok(out.into_column())
+        },
+        string_output,
+    )
+}

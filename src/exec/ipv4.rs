@@ -161,6 +161,62 @@ fn binary_kernel(
     }
 }
 
+/// `ipv4_is_in_any_range(ip, ranges...)` with constant ranges; null for a malformed address.
+pub(super) fn in_any_range(ip: Expr, ranges: &[String]) -> Result<Expr> {
+    let parsed: Vec<Prefixed> = ranges
+        .iter()
+        .map(|r| parse(r).ok_or_else(|| Error::semantic(crate::span::Span::default(), format!("`{r}` is not an IPv4 range"))))
+        .collect::<Result<_>>()?;
+    Ok(ip.map(
+        move |c| {
+            let ca = c.str()?;
+            let out: BooleanChunked = ca
+                .iter()
+                .map(|o| {
+                    let a = parse(o?)?;
+                    Some(parsed.iter().any(|r| a.addr & mask(r.bits) == r.addr & mask(r.bits)))
+                })
+                .collect();
+            Ok(out.into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::Boolean)),
+    ))
+}
+
+fn dotted(addr: u32) -> String {
+    let b = addr.to_be_bytes();
+    format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3])
+}
+
+/// `ipv4_netmask_suffix`, `format_ipv4`, `format_ipv4_mask` (format-ipv4-function.md:
+/// the address masked to the smaller of its own /n and the prefix; "" when malformed).
+pub(super) fn format(name: &str, ip: Expr, prefix: Option<i64>) -> Expr {
+    let name = name.to_string();
+    let prefix = prefix.map(|p| p.clamp(0, 32) as u8);
+    let out_type = if name == "ipv4_netmask_suffix" { DataType::Int64 } else { DataType::String };
+    let field_type = out_type.clone();
+    ip.map(
+        move |c| {
+            let ca = c.str()?;
+            Ok(if name == "ipv4_netmask_suffix" {
+                ca.iter().map(|o| o.and_then(parse).map(|p| p.bits as i64)).collect::<Int64Chunked>().into_column()
+            } else {
+                ca.iter()
+                    .map(|o| {
+                        let p = o.and_then(parse)?;
+                        let bits = p.bits.min(prefix.unwrap_or(32));
+                        let masked = dotted(p.addr & mask(bits));
+                        Some(if name == "format_ipv4_mask" { format!("{masked}/{bits}") } else { masked })
+                    })
+                    .map(|o| Some(o.unwrap_or_default()))
+                    .collect::<StringChunked>()
+                    .into_column()
+            })
+        },
+        move |_, f| Ok(Field::new(f.name().clone(), field_type.clone())),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ mod join;
 mod mv_expand;
 mod parse;
 mod scalar;
+mod strings;
 mod text;
 
 use crate::error::{Error, Result};

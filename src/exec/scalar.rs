@@ -109,6 +109,18 @@ pub(super) fn lower(e: &TExpr) -> Result<Value> {
             Value::native(if *negated { test.not() } else { test })
         }
         TExprKind::Index { target, index } => dynamic::index(lower(target)?, index)?,
+        TExprKind::HasAny { lhs, terms, all } => {
+            let subject = text::to_text(lhs)?;
+            let op = StringOp { kind: StringOpKind::Has, negated: false, case_sensitive: false };
+            let tests: Vec<Expr> = if *all {
+                terms.iter().map(|t| literal_string_test(subject.clone(), op, t)).collect()
+            } else {
+                // One pass: an alternation of the terms, each with its term boundaries.
+                vec![has_any_test(subject, terms)]
+            };
+            let combined = tests.into_iter().reduce(|a, b| a.and(b)).unwrap_or(lit(*all));
+            Value::native(combined.fill_null(lit(false)))
+        }
         TExprKind::Call { func, args } => super::calls::lower_call(func, args, e)?,
     })
 }
@@ -319,6 +331,27 @@ fn literal_string_test(s: Expr, op: StringOp, needle: &str) -> Expr {
         StringOpKind::HasSuffix => regex(format!("{ci}{esc}{right}")),
         StringOpKind::MatchesRegex => regex(needle.to_string()),
     }
+}
+
+/// `has_any`: any of the terms as a whole term, case-insensitively.
+fn has_any_test(s: Expr, terms: &[String]) -> Expr {
+    let alternatives: Vec<String> = terms
+        .iter()
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            let left = if t.chars().next().is_some_and(is_term_char) { r"(?:^|[^\p{L}\p{N}])" } else { "" };
+            let right = if t.chars().last().is_some_and(is_term_char) { r"(?:$|[^\p{L}\p{N}])" } else { "" };
+            format!("{left}{}{right}", regex::escape(t))
+        })
+        .collect();
+    if alternatives.len() < terms.len() {
+        // An empty term matches everything, as `has ""` does.
+        return lit(true);
+    }
+    if alternatives.is_empty() {
+        return lit(false);
+    }
+    s.str().contains(lit(format!("(?i)(?:{})", alternatives.join("|"))), true)
 }
 
 /// Nanoseconds since the epoch of a datetime (or a timespan's nanoseconds) as Int64.

@@ -45,6 +45,12 @@ pub enum TExprKind {
         high: Box<TExpr>,
         negated: bool,
     },
+    /// `x has_any (...)` / `x has_all (...)` with constant terms.
+    HasAny {
+        lhs: Box<TExpr>,
+        terms: Vec<String>,
+        all: bool,
+    },
     /// `dyn[i]` / `dyn["key"]` / `dyn.key`
     Index {
         target: Box<TExpr>,
@@ -314,6 +320,9 @@ pub fn show(e: &TExpr) -> String {
             format!("{} {}between ({} .. {})", show(lhs), if *negated { "!" } else { "" }, show(low), show(high))
         }
         TExprKind::Index { target, index } => format!("{}[{}]", show(target), show(index)),
+        TExprKind::HasAny { lhs, terms, all } => {
+            format!("{} {} ({})", show(lhs), if *all { "has_all" } else { "has_any" }, terms.join(", "))
+        }
     }
 }
 

@@ -31,6 +31,9 @@ pub(crate) fn check_aggregate(
         if func.name == "arg_max" || func.name == "arg_min" {
             return checker.arg_extreme(func, args, item, keys);
         }
+        if func.name == "percentiles" {
+            return checker.percentiles(func, args, item);
+        }
     }
     let e = checker.check(&item.expr)?;
     if !contains_aggregate(&e) {
@@ -50,7 +53,7 @@ fn contains_aggregate(e: &TExpr) -> bool {
         TExprKind::Unary { operand, .. } => contains_aggregate(operand),
         TExprKind::Binary { lhs, rhs, .. } => contains_aggregate(lhs) || contains_aggregate(rhs),
         TExprKind::Between { lhs, low, high, .. } => contains_aggregate(lhs) || contains_aggregate(low) || contains_aggregate(high),
-        TExprKind::In { lhs, .. } => contains_aggregate(lhs),
+        TExprKind::In { lhs, .. } | TExprKind::HasAny { lhs, .. } => contains_aggregate(lhs),
         TExprKind::Index { target, index } => contains_aggregate(target) || contains_aggregate(index),
         TExprKind::Column(_) | TExprKind::Literal(_) => false,
     }
@@ -104,6 +107,22 @@ impl Checker<'_> {
                 }
                 let kind = TExprKind::In { lhs: Box::new(l), list: lits, negated: *negated, case_sensitive: *case_sensitive };
                 Ok(TExpr { kind, ty: T::Bool, span })
+            }
+            ExprKind::HasAny { lhs, list, all } => {
+                let l = self.check(lhs)?;
+                let mut terms = Vec::new();
+                for item in list {
+                    let t = fold_constant(&self.check(item)?);
+                    match t.as_literal() {
+                        Some(Literal::String(s)) => terms.push(s.clone()),
+                        Some(Literal::Dynamic(serde_json::Value::Array(items))) => {
+                            terms.extend(items.iter().map(|v| v.as_str().map(|s| s.to_string()).unwrap_or_else(|| v.to_string())))
+                        }
+                        Some(Literal::Long(n)) => terms.push(n.to_string()),
+                        _ => return Err(Error::unsupported(item.span, "a non-constant term in `has_any`/`has_all`")),
+                    }
+                }
+                Ok(TExpr { kind: TExprKind::HasAny { lhs: Box::new(l), terms, all: *all }, ty: T::Bool, span })
             }
             ExprKind::Between { lhs, low, high, negated } => {
                 let l = self.check(lhs)?;
@@ -284,6 +303,27 @@ impl Checker<'_> {
             Some(off) => TExpr::literal(Literal::DateTime(now.saturating_add(off)), call.span),
             None => call,
         }
+    }
+
+    /// `percentiles(x, p1, p2, ...)`: one `percentile(x, p)` column per p, named
+    /// `percentile_x_p`.
+    fn percentiles(&self, func: &Ident, args: &[Expr], item: &NamedExpr) -> Result<Vec<(String, TExpr)>> {
+        if args.len() < 2 {
+            return Err(
+                Error::semantic(item.span, "`percentiles` needs a value and at least one percentile").with_help("percentiles(x, 50, 95)")
+            );
+        }
+        let mut out = Vec::new();
+        for p in &args[1..] {
+            let call = Expr {
+                kind: ExprKind::Call { func: Ident { name: "percentile".into(), span: func.span }, args: vec![args[0].clone(), p.clone()] },
+                span: item.span,
+            };
+            let e = self.check(&call)?;
+            let name = expr_name(&call).unwrap_or_else(|| format!("percentile_{}", out.len()));
+            out.push((name, e));
+        }
+        Ok(out)
     }
 
     fn arg_extreme(&self, func: &Ident, args: &[Expr], item: &NamedExpr, keys: &[String]) -> Result<Vec<(String, TExpr)>> {
@@ -529,8 +569,162 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
             textual(0, "a string (an IPv4 address)")?;
             T::Long
         }
+        "max_of" | "min_of" => {
+            for (n, a) in args.iter().enumerate() {
+                expect(
+                    f,
+                    a,
+                    n,
+                    a.ty.is_numeric() || matches!(a.ty, T::DateTime | T::TimeSpan | T::String),
+                    "a number, datetime, timespan or string",
+                )?;
+            }
+            unify(f, args, span)?
+        }
+        "ceiling" => {
+            numeric(0)?;
+            ty(0)
+        }
+        "sqrt" | "exp" | "log" | "log10" | "log2" => {
+            numeric(0)?;
+            T::Real
+        }
+        "pow" => {
+            numeric(0)?;
+            numeric(1)?;
+            T::Real
+        }
+        "isnan" => {
+            numeric(0)?;
+            T::Bool
+        }
+        "countof" => {
+            textual(1, "a string")?;
+            T::Long
+        }
+        "indexof" | "indexof_regex" => {
+            textual(1, "a string")?;
+            for n in 2..args.len() {
+                integer(n)?;
+            }
+            T::Long
+        }
+        "replace_regex" => {
+            textual(1, "a string (a regular expression)")?;
+            textual(2, "a string")?;
+            T::String
+        }
+        "extract_all" => {
+            textual(0, "a string (a regular expression)")?;
+            T::Dynamic
+        }
+        "reverse" | "url_decode" => T::String,
+        "strcat_delim" => {
+            textual(0, "a string delimiter")?;
+            T::String
+        }
+        "datetime_add" => {
+            textual(0, "a part name string")?;
+            integer(1)?;
+            datetime(2)?;
+            T::DateTime
+        }
+        "datetime_diff" => {
+            textual(0, "a part name string")?;
+            datetime(1)?;
+            datetime(2)?;
+            T::Long
+        }
+        "format_bytes" => {
+            numeric(0)?;
+            if args.len() >= 2 {
+                integer(1)?;
+            }
+            if args.len() == 3 {
+                textual(2, "a units string")?;
+            }
+            T::String
+        }
+        "ipv4_is_in_any_range" => {
+            textual(0, "a string (an IPv4 address)")?;
+            for n in 1..args.len() {
+                expect(f, arg(n), n, ty(n).is_textual(), "a string range or a dynamic array of ranges")?;
+            }
+            T::Bool
+        }
+        "ipv4_netmask_suffix" => {
+            textual(0, "a string (an IPv4 address)")?;
+            T::Long
+        }
+        "format_ipv4" | "format_ipv4_mask" => {
+            textual(0, "a string (an IPv4 address)")?;
+            if args.len() == 2 {
+                integer(1)?;
+            }
+            T::String
+        }
+        "parse_json" | "todynamic" | "parsejson" => T::Dynamic,
+        "pack" | "bag_pack" => {
+            if !args.len().is_multiple_of(2) {
+                return Err(Error::semantic(span, format!("`{}` takes key/value pairs (an even number of arguments)", f.name)));
+            }
+            for n in (0..args.len()).step_by(2) {
+                textual(n, "a string key")?;
+            }
+            T::Dynamic
+        }
+        "pack_array" => T::Dynamic,
+        "array_concat" | "set_union" | "set_intersect" => {
+            for n in 0..args.len() {
+                expect(f, arg(n), n, ty(n) == T::Dynamic, "a dynamic array")?;
+            }
+            T::Dynamic
+        }
+        "array_slice" => {
+            expect(f, arg(0), 0, ty(0) == T::Dynamic, "a dynamic array")?;
+            integer(1)?;
+            integer(2)?;
+            T::Dynamic
+        }
+        "strcat_array" => {
+            expect(f, arg(0), 0, ty(0) == T::Dynamic, "a dynamic array")?;
+            textual(1, "a string delimiter")?;
+            T::String
+        }
+        "bag_keys" => {
+            expect(f, arg(0), 0, ty(0) == T::Dynamic, "a dynamic property bag")?;
+            T::Dynamic
+        }
         // Aggregates
         "count" => T::Long,
+        "dcountif" => {
+            boolean(1)?;
+            T::Long
+        }
+        "count_distinct" => T::Long,
+        "make_set_if" | "make_list_if" => {
+            boolean(1)?;
+            if args.len() == 3 {
+                integer(2)?;
+            }
+            T::Dynamic
+        }
+        "makeset" | "makelist" | "make_bag" => {
+            if args.len() == 2 {
+                integer(1)?;
+            }
+            T::Dynamic
+        }
+        "percentiles" => {
+            expect(f, arg(0), 0, ty(0).is_numeric() || matches!(ty(0), T::DateTime | T::TimeSpan), "a number, datetime or timespan")?;
+            for n in 1..args.len() {
+                numeric(n)?;
+            }
+            match ty(0) {
+                T::Int => T::Long,
+                t => t,
+            }
+        }
         "countif" => {
             boolean(0)?;
             T::Long

@@ -270,6 +270,12 @@ pub enum ExprKind {
         negated: bool,
         case_sensitive: bool,
     },
+    /// `x has_any ("a", "b")`, `x has_all (...)`
+    HasAny {
+        lhs: Box<Expr>,
+        list: Vec<Expr>,
+        all: bool,
+    },
     /// `x between (a .. b)`
     Between {
         lhs: Box<Expr>,

@@ -45,6 +45,7 @@ fn and_expr(i: In) -> PResult<Expr> {
 enum CompOp {
     Binary(BinaryOp),
     In { negated: bool, case_sensitive: bool },
+    HasAny { all: bool },
     Between { negated: bool },
 }
 
@@ -71,8 +72,7 @@ const STRING_OPS: [(&str, StringOpKind); 6] = [
 ];
 
 /// Kusto operators that take a list and are not run yet: named so the error says so.
-const UNSUPPORTED_WORD_OPS: [&str; 8] =
-    ["has_any", "has_all", "!has_any", "has_any_cs", "has_any_ipv4", "has_any_ipv4_prefix", "has_ipv4", "has_ipv4_prefix"];
+const UNSUPPORTED_WORD_OPS: [&str; 5] = ["!has_any", "has_any_ipv4", "has_any_ipv4_prefix", "has_ipv4", "has_ipv4_prefix"];
 
 fn comparison_op(i: In) -> PResult<(CompOp, Span)> {
     let (i, _) = sp(i)?;
@@ -92,6 +92,8 @@ fn comparison_op(i: In) -> PResult<(CompOp, Span)> {
         "!in" => CompOp::In { negated: true, case_sensitive: true },
         "in~" => CompOp::In { negated: false, case_sensitive: false },
         "!in~" => CompOp::In { negated: true, case_sensitive: false },
+        "has_any" => CompOp::HasAny { all: false },
+        "has_all" => CompOp::HasAny { all: true },
         "between" => CompOp::Between { negated: false },
         "!between" => CompOp::Between { negated: true },
         "matches" => {
@@ -135,6 +137,14 @@ fn comparison(i: In) -> PResult<Expr> {
             let (rest, close) = cut_expect(punct(")"), "`,` or `)` in the `in` list")(rest)?;
             let span = lhs.span.to(close);
             Ok((rest, Expr { kind: ExprKind::In { lhs: Box::new(lhs), list, negated, case_sensitive }, span }))
+        }
+        CompOp::HasAny { all } => {
+            let word = if all { "has_all" } else { "has_any" };
+            let (rest, _) = cut_expect(punct("("), &format!("`(` and a list of terms after `{word}`"))(rest)?;
+            let (rest, list) = expr_list(rest)?;
+            let (rest, close) = cut_expect(punct(")"), &format!("`,` or `)` in the `{word}` list"))(rest)?;
+            let span = lhs.span.to(close);
+            Ok((rest, Expr { kind: ExprKind::HasAny { lhs: Box::new(lhs), list, all }, span }))
         }
         CompOp::Between { negated } => {
             let (rest, _) = cut_expect(punct("("), "`(` after `between`")(rest)?;
