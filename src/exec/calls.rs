@@ -401,6 +401,29 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
             });
             native(dynamic::json_to_text(joined).fill_null(lit("")))
         }
+        "row_number" => {
+            if args.len() == 2 {
+                return Err(Error::unsupported(args[1].span, "the restart argument of `row_number`"));
+            }
+            let start = match args.first() {
+                Some(a) => lit_int(a).ok_or_else(|| Error::unsupported(a.span, "a non-constant start"))?,
+                None => 1,
+            };
+            native(int_range(lit(0i64), len().cast(DataType::Int64), 1, DataType::Int64) + lit(start))
+        }
+        "prev" | "next" => {
+            let offset = match args.get(1) {
+                Some(a) => lit_int(a).ok_or_else(|| Error::unsupported(a.span, "a non-constant offset"))?,
+                None => 1,
+            };
+            let shifted = arg(0)?.shift(lit(if f.name == "prev" { offset } else { -offset }));
+            native(match args.get(2) {
+                Some(d) => shifted.fill_null(as_type(d, ty)?),
+                // Strings are never null: a missing neighbour's string is "".
+                None if ty.is_textual() && ty != T::Dynamic => shifted.fill_null(lit("")),
+                None => shifted,
+            })
+        }
         other => return Err(Error::unsupported(call.span, format!("the function `{other}` in this position"))),
     })
 }

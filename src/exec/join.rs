@@ -6,12 +6,14 @@ use crate::plan::JoinKind;
 use crate::types::{KqlType, Schema};
 use polars::prelude::*;
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn lower_join(
     left: LazyFrame,
     right: LazyFrame,
     kind: JoinKind,
     keys: &[(String, String)],
     right_names: &[(String, String)],
+    hidden_right: &[String],
     left_schema: &Schema,
     right_schema: &Schema,
 ) -> Result<LazyFrame> {
@@ -73,7 +75,7 @@ pub(super) fn lower_join(
         }
     }
     if keep_right {
-        for (o, r) in right_names {
+        for (o, r) in right_names.iter().filter(|(o, _)| !hidden_right.contains(o)) {
             let t = right_schema.get(o).unwrap_or(KqlType::String);
             out.push(never_null(col(r.as_str()), t));
         }

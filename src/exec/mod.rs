@@ -65,8 +65,9 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
             let lf = lower_plan(input, tables)?;
             lf.limit(IdxSize::try_from(*count).unwrap_or(IdxSize::MAX))
         }
-        Node::Join { left, right, kind, keys, right_names } => {
-            join::lower_join(lower_plan(left, tables)?, lower_plan(right, tables)?, *kind, keys, right_names, &left.schema, &right.schema)?
+        Node::Join { left, right, kind, keys, right_names, hidden_right } => {
+            let (l, r) = (lower_plan(left, tables)?, lower_plan(right, tables)?);
+            join::lower_join(l, r, *kind, keys, right_names, hidden_right, &left.schema, &right.schema)?
         }
         Node::Union { inputs } => {
             let frames = inputs.iter().map(|p| lower_plan(p, tables)).collect::<Result<Vec<_>>>()?;

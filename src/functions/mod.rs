@@ -147,6 +147,9 @@ functions! {
     "set_union", Scalar, 2, MANY, Gen, "set_union(a1, a2, ...)", "Distinct elements of all the arrays", "set_union(split(a, ','), split(b, ','))";
     "set_intersect", Scalar, 2, MANY, Gen, "set_intersect(a1, a2, ...)", "Distinct elements present in every array", "set_intersect(split(a, ','), split(b, ','))";
     "bag_keys", Scalar, 1, 1, Gen, "bag_keys(bag)", "Dynamic array of a property bag's keys", "bag_keys(parse_json(Tags))";
+    "row_number", Scalar, 0, 2, Gen, "row_number([start])", "The row's position in the serialized rows, from start (default 1)", "serialize | extend rn = row_number()";
+    "prev", Scalar, 1, 3, Gen, "prev(column, [offset, default])", "The value offset rows before, in the serialized rows", "extend gap = TimeGenerated - prev(TimeGenerated)";
+    "next", Scalar, 1, 3, Gen, "next(column, [offset, default])", "The value offset rows after, in the serialized rows", "extend following = next(SrcIP_s)";
     // Aggregates
     "count", Aggregate, 0, 1, Pre("count_"), "count()", "Number of rows in the group", "summarize count() by FlowType_s";
     "countif", Aggregate, 1, 1, Pre("countif_"), "countif(predicate)", "Number of rows where the predicate is true", "summarize countif(FlowStatus_s == 'D')";
@@ -193,10 +196,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "ipv6_is_match",
     "parse_ipv6",
     "typeof",
-    "row_number",
-    "prev",
-    "next",
-    "materialize",
     "toscalar",
     "sign",
     "tohex",

@@ -143,6 +143,8 @@ pub enum Node {
         kind: JoinKind,
         keys: Vec<(String, String)>,
         right_names: Vec<(String, String)>,
+        /// Right columns (by input name) left out of the result: `lookup`'s keys.
+        hidden_right: Vec<String>,
     },
     /// Inputs already projected to the union's columns, concatenated in order.
     Union {

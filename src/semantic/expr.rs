@@ -235,6 +235,9 @@ impl Checker<'_> {
     }
 
     fn call(&self, func: &Ident, args: &[Expr], span: Span) -> Result<TExpr> {
+        if let Some(def) = self.scope.functions.get(&func.name) {
+            return self.user_call(def, func, args);
+        }
         let Some(f) = lookup(&func.name) else {
             if KNOWN_UNSUPPORTED.contains(&func.name.as_str()) {
                 return Err(Error::unsupported(func.span, format!("the function `{}`", func.name))
@@ -278,6 +281,22 @@ impl Checker<'_> {
         let ty = call_type(f, &targs, span)?;
         let call = TExpr { kind: TExprKind::Call { func: f, args: targs }, ty, span };
         Ok(self.fold_time(call))
+    }
+
+    /// A user-defined scalar function: its body checked with the parameters bound to
+    /// the arguments, in place of the call.
+    fn user_call(&self, def: &FunctionDef, func: &Ident, args: &[Expr]) -> Result<TExpr> {
+        let values = args.iter().map(|a| self.check(a)).collect::<Result<Vec<_>>>()?;
+        let inner = super::function_scope(def, func, values, self.scope, self.catalog)?;
+        match &def.body {
+            LetValue::Scalar(e) => {
+                let empty = Schema::default();
+                Checker { schema: &empty, scope: &inner, catalog: self.catalog, agg: self.agg }.check(e)
+            }
+            _ => {
+                Err(Error::semantic(func.span, format!("`{}` returns a table; use it as a table, e.g. `{}() | ...`", func.name, func.name)))
+            }
+        }
     }
 
     /// `now()` and `ago(constant)` become datetime literals: `now()` is fixed for the
@@ -694,6 +713,24 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
         "bag_keys" => {
             expect(f, arg(0), 0, ty(0) == T::Dynamic, "a dynamic property bag")?;
             T::Dynamic
+        }
+        "row_number" => {
+            if !args.is_empty() {
+                integer(0)?;
+            }
+            if args.len() == 2 {
+                boolean(1)?;
+            }
+            T::Long
+        }
+        "prev" | "next" => {
+            if args.len() >= 2 {
+                integer(1)?;
+            }
+            if args.len() == 3 && args[2].ty != ty(0) && !(args[2].ty.is_numeric() && ty(0).is_numeric()) {
+                expect(f, arg(2), 2, false, &format!("a default of the column's type ({})", ty(0)))?;
+            }
+            ty(0)
         }
         // Aggregates
         "count" => T::Long,

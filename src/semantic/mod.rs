@@ -48,6 +48,76 @@ impl Catalog {
 pub(crate) struct Scope {
     scalars: HashMap<String, TExpr>,
     tables: HashMap<String, Plan>,
+    functions: HashMap<String, FunctionDef>,
+    /// How deep in user-defined function calls: Kusto forbids recursion, and a limit
+    /// turns a runaway definition into an error instead of a crash.
+    depth: usize,
+}
+
+const MAX_CALL_DEPTH: usize = 32;
+
+/// Binds one `let` in `scope`. `overrides` (top-level only) replaces a scalar's value.
+fn bind_let(l: &Let, scope: &mut Scope, catalog: &Catalog, overrides: Option<&mut Vec<String>>) -> Result<()> {
+    match &l.value {
+        LetValue::Scalar(e) => {
+            if let ExprKind::Name(n) = &e.kind {
+                if let Some(plan) = table_by_name(n, scope, catalog) {
+                    scope.tables.insert(l.name.name.clone(), plan);
+                    return Ok(());
+                }
+            }
+            let mut value = expr::check_scalar(e, &Schema::default(), scope, catalog)?;
+            if let (Some(used), Some(text)) = (overrides, catalog.overrides.get(&l.name.name)) {
+                value = override_value(&l.name, text, value.ty, catalog)?;
+                used.push(l.name.name.clone());
+            }
+            scope.scalars.insert(l.name.name.clone(), value);
+        }
+        LetValue::Tabular(p) => {
+            let plan = check_pipeline(p, scope, catalog)?.0;
+            scope.tables.insert(l.name.name.clone(), plan);
+        }
+        LetValue::Function(f) => {
+            scope.functions.insert(l.name.name.clone(), (**f).clone());
+        }
+    }
+    Ok(())
+}
+
+/// The scope a user-defined function's body runs in: the caller's lets, its parameters
+/// bound to the call's argument values (or their defaults), then the body's own lets.
+pub(crate) fn function_scope(def: &FunctionDef, name: &Ident, args: Vec<TExpr>, scope: &Scope, catalog: &Catalog) -> Result<Scope> {
+    if scope.depth >= MAX_CALL_DEPTH {
+        return Err(Error::semantic(name.span, format!("`{}` calls functions more than {MAX_CALL_DEPTH} deep", name.name))
+            .with_help("Kusto does not allow recursive functions"));
+    }
+    let required = def.params.iter().filter(|p| p.default.is_none()).count();
+    if args.len() < required || args.len() > def.params.len() {
+        let sig = def.params.iter().map(|p| p.name.name.as_str()).collect::<Vec<_>>().join(", ");
+        return Err(Error::semantic(name.span, format!("`{}` takes {} argument(s), got {}", name.name, def.params.len(), args.len()))
+            .with_help(format!("usage: {}({sig})", name.name)));
+    }
+    let mut inner = scope.clone();
+    inner.depth += 1;
+    let mut args = args.into_iter();
+    for p in &def.params {
+        let Some(ty) = p.ty else {
+            return Err(Error::unsupported(p.name.span, "tabular parameters (call with `invoke`)"));
+        };
+        let value = match (args.next(), &p.default) {
+            (Some(v), _) => v,
+            (None, Some(d)) => expr::check_scalar(d, &Schema::default(), scope, catalog)?,
+            (None, None) => return Err(Error::semantic(name.span, format!("missing argument `{}`", p.name.name))),
+        };
+        if value.ty != ty && !(value.ty.is_numeric() && ty.is_numeric()) && !(value.ty.is_textual() && ty.is_textual()) {
+            return Err(Error::semantic(value.span, format!("parameter `{}` is {ty}, but the argument is {}", p.name.name, value.ty)));
+        }
+        inner.scalars.insert(p.name.name.clone(), value);
+    }
+    for l in &def.lets {
+        bind_let(l, &mut inner, catalog, None)?;
+    }
+    Ok(inner)
 }
 
 /// Stage 2: check a parsed query against the catalog and build its logical plan.
@@ -55,26 +125,7 @@ pub fn check_query(query: &Query, catalog: &Catalog) -> Result<CheckedQuery> {
     let mut scope = Scope::default();
     let mut used_overrides = Vec::new();
     for l in &query.lets {
-        match &l.value {
-            LetValue::Scalar(e) => {
-                if let ExprKind::Name(n) = &e.kind {
-                    if let Some(plan) = table_by_name(n, &scope, catalog) {
-                        scope.tables.insert(l.name.name.clone(), plan);
-                        continue;
-                    }
-                }
-                let mut value = expr::check_scalar(e, &Schema::default(), &scope, catalog)?;
-                if let Some(text) = catalog.overrides.get(&l.name.name) {
-                    value = override_value(&l.name, text, value.ty, catalog)?;
-                    used_overrides.push(l.name.name.clone());
-                }
-                scope.scalars.insert(l.name.name.clone(), value);
-            }
-            LetValue::Tabular(p) => {
-                let plan = check_pipeline(p, &scope, catalog)?.0;
-                scope.tables.insert(l.name.name.clone(), plan);
-            }
-        }
+        bind_let(l, &mut scope, catalog, Some(&mut used_overrides))?;
     }
     if let Some(unused) = catalog.overrides.keys().find(|k| !used_overrides.contains(k)) {
         let lets: Vec<&str> = query.lets.iter().map(|l| l.name.name.as_str()).collect();
@@ -125,6 +176,11 @@ fn table_by_name(name: &str, scope: &Scope, catalog: &Catalog) -> Option<Plan> {
     if let Some(p) = scope.tables.get(name) {
         return Some(p.clone());
     }
+    // A tabular function without parameters may be named without parentheses.
+    if let Some(def) = scope.functions.get(name).filter(|d| d.params.is_empty()) {
+        let ident = Ident { name: name.to_string(), span: def.span };
+        return tabular_call(def, &ident, Vec::new(), scope, catalog).ok();
+    }
     let schema = catalog.tables.get(name)?;
     Some(Plan { node: Node::Scan { table: name.to_string() }, schema: schema.clone() })
 }
@@ -157,6 +213,13 @@ fn check_source(src: &Source, scope: &Scope, catalog: &Catalog) -> Result<Plan> 
             Ok(plan)
         }
         SourceKind::Union(u) => check_union(None, u, src.span, scope, catalog),
+        SourceKind::Call { func, args } => {
+            let Some(def) = scope.functions.get(&func.name) else {
+                return Err(unknown_table(func, scope, catalog));
+            };
+            let values = args.iter().map(|a| expr::check_scalar(a, &Schema::default(), scope, catalog)).collect::<Result<Vec<_>>>()?;
+            tabular_call(def, func, values, scope, catalog)
+        }
         SourceKind::Datatable { columns, values } => check_datatable(columns, values, src.span, scope, catalog),
         SourceKind::Print(items) => {
             let empty = Schema::default();
@@ -204,6 +267,25 @@ fn check_source(src: &Source, scope: &Scope, catalog: &Catalog) -> Result<Plan> 
             }
             Ok(Plan { node: Node::Range { from, to, step }, schema: Schema::new(vec![(name.name.clone(), ty)]) })
         }
+    }
+}
+
+fn tabular_call(def: &FunctionDef, name: &Ident, args: Vec<TExpr>, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+    let inner = function_scope(def, name, args, scope, catalog)?;
+    match &def.body {
+        LetValue::Tabular(p) => tabular_operand(p, &inner, catalog),
+        LetValue::Scalar(e) => match &e.kind {
+            ExprKind::Name(n) => {
+                table_by_name(n, &inner, catalog).ok_or_else(|| unknown_table(&Ident { name: n.clone(), span: e.span }, &inner, catalog))
+            }
+            // The body calls another tabular function.
+            ExprKind::Call { func, args } if inner.functions.contains_key(&func.name) => {
+                let source = Source { kind: SourceKind::Call { func: func.clone(), args: args.clone() }, span: e.span };
+                check_source(&source, &inner, catalog)
+            }
+            _ => Err(Error::semantic(name.span, format!("`{}` returns a scalar, not a table", name.name))),
+        },
+        LetValue::Function(_) => Err(Error::unsupported(name.span, "a function returning a function")),
     }
 }
 
@@ -408,7 +490,48 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
             wrap(Node::Distinct { input: Box::new(input), columns: names }, out)
         }
         OperatorKind::Render(_) => Ok(input),
-        OperatorKind::Join(j) => check_join(input, j, op.span, scope, catalog),
+        OperatorKind::Join(j) => check_join(input, j, op.span, scope, catalog, false),
+        OperatorKind::Lookup(j) => check_join(input, j, op.span, scope, catalog, true),
+        OperatorKind::As(_) => Ok(input),
+        OperatorKind::Serialize(items) if items.is_empty() => Ok(input),
+        OperatorKind::Serialize(items) => {
+            let extend = Operator { kind: OperatorKind::Extend(items.clone()), span: op.span };
+            check_operator(input, &extend, scope, catalog)
+        }
+        OperatorKind::GetSchema => {
+            let rows = schema
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(n, (c, t))| {
+                    let dotnet = match t {
+                        KqlType::Bool => "System.Boolean",
+                        KqlType::Int => "System.Int32",
+                        KqlType::Long => "System.Int64",
+                        KqlType::Real => "System.Double",
+                        KqlType::Decimal => "System.Data.SqlTypes.SqlDecimal",
+                        KqlType::String => "System.String",
+                        KqlType::DateTime => "System.DateTime",
+                        KqlType::TimeSpan => "System.TimeSpan",
+                        KqlType::Guid => "System.Guid",
+                        KqlType::Dynamic => "System.Object",
+                    };
+                    vec![
+                        Literal::String(c.clone()),
+                        Literal::Int(n as i32),
+                        Literal::String(dotnet.into()),
+                        Literal::String(t.name().into()),
+                    ]
+                })
+                .collect();
+            let out = Schema::new(vec![
+                ("ColumnName".into(), KqlType::String),
+                ("ColumnOrdinal".into(), KqlType::Int),
+                ("DataType".into(), KqlType::String),
+                ("ColumnType".into(), KqlType::String),
+            ]);
+            wrap(Node::Datatable { rows }, out)
+        }
         OperatorKind::MvExpand(m) => check_mv_expand(input, m, scope, catalog),
         OperatorKind::Parse(p) => check_parse(input, p, op.span, scope, catalog),
         OperatorKind::Union(u) => check_union(Some((input, "union_arg0".to_string())), u, op.span, scope, catalog),
@@ -653,8 +776,12 @@ fn check_mv_expand(input: Plan, m: &MvExpand, scope: &Scope, catalog: &Catalog) 
 }
 
 /// `join`: Kusto's kinds, keys, and renaming of right columns whose names the left has.
-fn check_join(left: Plan, j: &Join, span: Span, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+fn check_join(left: Plan, j: &Join, span: Span, scope: &Scope, catalog: &Catalog, lookup: bool) -> Result<Plan> {
     let kind = match &j.kind {
+        None if lookup => JoinKind::LeftOuter,
+        Some(k) if lookup && !matches!(k.name.as_str(), "leftouter" | "inner") => {
+            return Err(Error::semantic(k.span, format!("`lookup` takes kind=leftouter or kind=inner, not `{}`", k.name)));
+        }
         None => JoinKind::InnerUnique,
         Some(k) => JoinKind::from_name(&k.name).ok_or_else(|| {
             let mut e = Error::semantic(k.span, format!("unknown join kind `{}`", k.name));
@@ -688,7 +815,13 @@ fn check_join(left: Plan, j: &Join, span: Span, scope: &Scope, catalog: &Catalog
     let (keep_left, keep_right) = kind.keeps();
     let mut out: Vec<(String, KqlType)> = if keep_left { left.schema.columns.clone() } else { Vec::new() };
     let mut right_names = Vec::new();
+    // `lookup` leaves the right side's key columns out.
+    let hidden_right: Vec<String> = if lookup { keys.iter().map(|(_, r)| r.clone()).collect() } else { Vec::new() };
     for (n, t) in &right.schema.columns {
+        if hidden_right.contains(n) {
+            right_names.push((n.clone(), format!("__flowkql_key_{n}")));
+            continue;
+        }
         let name = if keep_left && left.schema.get(n).is_some() {
             let taken: Vec<&str> = left.schema.names().chain(right.schema.names()).chain(out.iter().map(|(o, _)| o.as_str())).collect();
             unique_name(n, taken)
@@ -700,7 +833,7 @@ fn check_join(left: Plan, j: &Join, span: Span, scope: &Scope, catalog: &Catalog
             out.push((name, *t));
         }
     }
-    let node = Node::Join { left: Box::new(left), right: Box::new(right), kind, keys, right_names };
+    let node = Node::Join { left: Box::new(left), right: Box::new(right), kind, keys, right_names, hidden_right };
     Ok(Plan { node, schema: Schema::new(out) })
 }
 

@@ -31,6 +31,25 @@ pub enum LetValue {
     Scalar(Expr),
     /// A tabular expression (anything with a pipe or a tabular source).
     Tabular(Box<Pipeline>),
+    /// A user-defined function: `(a:string, b:long = 5) { let ...; body }`.
+    Function(Box<FunctionDef>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionDef {
+    pub params: Vec<Param>,
+    /// `let` statements inside the body, then its value.
+    pub lets: Vec<Let>,
+    pub body: LetValue,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: Ident,
+    /// `None` for a tabular parameter (`T:(*)` or `T:(a:long, ...)`).
+    pub ty: Option<KqlType>,
+    pub default: Option<Expr>,
 }
 
 /// `source | op | op ...`
@@ -61,6 +80,8 @@ pub enum SourceKind {
     Nested(Box<Pipeline>),
     /// `union T1, T2` as the first thing in a pipeline.
     Union(Box<Union>),
+    /// A call of a tabular user-defined function: `f(1, "x")`.
+    Call { func: Ident, args: Vec<Expr> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +122,16 @@ pub enum OperatorKind {
     /// `parse [kind=simple|regex|relaxed] expr with * "const" Col:type ...`; `parse-where`
     /// keeps only the rows that match.
     Parse(Box<Parse>),
+    /// `getschema`: the input's columns and types as rows.
+    GetSchema,
+    /// `serialize [Name = expr, ...]`: marks the rows as ordered (for row_number, prev,
+    /// next) and extends like `extend`.
+    Serialize(Vec<NamedExpr>),
+    /// `as [hint.materialized=true] Name`: names the result; the rows pass unchanged.
+    As(Ident),
+    /// `lookup [kind=leftouter|inner] (R) on keys`: a join that keeps the right side's key
+    /// columns out of the result.
+    Lookup(Box<Join>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,6 +220,10 @@ impl OperatorKind {
             OperatorKind::MvExpand(_) => "mv-expand",
             OperatorKind::Parse(p) if p.keep_only_matches => "parse-where",
             OperatorKind::Parse(_) => "parse",
+            OperatorKind::GetSchema => "getschema",
+            OperatorKind::Serialize(_) => "serialize",
+            OperatorKind::As(_) => "as",
+            OperatorKind::Lookup(_) => "lookup",
         }
     }
 }

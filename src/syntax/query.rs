@@ -44,11 +44,10 @@ fn let_stmt(i: In, let_span: Span) -> PResult<Let> {
     let after_eq = i;
     if i.fragment().starts_with('(') {
         // `(a:string) { ... }` is a user-defined function; `( T | ... )` a tabular value.
-        let inner = i.take_from(1);
-        if let (Ok((r, _)), true) = (ident(inner), true) {
-            if punct(":")(r).is_ok() || punct(")")(r).is_ok_and(|(r2, _)| punct("{")(r2).is_ok()) {
-                return Err(unsupported(Span::new(pos(&i), pos(&i) + 1), "user-defined functions (`let f = (...) { ... }`)"));
-            }
+        if looks_like_function(i) {
+            let (rest, def) = function_def(i)?;
+            let span = Span::new(let_span.start, def.span.end);
+            return Ok((rest, Let { name, value: LetValue::Function(Box::new(def)), span }));
         }
         if let Ok((rest, p)) = pipeline(i) {
             if !p.ops.is_empty() || matches!(p.source.kind, SourceKind::Nested(_)) && rest.fragment().trim_start().starts_with(';') {
@@ -58,12 +57,12 @@ fn let_stmt(i: In, let_span: Span) -> PResult<Let> {
         }
     }
     let word = peek_word(&after_eq);
-    if matches!(word.as_str(), "datatable" | "range" | "print") && tabular_source_start(&after_eq) {
+    if matches!(word.as_str(), "datatable" | "range" | "print" | "materialize" | "union") && tabular_source_start(&after_eq) {
         let (rest, p) = pipeline(after_eq)?;
         let span = Span::new(let_span.start, p.span.end);
         return Ok((rest, Let { name, value: LetValue::Tabular(Box::new(p)), span }));
     }
-    if matches!(word.as_str(), "view" | "materialize" | "toscalar" | "union") {
+    if matches!(word.as_str(), "view" | "toscalar") {
         let (r, w) = ident(after_eq)?;
         if w.name != "toscalar" || punct("(")(r).is_err() {
             return Err(unsupported(w.span, format!("`{}`", w.name)));
@@ -84,6 +83,101 @@ fn let_stmt(i: In, let_span: Span) -> PResult<Let> {
     Ok((rest, Let { name, value: LetValue::Scalar(value), span }))
 }
 
+/// `(` `)` `{`, or `(` name `:` starts a function definition.
+fn looks_like_function(i: In) -> bool {
+    let Ok((r, _)) = punct("(")(i) else { return false };
+    if let Ok((r2, _)) = punct(")")(r) {
+        return punct("{")(r2).is_ok();
+    }
+    ident(r).is_ok_and(|(r2, _)| punct(":")(r2).is_ok())
+}
+
+/// function := "(" (param ("," param)*)? ")" "{" (let_stmt ";")* (pipeline | expr) ";"? "}"
+/// param := name ":" (type ("=" expr)? | "(" ("*" | column_decl ("," column_decl)*) ")")
+fn function_def(i: In) -> PResult<FunctionDef> {
+    let (i, open) = punct("(")(i)?;
+    let mut params = Vec::new();
+    let mut i = i;
+    if let Ok((r, _)) = punct(")")(i) {
+        i = r;
+    } else {
+        loop {
+            let (r, name) = cut_expect(ident, "a parameter name")(i)?;
+            let (r, _) = cut_expect(punct(":"), "`:` and the parameter's type")(r)?;
+            let (r, ty, default) = if let Ok((r2, _)) = punct("(")(r) {
+                // A tabular parameter: its columns do not matter for checking the call.
+                let mut depth = 1;
+                let mut r2 = r2;
+                while depth > 0 {
+                    let frag = *r2.fragment();
+                    let Some(c) = frag.chars().next() else {
+                        return Err(fail(&r2, "`)` closing the tabular parameter"));
+                    };
+                    depth += match c {
+                        '(' => 1,
+                        ')' => -1,
+                        _ => 0,
+                    };
+                    r2 = r2.take_from(c.len_utf8());
+                }
+                (r2, None, None)
+            } else {
+                let (r2, t) = cut_expect(ident, "a type name (string, long, datetime, ...)")(r)?;
+                let Some(ty) = KqlType::from_name(&t.name) else {
+                    return Err(fail(&r, "a type name (string, long, datetime, ...)"));
+                };
+                match punct("=")(r2) {
+                    Ok((r3, _)) => {
+                        let (r3, d) = cut_expect(expr, "a default value")(r3)?;
+                        (r3, Some(ty), Some(d))
+                    }
+                    Err(_) => (r2, Some(ty), None),
+                }
+            };
+            params.push(Param { name, ty, default });
+            match punct(",")(r) {
+                Ok((r2, _)) => i = r2,
+                Err(_) => {
+                    let (r2, _) = cut_expect(punct(")"), "`,` or `)` after the parameter")(r)?;
+                    i = r2;
+                    break;
+                }
+            }
+        }
+    }
+    let (mut i, _) = cut_expect(punct("{"), "`{` and the function body")(i)?;
+    let mut lets = Vec::new();
+    while let Ok((r, let_span)) = keyword("let")(i) {
+        let (r, l) = let_stmt(r, let_span)?;
+        let (r, _) = cut_expect(punct(";"), "`;` after the `let` statement")(r)?;
+        lets.push(l);
+        i = r;
+    }
+    let (i, body) = function_body(i)?;
+    let i = punct(";")(i).map(|(r, _)| r).unwrap_or(i);
+    let (i, close) = cut_expect(punct("}"), "`}` closing the function body")(i)?;
+    Ok((i, FunctionDef { params, lets, body, span: Span::new(open.start, close.end) }))
+}
+
+/// A function body's value: a tabular expression when it has a pipe or a tabular source,
+/// else a scalar expression.
+fn function_body(i: In) -> PResult<LetValue> {
+    if let Ok((rest, p)) = pipeline(i) {
+        let ends = punct("}")(rest).is_ok() || punct(";")(rest).is_ok();
+        if ends && (!p.ops.is_empty() || !matches!(p.source.kind, SourceKind::Table(_) | SourceKind::Call { .. })) {
+            return Ok((rest, LetValue::Tabular(Box::new(p))));
+        }
+    }
+    let (rest, e) = cut_expect(expr, "the function's value (an expression or a tabular expression)")(i)?;
+    if let (Ok(_), ExprKind::Name(n)) = (punct("|")(rest), &e.kind) {
+        let source = Source { kind: SourceKind::Table(Ident { name: n.clone(), span: e.span }), span: e.span };
+        let (rest, ops) = operators(rest)?;
+        let end = ops.last().map(|o| o.span.end).unwrap_or(e.span.end);
+        return Ok((rest, LetValue::Tabular(Box::new(Pipeline { source, ops, span: Span::new(e.span.start, end) }))));
+    }
+    Ok((rest, LetValue::Scalar(e)))
+}
+
 fn tabular_source_start(i: &In) -> bool {
     let Ok((rest, w)) = ident(*i) else {
         return false;
@@ -92,6 +186,8 @@ fn tabular_source_start(i: &In) -> bool {
         "datatable" => punct("(")(rest).is_ok(),
         "print" => true,
         "range" => ident(rest).is_ok(),
+        "materialize" => punct("(")(rest).is_ok(),
+        "union" => true,
         _ => false,
     }
 }
@@ -138,8 +234,21 @@ fn source(i: In) -> PResult<Source> {
             let (rest, u) = union_body(rest)?;
             return Ok((rest, Source { kind: SourceKind::Union(Box::new(u)), span: span_from(&start, &rest) }));
         }
+        "materialize" if punct("(")(rest).is_ok() => {
+            // materialize(T) caches T for reuse; here it is T itself.
+            let (r, _) = punct("(")(rest)?;
+            let (r, inner) = cut_expect(pipeline, "a tabular expression inside materialize( )")(r)?;
+            let (r, _) = cut_expect(punct(")"), "`)` closing materialize")(r)?;
+            return Ok((r, Source { kind: SourceKind::Nested(Box::new(inner)), span: span_from(&start, &r) }));
+        }
         "find" | "search" | "externaldata" | "materialize" | "view" | "evaluate" => {
             return Err(unsupported(name.span, format!("the `{}` source", name.name)));
+        }
+        _ if punct("(")(rest).is_ok() => {
+            let (r, _) = punct("(")(rest)?;
+            let (r, args) = expr_list(r)?;
+            let (r, _) = cut_expect(punct(")"), &format!("`,` or `)` in the arguments of `{}`", name.name))(r)?;
+            return Ok((r, Source { kind: SourceKind::Call { func: name, args }, span: span_from(&start, &r) }));
         }
         _ => SourceKind::Table(name),
     };
@@ -197,15 +306,11 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
 /// Operators Kusto has that flowkql does not run yet: they get a clear "not supported"
 /// diagnostic instead of a confusing syntax error further on.
 const UNSUPPORTED_OPERATORS: &[&str] = &[
-    "lookup",
     "mv-apply",
     "parse-kv",
     "top-nested",
     "top-hitters",
     "make-series",
-    "as",
-    "getschema",
-    "serialize",
     "invoke",
     "evaluate",
     "sample",
@@ -247,6 +352,10 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "mv-expand",
     "parse",
     "parse-where",
+    "getschema",
+    "serialize",
+    "as",
+    "lookup",
 ];
 
 /// operator := where | project | ... (see grammar/kql.ebnf)
@@ -320,6 +429,31 @@ fn operator(i: In) -> PResult<Operator> {
         "union" => {
             let (i, u) = union_body(i)?;
             (i, OperatorKind::Union(Box::new(u)))
+        }
+        "getschema" => (i, OperatorKind::GetSchema),
+        "serialize" => {
+            let (i, items) = match named_exprs(i, "`Name = expression` after `serialize`") {
+                Ok(x) => x,
+                Err(nom::Err::Failure(_)) if pipe_or_end(i) => (i, Vec::new()),
+                Err(e) => return Err(e),
+            };
+            (i, OperatorKind::Serialize(items))
+        }
+        "as" => {
+            let (mut i, _) = sp(i)?;
+            while i.fragment().starts_with("hint.") {
+                let (r, _) = ident(i.take_from(5))?;
+                let (r, _) = cut_expect(punct("="), "`=` after the hint name")(r)?;
+                let (r, _) = cut_expect(ident, "a hint value")(r)?;
+                let (r, _) = sp(r)?;
+                i = r;
+            }
+            let (i, name) = cut_expect(ident, "a name after `as`")(i)?;
+            (i, OperatorKind::As(name))
+        }
+        "lookup" => {
+            let (i, j) = join(i)?;
+            (i, OperatorKind::Lookup(Box::new(j)))
         }
         "parse" | "parse-where" => {
             let (i, p) = parse_operator(i, word == "parse-where")?;
@@ -801,4 +935,9 @@ fn parse_operator(i: In, keep_only_matches: bool) -> PResult<Parse> {
         return Err(fail(&i, "a pattern with at least one column name after `with`"));
     }
     Ok((i, Parse { kind, flags, expr: e, pattern, keep_only_matches }))
+}
+
+fn pipe_or_end(i: In) -> bool {
+    let rest = i.fragment().trim_start();
+    rest.is_empty() || rest.starts_with('|') || rest.starts_with(';') || rest.starts_with(')') || rest.starts_with("//")
 }
