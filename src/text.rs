@@ -38,6 +38,17 @@ pub fn format_datetime(nanos: i64) -> String {
     out
 }
 
+/// A datetime inside a dynamic value, as Kusto serializes it there: always seven fraction
+/// digits (`2017-01-01T00:00:00.0000000Z`, as make-series-operator.md's output shows).
+pub fn format_datetime_in_dynamic(nanos: i64) -> String {
+    let seconds = nanos.div_euclid(1_000_000_000);
+    let ticks = nanos.rem_euclid(1_000_000_000) / 100;
+    match DateTime::from_timestamp(seconds, 0) {
+        Some(instant) => format!("{}.{ticks:07}Z", instant.format("%Y-%m-%dT%H:%M:%S")),
+        None => nanos.to_string(),
+    }
+}
+
 /// Formats a timespan given in nanoseconds; sub-tick nanoseconds are dropped.
 pub fn format_timespan(nanos: i64) -> String {
     let negative = nanos < 0;

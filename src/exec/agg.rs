@@ -187,3 +187,65 @@ fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
         other => return Err(Error::unsupported(call.span, format!("the aggregation `{other}`"))),
     })
 }
+
+/// `make-series`: aggregate per (group, bin), gather each group's bins into lists, then
+/// lay every list out over the full bin range with the default where a bin is empty.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn lower_make_series(
+    lf: LazyFrame,
+    out: &crate::types::Schema,
+    keys: &[(String, TExpr)],
+    aggregates: &[(AggColumn, crate::syntax::ast::Literal)],
+    axis: &(String, KqlType),
+    from: Option<i64>,
+    to: Option<i64>,
+    step: i64,
+) -> Result<LazyFrame> {
+    if matches!(axis.1, KqlType::Real | KqlType::Decimal) {
+        return Err(Error::unsupported(crate::span::Span::default(), "a real-valued make-series axis"));
+    }
+    let axis_value = col(axis.0.as_str()).cast(DataType::Int64);
+    let mut lf = lf;
+    if let Some(a) = from {
+        lf = lf.filter(axis_value.clone().gt_eq(lit(a)));
+    }
+    if let Some(b) = to {
+        lf = lf.filter(axis_value.clone().lt(lit(b)));
+    }
+    // Without `from`, bins line up as `bin()` does (datetimes: from 0001-01-01).
+    let origin = from.unwrap_or_else(|| if axis.1 == KqlType::DateTime { super::scalar::bin_origin(step) } else { 0 });
+    let bin = (axis_value - lit(origin)).floor_div(lit(step)).alias("__flowkql_bin");
+    let mut group: Vec<Expr> = keys.iter().map(|(n, e)| Ok(lower_expr(e)?.alias(n.as_str()))).collect::<Result<Vec<_>>>()?;
+    if group.is_empty() {
+        group.push(lit(0i32).alias("__flowkql_group"));
+    }
+    let group_names: Vec<String> =
+        if keys.is_empty() { vec!["__flowkql_group".into()] } else { keys.iter().map(|(n, _)| n.clone()).collect() };
+    let mut by_bin = group.clone();
+    by_bin.push(bin);
+    let aggs = aggregates.iter().map(|(a, _)| Ok(lower_agg_expr(&a.expr)?.alias(a.name.as_str()))).collect::<Result<Vec<_>>>()?;
+    let per_bin = lf.group_by(by_bin).agg(aggs);
+    let mut lists: Vec<Expr> = vec![col("__flowkql_bin")];
+    lists.extend(aggregates.iter().map(|(a, _)| col(a.name.as_str())));
+    let per_group = per_bin.group_by_stable(group_names.iter().map(|n| col(n.as_str())).collect::<Vec<_>>()).agg(lists);
+    let first = from.map(|_| 0i64);
+    let last = to.map(|b| (b - origin + step - 1).div_euclid(step));
+    let mut select: Vec<Expr> = keys.iter().map(|(n, _)| col(n.as_str())).collect();
+    for (a, default) in aggregates {
+        let default = crate::syntax::lex_format::literal_to_json(default);
+        let series = col("__flowkql_bin").map_many(
+            move |cols| dynamic::lay_out_series(&cols[0], &cols[1], first, last, &default),
+            &[col(a.name.as_str())],
+            |_, f| Ok(Field::new(f[1].name().clone(), DataType::String)),
+        );
+        select.push(series.alias(a.name.as_str()));
+    }
+    let axis_name = out.columns.last().map(|(n, _)| n.clone()).unwrap_or_else(|| axis.0.clone());
+    let is_time = axis.1 == KqlType::DateTime;
+    let axis_array = col("__flowkql_bin").map(
+        move |c| dynamic::series_axis(&c, first, last, origin, step, is_time),
+        |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
+    );
+    select.push(axis_array.alias(axis_name.as_str()));
+    Ok(per_group.select(select))
+}

@@ -168,7 +168,7 @@ fn any_to_json(v: &AnyValue) -> Json {
         AnyValue::Float64(f) => serde_json::Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
         AnyValue::String(s) => Json::String(s.to_string()),
         AnyValue::StringOwned(s) => Json::String(s.to_string()),
-        AnyValue::Datetime(ns, _, _) => Json::String(crate::text::format_datetime(*ns)),
+        AnyValue::Datetime(ns, _, _) | AnyValue::DatetimeOwned(ns, _, _) => Json::String(crate::text::format_datetime_in_dynamic(*ns)),
         AnyValue::Duration(ns, _) => Json::String(crate::text::format_timespan(*ns)),
         other => Json::String(other.to_string()),
     }
@@ -287,4 +287,71 @@ pub(super) fn merge_bags(e: Expr) -> Expr {
         },
         string_output,
     )
+}
+
+fn bin_range(bins: &Series, first: Option<i64>, last: Option<i64>) -> PolarsResult<(Vec<i64>, i64, i64)> {
+    let b: Vec<i64> = bins.cast(&DataType::Int64)?.i64()?.iter().flatten().collect();
+    let lo = first.unwrap_or_else(|| b.iter().copied().min().unwrap_or(0));
+    let hi = last.unwrap_or_else(|| b.iter().copied().max().map(|m| m + 1).unwrap_or(lo));
+    Ok((b, lo, hi))
+}
+
+/// One group's aggregate values (`values`, per bin in `bins`) as a JSON array over bins
+/// `first..last` (each defaulting to the group's own range), `default` where empty.
+pub(super) fn lay_out_series(
+    bins: &Column,
+    values: &Column,
+    first: Option<i64>,
+    last: Option<i64>,
+    default: &Json,
+) -> PolarsResult<Column> {
+    let (bins, values) = (bins.list()?, values.list()?);
+    let out: StringChunked = bins
+        .amortized_iter()
+        .zip(values.amortized_iter())
+        .map(|(b, v)| {
+            let (b, v) = (b?, v?);
+            let (idx, lo, hi) = bin_range(b.as_ref(), first, last).ok()?;
+            let mut slots = vec![default.clone(); usize::try_from(hi - lo).unwrap_or(0)];
+            for (k, value) in idx.iter().zip(v.as_ref().iter()) {
+                if let Some(slot) = usize::try_from(k - lo).ok().and_then(|i| slots.get_mut(i)) {
+                    *slot = any_to_json(&value);
+                }
+            }
+            Some(Json::Array(slots).to_string())
+        })
+        .collect();
+    Ok(out.into_column())
+}
+
+/// A group's axis values as a JSON array: `origin + k*step` for its bins, datetimes as
+/// their ISO text.
+pub(super) fn series_axis(
+    bins: &Column,
+    first: Option<i64>,
+    last: Option<i64>,
+    origin: i64,
+    step: i64,
+    is_time: bool,
+) -> PolarsResult<Column> {
+    let bins = bins.list()?;
+    let out: StringChunked = bins
+        .amortized_iter()
+        .map(|b| {
+            let b = b?;
+            let (_, lo, hi) = bin_range(b.as_ref(), first, last).ok()?;
+            let items: Vec<Json> = (lo..hi)
+                .map(|k| {
+                    let v = origin + k * step;
+                    if is_time {
+                        Json::String(crate::text::format_datetime_in_dynamic(v))
+                    } else {
+                        Json::from(v)
+                    }
+                })
+                .collect();
+            Some(Json::Array(items).to_string())
+        })
+        .collect();
+    Ok(out.into_column())
 }

@@ -79,6 +79,9 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
         Node::Parse { input, source, regex, columns, keep_only_matches } => {
             parse::lower_parse(lower_plan(input, tables)?, &plan.schema, source, regex, columns, *keep_only_matches)?
         }
+        Node::MakeSeries { input, keys, aggregates, axis, from, to, step } => {
+            agg::lower_make_series(lower_plan(input, tables)?, &plan.schema, keys, aggregates, axis, *from, *to, *step)?
+        }
         Node::Distinct { input, columns } => {
             let lf = lower_plan(input, tables)?;
             let subset: Vec<Expr> = columns.iter().map(|c| col(c.as_str())).collect();

@@ -359,10 +359,16 @@ pub(super) fn nanos(e: Expr) -> Expr {
     e.cast(DataType::Int64)
 }
 
+/// The epoch-relative position of the datetime bin boundary nearest before the epoch, for
+/// bins of `size_ns` counted from 0001-01-01 (bins lie at `origin + k * size_ns`).
+pub(super) fn bin_origin(size_ns: i64) -> i64 {
+    -(((DAYS_0001_TO_1970 * NANOS_PER_DAY as i128) % size_ns as i128) as i64)
+}
+
 /// Rounds a datetime down to a multiple of `size_ns` counted from 0001-01-01, as Kusto
 /// counts ticks.
 pub(super) fn bin_datetime(x: Expr, size_ns: i64) -> Expr {
-    let offset = ((DAYS_0001_TO_1970 * NANOS_PER_DAY as i128) % size_ns as i128) as i64;
+    let offset = -bin_origin(size_ns);
     let shifted = nanos(x.clone()) + lit(offset);
     let rem = shifted.clone() - shifted.floor_div(lit(size_ns)) * lit(size_ns);
     (nanos(x) - rem).cast(T::DateTime.polars())

@@ -150,6 +150,17 @@ pub enum Node {
     Union {
         inputs: Vec<Plan>,
     },
+    /// Per group, each aggregate as an array over the axis bins `from + k*step < to`, with
+    /// `default` where a bin has no rows; then the axis values as an array.
+    MakeSeries {
+        input: Box<Plan>,
+        keys: Vec<(String, TExpr)>,
+        aggregates: Vec<(AggColumn, Literal)>,
+        axis: (String, KqlType),
+        from: Option<i64>,
+        to: Option<i64>,
+        step: i64,
+    },
     /// Extracts regex groups of `source` into new or replaced columns.
     Parse {
         input: Box<Plan>,
@@ -222,7 +233,8 @@ impl Plan {
             | Node::Limit { input, .. }
             | Node::Distinct { input, .. }
             | Node::MvExpand { input, .. }
-            | Node::Parse { input, .. } => vec![input],
+            | Node::Parse { input, .. }
+            | Node::MakeSeries { input, .. } => vec![input],
             Node::Join { left, right, .. } => vec![left, right],
             Node::Union { inputs } => inputs.iter().collect(),
             _ => Vec::new(),
@@ -277,6 +289,14 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
             format!("Join {kind:?} on {on}")
         }
         Node::Union { inputs } => format!("Union ({} inputs)", inputs.len()),
+        Node::MakeSeries { aggregates, axis, step, .. } => {
+            let aggs = aggregates
+                .iter()
+                .map(|(a, d)| format!("{} = {} default {}", a.name, show(&a.expr), show_literal(d)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("MakeSeries [{aggs}] on {} step {step}", axis.0)
+        }
         Node::Parse { source, regex, .. } => format!("Parse {} with regex {regex:?}", show(source)),
         Node::MvExpand { items, .. } => {
             format!("MvExpand {}", items.iter().map(|(n, e, t)| format!("{n} = {} to {t}", show(e))).collect::<Vec<_>>().join(", "))

@@ -493,6 +493,7 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
         OperatorKind::Join(j) => check_join(input, j, op.span, scope, catalog, false),
         OperatorKind::Lookup(j) => check_join(input, j, op.span, scope, catalog, true),
         OperatorKind::As(_) => Ok(input),
+        OperatorKind::MakeSeries(m) => check_make_series(input, m, op.span, scope, catalog),
         OperatorKind::Serialize(items) if items.is_empty() => Ok(input),
         OperatorKind::Serialize(items) => {
             let extend = Operator { kind: OperatorKind::Extend(items.clone()), span: op.span };
@@ -690,6 +691,81 @@ fn tabular_operand(p: &Pipeline, scope: &Scope, catalog: &Catalog) -> Result<Pla
         return Err(Error::semantic(r.span, "`render` must be the last operator of the query"));
     }
     Ok(plan)
+}
+
+/// `make-series`: the axis must be datetime, timespan or numeric; bounds and step are
+/// constants (make-series-operator.md: `to` is exclusive, `default` is 0 unless given).
+fn check_make_series(input: Plan, m: &MakeSeries, span: Span, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+    let schema = input.schema.clone();
+    let axis_ty = schema.get(&m.axis.name).ok_or_else(|| unknown_column(&m.axis, &schema))?;
+    if !(axis_ty.is_numeric() || matches!(axis_ty, KqlType::DateTime | KqlType::TimeSpan)) {
+        return Err(Error::semantic(
+            m.axis.span,
+            format!("the axis of `make-series` must be datetime, timespan or a number, not {axis_ty}"),
+        ));
+    }
+    let constant = |e: &Expr, what: &str| -> Result<Literal> {
+        let t = fold_constant(&expr::check_scalar(e, &Schema::default(), scope, catalog)?);
+        t.as_literal().cloned().ok_or_else(|| Error::unsupported(e.span, format!("a non-constant {what}")))
+    };
+    let as_ns = |l: &Literal, e: &Expr, what: &str| -> Result<i64> {
+        match (axis_ty, l) {
+            (KqlType::DateTime, Literal::DateTime(v)) | (KqlType::TimeSpan | KqlType::DateTime, Literal::TimeSpan(v)) => Ok(*v),
+            (t, Literal::Long(v)) if t.is_numeric() => Ok(*v),
+            (t, Literal::Int(v)) if t.is_numeric() => Ok(*v as i64),
+            _ => Err(Error::semantic(e.span, format!("the {what} of `make-series` does not fit an axis of type {axis_ty}"))),
+        }
+    };
+    let step = as_ns(&constant(&m.step, "step")?, &m.step, "step")?;
+    if step <= 0 {
+        return Err(Error::semantic(m.step.span, "the step of `make-series` must be positive"));
+    }
+    let from = m.from.as_ref().map(|e| constant(e, "start").and_then(|l| as_ns(&l, e, "start"))).transpose()?;
+    let to = m.to.as_ref().map(|e| constant(e, "end").and_then(|l| as_ns(&l, e, "end"))).transpose()?;
+    if let (Some(a), Some(b)) = (from, to) {
+        if (b - a) / step > 1 << 20 {
+            return Err(Error::semantic(span, "`make-series` would make arrays of more than 2^20 values"));
+        }
+    }
+    let mut names: Vec<String> = Vec::new();
+    let mut keys = Vec::new();
+    for item in &m.by {
+        let e = expr::check_scalar(&item.expr, &schema, scope, catalog)?;
+        let name = match &item.name {
+            Some(id) => id.name.clone(),
+            None => naming::expr_name(&item.expr).unwrap_or_else(|| naming::generated(names.iter().map(|s| s.as_str()))),
+        };
+        let name = unique_name(&name, names.iter().map(|s| s.as_str()));
+        names.push(name.clone());
+        keys.push((name, e));
+    }
+    let key_names = names.clone();
+    let mut aggregates = Vec::new();
+    for (item, default) in &m.aggregates {
+        let mut outs = expr::check_aggregate(item, &schema, &key_names, scope, catalog)?;
+        let (name, e) = match (outs.len(), outs.pop()) {
+            (1, Some(x)) => x,
+            _ => return Err(Error::unsupported(item.span, "an aggregation with several result columns in `make-series`")),
+        };
+        if !e.ty.is_numeric() {
+            return Err(Error::semantic(item.span, format!("`make-series` needs numeric aggregations; this one is {}", e.ty)));
+        }
+        let default = match default {
+            Some(d) => constant(d, "default")?,
+            None => Literal::Long(0),
+        };
+        // The default takes the aggregate's type (0 is 0.0 in a real series).
+        let default = literal_to_type(&default, e.ty).unwrap_or(default);
+        let name = unique_name(&name, names.iter().map(|s| s.as_str()));
+        names.push(name.clone());
+        aggregates.push((AggColumn { name, expr: e }, default));
+    }
+    let mut out: Vec<(String, KqlType)> = keys.iter().map(|(n, e)| (n.clone(), e.ty)).collect();
+    out.extend(aggregates.iter().map(|(a, _)| (a.name.clone(), KqlType::Dynamic)));
+    let axis_name = unique_name(&m.axis.name, names.iter().map(|s| s.as_str()));
+    out.push((axis_name.clone(), KqlType::Dynamic));
+    let node = Node::MakeSeries { input: Box::new(input), keys, aggregates, axis: (m.axis.name.clone(), axis_ty), from, to, step };
+    Ok(Plan { node, schema: Schema::new(out) })
 }
 
 /// `parse`: the pattern becomes one regular expression with a group per column

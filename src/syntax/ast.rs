@@ -132,6 +132,18 @@ pub enum OperatorKind {
     /// `lookup [kind=leftouter|inner] (R) on keys`: a join that keeps the right side's key
     /// columns out of the result.
     Lookup(Box<Join>),
+    /// `make-series agg() [default=v], ... on Axis [from a] [to b] step s [by ...]`
+    MakeSeries(Box<MakeSeries>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MakeSeries {
+    pub aggregates: Vec<(NamedExpr, Option<Expr>)>,
+    pub axis: Ident,
+    pub from: Option<Expr>,
+    pub to: Option<Expr>,
+    pub step: Expr,
+    pub by: Vec<NamedExpr>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,6 +236,7 @@ impl OperatorKind {
             OperatorKind::Serialize(_) => "serialize",
             OperatorKind::As(_) => "as",
             OperatorKind::Lookup(_) => "lookup",
+            OperatorKind::MakeSeries(_) => "make-series",
         }
     }
 }

@@ -195,6 +195,7 @@ pub const OPERATORS: &[(&str, &str)] = &[
     ("as Name", "Names the result (rows pass unchanged)"),
     ("let f = (a:type [= default], ...) { [let ...;] body };", "A user-defined scalar or tabular function"),
     ("materialize(T)", "T, computed once"),
+    ("make-series agg() [default=v], ... on Axis [from a] [to b] step s [by ...]", "Aggregates as arrays over a regular axis"),
     ("datatable(col:type, ...)[values]", "An inline table"),
     ("print [Name =] expr, ...", "One row of computed values"),
     ("range x from a to b step s", "A column of values"),

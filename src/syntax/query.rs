@@ -310,7 +310,6 @@ const UNSUPPORTED_OPERATORS: &[&str] = &[
     "parse-kv",
     "top-nested",
     "top-hitters",
-    "make-series",
     "invoke",
     "evaluate",
     "sample",
@@ -356,6 +355,7 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "serialize",
     "as",
     "lookup",
+    "make-series",
 ];
 
 /// operator := where | project | ... (see grammar/kql.ebnf)
@@ -431,6 +431,10 @@ fn operator(i: In) -> PResult<Operator> {
             (i, OperatorKind::Union(Box::new(u)))
         }
         "getschema" => (i, OperatorKind::GetSchema),
+        "make-series" => {
+            let (i, m) = make_series(i)?;
+            (i, OperatorKind::MakeSeries(Box::new(m)))
+        }
         "serialize" => {
             let (i, items) = match named_exprs(i, "`Name = expression` after `serialize`") {
                 Ok(x) => x,
@@ -940,4 +944,73 @@ fn parse_operator(i: In, keep_only_matches: bool) -> PResult<Parse> {
 fn pipe_or_end(i: In) -> bool {
     let rest = i.fragment().trim_start();
     rest.is_empty() || rest.starts_with('|') || rest.starts_with(';') || rest.starts_with(')') || rest.starts_with("//")
+}
+
+/// make_series := "make-series" params item ("," item)* "on" name ("from" expr)? ("to" expr)?
+///                "step" expr ("by" named_exprs)?
+/// item := named_expr ("default" "=" expr)?
+fn make_series(i: In) -> PResult<MakeSeries> {
+    let mut i = i;
+    // `kind=nonempty` and hints change empty-input and distribution behaviour only.
+    loop {
+        let (r, _) = sp(i)?;
+        if r.fragment().starts_with("hint.") {
+            let (r2, _) = ident(r.take_from(5))?;
+            let (r2, _) = cut_expect(punct("="), "`=` after the hint name")(r2)?;
+            let (r2, _) = cut_expect(ident, "a hint value")(r2)?;
+            i = r2;
+            continue;
+        }
+        match keyword("kind")(r) {
+            Ok((r2, _)) => {
+                let (r2, _) = cut_expect(punct("="), "`=` after `kind`")(r2)?;
+                let (r2, _) = cut_expect(ident, "nonempty")(r2)?;
+                i = r2;
+            }
+            Err(_) => break,
+        }
+    }
+    let mut aggregates = Vec::new();
+    loop {
+        let (r, item) = cut_expect(named_expr, "an aggregation such as count() after `make-series`")(i)?;
+        let (r, default) = match keyword("default")(r) {
+            Ok((r2, _)) => {
+                let (r2, _) = cut_expect(punct("="), "`=` after `default`")(r2)?;
+                let (r2, d) = cut_expect(expr, "a default value")(r2)?;
+                (r2, Some(d))
+            }
+            Err(_) => (r, None),
+        };
+        aggregates.push((item, default));
+        match punct(",")(r) {
+            Ok((r2, _)) => i = r2,
+            Err(_) => {
+                i = r;
+                break;
+            }
+        }
+    }
+    let (i, _) = cut_expect(keyword("on"), "`on` and the axis column")(i)?;
+    let (i, axis) = cut_expect(ident, "the axis column after `on`")(i)?;
+    let (i, from) = match keyword("from")(i) {
+        Ok((r, _)) => {
+            let (r, e) = cut_expect(expr, "the start of the axis after `from`")(r)?;
+            (r, Some(e))
+        }
+        Err(_) => (i, None),
+    };
+    let (i, to) = match keyword("to")(i) {
+        Ok((r, _)) => {
+            let (r, e) = cut_expect(expr, "the end of the axis after `to`")(r)?;
+            (r, Some(e))
+        }
+        Err(_) => (i, None),
+    };
+    let (i, _) = cut_expect(keyword("step"), "`step` and the bin size")(i)?;
+    let (i, step) = cut_expect(expr, "the bin size after `step`")(i)?;
+    let (i, by) = match keyword("by")(i) {
+        Ok((r, _)) => named_exprs(r, "a column or expression after `by`")?,
+        Err(_) => (i, Vec::new()),
+    };
+    Ok((i, MakeSeries { aggregates, axis, from, to, step, by }))
 }
