@@ -82,6 +82,11 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
         Node::MakeSeries { input, keys, aggregates, axis, from, to, step } => {
             agg::lower_make_series(lower_plan(input, tables)?, &plan.schema, keys, aggregates, axis, *from, *to, *step)?
         }
+        Node::Ipv4Lookup { input, lookup, source_key, lookup_key, return_unmatched } => {
+            let left = lower_plan(input, tables)?;
+            let right = lower_plan(lookup, tables)?.collect()?;
+            ipv4::lookup(left, right, &plan.schema, input.schema.len(), source_key, lookup_key, *return_unmatched)?
+        }
         Node::Distinct { input, columns } => {
             let lf = lower_plan(input, tables)?;
             let subset: Vec<Expr> = columns.iter().map(|c| col(c.as_str())).collect();

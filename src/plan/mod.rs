@@ -161,6 +161,15 @@ pub enum Node {
         to: Option<i64>,
         step: i64,
     },
+    /// `evaluate ipv4_lookup`: each row joined to the lookup row whose IPv4 range holds
+    /// its address (the longest prefix when several do).
+    Ipv4Lookup {
+        input: Box<Plan>,
+        lookup: Box<Plan>,
+        source_key: String,
+        lookup_key: String,
+        return_unmatched: bool,
+    },
     /// Extracts regex groups of `source` into new or replaced columns.
     Parse {
         input: Box<Plan>,
@@ -236,6 +245,7 @@ impl Plan {
             | Node::Parse { input, .. }
             | Node::MakeSeries { input, .. } => vec![input],
             Node::Join { left, right, .. } => vec![left, right],
+            Node::Ipv4Lookup { input, lookup, .. } => vec![input, lookup],
             Node::Union { inputs } => inputs.iter().collect(),
             _ => Vec::new(),
         }
@@ -289,6 +299,7 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
             format!("Join {kind:?} on {on}")
         }
         Node::Union { inputs } => format!("Union ({} inputs)", inputs.len()),
+        Node::Ipv4Lookup { source_key, lookup_key, .. } => format!("Ipv4Lookup {source_key} in {lookup_key}"),
         Node::MakeSeries { aggregates, axis, step, .. } => {
             let aggs = aggregates
                 .iter()

@@ -494,6 +494,7 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
         OperatorKind::Lookup(j) => check_join(input, j, op.span, scope, catalog, true),
         OperatorKind::As(_) => Ok(input),
         OperatorKind::MakeSeries(m) => check_make_series(input, m, op.span, scope, catalog),
+        OperatorKind::Evaluate { plugin, args } => check_evaluate(input, plugin, args, scope, catalog),
         OperatorKind::Serialize(items) if items.is_empty() => Ok(input),
         OperatorKind::Serialize(items) => {
             let extend = Operator { kind: OperatorKind::Extend(items.clone()), span: op.span };
@@ -691,6 +692,54 @@ fn tabular_operand(p: &Pipeline, scope: &Scope, catalog: &Catalog) -> Result<Pla
         return Err(Error::semantic(r.span, "`render` must be the last operator of the query"));
     }
     Ok(plan)
+}
+
+/// `evaluate ipv4_lookup(LookupTable, SourceKey, LookupKey [, return_unmatched])`
+/// (ipv4-lookup-plugin.md): the input's columns then the lookup table's.
+fn check_evaluate(input: Plan, plugin: &Ident, args: &[Expr], scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+    if plugin.name != "ipv4_lookup" {
+        return Err(Error::unsupported(plugin.span, format!("the `{}` plugin", plugin.name))
+            .with_help("`evaluate ipv4_lookup(...)` is the plugin that runs today"));
+    }
+    let usage = "ipv4_lookup(LookupTable, SourceIPv4Key, IPv4LookupKey [, return_unmatched])";
+    let (Some(table), Some(source), Some(key)) = (args.first(), args.get(1), args.get(2)) else {
+        return Err(Error::semantic(
+            plugin.span,
+            "`ipv4_lookup` needs a lookup table, the source address column and the lookup range column",
+        )
+        .with_help(usage));
+    };
+    let ExprKind::Name(table_name) = &table.kind else {
+        return Err(Error::semantic(table.span, "the first argument of `ipv4_lookup` is a table name").with_help(usage));
+    };
+    let lookup = table_by_name(table_name, scope, catalog)
+        .ok_or_else(|| unknown_table(&Ident { name: table_name.clone(), span: table.span }, scope, catalog))?;
+    let column_arg = |e: &Expr, schema: &Schema| -> Result<String> {
+        let ExprKind::Name(n) = &e.kind else {
+            return Err(Error::semantic(e.span, "give a column name here").with_help(usage));
+        };
+        match schema.get(n) {
+            Some(t) if t.is_textual() => Ok(n.clone()),
+            Some(t) => Err(Error::semantic(e.span, format!("`{n}` must hold IPv4 text (string), but it is {t}"))),
+            None => Err(unknown_column(&Ident { name: n.clone(), span: e.span }, schema)),
+        }
+    };
+    let source_key = column_arg(source, &input.schema)?;
+    let lookup_key = column_arg(key, &lookup.schema)?;
+    let return_unmatched = match args.get(3) {
+        None => false,
+        Some(e) => match fold_constant(&expr::check_scalar(e, &Schema::default(), scope, catalog)?).as_literal() {
+            Some(Literal::Bool(b)) => *b,
+            _ => return Err(Error::unsupported(e.span, "extra lookup keys (only return_unmatched = true/false runs)")),
+        },
+    };
+    let mut out = input.schema.columns.clone();
+    for (n, t) in &lookup.schema.columns {
+        let taken: Vec<&str> = out.iter().map(|(o, _)| o.as_str()).collect();
+        out.push((unique_name(n, taken), *t));
+    }
+    let node = Node::Ipv4Lookup { input: Box::new(input), lookup: Box::new(lookup), source_key, lookup_key, return_unmatched };
+    Ok(Plan { node, schema: Schema::new(out) })
 }
 
 /// `make-series`: the axis must be datetime, timespan or numeric; bounds and step are

@@ -134,6 +134,11 @@ pub enum OperatorKind {
     Lookup(Box<Join>),
     /// `make-series agg() [default=v], ... on Axis [from a] [to b] step s [by ...]`
     MakeSeries(Box<MakeSeries>),
+    /// `evaluate plugin(args)`; `ipv4_lookup` runs, other plugins are named as unsupported.
+    Evaluate {
+        plugin: Ident,
+        args: Vec<Expr>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -237,6 +242,7 @@ impl OperatorKind {
             OperatorKind::As(_) => "as",
             OperatorKind::Lookup(_) => "lookup",
             OperatorKind::MakeSeries(_) => "make-series",
+            OperatorKind::Evaluate { .. } => "evaluate",
         }
     }
 }

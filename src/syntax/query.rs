@@ -311,7 +311,6 @@ const UNSUPPORTED_OPERATORS: &[&str] = &[
     "top-nested",
     "top-hitters",
     "invoke",
-    "evaluate",
     "sample",
     "sample-distinct",
     "scan",
@@ -356,6 +355,7 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "as",
     "lookup",
     "make-series",
+    "evaluate",
 ];
 
 /// operator := where | project | ... (see grammar/kql.ebnf)
@@ -431,6 +431,21 @@ fn operator(i: In) -> PResult<Operator> {
             (i, OperatorKind::Union(Box::new(u)))
         }
         "getschema" => (i, OperatorKind::GetSchema),
+        "evaluate" => {
+            let (mut i, _) = sp(i)?;
+            while i.fragment().starts_with("hint.") {
+                let (r, _) = ident(i.take_from(5))?;
+                let (r, _) = cut_expect(punct("="), "`=` after the hint name")(r)?;
+                let (r, _) = cut_expect(ident, "a hint value")(r)?;
+                let (r, _) = sp(r)?;
+                i = r;
+            }
+            let (i, plugin) = cut_expect(ident, "a plugin name after `evaluate`")(i)?;
+            let (i, _) = cut_expect(punct("("), "`(` and the plugin's arguments")(i)?;
+            let (i, args) = expr_list(i)?;
+            let (i, _) = cut_expect(punct(")"), "`,` or `)` in the plugin's arguments")(i)?;
+            (i, OperatorKind::Evaluate { plugin, args })
+        }
         "make-series" => {
             let (i, m) = make_series(i)?;
             (i, OperatorKind::MakeSeries(Box::new(m)))

@@ -72,3 +72,21 @@ fn union_outer_and_inner() {
     let q = "datatable(x:long)[1, 2] | union (datatable(x:long)[3]) | count";
     assert_eq!(rows(q), r(&[&["3"]]));
 }
+
+#[test]
+fn ipv4_lookup_finds_the_range() {
+    // ipv4-lookup-plugin.md: rows without a matching range are dropped unless
+    // return_unmatched = true; the lookup table's columns follow the input's.
+    let q = "let IP_Data = datatable(network:string, continent:string, country:string)[
+            '111.68.128.0/17', 'Asia', 'Japan', '5.8.0.0/19', 'Europe', 'Russia', '223.255.254.0/24', 'Asia', 'Singapore'];
+        let IPs = datatable(ip:string)['111.68.128.1', '5.8.1.2', '192.165.12.17'];
+        IPs | evaluate ipv4_lookup(IP_Data, ip, network) | sort by ip asc";
+    assert_eq!(columns(q), cols(&[("ip", "string"), ("network", "string"), ("continent", "string"), ("country", "string")]));
+    assert_eq!(rows(q), r(&[&["111.68.128.1", "111.68.128.0/17", "Asia", "Japan"], &["5.8.1.2", "5.8.0.0/19", "Europe", "Russia"]]));
+    let q = "let R = datatable(net:string, tag:string)['10.0.0.0/8', 'wide', '10.1.0.0/16', 'narrow'];
+        datatable(ip:string)['10.1.2.3', '10.9.9.9', '8.8.8.8'] | evaluate ipv4_lookup(R, ip, net, true) | sort by ip asc";
+    // The most specific range wins; the unmatched row keeps empty lookup columns.
+    assert_eq!(rows(q), r(&[&["10.1.2.3", "10.1.0.0/16", "narrow"], &["10.9.9.9", "10.0.0.0/8", "wide"], &["8.8.8.8", "", ""]]));
+    let e = error("datatable(ip:string)['1.1.1.1'] | evaluate bag_unpack(ip)");
+    assert!(e.message.contains("`bag_unpack` plugin"), "{}", e.message);
+}
