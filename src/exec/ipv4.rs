@@ -237,7 +237,7 @@ pub(super) fn lookup(
         }
     }
     // Most specific first, so the first hit is the longest prefix.
-    ranges.sort_by(|a, b| b.0.bits.cmp(&a.0.bits));
+    ranges.sort_by_key(|r| std::cmp::Reverse(r.0.bits));
     let index = col(source_key).map(
         move |c| {
             let ca = c.str()?;
