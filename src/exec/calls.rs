@@ -401,6 +401,14 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
             });
             native(dynamic::json_to_text(joined).fill_null(lit("")))
         }
+        "parse_ipv6" | "ipv6_compare" | "ipv6_is_match" => {
+            let prefix = match args.get(2) {
+                Some(p) => Some(lit_int(p).ok_or_else(|| Error::unsupported(p.span, "a non-constant prefix"))?),
+                None => None,
+            };
+            let exprs = args.iter().take(2).map(to_text).collect::<Result<Vec<_>>>()?;
+            native(super::ipv6::lower(f.name, exprs, prefix))
+        }
         "row_number" => {
             if args.len() == 2 {
                 return Err(Error::unsupported(args[1].span, "the restart argument of `row_number`"));

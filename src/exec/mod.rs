@@ -6,6 +6,7 @@ mod agg;
 mod calls;
 mod dynamic;
 mod ipv4;
+mod ipv6;
 mod join;
 mod mv_expand;
 mod parse;

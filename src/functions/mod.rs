@@ -150,6 +150,9 @@ functions! {
     "row_number", Scalar, 0, 2, Gen, "row_number([start])", "The row's position in the serialized rows, from start (default 1)", "serialize | extend rn = row_number()";
     "prev", Scalar, 1, 3, Gen, "prev(column, [offset, default])", "The value offset rows before, in the serialized rows", "extend gap = TimeGenerated - prev(TimeGenerated)";
     "next", Scalar, 1, 3, Gen, "next(column, [offset, default])", "The value offset rows after, in the serialized rows", "extend following = next(SrcIP_s)";
+    "parse_ipv6", Scalar, 1, 1, Gen, "parse_ipv6(ip)", "The canonical IPv6 form (IPv4 mapped), masked by a /n suffix; null when malformed", "parse_ipv6('fe80::85d:e82c:9446:7994/120')";
+    "ipv6_compare", Scalar, 2, 3, Gen, "ipv6_compare(ip1, ip2, [prefix])", "-1, 0 or 1 comparing two IPv6 (or IPv4) addresses on the prefix bits", "ipv6_compare('::ffff:7f00:1', '127.0.0.1')";
+    "ipv6_is_match", Scalar, 2, 3, Gen, "ipv6_is_match(ip1, ip2, [prefix])", "True when both addresses match on the prefix bits", "ipv6_is_match('fe80::85d:e82c:9446:7994', 'fe80::85d:e82c:9446:7995', 120)";
     // Aggregates
     "count", Aggregate, 0, 1, Pre("count_"), "count()", "Number of rows in the group", "summarize count() by FlowType_s";
     "countif", Aggregate, 1, 1, Pre("countif_"), "countif(predicate)", "Number of rows where the predicate is true", "summarize countif(FlowStatus_s == 'D')";
@@ -192,9 +195,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "has_any_ipv4",
     "has_any_ipv4_prefix",
     "hash",
-    "ipv6_compare",
-    "ipv6_is_match",
-    "parse_ipv6",
     "typeof",
     "toscalar",
     "sign",

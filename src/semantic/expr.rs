@@ -584,6 +584,22 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
             textual(0, "a string (an IPv4 address)")?;
             T::Bool
         }
+        "parse_ipv6" => {
+            textual(0, "a string (an IPv6 or IPv4 address)")?;
+            T::String
+        }
+        "ipv6_compare" | "ipv6_is_match" => {
+            textual(0, "a string (an IPv6 or IPv4 address)")?;
+            textual(1, "a string (an IPv6 or IPv4 address)")?;
+            if args.len() == 3 {
+                integer(2)?;
+            }
+            if f.name == "ipv6_compare" {
+                T::Long
+            } else {
+                T::Bool
+            }
+        }
         "parse_ipv4" => {
             textual(0, "a string (an IPv4 address)")?;
             T::Long

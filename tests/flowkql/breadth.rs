@@ -153,3 +153,17 @@ fn more_aggregates() {
     let q = "datatable(n:string, v:long)['a', 1, 'b', 2, 'a', 3] | summarize make_bag(bag_pack(n, v))";
     assert_eq!(rows(q), r(&[&[r#"{"a":3,"b":2}"#]]));
 }
+
+#[test]
+fn ipv6_functions() {
+    // parse-ipv6-function.md, ipv6-compare-function.md, ipv6-is-match-function.md
+    assert_eq!(one("parse_ipv6('127.0.0.1')"), "0000:0000:0000:0000:0000:ffff:7f00:0001");
+    assert_eq!(one("parse_ipv6('fe80::85d:e82c:9446:7994/120')"), "fe80:0000:0000:0000:085d:e82c:9446:7900");
+    assert_eq!(one("parse_ipv6('nope')"), "null");
+    assert_eq!(one("ipv6_compare('::ffff:7f00:1', '127.0.0.1')"), "0");
+    assert_eq!(one("ipv6_compare('fe80::85d:e82c:9446:7994', 'fe80::85d:e82c:9446:7995')"), "-1");
+    assert_eq!(one("ipv6_compare('fe80::85d:e82c:9446:7994', 'fe80::85d:e82c:9446:7995', 127)"), "0");
+    assert_eq!(one("ipv6_is_match('fe80::85d:e82c:9446:7994/127', 'fe80::85d:e82c:9446:7995/127')"), "true");
+    assert_eq!(one("ipv6_is_match('192.168.1.1/24', '192.168.1.255/24')"), "true");
+    assert_eq!(one("ipv6_is_match('192.168.1.1', '192.168.1.255')"), "false");
+}
