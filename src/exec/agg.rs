@@ -249,3 +249,41 @@ pub(super) fn lower_make_series(
     select.push(axis_array.alias(axis_name.as_str()));
     Ok(per_group.select(select))
 }
+
+/// `top-nested`: level k groups by the first k keys, keeps the top groups by its
+/// aggregate within each group of level k-1, and joins to the survivors above it.
+pub(super) fn lower_top_nested(lf: LazyFrame, levels: &[crate::plan::NestedLevel]) -> Result<LazyFrame> {
+    let keys = levels.iter().map(|l| Ok(lower_expr(&l.key.1)?.alias(l.key.0.as_str()))).collect::<Result<Vec<_>>>()?;
+    let base = lf.with_columns(keys);
+    let mut result: Option<LazyFrame> = None;
+    for (k, level) in levels.iter().enumerate() {
+        let group: Vec<Expr> = levels[..=k].iter().map(|l| col(l.key.0.as_str())).collect();
+        let parent: Vec<Expr> = levels[..k].iter().map(|l| col(l.key.0.as_str())).collect();
+        let agg = lower_agg_expr(&level.aggregate.expr)?.cast(level.aggregate.expr.ty.polars()).alias(level.aggregate.name.as_str());
+        let mut grouped = base.clone().group_by(group).agg([agg]);
+        if let Some(n) = level.count {
+            let rank =
+                col(level.aggregate.name.as_str()).rank(RankOptions { method: RankMethod::Ordinal, descending: level.descending }, None);
+            let rank = if parent.is_empty() { rank } else { rank.over(parent.clone())? };
+            grouped = grouped.filter(rank.lt_eq(lit(n as u32)));
+        }
+        result = Some(match result {
+            None => grouped,
+            Some(prev) => prev.join(grouped, parent.clone(), parent, JoinArgs::new(JoinType::Inner)),
+        });
+    }
+    let Some(lf) = result else { return Err(Error::runtime("top-nested without levels")) };
+    let mut order = Vec::new();
+    let mut descending = Vec::new();
+    let mut columns = Vec::new();
+    for l in levels {
+        order.push(col(l.aggregate.name.as_str()));
+        descending.push(l.descending);
+        order.push(col(l.key.0.as_str()));
+        descending.push(false);
+        columns.push(col(l.key.0.as_str()));
+        columns.push(col(l.aggregate.name.as_str()));
+    }
+    let options = SortMultipleOptions::default().with_order_descending_multi(descending).with_maintain_order(true);
+    Ok(lf.sort_by_exprs(order, options).select(columns))
+}

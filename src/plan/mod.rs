@@ -170,6 +170,12 @@ pub enum Node {
         lookup_key: String,
         return_unmatched: bool,
     },
+    /// `top-nested`: per level, the top `count` groups (by the level's aggregate, within
+    /// each group of the levels above).
+    TopNested {
+        input: Box<Plan>,
+        levels: Vec<NestedLevel>,
+    },
     /// Extracts regex groups of `source` into new or replaced columns.
     Parse {
         input: Box<Plan>,
@@ -187,6 +193,14 @@ pub enum Node {
         bag_as_array: bool,
         limit: Option<usize>,
     },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NestedLevel {
+    pub count: Option<usize>,
+    pub key: (String, TExpr),
+    pub aggregate: AggColumn,
+    pub descending: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,7 +257,8 @@ impl Plan {
             | Node::Distinct { input, .. }
             | Node::MvExpand { input, .. }
             | Node::Parse { input, .. }
-            | Node::MakeSeries { input, .. } => vec![input],
+            | Node::MakeSeries { input, .. }
+            | Node::TopNested { input, .. } => vec![input],
             Node::Join { left, right, .. } => vec![left, right],
             Node::Ipv4Lookup { input, lookup, .. } => vec![input, lookup],
             Node::Union { inputs } => inputs.iter().collect(),
@@ -299,6 +314,22 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
             format!("Join {kind:?} on {on}")
         }
         Node::Union { inputs } => format!("Union ({} inputs)", inputs.len()),
+        Node::TopNested { levels, .. } => {
+            let ls = levels
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{} of {} by {} = {}",
+                        l.count.map(|c| c.to_string()).unwrap_or_default(),
+                        show(&l.key.1),
+                        l.aggregate.name,
+                        show(&l.aggregate.expr)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("TopNested {ls}")
+        }
         Node::Ipv4Lookup { source_key, lookup_key, .. } => format!("Ipv4Lookup {source_key} in {lookup_key}"),
         Node::MakeSeries { aggregates, axis, step, .. } => {
             let aggs = aggregates

@@ -7,7 +7,7 @@ mod expr;
 mod naming;
 
 use crate::error::{nearest, Error, Result};
-use crate::plan::{AggColumn, CheckedQuery, JoinKind, Node, Plan, SortSpec, TExpr, TExprKind};
+use crate::plan::{AggColumn, CheckedQuery, JoinKind, NestedLevel, Node, Plan, SortSpec, TExpr, TExprKind};
 use crate::span::Span;
 use crate::syntax::ast::*;
 use crate::types::{KqlType, Schema};
@@ -494,6 +494,7 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
         OperatorKind::Lookup(j) => check_join(input, j, op.span, scope, catalog, true),
         OperatorKind::As(_) => Ok(input),
         OperatorKind::MakeSeries(m) => check_make_series(input, m, op.span, scope, catalog),
+        OperatorKind::TopNested(levels) => check_top_nested(input, levels, scope, catalog),
         OperatorKind::Evaluate { plugin, args } => check_evaluate(input, plugin, args, scope, catalog),
         OperatorKind::Serialize(items) if items.is_empty() => Ok(input),
         OperatorKind::Serialize(items) => {
@@ -692,6 +693,50 @@ fn tabular_operand(p: &Pipeline, scope: &Scope, catalog: &Catalog) -> Result<Pla
         return Err(Error::semantic(r.span, "`render` must be the last operator of the query"));
     }
     Ok(plan)
+}
+
+/// `top-nested`: each level names its key by the expression and its aggregate
+/// `aggregated_<key>` unless named.
+fn check_top_nested(input: Plan, levels: &[TopNestedLevel], scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+    let schema = input.schema.clone();
+    let mut names: Vec<String> = Vec::new();
+    let mut out_levels = Vec::new();
+    for level in levels {
+        if let Some(o) = &level.others {
+            return Err(Error::unsupported(o.span, "`with others =` in top-nested"));
+        }
+        let count = level.count.as_ref().map(|c| row_count(c, scope, catalog)).transpose()?;
+        let key = expr::check_scalar(&level.of.expr, &schema, scope, catalog)?;
+        let key_name = match &level.of.name {
+            Some(n) => n.name.clone(),
+            None => naming::expr_name(&level.of.expr).unwrap_or_else(|| naming::generated(names.iter().map(|s| s.as_str()))),
+        };
+        let key_name = unique_name(&key_name, names.iter().map(|s| s.as_str()));
+        names.push(key_name.clone());
+        let mut outs = expr::check_aggregate(&level.aggregate, &schema, &[], scope, catalog)?;
+        let (_, agg) = match (outs.len(), outs.pop()) {
+            (1, Some(x)) => x,
+            _ => return Err(Error::unsupported(level.aggregate.span, "an aggregation with several result columns in top-nested")),
+        };
+        let agg_name = match &level.aggregate.name {
+            Some(n) => n.name.clone(),
+            None => format!("aggregated_{key_name}"),
+        };
+        let agg_name = unique_name(&agg_name, names.iter().map(|s| s.as_str()));
+        names.push(agg_name.clone());
+        out_levels.push(NestedLevel {
+            count,
+            key: (key_name, key),
+            aggregate: AggColumn { name: agg_name, expr: agg },
+            descending: level.order == SortOrder::Desc,
+        });
+    }
+    let mut out = Vec::new();
+    for l in &out_levels {
+        out.push((l.key.0.clone(), l.key.1.ty));
+        out.push((l.aggregate.name.clone(), l.aggregate.expr.ty));
+    }
+    Ok(Plan { node: Node::TopNested { input: Box::new(input), levels: out_levels }, schema: Schema::new(out) })
 }
 
 /// `evaluate ipv4_lookup(LookupTable, SourceKey, LookupKey [, return_unmatched])`

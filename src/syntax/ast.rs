@@ -139,6 +139,17 @@ pub enum OperatorKind {
         plugin: Ident,
         args: Vec<Expr>,
     },
+    /// `top-nested [N] of Expr [with others = C] by [Name =] Agg [asc|desc], top-nested ...`
+    TopNested(Vec<TopNestedLevel>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopNestedLevel {
+    pub count: Option<Expr>,
+    pub of: NamedExpr,
+    pub others: Option<Expr>,
+    pub aggregate: NamedExpr,
+    pub order: SortOrder,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -243,6 +254,7 @@ impl OperatorKind {
             OperatorKind::Lookup(_) => "lookup",
             OperatorKind::MakeSeries(_) => "make-series",
             OperatorKind::Evaluate { .. } => "evaluate",
+            OperatorKind::TopNested(_) => "top-nested",
         }
     }
 }

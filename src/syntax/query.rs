@@ -7,7 +7,7 @@ use super::{cut_expect, fail, unsupported, In, PErr, PResult};
 use crate::error::nearest;
 use crate::span::Span;
 use crate::types::KqlType;
-use nom::Input;
+use nom::{Input, Parser};
 
 /// query := (let_stmt ";")* pipeline ";"? EOF
 pub fn query(i: In) -> PResult<Query> {
@@ -308,7 +308,6 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
 const UNSUPPORTED_OPERATORS: &[&str] = &[
     "mv-apply",
     "parse-kv",
-    "top-nested",
     "top-hitters",
     "invoke",
     "sample",
@@ -356,6 +355,7 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "lookup",
     "make-series",
     "evaluate",
+    "top-nested",
 ];
 
 /// operator := where | project | ... (see grammar/kql.ebnf)
@@ -431,6 +431,10 @@ fn operator(i: In) -> PResult<Operator> {
             (i, OperatorKind::Union(Box::new(u)))
         }
         "getschema" => (i, OperatorKind::GetSchema),
+        "top-nested" => {
+            let (i, levels) = top_nested(i)?;
+            (i, OperatorKind::TopNested(levels))
+        }
         "evaluate" => {
             let (mut i, _) = sp(i)?;
             while i.fragment().starts_with("hint.") {
@@ -1028,4 +1032,51 @@ fn make_series(i: In) -> PResult<MakeSeries> {
         Err(_) => (i, Vec::new()),
     };
     Ok((i, MakeSeries { aggregates, axis, from, to, step, by }))
+}
+
+/// top_nested := level ("," "top-nested" level)*
+/// level := expr? "of" named_expr ("with" "others" "=" expr)? "by" named_expr ("asc" | "desc")?
+fn top_nested(i: In) -> PResult<Vec<TopNestedLevel>> {
+    let mut levels = Vec::new();
+    let mut i = i;
+    loop {
+        let (r, count) = match keyword("of")(i) {
+            Ok(_) => (i, None),
+            Err(_) => {
+                let (r, n) = cut_expect(expr, "a count or `of` after `top-nested`")(i)?;
+                (r, Some(n))
+            }
+        };
+        let (r, _) = cut_expect(keyword("of"), "`of` and the expression to group by")(r)?;
+        let (r, of) = cut_expect(named_expr, "the expression to group by after `of`")(r)?;
+        let (r, others) = match keyword("with")(r) {
+            Ok((r2, _)) => {
+                let (r2, _) = cut_expect(keyword("others"), "`others` after `with`")(r2)?;
+                let (r2, _) = cut_expect(punct("="), "`=` after `others`")(r2)?;
+                let (r2, e) = cut_expect(expr, "the value naming the other rows")(r2)?;
+                (r2, Some(e))
+            }
+            Err(_) => (r, None),
+        };
+        let (r, _) = cut_expect(keyword("by"), "`by` and an aggregation")(r)?;
+        let (r, aggregate) = cut_expect(named_expr, "an aggregation such as count() after `by`")(r)?;
+        let (r, order) = match keyword("asc")(r) {
+            Ok((r2, _)) => (r2, SortOrder::Asc),
+            Err(_) => match keyword("desc")(r) {
+                Ok((r2, _)) => (r2, SortOrder::Desc),
+                Err(_) => (r, SortOrder::Desc),
+            },
+        };
+        levels.push(TopNestedLevel { count, of, others, aggregate, order });
+        let Ok((r2, _)) = punct(",")(r) else { return Ok((r, levels)) };
+        let (r2, _) = cut_expect(top_nested_keyword, "`top-nested` starting the next level")(r2)?;
+        i = r2;
+    }
+}
+
+fn top_nested_keyword(i: In) -> PResult<Span> {
+    let (i, _) = sp(i)?;
+    let start = i;
+    let (i, _) = nom::bytes::complete::tag("top-nested").parse_complete(i)?;
+    Ok((i, span_from(&start, &i)))
 }

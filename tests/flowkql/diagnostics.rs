@@ -48,9 +48,9 @@ fn syntax_errors_say_what_was_expected_where() {
 
 #[test]
 fn unsupported_constructs_are_named() {
-    let e = error("datatable(x:long)[1] | top-nested 3 of x by count()");
+    let e = error("datatable(x:long)[1] | facet by x");
     assert_eq!(e.kind, ErrorKind::Unsupported);
-    assert!(e.message.contains("`top-nested`"), "{}", e.message);
+    assert!(e.message.contains("`facet`"), "{}", e.message);
     let e = error("print hash('a')");
     assert_eq!(e.kind, ErrorKind::Unsupported);
 }

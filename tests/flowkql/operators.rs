@@ -197,3 +197,16 @@ fn comments_and_commented_out_pipeline_lines() {
 | count";
     assert_eq!(rows(q), r(&[&["2"]]));
 }
+
+#[test]
+fn top_nested_levels() {
+    // top-nested-operator.md: each level keeps its top N within the level above; the
+    // aggregate column is named aggregated_<key> unless named.
+    let q = "datatable(c:string, ip:string, b:long)[
+            'a', 'x', 10, 'a', 'y', 30, 'a', 'z', 5, 'b', 'x', 100, 'c', 'q', 1, 'a', 'y', 1]
+        | top-nested 2 of c by sum(b), top-nested 1 of ip by Bytes = sum(b)";
+    assert_eq!(columns(q), cols(&[("c", "string"), ("aggregated_c", "long"), ("ip", "string"), ("Bytes", "long")]));
+    assert_eq!(rows(q), r(&[&["b", "100", "x", "100"], &["a", "46", "y", "31"]]));
+    let q = "datatable(c:string)['a', 'a', 'b'] | top-nested of c by count() asc";
+    assert_eq!(rows(q), r(&[&["b", "1"], &["a", "2"]]));
+}

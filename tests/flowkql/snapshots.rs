@@ -25,7 +25,7 @@ snapshot!(unknown_column_case, "InsightsMetrics\n| where TimeGenerated > ago(1h)
 snapshot!(unknown_table, "AzureNetworkAnalytic_CL | take 10");
 snapshot!(missing_condition, "VMConnection\n| where");
 snapshot!(unknown_operator, "VMConnection | summarise count() by Computer");
-snapshot!(unsupported_operator, "VMConnection | top-nested 3 of Computer by count()");
+snapshot!(unsupported_operator, "VMConnection | facet by Computer");
 snapshot!(type_mismatch, "VMConnection | where BytesSent > \"large\"");
 snapshot!(aggregate_outside_summarize, "VMConnection | extend n = count()");
 snapshot!(column_outside_aggregate, "VMConnection | summarize BytesSent by Computer");
