@@ -87,23 +87,51 @@ fn bind_let(l: &Let, scope: &mut Scope, catalog: &Catalog, overrides: Option<&mu
 /// The scope a user-defined function's body runs in: the caller's lets, its parameters
 /// bound to the call's argument values (or their defaults), then the body's own lets.
 pub(crate) fn function_scope(def: &FunctionDef, name: &Ident, args: Vec<TExpr>, scope: &Scope, catalog: &Catalog) -> Result<Scope> {
+    function_scope_with_input(def, name, args, None, scope, catalog)
+}
+
+/// As [`function_scope`]; `input` is the table `invoke` passes to the first, tabular,
+/// parameter.
+fn function_scope_with_input(
+    def: &FunctionDef,
+    name: &Ident,
+    args: Vec<TExpr>,
+    input: Option<Plan>,
+    scope: &Scope,
+    catalog: &Catalog,
+) -> Result<Scope> {
     if scope.depth >= MAX_CALL_DEPTH {
         return Err(Error::semantic(name.span, format!("`{}` calls functions more than {MAX_CALL_DEPTH} deep", name.name))
             .with_help("Kusto does not allow recursive functions"));
     }
-    let required = def.params.iter().filter(|p| p.default.is_none()).count();
-    if args.len() < required || args.len() > def.params.len() {
+    let (tabular, params): (Vec<&Param>, Vec<&Param>) = def.params.iter().partition(|p| p.ty.is_none());
+    let mut inner = scope.clone();
+    match (tabular.as_slice(), input) {
+        ([], None) => {}
+        ([t], Some(plan)) => {
+            inner.tables.insert(t.name.name.clone(), plan);
+        }
+        ([t, ..], None) => {
+            return Err(Error::semantic(
+                name.span,
+                format!("`{}` takes a table (`{}`): call it with `T | invoke {}(...)`", name.name, t.name.name, name.name),
+            ));
+        }
+        ([], Some(_)) => {
+            return Err(Error::semantic(name.span, format!("`{}` has no tabular parameter for `invoke` to pass the rows to", name.name)));
+        }
+        _ => return Err(Error::unsupported(name.span, "functions with several tabular parameters")),
+    }
+    let required = params.iter().filter(|p| p.default.is_none()).count();
+    if args.len() < required || args.len() > params.len() {
         let sig = def.params.iter().map(|p| p.name.name.as_str()).collect::<Vec<_>>().join(", ");
-        return Err(Error::semantic(name.span, format!("`{}` takes {} argument(s), got {}", name.name, def.params.len(), args.len()))
+        return Err(Error::semantic(name.span, format!("`{}` takes {} argument(s), got {}", name.name, params.len(), args.len()))
             .with_help(format!("usage: {}({sig})", name.name)));
     }
-    let mut inner = scope.clone();
     inner.depth += 1;
     let mut args = args.into_iter();
-    for p in &def.params {
-        let Some(ty) = p.ty else {
-            return Err(Error::unsupported(p.name.span, "tabular parameters (call with `invoke`)"));
-        };
+    for p in params {
+        let Some(ty) = p.ty else { continue };
         let value = match (args.next(), &p.default) {
             (Some(v), _) => v,
             (None, Some(d)) => expr::check_scalar(d, &Schema::default(), scope, catalog)?,
@@ -271,7 +299,18 @@ fn check_source(src: &Source, scope: &Scope, catalog: &Catalog) -> Result<Plan> 
 }
 
 fn tabular_call(def: &FunctionDef, name: &Ident, args: Vec<TExpr>, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
-    let inner = function_scope(def, name, args, scope, catalog)?;
+    tabular_call_with_input(def, name, args, None, scope, catalog)
+}
+
+fn tabular_call_with_input(
+    def: &FunctionDef,
+    name: &Ident,
+    args: Vec<TExpr>,
+    input: Option<Plan>,
+    scope: &Scope,
+    catalog: &Catalog,
+) -> Result<Plan> {
+    let inner = function_scope_with_input(def, name, args, input, scope, catalog)?;
     match &def.body {
         LetValue::Tabular(p) => tabular_operand(p, &inner, catalog),
         LetValue::Scalar(e) => match &e.kind {
@@ -493,6 +532,17 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
         OperatorKind::Join(j) => check_join(input, j, op.span, scope, catalog, false),
         OperatorKind::Lookup(j) => check_join(input, j, op.span, scope, catalog, true),
         OperatorKind::As(_) => Ok(input),
+        OperatorKind::Invoke { func, args } => {
+            let Some(def) = scope.functions.get(&func.name) else {
+                let mut e = Error::semantic(func.span, format!("unknown function `{}`", func.name));
+                if let Some(n) = nearest(&func.name, scope.functions.keys().map(|s| s.as_str())) {
+                    e = e.with_help(format!("did you mean `{n}`?"));
+                }
+                return Err(e);
+            };
+            let values = args.iter().map(|a| expr::check_scalar(a, &Schema::default(), scope, catalog)).collect::<Result<Vec<_>>>()?;
+            tabular_call_with_input(def, func, values, Some(input), scope, catalog)
+        }
         OperatorKind::MakeSeries(m) => check_make_series(input, m, op.span, scope, catalog),
         OperatorKind::TopNested(levels) => check_top_nested(input, levels, scope, catalog),
         OperatorKind::Evaluate { plugin, args } => check_evaluate(input, plugin, args, scope, catalog),

@@ -141,6 +141,11 @@ pub enum OperatorKind {
     },
     /// `top-nested [N] of Expr [with others = C] by [Name =] Agg [asc|desc], top-nested ...`
     TopNested(Vec<TopNestedLevel>),
+    /// `invoke f(args)`: a function whose first parameter is a table gets the rows.
+    Invoke {
+        func: Ident,
+        args: Vec<Expr>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -255,6 +260,7 @@ impl OperatorKind {
             OperatorKind::MakeSeries(_) => "make-series",
             OperatorKind::Evaluate { .. } => "evaluate",
             OperatorKind::TopNested(_) => "top-nested",
+            OperatorKind::Invoke { .. } => "invoke",
         }
     }
 }

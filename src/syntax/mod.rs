@@ -195,6 +195,7 @@ pub const OPERATORS: &[(&str, &str)] = &[
     ("as Name", "Names the result (rows pass unchanged)"),
     ("let f = (a:type [= default], ...) { [let ...;] body };", "A user-defined scalar or tabular function"),
     ("materialize(T)", "T, computed once"),
+    ("invoke f(args)", "Passes the rows to a function's tabular parameter"),
     ("top-nested [N] of expr by agg [asc|desc], top-nested ...", "Top groups within top groups"),
     ("evaluate ipv4_lookup(Lookup, SourceKey, RangeKey [, return_unmatched])", "Joins each address to the IPv4 range holding it"),
     ("make-series agg() [default=v], ... on Axis [from a] [to b] step s [by ...]", "Aggregates as arrays over a regular axis"),

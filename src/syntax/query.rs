@@ -309,7 +309,6 @@ const UNSUPPORTED_OPERATORS: &[&str] = &[
     "mv-apply",
     "parse-kv",
     "top-hitters",
-    "invoke",
     "sample",
     "sample-distinct",
     "scan",
@@ -356,6 +355,7 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "make-series",
     "evaluate",
     "top-nested",
+    "invoke",
 ];
 
 /// operator := where | project | ... (see grammar/kql.ebnf)
@@ -431,6 +431,13 @@ fn operator(i: In) -> PResult<Operator> {
             (i, OperatorKind::Union(Box::new(u)))
         }
         "getschema" => (i, OperatorKind::GetSchema),
+        "invoke" => {
+            let (i, func) = cut_expect(ident, "a function name after `invoke`")(i)?;
+            let (i, _) = cut_expect(punct("("), "`(` and the function's arguments")(i)?;
+            let (i, args) = expr_list(i)?;
+            let (i, _) = cut_expect(punct(")"), "`,` or `)` in the arguments")(i)?;
+            (i, OperatorKind::Invoke { func, args })
+        }
         "top-nested" => {
             let (i, levels) = top_nested(i)?;
             (i, OperatorKind::TopNested(levels))

@@ -76,3 +76,15 @@ fn lookup_extends_without_repeating_keys() {
 fn as_passes_rows_through() {
     assert_eq!(rows("datatable(x:long)[1, 2] | as hint.materialized=true T | count"), r(&[&["2"]]));
 }
+
+#[test]
+fn invoke_passes_the_rows() {
+    // invoke-operator.md: the function's first (tabular) parameter receives the input.
+    let q = "let Heavy = (T:(b:long), min:long = 10) { T | where b >= min };
+        datatable(b:long)[5, 10, 20] | invoke Heavy() | count";
+    assert_eq!(rows(q), r(&[&["2"]]));
+    let q = "let Heavy = (T:(*), min:long) { T | where b >= min }; datatable(b:long)[5, 10, 20] | invoke Heavy(20)";
+    assert_eq!(rows(q), r(&[&["20"]]));
+    let e = error("let Heavy = (T:(*)) { T }; Heavy()");
+    assert!(e.message.contains("invoke"), "{}", e.message);
+}
