@@ -170,7 +170,7 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
                     if idx < 0 {
                         return Err(Error::semantic(i.span, "the split index must be 0 or more"));
                     }
-                    Value { expr: parts.list().slice(lit(idx), lit(1i64)), repr: Repr::StringList }
+                    Value { expr: parts.list().get(lit(idx), true), repr: Repr::OneElement }
                 }
             }
         }

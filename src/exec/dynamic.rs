@@ -88,7 +88,13 @@ pub(super) fn index(target: Value, index: &TExpr) -> Result<Value> {
     match (target.repr, &key) {
         (Repr::StringList, Literal::Long(n)) => Ok(Value { expr: target.expr.list().get(lit(*n), true), repr: Repr::PlainString }),
         (Repr::StringList, Literal::Int(n)) => Ok(Value { expr: target.expr.list().get(lit(*n as i64), true), repr: Repr::PlainString }),
-        (Repr::StringList | Repr::PlainString, _) => Ok(Value { expr: lit(NULL).cast(DataType::String), repr: Repr::Native }),
+        // The single element of `split(s, d, i)`: index 0 (or -1) is it, anything else null.
+        (Repr::OneElement, Literal::Long(0 | -1)) | (Repr::OneElement, Literal::Int(0 | -1)) => {
+            Ok(Value { expr: target.expr, repr: Repr::PlainString })
+        }
+        (Repr::StringList | Repr::PlainString | Repr::OneElement, _) => {
+            Ok(Value { expr: lit(NULL).cast(DataType::String), repr: Repr::Native })
+        }
         (Repr::Native, key) => {
             let key = key.clone();
             let expr = map_json_text(target.expr, move |s| {
@@ -118,6 +124,7 @@ pub(super) fn array_length(v: Value) -> Result<Value> {
     let expr = match v.repr {
         Repr::StringList => v.expr.list().len().cast(DataType::Int64),
         Repr::PlainString => lit(NULL).cast(DataType::Int64),
+        Repr::OneElement => when(v.expr.is_null()).then(lit(0i64)).otherwise(lit(1i64)),
         Repr::Native => v.expr.map(
             |c| {
                 let ca = c.str()?;
@@ -354,4 +361,19 @@ pub(super) fn series_axis(
         })
         .collect();
     Ok(out.into_column())
+}
+
+/// A one-element array held as its element (null for the empty array), as JSON text.
+pub(super) fn one_element_to_json(e: Expr) -> Expr {
+    e.map(
+        |c| {
+            let ca = c.str()?;
+            let out: StringChunked = ca
+                .iter()
+                .map(|o| Some(Json::Array(o.map(|s| vec![Json::String(s.to_string())]).unwrap_or_default()).to_string()))
+                .collect();
+            Ok(out.into_column())
+        },
+        string_output,
+    )
 }

@@ -16,6 +16,7 @@ pub(super) fn to_text(e: &TExpr) -> Result<Expr> {
         (KqlType::String | KqlType::Guid, _) => v.expr,
         (KqlType::Dynamic, Repr::PlainString) => v.expr.fill_null(lit("")),
         (KqlType::Dynamic, Repr::StringList) => dynamic::string_list_to_json(v.expr),
+        (KqlType::Dynamic, Repr::OneElement) => dynamic::one_element_to_json(v.expr),
         (KqlType::Dynamic, Repr::Native) => dynamic::json_to_text(v.expr).fill_null(lit("")),
         (KqlType::Bool, _) => when(v.expr.clone().is_null()).then(lit("")).when(v.expr).then(lit("true")).otherwise(lit("false")),
         (KqlType::Int | KqlType::Long, _) => v.expr.cast(DataType::String).fill_null(lit("")),
