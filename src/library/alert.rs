@@ -76,6 +76,9 @@ impl AlertCondition {
             let rest = rest.trim_start();
             if let Some((comparison, threshold)) = split_operator(rest) {
                 let threshold = threshold.trim();
+                if threshold.is_empty() {
+                    return Err(usage(text, "expected a number after the comparison").with_help("e.g. rows > 0 or rows >= 5"));
+                }
                 let value = threshold.parse::<u64>().map_err(|_| {
                     usage(text, &format!("`{threshold}` is not a row count")).with_help("compare rows with a whole number, e.g. rows >= 5")
                 })?;

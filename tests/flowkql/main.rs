@@ -7,6 +7,7 @@ mod diagnostics;
 mod functions;
 mod grammar;
 mod joins;
+mod library;
 mod mv_expand;
 mod operators;
 mod snapshots;
