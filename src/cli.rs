@@ -180,7 +180,9 @@ pub fn run(cli: Cli) -> Outcome {
         }
         Command::Explain(args) => {
             let (name, text) = read_query(&args.query).map_err(fail)?;
-            let session = session_for(&args.data, args.query.strict).map_err(fail)?;
+            let mut session = session_for(&args.data, args.query.strict).map_err(fail)?;
+            let tables = LibraryQuery::from_text(&name, Path::new(&name), text.clone()).tables;
+            bind_threat_intel(&mut session, &tables, &args.data, &args.query.library.library()).map_err(fail)?;
             let (checked, _) = session.check(&text).map_err(|e| Box::new(e.with_source(&name, text.clone())))?;
             println!("Logical plan:\n{}", flowkql::plan::explain(&checked.plan));
             match flowkql::exec::explain_polars(&checked, session.tables()) {

@@ -6,6 +6,7 @@ use clap::{Args, CommandFactory};
 use flowkql::error::{Error, Result};
 use flowkql::library::report::{self, ReportOptions};
 use flowkql::library::resolve::Resolved;
+use flowkql::library::threat_intel;
 use flowkql::library::{hunt as hunting, Compare, LibraryQuery};
 use std::io::Write;
 use std::path::PathBuf;
@@ -164,9 +165,10 @@ pub fn hunt(args: &HuntArgs) -> Outcome {
     }
     let mut session = session_for(&args.data, false).map_err(fail)?;
     let read: Vec<String> = queries.iter().flat_map(|q| q.tables.iter().cloned()).collect();
-    if args.data.sample.is_some() {
-        // On the sample, the library's indicators stand in for a feed; elsewhere the
-        // threat-intelligence queries are skipped unless an indicator file is bound.
+    if args.data.sample.is_some() && threat_intel::library_file(&library).is_some() {
+        // On the sample, the library's indicators stand in for a feed; elsewhere (or with
+        // no indicator file in the library) the threat-intelligence queries are skipped
+        // unless an indicator file is bound.
         bind_threat_intel(&mut session, &read, &args.data, &library).map_err(fail)?;
     }
     for name in session.overrides.keys() {
