@@ -1,7 +1,12 @@
-//! The command line: flags to a [`Session`], then one library call per subcommand.
+//! The command line: flags to a [`Session`], then one library call per subcommand. The
+//! query-library commands (`list`, `show`, `hunt`, `completions`) live in `cli/library.rs`.
+
+mod library;
 
 use clap::{Args, Parser, Subcommand};
 use flowkql::error::{Error, Result};
+use flowkql::library::threat_intel;
+use flowkql::library::{AlertCondition, Library, LibraryQuery};
 use flowkql::output::{self, OutputFormat};
 use flowkql::syntax::lex::parse_datetime_text;
 use flowkql::{render, sample, source, Session};
@@ -29,12 +34,21 @@ pub enum Command {
     Sample(SampleArgs),
     /// List the supported functions with their signatures and an example.
     Functions,
+    /// List the library's queries: title, tables, parameters and their defaults.
+    List(library::ListArgs),
+    /// Show one library query: its header, tables, parameters and text.
+    Show(library::ShowArgs),
+    /// Run a set of library queries and summarise their answers (optionally per
+    /// parameter value, and as an HTML report).
+    Hunt(library::HuntArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(library::CompletionsArgs),
 }
 
 #[derive(Args, Clone)]
 pub struct QueryArgs {
-    /// A query file, or `-` for standard input.
-    #[arg(conflicts_with = "query")]
+    /// A query file, a library name (nsg/denied-inbound), or `-` for standard input.
+    #[arg(conflicts_with = "query", value_name = "FILE|NAME")]
     pub file: Option<PathBuf>,
     /// The query text itself.
     #[arg(short = 'q', long = "query")]
@@ -42,6 +56,22 @@ pub struct QueryArgs {
     /// Treat typographic quotes (“ ” ‘ ’) as errors instead of warnings.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub library: LibraryArgs,
+}
+
+#[derive(Args, Clone, Default)]
+pub struct LibraryArgs {
+    /// A folder of library queries, searched for names after ./queries/ and before the
+    /// folders of $FLOWKQL_LIBRARY.
+    #[arg(long = "library", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+}
+
+impl LibraryArgs {
+    pub fn library(&self) -> Library {
+        Library::discover(&self.dirs)
+    }
 }
 
 #[derive(Args, Clone)]
@@ -82,6 +112,12 @@ pub struct RunArgs {
     /// Chart height in pixels.
     #[arg(long, default_value_t = 720)]
     pub height: u32,
+    /// Judge the result as an alert rule would: `rows > 0`, `rows >= N`, or a predicate
+    /// on result columns such as `count_ > 100` (fires when any row satisfies it).
+    /// Prints an alert summary instead of the result (write the result with -o) and
+    /// exits with status 3 when the alert fires, 0 when it does not.
+    #[arg(long, value_name = "CONDITION")]
+    pub alert_when: Option<String>,
 }
 
 #[derive(Args)]
@@ -144,7 +180,9 @@ pub fn run(cli: Cli) -> Outcome {
         }
         Command::Explain(args) => {
             let (name, text) = read_query(&args.query).map_err(fail)?;
-            let session = session_for(&args.data, args.query.strict).map_err(fail)?;
+            let mut session = session_for(&args.data, args.query.strict).map_err(fail)?;
+            let tables = LibraryQuery::from_text(&name, Path::new(&name), text.clone()).tables;
+            bind_threat_intel(&mut session, &tables, &args.data, &args.query.library.library()).map_err(fail)?;
             let (checked, _) = session.check(&text).map_err(|e| Box::new(e.with_source(&name, text.clone())))?;
             println!("Logical plan:\n{}", flowkql::plan::explain(&checked.plan));
             match flowkql::exec::explain_polars(&checked, session.tables()) {
@@ -159,6 +197,10 @@ pub fn run(cli: Cli) -> Outcome {
             print_functions();
             Ok(0)
         }
+        Command::List(args) => library::list(&args).map_err(fail),
+        Command::Show(args) => library::show(&args).map_err(fail),
+        Command::Hunt(args) => library::hunt(&args),
+        Command::Completions(args) => library::completions(&args).map_err(fail),
     }
 }
 
@@ -175,9 +217,14 @@ fn read_query(q: &QueryArgs) -> Result<(String, String)> {
                 .map_err(|e| Error::usage(format!("cannot read the query from standard input: {e}")))?;
             Ok(("<stdin>".to_string(), text))
         }
-        Some(p) => {
+        Some(p) if p.exists() => {
             let text = std::fs::read_to_string(p).map_err(|e| Error::usage(format!("cannot read query file {}: {e}", p.display())))?;
             Ok((p.display().to_string(), text))
+        }
+        // Not a file: a name in the query library.
+        Some(p) => {
+            let query = q.library.library().query(&p.to_string_lossy())?;
+            Ok((query.path.display().to_string(), query.text))
         }
     }
 }
@@ -203,7 +250,11 @@ fn session_for(data: &DataArgs, strict: bool) -> Result<Session> {
     }
     for arg in &data.tables {
         let (name, path, format) = source::parse_table_arg(arg)?;
-        let table = source::load_table_as(&path, format, flowkql::schema::builtin(&name).as_ref())?;
+        let table = if name == threat_intel::TABLE {
+            threat_intel::load(&path, format)?
+        } else {
+            source::load_table_as(&path, format, flowkql::schema::builtin(&name).as_ref())?
+        };
         session.bind(name, table);
     }
     for s in &data.sets {
@@ -215,12 +266,45 @@ fn session_for(data: &DataArgs, strict: bool) -> Result<Session> {
     Ok(session)
 }
 
+/// Binds the library's sample indicator file as `ThreatIntel` when a query reads that
+/// table, it is not bound, and the data is the sample (whose flows the file matches);
+/// on real data an unbound indicator table is an error that says how to bind one.
+fn bind_threat_intel(session: &mut Session, tables: &[String], data: &DataArgs, library: &Library) -> Result<()> {
+    if !tables.iter().any(|t| t == threat_intel::TABLE) || session.tables().contains_key(threat_intel::TABLE) {
+        return Ok(());
+    }
+    let file = threat_intel::library_file(library);
+    match (&file, data.sample.is_some()) {
+        (Some(path), true) => {
+            session.bind(threat_intel::TABLE, threat_intel::load(path, None)?);
+            eprintln!(
+                "note: {} bound to the library's sample indicators, {}; bind your own with --table {}=FILE",
+                threat_intel::TABLE,
+                path.display(),
+                threat_intel::TABLE
+            );
+            Ok(())
+        }
+        _ => {
+            let shipped = file.map(|p| format!(" (the library ships sample indicators in {})", p.display())).unwrap_or_default();
+            Err(Error::usage(format!("the query reads {0}, and no {0} table is bound", threat_intel::TABLE))
+                .with_help(format!("bind an indicator file with --table {}=indicators.csv{shipped}", threat_intel::TABLE)))
+        }
+    }
+}
+
 fn run_query(args: RunArgs) -> Outcome {
     let fail = |e: Error| Box::new(e.with_source("", ""));
+    let alert = args.alert_when.as_deref().map(AlertCondition::parse).transpose().map_err(fail)?;
     let (name, text) = read_query(&args.query).map_err(fail)?;
-    let session = session_for(&args.data, args.query.strict).map_err(fail)?;
+    let mut session = session_for(&args.data, args.query.strict).map_err(fail)?;
+    let tables = LibraryQuery::from_text(&name, Path::new(&name), text.clone()).tables;
+    bind_threat_intel(&mut session, &tables, &args.data, &args.query.library.library()).map_err(fail)?;
     let with_text = |e: Error| Box::new(e.with_source(&name, text.clone()));
     let (checked, warnings) = session.check(&text).map_err(with_text)?;
+    if let Some(alert) = &alert {
+        alert.check_against(&checked.plan.schema, session.now).map_err(fail)?;
+    }
     for w in &warnings {
         report(w, &name, &text);
     }
@@ -235,6 +319,9 @@ fn run_query(args: RunArgs) -> Outcome {
         _ => None,
     };
     let result = flowkql::exec::run(&checked, session.tables()).map_err(with_text)?;
+    if let Some(alert) = &alert {
+        return judge(alert, &result, &args, spec.as_ref(), session.now).map_err(fail);
+    }
     let format = match (args.format, &args.output) {
         (Some(f), _) => f,
         (None, Some(p)) => OutputFormat::from_path(p).map_err(fail)?,
@@ -259,14 +346,46 @@ fn run_query(args: RunArgs) -> Outcome {
     Ok(0)
 }
 
+/// `run --alert-when`: the result goes to -o only; standard output gets the verdict.
+fn judge(alert: &AlertCondition, result: &flowkql::ResultTable, args: &RunArgs, spec: Option<&render::ChartSpec>, now: i64) -> Result<i32> {
+    if let Some(p) = &args.output {
+        let format = match args.format {
+            Some(f) => f,
+            None => OutputFormat::from_path(p)?,
+        };
+        output::write_result_to_path(result, format, p)?;
+    }
+    if let (Some(spec), Some(path)) = (spec, &args.chart) {
+        render::draw_chart(spec, result, path, args.width, args.height)?;
+        eprintln!("chart written to {}", path.display());
+    }
+    let verdict = alert.evaluate(result, now)?;
+    let mut out = PipeSafe { inner: std::io::stdout().lock() };
+    verdict.write_summary(&mut out)?;
+    out.flush().map_err(|e| Error::runtime(format!("cannot write the alert summary: {e}")))?;
+    Ok(if verdict.fired { 3 } else { 0 })
+}
+
 fn check_files(args: &CheckArgs) -> Outcome {
     let mut files = Vec::new();
+    let library = Library::discover(&[]);
     for p in &args.paths {
+        if !p.exists() {
+            // A library name, such as `nsg` or `nsg/denied-inbound`.
+            match library.resolve(&p.to_string_lossy()).map_err(|e| Box::new(e.with_source("", "")))? {
+                flowkql::library::resolve::Resolved::File { path, .. } | flowkql::library::resolve::Resolved::Dir { path, .. } => {
+                    collect_kql(&path, &mut files).map_err(|e| Box::new(e.with_source("", "")))?;
+                }
+            }
+            continue;
+        }
         collect_kql(p, &mut files).map_err(|e| Box::new(e.with_source("", "")))?;
     }
     let mut session = Session::new(0);
     session.strict = args.strict;
     session.builtin_schemas = true;
+    // The library's own tables (the indicator table), empty: checking needs no data.
+    session.bind(threat_intel::TABLE, threat_intel::empty_table().map_err(|e| Box::new(e.with_source("", "")))?);
     let mut failed = 0;
     for f in &files {
         let name = f.display().to_string();
@@ -301,24 +420,7 @@ fn check_files(args: &CheckArgs) -> Outcome {
 }
 
 fn collect_kql(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    if p.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
-            .map_err(|e| Error::usage(format!("cannot read directory {}: {e}", p.display())))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for e in entries {
-            if e.is_dir() || e.extension().is_some_and(|x| x == "kql") {
-                collect_kql(&e, out)?;
-            }
-        }
-        Ok(())
-    } else if p.exists() {
-        out.push(p.to_path_buf());
-        Ok(())
-    } else {
-        Err(Error::usage(format!("no such file or directory: {}", p.display())))
-    }
+    flowkql::library::resolve::collect_kql(p, out)
 }
 
 fn write_sample(args: &SampleArgs) -> Result<i32> {

@@ -12,6 +12,7 @@
 pub mod error;
 pub mod exec;
 pub mod functions;
+pub mod library;
 pub mod output;
 pub mod plan;
 pub mod render;

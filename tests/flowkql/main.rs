@@ -9,6 +9,7 @@ mod functions;
 mod functions_user;
 mod grammar;
 mod joins;
+mod library;
 mod make_series;
 mod mv_expand;
 mod operators;
