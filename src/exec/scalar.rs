@@ -49,9 +49,11 @@ pub fn lower_expr(e: &TExpr) -> Result<Expr> {
     Ok(materialize(v))
 }
 
-/// A `where` condition: null counts as false.
+/// A condition (`where`, `iff`, `countif`, ...). Null counts as false, which is what
+/// Polars' filters, `when` and boolean sums already do, so no fill is added: a bare
+/// conjunction of comparisons is what Polars splits and pushes down to a file scan.
 pub(super) fn lower_predicate(e: &TExpr) -> Result<Expr> {
-    Ok(to_bool(e)?.fill_null(lit(false)))
+    to_bool(e)
 }
 
 /// A sort key: dynamic values sort by their text.

@@ -23,7 +23,9 @@ pub(crate) struct PieSlice {
 
 /// Colours the slices and pools the smallest ones past [`MAX_SLICES`] into "Other".
 pub(crate) fn group(slices: Vec<Slice>) -> Vec<PieSlice> {
-    let keep: Vec<bool> = if slices.len() > MAX_SLICES {
+    // Eight colours: a ninth category would repeat the first colour, so from nine
+    // categories on the smallest are pooled.
+    let keep: Vec<bool> = if slices.len() > MAX_SLICES - 1 {
         let mut order: Vec<usize> = (0..slices.len()).collect();
         // Largest first; equal sizes keep result order.
         order.sort_by(|a, b| slices[*b].value.total_cmp(&slices[*a].value).then(a.cmp(b)));

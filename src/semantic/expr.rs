@@ -318,10 +318,10 @@ impl Checker<'_> {
             },
             _ => None,
         };
-        match offset {
-            Some(off) => TExpr::literal(Literal::DateTime(now.saturating_add(off)), call.span),
-            None => call,
+        if let Some(off) = offset {
+            return TExpr::literal(Literal::DateTime(now.saturating_add(off)), call.span);
         }
+        fold_conversion(call)
     }
 
     /// `percentiles(x, p1, p2, ...)`: one `percentile(x, p)` column per p, named
@@ -378,6 +378,31 @@ impl Checker<'_> {
             out.push((name, mk(v)));
         }
         Ok(out)
+    }
+}
+
+/// Conversions of constants become constants (`todatetime('2022-11-13')` is a datetime
+/// literal), so a filter on them keeps its file-statistics pushdown.
+fn fold_conversion(call: TExpr) -> TExpr {
+    let TExprKind::Call { func, args } = &call.kind else { return call };
+    let [arg] = args.as_slice() else { return call };
+    let Some(lit) = fold_constant(arg).as_literal().cloned() else { return call };
+    let folded = match (func.name, &lit) {
+        ("todatetime", Literal::String(s)) => {
+            Some(crate::syntax::lex::parse_datetime_text(s).map(Literal::DateTime).unwrap_or(Literal::Null(T::DateTime)))
+        }
+        ("todatetime", Literal::DateTime(_)) => Some(lit.clone()),
+        ("totimespan", Literal::String(s)) => {
+            Some(crate::syntax::lex::parse_timespan_text(s).map(Literal::TimeSpan).unwrap_or(Literal::Null(T::TimeSpan)))
+        }
+        ("totimespan", Literal::TimeSpan(_)) => Some(lit.clone()),
+        ("tolong", Literal::Long(_) | Literal::Int(_)) | ("toint", Literal::Int(_)) => literal_to_type(&lit, call.ty),
+        ("todouble" | "toreal", Literal::Long(_) | Literal::Int(_) | Literal::Real(_)) => literal_to_type(&lit, T::Real),
+        _ => None,
+    };
+    match folded {
+        Some(l) => TExpr { kind: TExprKind::Literal(l), ty: call.ty, span: call.span },
+        None => call,
     }
 }
 

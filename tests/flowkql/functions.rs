@@ -266,3 +266,15 @@ fn unnamed_columns_are_named_as_kusto_names_them() {
         ])
     );
 }
+
+#[test]
+fn conversions_of_constants_are_folded() {
+    // A filter on todatetime('...') compares with a datetime constant (explain shows it).
+    let s = session();
+    let (checked, _) = s
+        .check("datatable(t:datetime)[datetime(2022-11-13 01:00)] | where t >= todatetime('2022-11-13T00:00:00')")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let plan = flowkql::plan::explain(&checked.plan);
+    assert!(plan.contains("datetime(2022-11-13T00:00:00Z)") && !plan.contains("todatetime"), "{plan}");
+    assert_eq!(one("todatetime('nope')"), "null");
+}
