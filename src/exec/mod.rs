@@ -42,7 +42,7 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
         Node::Range { from, to, step } => range_frame(&plan.schema, from, to, step)?.lazy(),
         Node::Filter { input, predicate } => {
             let lf = lower_plan(input, tables)?;
-            lf.filter(scalar::lower_predicate(predicate)?)
+            lf.filter(scalar::lower_filter(predicate)?)
         }
         Node::Project { input, columns } => {
             let lf = lower_plan(input, tables)?;

@@ -49,7 +49,29 @@ pub fn lower_expr(e: &TExpr) -> Result<Expr> {
     Ok(materialize(v))
 }
 
-/// A condition (`where`, `iff`, `countif`, ...). Null counts as false, which is what
+/// A `where` condition. A filter drops rows whose condition is null, so under `and` and
+/// `or` a comparison needs none of the null handling that `not` or `iff` would see: it is
+/// lowered as the plain comparison, which Polars can check against Parquet statistics.
+pub(super) fn lower_filter(e: &TExpr) -> Result<Expr> {
+    use BinaryOp::*;
+    match &e.kind {
+        TExprKind::Binary { op: And, lhs, rhs } => Ok(lower_filter(lhs)?.and(lower_filter(rhs)?)),
+        TExprKind::Binary { op: Or, lhs, rhs } => Ok(lower_filter(lhs)?.or(lower_filter(rhs)?)),
+        TExprKind::Binary { op: op @ (Eq | Lt | Le | Gt | Ge), lhs, rhs } => {
+            let (a, b) = numeric_pair(lhs, rhs)?;
+            Ok(match op {
+                Eq => a.eq(b),
+                Lt => a.lt(b),
+                Le => a.lt_eq(b),
+                Gt => a.gt(b),
+                _ => a.gt_eq(b),
+            })
+        }
+        _ => to_bool(e),
+    }
+}
+
+/// A condition (`iff`, `countif`, ...). Null counts as false, which is what
 /// Polars' filters, `when` and boolean sums already do, so no fill is added: a bare
 /// conjunction of comparisons is what Polars splits and pushes down to a file scan.
 pub(super) fn lower_predicate(e: &TExpr) -> Result<Expr> {

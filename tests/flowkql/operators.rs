@@ -210,3 +210,13 @@ fn top_nested_levels() {
     let q = "datatable(c:string)['a', 'a', 'b'] | top-nested of c by count() asc";
     assert_eq!(rows(q), r(&[&["b", "1"], &["a", "2"]]));
 }
+
+#[test]
+fn where_keeps_kusto_null_semantics_under_not_and_or() {
+    // null > 3 is false, so not(null > 3) is true and the row stays; `!=` keeps nulls too.
+    let t = "datatable(x:long)[1, 5, long(null)]";
+    assert_eq!(rows(&format!("{t} | where not(x > 3)")), r(&[&["1"], &["null"]]));
+    assert_eq!(rows(&format!("{t} | where x != 5")), r(&[&["1"], &["null"]]));
+    assert_eq!(rows(&format!("{t} | where x > 3 or isnull(x)")), r(&[&["5"], &["null"]]));
+    assert_eq!(rows(&format!("{t} | where x > 0 and x < 3")), r(&[&["1"]]));
+}
