@@ -15,6 +15,7 @@ pub mod functions;
 pub mod library;
 pub mod output;
 pub mod plan;
+pub mod rawlog;
 pub mod render;
 pub mod sample;
 pub mod schema;

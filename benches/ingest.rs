@@ -1,0 +1,234 @@
+//! Ingest throughput of the raw flow-log readers (MB/s and tuples/s) on synthesized
+//! inputs of about 50 MB: an NSG flow log v2 blob (JSON) and an AWS VPC flow log object
+//! (default text format). Beside each, in the same run, the floor that any reader of the
+//! same bytes pays: `serde_json::from_slice::<Value>` for the JSON, splitting lines into
+//! fields for the text.
+//!
+//! Run: `cargo bench --bench ingest` (set FLOWKQL_BENCH_MB to change the input size).
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use flowkql::rawlog::{read_native, RawFormat, ReadOptions};
+use std::hint::black_box;
+use std::path::Path;
+
+/// A small deterministic generator, so that every run reads the same bytes.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn target_bytes() -> usize {
+    std::env::var("FLOWKQL_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(50)
+        << 20
+}
+
+/// An NSG v2 blob: records of 4 rules x 1 NIC x 100 tuples, states B/C/E as a real
+/// blob mixes them. Returns the text and its tuple count.
+fn nsg_blob(target: usize) -> (String, usize) {
+    let mut rng = Lcg(7);
+    let mut out = String::with_capacity(target + (1 << 20));
+    out.push_str("{\"records\":[");
+    let mut tuples = 0;
+    let mut minute = 0u64;
+    let rules = [
+        "DefaultRule_AllowInternetOutBound",
+        "DefaultRule_DenyAllInBound",
+        "UserRule_RDP",
+        "UserRule_Web",
+    ];
+    while out.len() < target {
+        if minute > 0 {
+            out.push(',');
+        }
+        let t0 = 1_704_067_200 + minute * 60;
+        out.push_str(&format!(
+            "{{\"time\":\"2024-01-01T{:02}:{:02}:35.3899262Z\",\"systemId\":\"a0fca5ce-022c-47b1-9735-89943b42f2fa\",\"category\":\"NetworkSecurityGroupFlowEvent\",\"resourceId\":\"/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/FABRIKAMRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/FABRIAKMVM1-NSG\",\"operationName\":\"NetworkSecurityGroupFlowEvents\",\"properties\":{{\"Version\":2,\"flows\":[",
+            (minute / 60) % 24,
+            minute % 60
+        ));
+        for (r, rule) in rules.iter().enumerate() {
+            if r > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!(
+                "{{\"rule\":\"{rule}\",\"flows\":[{{\"mac\":\"000D3AF87856\",\"flowTuples\":["
+            ));
+            for k in 0..100 {
+                if k > 0 {
+                    out.push(',');
+                }
+                let ts = t0 + rng.below(60);
+                let remote = format!(
+                    "{}.{}.{}.{}",
+                    1 + rng.below(222),
+                    rng.below(256),
+                    rng.below(256),
+                    1 + rng.below(254)
+                );
+                let sport = 1024 + rng.below(60000);
+                let inbound = r == 1 || r == 2;
+                let (src, dst, dport) = if inbound {
+                    (remote.as_str(), "10.5.16.4", [3389, 443, 22][k % 3])
+                } else {
+                    ("10.5.16.4", remote.as_str(), 443)
+                };
+                let dir = if inbound { "I" } else { "O" };
+                let decision = if r == 1 { "D" } else { "A" };
+                match rng.below(3) {
+                    0 => out.push_str(&format!(
+                        "\"{ts},{src},{dst},{sport},{dport},T,{dir},{decision},B,,,,\""
+                    )),
+                    s => out.push_str(&format!(
+                        "\"{ts},{src},{dst},{sport},{dport},T,{dir},{decision},{},{},{},{},{}\"",
+                        if s == 1 { "C" } else { "E" },
+                        rng.below(100),
+                        rng.below(100_000),
+                        rng.below(100),
+                        rng.below(100_000)
+                    )),
+                }
+                tuples += 1;
+            }
+            out.push_str("]}]}");
+        }
+        out.push_str("]}}");
+        minute += 1;
+    }
+    out.push_str("]}");
+    (out, tuples)
+}
+
+/// An AWS object in the default format, with its header line. Returns the text and
+/// its record count.
+fn aws_text(target: usize) -> (String, usize) {
+    let mut rng = Lcg(11);
+    let mut out = String::with_capacity(target + 4096);
+    out.push_str("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n");
+    let mut records = 0;
+    while out.len() < target {
+        let start = 1_704_067_200 + rng.below(86_400);
+        let line = if rng.below(200) == 0 {
+            format!(
+                "2 123456789012 eni-0a1b2c3d4e5f60718 - - - - - - - {start} {} - NODATA\n",
+                start + 60
+            )
+        } else {
+            format!(
+                "2 123456789012 eni-0a1b2c3d4e5f60718 10.0.{}.{} {}.{}.{}.{} {} {} {} {} {} {start} {} {} OK\n",
+                rng.below(256),
+                1 + rng.below(254),
+                1 + rng.below(222),
+                rng.below(256),
+                rng.below(256),
+                1 + rng.below(254),
+                1024 + rng.below(60000),
+                [443, 80, 22, 53][rng.below(4) as usize],
+                [6, 6, 17][rng.below(3) as usize],
+                1 + rng.below(500),
+                40 + rng.below(1_000_000),
+                start + 60,
+                if rng.below(10) == 0 { "REJECT" } else { "ACCEPT" }
+            )
+        };
+        out.push_str(&line);
+        records += 1;
+    }
+    (out, records)
+}
+
+fn read(path: &Path, format: RawFormat) -> usize {
+    let opts = ReadOptions::default();
+    match read_native(&path.to_string_lossy(), Some(format), &opts) {
+        Ok((_, _, report)) => report.rows,
+        Err(e) => panic!("bench input does not read: {}", e.message),
+    }
+}
+
+fn ingest(c: &mut Criterion) {
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => panic!("no temp dir: {e}"),
+    };
+    let target = target_bytes();
+
+    let (nsg, tuples) = nsg_blob(target);
+    let nsg_path = dir.path().join("PT1H.json");
+    if let Err(e) = std::fs::write(&nsg_path, &nsg) {
+        panic!("cannot write the NSG input: {e}");
+    }
+    let nsg = nsg.into_bytes();
+    assert_eq!(read(&nsg_path, RawFormat::NsgFlowV2), tuples);
+    eprintln!(
+        "NSG v2 JSON: {:.1} MB, {tuples} tuples",
+        nsg.len() as f64 / 1e6
+    );
+
+    let mut group = c.benchmark_group("nsg_v2_json");
+    group.sample_size(10);
+    group.throughput(Throughput::ElementsAndBytes {
+        elements: tuples as u64,
+        bytes: nsg.len() as u64,
+    });
+    group.bench_function("read_native", |b| {
+        b.iter(|| read(black_box(&nsg_path), RawFormat::NsgFlowV2))
+    });
+    group.bench_function("serde_json_value", |b| {
+        b.iter(|| {
+            let v: serde_json::Value = match serde_json::from_slice(black_box(&nsg)) {
+                Ok(v) => v,
+                Err(e) => panic!("{e}"),
+            };
+            v
+        })
+    });
+    group.finish();
+    drop(nsg);
+
+    let (aws, records) = aws_text(target);
+    let aws_path = dir.path().join("flows.log");
+    if let Err(e) = std::fs::write(&aws_path, &aws) {
+        panic!("cannot write the AWS input: {e}");
+    }
+    let aws = aws.into_bytes();
+    assert_eq!(read(&aws_path, RawFormat::AwsVpc), records);
+    eprintln!(
+        "AWS text: {:.1} MB, {records} records",
+        aws.len() as f64 / 1e6
+    );
+
+    let mut group = c.benchmark_group("aws_text");
+    group.sample_size(10);
+    group.throughput(Throughput::ElementsAndBytes {
+        elements: records as u64,
+        bytes: aws.len() as u64,
+    });
+    group.bench_function("read_native", |b| {
+        b.iter(|| read(black_box(&aws_path), RawFormat::AwsVpc))
+    });
+    group.bench_function("split_fields", |b| {
+        b.iter(|| {
+            black_box(&aws)
+                .split(|c| *c == b'\n')
+                .map(|line| line.split(|c| *c == b' ').count())
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, ingest);
+criterion_main!(benches);
