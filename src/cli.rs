@@ -9,7 +9,7 @@ use flowkql::library::threat_intel;
 use flowkql::library::{AlertCondition, Library, LibraryQuery};
 use flowkql::output::{self, OutputFormat};
 use flowkql::syntax::lex::parse_datetime_text;
-use flowkql::{render, sample, source, Session};
+use flowkql::{rawlog, render, sample, source, Session};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -89,6 +89,12 @@ pub struct DataArgs {
     /// Override a top-level scalar `let` of the query, e.g. --set timeframe=2h.
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub sets: Vec<String>,
+    /// Raw flow logs: skip malformed records (and say how many and where) instead of failing.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Raw flow logs: a file of your VNet CIDRs (one a line) that refines FlowType_s.
+    #[arg(long, value_name = "FILE")]
+    pub vnets: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -248,7 +254,22 @@ fn session_for(data: &DataArgs, strict: bool) -> Result<Session> {
             session.bind(name, table);
         }
     }
+    let mut raw_options = rawlog::ReadOptions { lenient: data.lenient, vnets: Vec::new(), progress: std::io::stderr().is_terminal() };
+    if let Some(v) = &data.vnets {
+        raw_options.vnets = rawlog::parse_vnets_file(v)?;
+    }
     for arg in &data.tables {
+        if let Some((name, table, report)) = bind_raw(arg, &raw_options)? {
+            eprintln!("{name}: {report}");
+            for skipped in &report.skipped {
+                eprintln!("  skipped: {skipped}");
+            }
+            for note in &report.notes {
+                eprintln!("  note: {note}");
+            }
+            session.bind(name, table);
+            continue;
+        }
         let (name, path, format) = source::parse_table_arg(arg)?;
         let table = if name == threat_intel::TABLE {
             threat_intel::load(&path, format)?
@@ -264,6 +285,35 @@ fn session_for(data: &DataArgs, strict: bool) -> Result<Session> {
         session.overrides.insert(name.trim().to_string(), value.to_string());
     }
     Ok(session)
+}
+
+/// A `--table` binding of raw flow logs (NSG, VNet or AWS VPC): forced with a raw
+/// format suffix (`NAME=PATH:nsg`), or detected from the content of the file, tree or glob.
+/// `AzureNetworkAnalytics_CL` gets the Traffic Analytics view; any other name the native
+/// table. `None` when the path is not raw flow logs.
+fn bind_raw(arg: &str, opts: &rawlog::ReadOptions) -> Result<Option<(String, flowkql::Table, rawlog::ReadReport)>> {
+    let Some((name, rest)) = arg.split_once('=') else { return Ok(None) };
+    let (path, format) = match rest.rsplit_once(':') {
+        Some((p, f)) => match f.parse::<rawlog::RawFormat>() {
+            Ok(raw) => (p, Some(raw)),
+            Err(_) => (rest, None),
+        },
+        None => (rest, None),
+    };
+    let format = match format {
+        Some(f) => f,
+        None => match rawlog::detect(Path::new(path)) {
+            Ok(Some(f)) => f,
+            _ => return Ok(None),
+        },
+    };
+    let name = name.trim().to_string();
+    if name == "AzureNetworkAnalytics_CL" {
+        let (table, report) = rawlog::read_as_network_analytics(path, Some(format), opts)?;
+        return Ok(Some((name, table, report)));
+    }
+    let (_, table, report) = rawlog::read_native(path, Some(format), opts)?;
+    Ok(Some((name, table, report)))
 }
 
 /// Binds the library's sample indicator file as `ThreatIntel` when a query reads that

@@ -126,3 +126,23 @@ fn check_parse_explain_functions() {
     let out = flowkql(&["functions"]);
     assert!(text(&out.stdout).contains("ipv4_is_match(ip1, ip2, [prefix])"));
 }
+
+#[test]
+fn raw_flow_logs_bind_as_tables() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/raw-samples/azure-nsg-flow-v2/testdata.log");
+    if !sample.exists() {
+        eprintln!("SKIP: {} is not beside the repository", sample.display());
+        return;
+    }
+    // Detected from the content: the Traffic Analytics view under its table name.
+    let arg = format!("AzureNetworkAnalytics_CL={}", sample.display());
+    let out = flowkql(&["run", "-q", "AzureNetworkAnalytics_CL | summarize count() by FlowType_s", "--table", &arg, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().next(), Some("FlowType_s,count_"));
+    assert!(text(&out.stderr).contains("read 1 file"), "{}", text(&out.stderr));
+    // Forced format, native table under another name.
+    let arg = format!("Tuples={}:nsg", sample.display());
+    let out = flowkql(&["run", "-q", "Tuples | count", "--table", &arg, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("Count\n"));
+}
