@@ -246,11 +246,7 @@ impl<'v> Builder<'v> {
                 ob.unwrap_or(0),
                 ib.unwrap_or(0)
             );
-<<<<<<< HEAD
-            let (vm, _) = if public_is_src { (f.dst, f.src) } else { (f.src, f.dst) };
-=======
             let vm = if public_is_src { f.dst } else { f.src };
->>>>>>> rawlog
             if public_is_src {
                 self.src_ip.append_value("");
                 self.dest_ip.append_value(f.dst);
