@@ -443,14 +443,7 @@ fn operator(i: In) -> PResult<Operator> {
             (i, OperatorKind::TopNested(levels))
         }
         "evaluate" => {
-            let (mut i, _) = sp(i)?;
-            while i.fragment().starts_with("hint.") {
-                let (r, _) = ident(i.take_from(5))?;
-                let (r, _) = cut_expect(punct("="), "`=` after the hint name")(r)?;
-                let (r, _) = cut_expect(ident, "a hint value")(r)?;
-                let (r, _) = sp(r)?;
-                i = r;
-            }
+            let (i, _) = hints(i)?;
             let (i, plugin) = cut_expect(ident, "a plugin name after `evaluate`")(i)?;
             let (i, _) = cut_expect(punct("("), "`(` and the plugin's arguments")(i)?;
             let (i, args) = expr_list(i)?;
@@ -470,14 +463,7 @@ fn operator(i: In) -> PResult<Operator> {
             (i, OperatorKind::Serialize(items))
         }
         "as" => {
-            let (mut i, _) = sp(i)?;
-            while i.fragment().starts_with("hint.") {
-                let (r, _) = ident(i.take_from(5))?;
-                let (r, _) = cut_expect(punct("="), "`=` after the hint name")(r)?;
-                let (r, _) = cut_expect(ident, "a hint value")(r)?;
-                let (r, _) = sp(r)?;
-                i = r;
-            }
+            let (i, _) = hints(i)?;
             let (i, name) = cut_expect(ident, "a name after `as`")(i)?;
             (i, OperatorKind::As(name))
         }
@@ -611,21 +597,7 @@ fn reorders(i: In) -> PResult<Vec<(Ident, Option<SortOrder>)>> {
 
 /// summarize := "summarize" hints? named_exprs? ("by" named_exprs)?
 fn summarize(i: In) -> PResult<OperatorKind> {
-    let mut i = i;
-    // Query hints (`hint.strategy=shuffle`) change how Kusto distributes work, not results.
-    loop {
-        let (rest, _) = sp(i)?;
-        if !rest.fragment().starts_with("hint.") {
-            break;
-        }
-        let (r, _) = ident(rest.take_from(5))?;
-        let (r, _) = cut_expect(punct("="), "`=` after the hint name")(r)?;
-        let (r, _) = match ident(r) {
-            Ok(x) => (x.0, ()),
-            Err(_) => (cut_expect(number, "a hint value")(r)?.0, ()),
-        };
-        i = r;
-    }
+    let (i, _) = hints(i)?;
     let (i, aggregates) = if keyword("by")(i).is_ok() {
         (i, Vec::new())
     } else {
@@ -1086,4 +1058,21 @@ fn top_nested_keyword(i: In) -> PResult<Span> {
     let start = i;
     let (i, _) = nom::bytes::complete::tag("top-nested").parse_complete(i)?;
     Ok((i, span_from(&start, &i)))
+}
+
+/// Skips query hints (`hint.strategy=shuffle`, `hint.materialized=true`): they change how
+/// Kusto distributes or caches work, not the result.
+fn hints(mut i: In) -> PResult<()> {
+    loop {
+        let (r, _) = sp(i)?;
+        if !r.fragment().starts_with("hint.") {
+            return Ok((r, ()));
+        }
+        let (r, _) = cut_expect(ident, "a hint name after `hint.`")(r.take_from(5))?;
+        let (r, _) = cut_expect(punct("="), "`=` after the hint name")(r)?;
+        i = match ident(r) {
+            Ok((r, _)) => r,
+            Err(_) => cut_expect(number, "a hint value")(r)?.0,
+        };
+    }
 }
