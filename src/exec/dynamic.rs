@@ -25,19 +25,19 @@ fn map_json_text(e: Expr, f: impl Fn(&str) -> Option<String> + Send + Sync + 'st
 
 /// A `List(String)` column as JSON array text.
 pub(super) fn string_list_to_json(e: Expr) -> Expr {
+    map_lists(e, |s| {
+        let inner = s.str().ok()?;
+        let items: Vec<Json> = inner.iter().map(|v| v.map(|t| Json::String(t.to_string())).unwrap_or(Json::Null)).collect();
+        Some(Json::Array(items).to_string())
+    })
+}
+
+/// Maps each row's list (null rows stay null) to text with `f`.
+fn map_lists(e: Expr, f: impl Fn(&Series) -> Option<String> + Send + Sync + 'static) -> Expr {
     e.map(
-        |c| {
+        move |c| {
             let ca = c.list()?;
-            let out: StringChunked = ca
-                .amortized_iter()
-                .map(|o| {
-                    o.and_then(|s| {
-                        let inner = s.as_ref().str().ok()?;
-                        let items: Vec<Json> = inner.iter().map(|v| v.map(|t| Json::String(t.to_string())).unwrap_or(Json::Null)).collect();
-                        Some(Json::Array(items).to_string())
-                    })
-                })
-                .collect();
+            let out: StringChunked = ca.amortized_iter().map(|o| f(o?.as_ref())).collect();
             Ok(out.into_column())
         },
         string_output,
@@ -146,22 +146,7 @@ pub(super) fn array_length(v: Value) -> Result<Value> {
 /// A list column (from `make_set`/`make_list`) as JSON array text; datetimes and
 /// timespans become strings, as Kusto serializes them inside dynamic values.
 pub(super) fn list_to_json(e: Expr) -> Expr {
-    e.map(
-        |c| {
-            let ca = c.list()?;
-            let out: StringChunked = ca
-                .amortized_iter()
-                .map(|o| {
-                    let s = o?;
-                    let s = s.as_ref();
-                    let items: Vec<Json> = s.iter().map(|v| any_to_json(&v)).collect();
-                    Some(Json::Array(items).to_string())
-                })
-                .collect();
-            Ok(out.into_column())
-        },
-        string_output,
-    )
+    map_lists(e, |s| Some(Json::Array(s.iter().map(|v| any_to_json(&v)).collect()).to_string()))
 }
 
 fn any_to_json(v: &AnyValue) -> Json {
@@ -272,28 +257,17 @@ pub(super) fn element_text(v: &Json) -> String {
 
 /// A list of property-bag JSON texts merged into one bag (later keys win), for `make_bag`.
 pub(super) fn merge_bags(e: Expr) -> Expr {
-    e.map(
-        |c| {
-            let ca = c.list()?;
-            let out: StringChunked = ca
-                .amortized_iter()
-                .map(|o| {
-                    let s = o?;
-                    let mut bag = serde_json::Map::new();
-                    if let Ok(texts) = s.as_ref().str() {
-                        for t in texts.iter().flatten() {
-                            if let Ok(Json::Object(m)) = serde_json::from_str::<Json>(t) {
-                                bag.extend(m);
-                            }
-                        }
-                    }
-                    Some(Json::Object(bag).to_string())
-                })
-                .collect();
-            Ok(out.into_column())
-        },
-        string_output,
-    )
+    map_lists(e, |s| {
+        let mut bag = serde_json::Map::new();
+        if let Ok(texts) = s.str() {
+            for t in texts.iter().flatten() {
+                if let Ok(Json::Object(m)) = serde_json::from_str::<Json>(t) {
+                    bag.extend(m);
+                }
+            }
+        }
+        Some(Json::Object(bag).to_string())
+    })
 }
 
 fn bin_range(bins: &Series, first: Option<i64>, last: Option<i64>) -> PolarsResult<(Vec<i64>, i64, i64)> {
