@@ -409,6 +409,69 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
             let exprs = args.iter().take(2).map(to_text).collect::<Result<Vec<_>>>()?;
             native(super::ipv6::lower(f.name, exprs, prefix))
         }
+        "unixtime_seconds_todatetime" | "unixtime_milliseconds_todatetime" => {
+            let per = if f.name.contains("milliseconds") { 1e6 } else { 1e9 };
+            let ns = (arg(0)?.cast(DataType::Float64) * lit(per)).round(0, RoundMode::HalfAwayFromZero).cast(DataType::Int64);
+            native(ns.cast(T::DateTime.polars()))
+        }
+        "dayofyear" => native(arg(0)?.dt().ordinal_day().cast(DataType::Int32)),
+        "endofweek" | "endofmonth" | "endofyear" => {
+            if args.len() == 2 {
+                return Err(Error::unsupported(args[1].span, format!("the offset argument of `{}`", f.name)));
+            }
+            let x = arg(0)?;
+            let start = match f.name {
+                "endofweek" => {
+                    let day = bin_datetime(x.clone(), NANOS_PER_DAY);
+                    (nanos(day) - days_since_sunday(x) * lit(NANOS_PER_DAY) + lit(7 * NANOS_PER_DAY)).cast(T::DateTime.polars())
+                }
+                "endofmonth" => super::strings::datetime_add(super::strings::DatePart::Month, lit(1i64), x.dt().truncate(lit("1mo"))),
+                _ => super::strings::datetime_add(super::strings::DatePart::Year, lit(1i64), x.dt().truncate(lit("1y"))),
+            };
+            // The next period's start, less one tick (100 ns).
+            native((nanos(start) - lit(100i64)).cast(T::DateTime.polars()))
+        }
+        "sign" => {
+            let x = arg(0)?;
+            let t = ty.polars();
+            native(
+                when(x.clone().gt(lit(0)))
+                    .then(lit(1).cast(t.clone()))
+                    .when(x.clone().lt(lit(0)))
+                    .then(lit(-1).cast(t.clone()))
+                    .when(x.is_null())
+                    .then(lit(NULL).cast(t.clone()))
+                    .otherwise(lit(0).cast(t)),
+            )
+        }
+        "isinf" => native(arg(0)?.cast(DataType::Float64).is_infinite()),
+        "strcmp" => {
+            let (a, b) = (to_text(&args[0])?, to_text(&args[1])?);
+            native(when(a.clone().lt(b.clone())).then(lit(-1i64)).when(a.gt(b)).then(lit(1i64)).otherwise(lit(0i64)))
+        }
+        "bin_at" => {
+            let (x, size, anchor) = (&args[0], &args[1], &args[2]);
+            let shifted = |e: Expr| nanos(e);
+            native(match x.ty {
+                T::DateTime | T::TimeSpan => {
+                    let Some(Literal::TimeSpan(step)) = size.as_literal() else {
+                        return Err(Error::unsupported(size.span, "a non-constant bin size"));
+                    };
+                    if *step <= 0 {
+                        return Err(Error::semantic(size.span, "the bin size must be positive"));
+                    }
+                    let a = shifted(lower_expr(anchor)?);
+                    let v = shifted(lower_expr(x)?);
+                    let k = (v - a.clone()).floor_div(lit(*step));
+                    (a + k * lit(*step)).cast(x.ty.polars())
+                }
+                _ => {
+                    let target = if matches!(ty, T::Real | T::Decimal) { DataType::Float64 } else { DataType::Int64 };
+                    let (v, s, a) = (arg(0)?.cast(DataType::Float64), arg(1)?.cast(DataType::Float64), arg(2)?.cast(DataType::Float64));
+                    (a.clone() + ((v - a) / s.clone()).floor() * s).cast(target)
+                }
+            })
+        }
         "row_number" => {
             if args.len() == 2 {
                 return Err(Error::unsupported(args[1].span, "the restart argument of `row_number`"));

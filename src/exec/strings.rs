@@ -217,7 +217,7 @@ pub(super) fn datetime_add(part: DatePart, amount: Expr, dt: Expr) -> Expr {
                     .collect();
                 Ok(out.into_column())
             },
-            &[amount],
+            &[amount.cast(DataType::Int64)],
             |_, f| Ok(Field::new(f[0].name().clone(), DataType::Int64)),
         )
         .cast(out)

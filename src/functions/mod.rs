@@ -153,6 +153,16 @@ functions! {
     "parse_ipv6", Scalar, 1, 1, Gen, "parse_ipv6(ip)", "The canonical IPv6 form (IPv4 mapped), masked by a /n suffix; null when malformed", "parse_ipv6('fe80::85d:e82c:9446:7994/120')";
     "ipv6_compare", Scalar, 2, 3, Gen, "ipv6_compare(ip1, ip2, [prefix])", "-1, 0 or 1 comparing two IPv6 (or IPv4) addresses on the prefix bits", "ipv6_compare('::ffff:7f00:1', '127.0.0.1')";
     "ipv6_is_match", Scalar, 2, 3, Gen, "ipv6_is_match(ip1, ip2, [prefix])", "True when both addresses match on the prefix bits", "ipv6_is_match('fe80::85d:e82c:9446:7994', 'fe80::85d:e82c:9446:7995', 120)";
+    "unixtime_seconds_todatetime", Scalar, 1, 1, Gen, "unixtime_seconds_todatetime(seconds)", "The datetime that many seconds after 1970-01-01", "unixtime_seconds_todatetime(start)";
+    "unixtime_milliseconds_todatetime", Scalar, 1, 1, Gen, "unixtime_milliseconds_todatetime(ms)", "The datetime that many milliseconds after 1970-01-01", "unixtime_milliseconds_todatetime(1546300800000)";
+    "dayofyear", Scalar, 1, 1, Gen, "dayofyear(dt)", "Day of the year, 1-366", "dayofyear(TimeGenerated)";
+    "endofweek", Scalar, 1, 2, Gen, "endofweek(dt, [offset])", "The last tick of the week (weeks start on Sunday)", "endofweek(TimeGenerated)";
+    "endofmonth", Scalar, 1, 2, Gen, "endofmonth(dt, [offset])", "The last tick of the month", "endofmonth(TimeGenerated)";
+    "endofyear", Scalar, 1, 2, Gen, "endofyear(dt, [offset])", "The last tick of the year", "endofyear(TimeGenerated)";
+    "sign", Scalar, 1, 1, Gen, "sign(x)", "-1, 0 or 1 by the sign of x", "sign(BytesSent - BytesReceived)";
+    "isinf", Scalar, 1, 1, Gen, "isinf(x)", "True when x is infinite", "isinf(Val)";
+    "strcmp", Scalar, 2, 2, Gen, "strcmp(a, b)", "-1, 0 or 1 comparing two strings ordinally", "strcmp(SrcIP_s, DestIP_s)";
+    "bin_at", Scalar, 3, 3, First, "bin_at(x, size, anchor)", "Rounds down to a multiple of size counted from anchor", "bin_at(TimeGenerated, 1d, datetime(2024-01-01 06:00))";
     // Aggregates
     "count", Aggregate, 0, 1, Pre("count_"), "count()", "Number of rows in the group", "summarize count() by FlowType_s";
     "countif", Aggregate, 1, 1, Pre("countif_"), "countif(predicate)", "Number of rows where the predicate is true", "summarize countif(FlowStatus_s == 'D')";
@@ -197,17 +207,8 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "hash",
     "typeof",
     "toscalar",
-    "sign",
     "tohex",
-    "strcmp",
-    "isinf",
-    "unixtime_seconds_todatetime",
-    "unixtime_milliseconds_todatetime",
     "week_of_year",
-    "dayofyear",
-    "endofweek",
-    "endofmonth",
-    "endofyear",
     "make_datetime",
     "make_timespan",
     "todecimal",
@@ -218,7 +219,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "geo_info_from_ip_address",
     "column_ifexists",
     "series_stats",
-    "bin_at",
     "bin_auto",
     "format_timespan",
     "translate",

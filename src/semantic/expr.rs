@@ -609,6 +609,48 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
             textual(0, "a string (an IPv4 address)")?;
             T::Bool
         }
+        "unixtime_seconds_todatetime" | "unixtime_milliseconds_todatetime" => {
+            numeric(0)?;
+            T::DateTime
+        }
+        "dayofyear" => {
+            datetime(0)?;
+            T::Int
+        }
+        "endofweek" | "endofmonth" | "endofyear" => {
+            datetime(0)?;
+            if args.len() == 2 {
+                integer(1)?;
+            }
+            T::DateTime
+        }
+        "sign" => {
+            numeric(0)?;
+            match ty(0) {
+                T::Int => T::Long,
+                t => t,
+            }
+        }
+        "isinf" => {
+            numeric(0)?;
+            T::Bool
+        }
+        "strcmp" => {
+            textual(0, "a string")?;
+            textual(1, "a string")?;
+            T::Long
+        }
+        "bin_at" => {
+            let ok = match (ty(0), ty(1), ty(2)) {
+                (T::DateTime, T::TimeSpan, T::DateTime) | (T::TimeSpan, T::TimeSpan, T::TimeSpan) => true,
+                (a, b, c) => a.is_numeric() && b.is_numeric() && c.is_numeric(),
+            };
+            expect(f, arg(2), 2, ok, "an anchor of the value's kind, with a size of its kind")?;
+            match ty(0) {
+                T::Int => T::Long,
+                t => t,
+            }
+        }
         "parse_ipv6" => {
             textual(0, "a string (an IPv6 or IPv4 address)")?;
             T::String

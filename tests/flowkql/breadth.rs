@@ -167,3 +167,29 @@ fn ipv6_functions() {
     assert_eq!(one("ipv6_is_match('192.168.1.1/24', '192.168.1.255/24')"), "true");
     assert_eq!(one("ipv6_is_match('192.168.1.1', '192.168.1.255')"), "false");
 }
+
+#[test]
+fn more_datetime_and_number_functions() {
+    // unixtime-seconds-todatetime-function.md, unixtime-milliseconds-todatetime-function.md
+    assert_eq!(one("unixtime_seconds_todatetime(1546300800)"), "2019-01-01T00:00:00Z");
+    assert_eq!(one("unixtime_milliseconds_todatetime(1546300800123)"), "2019-01-01T00:00:00.123Z");
+    // dayofyear-function.md, endofweek/endofmonth/endofyear-function.md
+    assert_eq!(one("dayofyear(datetime(2015-12-14))"), "348");
+    assert_eq!(one("endofweek(datetime(2017-01-01 10:10:17))"), "2017-01-07T23:59:59.9999999Z");
+    assert_eq!(one("endofmonth(datetime(2017-01-01 10:10:17))"), "2017-01-31T23:59:59.9999999Z");
+    assert_eq!(one("endofmonth(datetime(2016-02-10))"), "2016-02-29T23:59:59.9999999Z");
+    assert_eq!(one("endofyear(datetime(2017-01-01 10:10:17))"), "2017-12-31T23:59:59.9999999Z");
+    // sign-function.md, isinf-function.md, strcmp-function.md
+    assert_eq!(one("sign(-42)"), "-1");
+    assert_eq!(one("sign(0)"), "0");
+    assert_eq!(one("sign(11.0)"), "1");
+    assert_eq!(one("isinf(real(+inf))"), "true");
+    assert_eq!(one("isinf(1.5)"), "false");
+    assert_eq!(one("strcmp('ABC', 'ABC')"), "0");
+    assert_eq!(one("strcmp('abc', 'ABC')"), "1");
+    assert_eq!(one("strcmp('ABC', 'abc')"), "-1");
+    // bin-at-function.md
+    assert_eq!(one("bin_at(6.5, 2.5, 7)"), "4.5");
+    assert_eq!(one("bin_at(1h, 1d, 12h)"), "-12:00:00");
+    assert_eq!(one("bin_at(datetime(2017-05-15 10:20:00.0), 1d, datetime(1970-01-01 12:00:00.0))"), "2017-05-14T12:00:00Z");
+}
