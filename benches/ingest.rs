@@ -16,10 +16,7 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 
@@ -29,11 +26,7 @@ impl Lcg {
 }
 
 fn target_bytes() -> usize {
-    std::env::var("FLOWKQL_BENCH_MB")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(50)
-        << 20
+    std::env::var("FLOWKQL_BENCH_MB").ok().and_then(|v| v.parse::<usize>().ok()).unwrap_or(50) << 20
 }
 
 /// An NSG v2 blob: records of 4 rules x 1 NIC x 100 tuples, states B/C/E as a real
@@ -44,12 +37,7 @@ fn nsg_blob(target: usize) -> (String, usize) {
     out.push_str("{\"records\":[");
     let mut tuples = 0;
     let mut minute = 0u64;
-    let rules = [
-        "DefaultRule_AllowInternetOutBound",
-        "DefaultRule_DenyAllInBound",
-        "UserRule_RDP",
-        "UserRule_Web",
-    ];
+    let rules = ["DefaultRule_AllowInternetOutBound", "DefaultRule_DenyAllInBound", "UserRule_RDP", "UserRule_Web"];
     while out.len() < target {
         if minute > 0 {
             out.push(',');
@@ -64,34 +52,21 @@ fn nsg_blob(target: usize) -> (String, usize) {
             if r > 0 {
                 out.push(',');
             }
-            out.push_str(&format!(
-                "{{\"rule\":\"{rule}\",\"flows\":[{{\"mac\":\"000D3AF87856\",\"flowTuples\":["
-            ));
+            out.push_str(&format!("{{\"rule\":\"{rule}\",\"flows\":[{{\"mac\":\"000D3AF87856\",\"flowTuples\":["));
             for k in 0..100 {
                 if k > 0 {
                     out.push(',');
                 }
                 let ts = t0 + rng.below(60);
-                let remote = format!(
-                    "{}.{}.{}.{}",
-                    1 + rng.below(222),
-                    rng.below(256),
-                    rng.below(256),
-                    1 + rng.below(254)
-                );
+                let remote = format!("{}.{}.{}.{}", 1 + rng.below(222), rng.below(256), rng.below(256), 1 + rng.below(254));
                 let sport = 1024 + rng.below(60000);
                 let inbound = r == 1 || r == 2;
-                let (src, dst, dport) = if inbound {
-                    (remote.as_str(), "10.5.16.4", [3389, 443, 22][k % 3])
-                } else {
-                    ("10.5.16.4", remote.as_str(), 443)
-                };
+                let (src, dst, dport) =
+                    if inbound { (remote.as_str(), "10.5.16.4", [3389, 443, 22][k % 3]) } else { ("10.5.16.4", remote.as_str(), 443) };
                 let dir = if inbound { "I" } else { "O" };
                 let decision = if r == 1 { "D" } else { "A" };
                 match rng.below(3) {
-                    0 => out.push_str(&format!(
-                        "\"{ts},{src},{dst},{sport},{dport},T,{dir},{decision},B,,,,\""
-                    )),
+                    0 => out.push_str(&format!("\"{ts},{src},{dst},{sport},{dport},T,{dir},{decision},B,,,,\"")),
                     s => out.push_str(&format!(
                         "\"{ts},{src},{dst},{sport},{dport},T,{dir},{decision},{},{},{},{},{}\"",
                         if s == 1 { "C" } else { "E" },
@@ -122,10 +97,7 @@ fn aws_text(target: usize) -> (String, usize) {
     while out.len() < target {
         let start = 1_704_067_200 + rng.below(86_400);
         let line = if rng.below(200) == 0 {
-            format!(
-                "2 123456789012 eni-0a1b2c3d4e5f60718 - - - - - - - {start} {} - NODATA\n",
-                start + 60
-            )
+            format!("2 123456789012 eni-0a1b2c3d4e5f60718 - - - - - - - {start} {} - NODATA\n", start + 60)
         } else {
             format!(
                 "2 123456789012 eni-0a1b2c3d4e5f60718 10.0.{}.{} {}.{}.{}.{} {} {} {} {} {} {start} {} {} OK\n",
@@ -172,20 +144,12 @@ fn ingest(c: &mut Criterion) {
     }
     let nsg = nsg.into_bytes();
     assert_eq!(read(&nsg_path, RawFormat::NsgFlowV2), tuples);
-    eprintln!(
-        "NSG v2 JSON: {:.1} MB, {tuples} tuples",
-        nsg.len() as f64 / 1e6
-    );
+    eprintln!("NSG v2 JSON: {:.1} MB, {tuples} tuples", nsg.len() as f64 / 1e6);
 
     let mut group = c.benchmark_group("nsg_v2_json");
     group.sample_size(10);
-    group.throughput(Throughput::ElementsAndBytes {
-        elements: tuples as u64,
-        bytes: nsg.len() as u64,
-    });
-    group.bench_function("read_native", |b| {
-        b.iter(|| read(black_box(&nsg_path), RawFormat::NsgFlowV2))
-    });
+    group.throughput(Throughput::ElementsAndBytes { elements: tuples as u64, bytes: nsg.len() as u64 });
+    group.bench_function("read_native", |b| b.iter(|| read(black_box(&nsg_path), RawFormat::NsgFlowV2)));
     group.bench_function("serde_json_value", |b| {
         b.iter(|| {
             let v: serde_json::Value = match serde_json::from_slice(black_box(&nsg)) {
@@ -205,27 +169,14 @@ fn ingest(c: &mut Criterion) {
     }
     let aws = aws.into_bytes();
     assert_eq!(read(&aws_path, RawFormat::AwsVpc), records);
-    eprintln!(
-        "AWS text: {:.1} MB, {records} records",
-        aws.len() as f64 / 1e6
-    );
+    eprintln!("AWS text: {:.1} MB, {records} records", aws.len() as f64 / 1e6);
 
     let mut group = c.benchmark_group("aws_text");
     group.sample_size(10);
-    group.throughput(Throughput::ElementsAndBytes {
-        elements: records as u64,
-        bytes: aws.len() as u64,
-    });
-    group.bench_function("read_native", |b| {
-        b.iter(|| read(black_box(&aws_path), RawFormat::AwsVpc))
-    });
+    group.throughput(Throughput::ElementsAndBytes { elements: records as u64, bytes: aws.len() as u64 });
+    group.bench_function("read_native", |b| b.iter(|| read(black_box(&aws_path), RawFormat::AwsVpc)));
     group.bench_function("split_fields", |b| {
-        b.iter(|| {
-            black_box(&aws)
-                .split(|c| *c == b'\n')
-                .map(|line| line.split(|c| *c == b' ').count())
-                .sum::<usize>()
-        })
+        b.iter(|| black_box(&aws).split(|c| *c == b'\n').map(|line| line.split(|c| *c == b' ').count()).sum::<usize>())
     });
     group.finish();
 }

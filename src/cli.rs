@@ -1,10 +1,15 @@
-//! The command line: flags to a [`Session`], then one library call per subcommand.
+//! The command line: flags to a [`Session`], then one library call per subcommand. The
+//! query-library commands (`list`, `show`, `hunt`, `completions`) live in `cli/library.rs`.
+
+mod library;
 
 use clap::{Args, Parser, Subcommand};
 use flowkql::error::{Error, Result};
+use flowkql::library::threat_intel;
+use flowkql::library::{AlertCondition, Library, LibraryQuery};
 use flowkql::output::{self, OutputFormat};
 use flowkql::syntax::lex::parse_datetime_text;
-use flowkql::{render, sample, source, Session};
+use flowkql::{rawlog, render, sample, source, Session};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -29,12 +34,21 @@ pub enum Command {
     Sample(SampleArgs),
     /// List the supported functions with their signatures and an example.
     Functions,
+    /// List the library's queries: title, tables, parameters and their defaults.
+    List(library::ListArgs),
+    /// Show one library query: its header, tables, parameters and text.
+    Show(library::ShowArgs),
+    /// Run a set of library queries and summarise their answers (optionally per
+    /// parameter value, and as an HTML report).
+    Hunt(library::HuntArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(library::CompletionsArgs),
 }
 
 #[derive(Args, Clone)]
 pub struct QueryArgs {
-    /// A query file, or `-` for standard input.
-    #[arg(conflicts_with = "query")]
+    /// A query file, a library name (nsg/denied-inbound), or `-` for standard input.
+    #[arg(conflicts_with = "query", value_name = "FILE|NAME")]
     pub file: Option<PathBuf>,
     /// The query text itself.
     #[arg(short = 'q', long = "query")]
@@ -42,6 +56,22 @@ pub struct QueryArgs {
     /// Treat typographic quotes (“ ” ‘ ’) as errors instead of warnings.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub library: LibraryArgs,
+}
+
+#[derive(Args, Clone, Default)]
+pub struct LibraryArgs {
+    /// A folder of library queries, searched for names after ./queries/ and before the
+    /// folders of $FLOWKQL_LIBRARY.
+    #[arg(long = "library", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+}
+
+impl LibraryArgs {
+    pub fn library(&self) -> Library {
+        Library::discover(&self.dirs)
+    }
 }
 
 #[derive(Args, Clone)]
@@ -59,6 +89,12 @@ pub struct DataArgs {
     /// Override a top-level scalar `let` of the query, e.g. --set timeframe=2h.
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub sets: Vec<String>,
+    /// Raw flow logs: skip malformed records (and say how many and where) instead of failing.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Raw flow logs: a file of your VNet CIDRs (one a line) that refines FlowType_s.
+    #[arg(long, value_name = "FILE")]
+    pub vnets: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -82,6 +118,12 @@ pub struct RunArgs {
     /// Chart height in pixels.
     #[arg(long, default_value_t = 720)]
     pub height: u32,
+    /// Judge the result as an alert rule would: `rows > 0`, `rows >= N`, or a predicate
+    /// on result columns such as `count_ > 100` (fires when any row satisfies it).
+    /// Prints an alert summary instead of the result (write the result with -o) and
+    /// exits with status 3 when the alert fires, 0 when it does not.
+    #[arg(long, value_name = "CONDITION")]
+    pub alert_when: Option<String>,
 }
 
 #[derive(Args)]
@@ -119,19 +161,23 @@ pub struct SampleArgs {
     pub now: Option<String>,
 }
 
+/// A command's exit status, or the diagnostic (with the query text it points into) to
+/// print before exiting with the error's status.
+pub type Outcome = std::result::Result<i32, Box<flowkql::error::Report>>;
+
 /// A diagnostic printed to stderr with the query text it points into.
 pub fn report(e: &Error, name: &str, text: &str) {
     let report = miette::Report::new(e.clone().with_source(name, text.to_string()));
     eprintln!("{report:?}");
 }
 
-pub fn run(cli: Cli) -> std::result::Result<i32, (Error, String, String)> {
-    let fail = |e: Error| (e, String::new(), String::new());
+pub fn run(cli: Cli) -> Outcome {
+    let fail = |e: Error| Box::new(e.with_source("", ""));
     match cli.command {
         Command::Run(args) => run_query(args),
         Command::Parse(q) => {
             let (name, text) = read_query(&q).map_err(fail)?;
-            let parsed = flowkql::syntax::parse_query(&text, q.strict).map_err(|e| (e, name.clone(), text.clone()))?;
+            let parsed = flowkql::syntax::parse_query(&text, q.strict).map_err(|e| Box::new(e.with_source(&name, text.clone())))?;
             for w in &parsed.warnings {
                 report(w, &name, &text);
             }
@@ -140,8 +186,10 @@ pub fn run(cli: Cli) -> std::result::Result<i32, (Error, String, String)> {
         }
         Command::Explain(args) => {
             let (name, text) = read_query(&args.query).map_err(fail)?;
-            let session = session_for(&args.data, args.query.strict).map_err(fail)?;
-            let (checked, _) = session.check(&text).map_err(|e| (e, name.clone(), text.clone()))?;
+            let mut session = session_for(&args.data, args.query.strict).map_err(fail)?;
+            let tables = LibraryQuery::from_text(&name, Path::new(&name), text.clone()).tables;
+            bind_threat_intel(&mut session, &tables, &args.data, &args.query.library.library()).map_err(fail)?;
+            let (checked, _) = session.check(&text).map_err(|e| Box::new(e.with_source(&name, text.clone())))?;
             println!("Logical plan:\n{}", flowkql::plan::explain(&checked.plan));
             match flowkql::exec::explain_polars(&checked, session.tables()) {
                 Ok(p) => println!("Polars plan (optimized):\n{p}"),
@@ -155,6 +203,10 @@ pub fn run(cli: Cli) -> std::result::Result<i32, (Error, String, String)> {
             print_functions();
             Ok(0)
         }
+        Command::List(args) => library::list(&args).map_err(fail),
+        Command::Show(args) => library::show(&args).map_err(fail),
+        Command::Hunt(args) => library::hunt(&args),
+        Command::Completions(args) => library::completions(&args).map_err(fail),
     }
 }
 
@@ -166,12 +218,19 @@ fn read_query(q: &QueryArgs) -> Result<(String, String)> {
         None => Err(Error::usage("give a query file, `-` for standard input, or -q TEXT")),
         Some(p) if p == Path::new("-") => {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|e| Error::usage(format!("cannot read the query from standard input: {e}")))?;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Error::usage(format!("cannot read the query from standard input: {e}")))?;
             Ok(("<stdin>".to_string(), text))
         }
-        Some(p) => {
+        Some(p) if p.exists() => {
             let text = std::fs::read_to_string(p).map_err(|e| Error::usage(format!("cannot read query file {}: {e}", p.display())))?;
             Ok((p.display().to_string(), text))
+        }
+        // Not a file: a name in the query library.
+        Some(p) => {
+            let query = q.library.library().query(&p.to_string_lossy())?;
+            Ok((query.path.display().to_string(), query.text))
         }
     }
 }
@@ -179,9 +238,8 @@ fn read_query(q: &QueryArgs) -> Result<(String, String)> {
 fn parse_now(now: Option<&str>) -> Result<i64> {
     match now {
         None => Ok(chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)),
-        Some(t) => parse_datetime_text(t).ok_or_else(|| {
-            Error::usage(format!("--now {t}: not a datetime")).with_help("use ISO 8601, e.g. --now 2024-05-03T12:00:00Z")
-        }),
+        Some(t) => parse_datetime_text(t)
+            .ok_or_else(|| Error::usage(format!("--now {t}: not a datetime")).with_help("use ISO 8601, e.g. --now 2024-05-03T12:00:00Z")),
     }
 }
 
@@ -196,9 +254,28 @@ fn session_for(data: &DataArgs, strict: bool) -> Result<Session> {
             session.bind(name, table);
         }
     }
+    let mut raw_options = rawlog::ReadOptions { lenient: data.lenient, vnets: Vec::new(), progress: std::io::stderr().is_terminal() };
+    if let Some(v) = &data.vnets {
+        raw_options.vnets = rawlog::parse_vnets_file(v)?;
+    }
     for arg in &data.tables {
+        if let Some((name, table, report)) = bind_raw(arg, &raw_options)? {
+            eprintln!("{name}: {report}");
+            for skipped in &report.skipped {
+                eprintln!("  skipped: {skipped}");
+            }
+            for note in &report.notes {
+                eprintln!("  note: {note}");
+            }
+            session.bind(name, table);
+            continue;
+        }
         let (name, path, format) = source::parse_table_arg(arg)?;
-        let table = source::load_table(&path, format)?;
+        let table = if name == threat_intel::TABLE {
+            threat_intel::load(&path, format)?
+        } else {
+            source::load_table_as(&path, format, flowkql::schema::builtin(&name).as_ref())?
+        };
         session.bind(name, table);
     }
     for s in &data.sets {
@@ -210,24 +287,91 @@ fn session_for(data: &DataArgs, strict: bool) -> Result<Session> {
     Ok(session)
 }
 
-fn run_query(args: RunArgs) -> std::result::Result<i32, (Error, String, String)> {
-    let fail = |e: Error| (e, String::new(), String::new());
+/// A `--table` binding of raw flow logs (NSG, VNet or AWS VPC): forced with a raw
+/// format suffix (`NAME=PATH:nsg`), or detected from the content of the file, tree or glob.
+/// `AzureNetworkAnalytics_CL` gets the Traffic Analytics view; any other name the native
+/// table. `None` when the path is not raw flow logs.
+fn bind_raw(arg: &str, opts: &rawlog::ReadOptions) -> Result<Option<(String, flowkql::Table, rawlog::ReadReport)>> {
+    let Some((name, rest)) = arg.split_once('=') else { return Ok(None) };
+    let (path, format) = match rest.rsplit_once(':') {
+        Some((p, f)) => match f.parse::<rawlog::RawFormat>() {
+            Ok(raw) => (p, Some(raw)),
+            Err(_) => (rest, None),
+        },
+        None => (rest, None),
+    };
+    let format = match format {
+        Some(f) => f,
+        None => match rawlog::detect(Path::new(path)) {
+            Ok(Some(f)) => f,
+            _ => return Ok(None),
+        },
+    };
+    let name = name.trim().to_string();
+    if name == "AzureNetworkAnalytics_CL" {
+        let (table, report) = rawlog::read_as_network_analytics(path, Some(format), opts)?;
+        return Ok(Some((name, table, report)));
+    }
+    let (_, table, report) = rawlog::read_native(path, Some(format), opts)?;
+    Ok(Some((name, table, report)))
+}
+
+/// Binds the library's sample indicator file as `ThreatIntel` when a query reads that
+/// table, it is not bound, and the data is the sample (whose flows the file matches);
+/// on real data an unbound indicator table is an error that says how to bind one.
+fn bind_threat_intel(session: &mut Session, tables: &[String], data: &DataArgs, library: &Library) -> Result<()> {
+    if !tables.iter().any(|t| t == threat_intel::TABLE) || session.tables().contains_key(threat_intel::TABLE) {
+        return Ok(());
+    }
+    let file = threat_intel::library_file(library);
+    match (&file, data.sample.is_some()) {
+        (Some(path), true) => {
+            session.bind(threat_intel::TABLE, threat_intel::load(path, None)?);
+            eprintln!(
+                "note: {} bound to the library's sample indicators, {}; bind your own with --table {}=FILE",
+                threat_intel::TABLE,
+                path.display(),
+                threat_intel::TABLE
+            );
+            Ok(())
+        }
+        _ => {
+            let shipped = file.map(|p| format!(" (the library ships sample indicators in {})", p.display())).unwrap_or_default();
+            Err(Error::usage(format!("the query reads {0}, and no {0} table is bound", threat_intel::TABLE))
+                .with_help(format!("bind an indicator file with --table {}=indicators.csv{shipped}", threat_intel::TABLE)))
+        }
+    }
+}
+
+fn run_query(args: RunArgs) -> Outcome {
+    let fail = |e: Error| Box::new(e.with_source("", ""));
+    let alert = args.alert_when.as_deref().map(AlertCondition::parse).transpose().map_err(fail)?;
     let (name, text) = read_query(&args.query).map_err(fail)?;
-    let session = session_for(&args.data, args.query.strict).map_err(fail)?;
-    let with_text = |e: Error| (e, name.clone(), text.clone());
+    let mut session = session_for(&args.data, args.query.strict).map_err(fail)?;
+    let tables = LibraryQuery::from_text(&name, Path::new(&name), text.clone()).tables;
+    bind_threat_intel(&mut session, &tables, &args.data, &args.query.library.library()).map_err(fail)?;
+    let with_text = |e: Error| Box::new(e.with_source(&name, text.clone()));
     let (checked, warnings) = session.check(&text).map_err(with_text)?;
+    if let Some(alert) = &alert {
+        alert.check_against(&checked.plan.schema, session.now).map_err(fail)?;
+    }
     for w in &warnings {
         report(w, &name, &text);
     }
     let spec = match (&checked.render, &args.chart) {
         (Some(r), Some(_)) => Some(render::chart_spec(r, &checked.plan.schema).map_err(with_text)?),
         (None, Some(path)) => {
-            return Err(fail(Error::usage(format!("--chart {}: the query has no `render` operator, so there is no chart to draw", path.display()))
-                .with_help("end the query with e.g. `| render columnchart`, or drop --chart")));
+            return Err(fail(
+                Error::usage(format!("--chart {}: the query has no `render` operator, so there is no chart to draw", path.display()))
+                    .with_help("end the query with e.g. `| render columnchart`, or drop --chart"),
+            ));
         }
         _ => None,
     };
     let result = flowkql::exec::run(&checked, session.tables()).map_err(with_text)?;
+    if let Some(alert) = &alert {
+        return judge(alert, &result, &args, spec.as_ref(), session.now).map_err(fail);
+    }
     let format = match (args.format, &args.output) {
         (Some(f), _) => f,
         (None, Some(p)) => OutputFormat::from_path(p).map_err(fail)?,
@@ -236,10 +380,9 @@ fn run_query(args: RunArgs) -> std::result::Result<i32, (Error, String, String)>
     match &args.output {
         Some(p) => output::write_result_to_path(&result, format, p).map_err(fail)?,
         None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            output::write_result(&result, format, &mut lock).map_err(fail)?;
-            lock.flush().map_err(|e| fail(Error::runtime(format!("cannot write the result: {e}"))))?;
+            let mut out = PipeSafe { inner: std::io::stdout().lock() };
+            output::write_result(&result, format, &mut out).map_err(fail)?;
+            out.flush().map_err(|e| fail(Error::runtime(format!("cannot write the result: {e}"))))?;
         }
     }
     if let (Some(spec), Some(path)) = (&spec, &args.chart) {
@@ -253,14 +396,46 @@ fn run_query(args: RunArgs) -> std::result::Result<i32, (Error, String, String)>
     Ok(0)
 }
 
-fn check_files(args: &CheckArgs) -> std::result::Result<i32, (Error, String, String)> {
+/// `run --alert-when`: the result goes to -o only; standard output gets the verdict.
+fn judge(alert: &AlertCondition, result: &flowkql::ResultTable, args: &RunArgs, spec: Option<&render::ChartSpec>, now: i64) -> Result<i32> {
+    if let Some(p) = &args.output {
+        let format = match args.format {
+            Some(f) => f,
+            None => OutputFormat::from_path(p)?,
+        };
+        output::write_result_to_path(result, format, p)?;
+    }
+    if let (Some(spec), Some(path)) = (spec, &args.chart) {
+        render::draw_chart(spec, result, path, args.width, args.height)?;
+        eprintln!("chart written to {}", path.display());
+    }
+    let verdict = alert.evaluate(result, now)?;
+    let mut out = PipeSafe { inner: std::io::stdout().lock() };
+    verdict.write_summary(&mut out)?;
+    out.flush().map_err(|e| Error::runtime(format!("cannot write the alert summary: {e}")))?;
+    Ok(if verdict.fired { 3 } else { 0 })
+}
+
+fn check_files(args: &CheckArgs) -> Outcome {
     let mut files = Vec::new();
+    let library = Library::discover(&[]);
     for p in &args.paths {
-        collect_kql(p, &mut files).map_err(|e| (e, String::new(), String::new()))?;
+        if !p.exists() {
+            // A library name, such as `nsg` or `nsg/denied-inbound`.
+            match library.resolve(&p.to_string_lossy()).map_err(|e| Box::new(e.with_source("", "")))? {
+                flowkql::library::resolve::Resolved::File { path, .. } | flowkql::library::resolve::Resolved::Dir { path, .. } => {
+                    collect_kql(&path, &mut files).map_err(|e| Box::new(e.with_source("", "")))?;
+                }
+            }
+            continue;
+        }
+        collect_kql(p, &mut files).map_err(|e| Box::new(e.with_source("", "")))?;
     }
     let mut session = Session::new(0);
     session.strict = args.strict;
     session.builtin_schemas = true;
+    // The library's own tables (the indicator table), empty: checking needs no data.
+    session.bind(threat_intel::TABLE, threat_intel::empty_table().map_err(|e| Box::new(e.with_source("", "")))?);
     let mut failed = 0;
     for f in &files {
         let name = f.display().to_string();
@@ -279,6 +454,10 @@ fn check_files(args: &CheckArgs) -> std::result::Result<i32, (Error, String, Str
                 }
                 println!("ok    {name}");
             }
+            // A library file kept verbatim although Kusto rejects it says so in its tags.
+            Err(e) if text.lines().any(|l| l.starts_with("// tags:") && l.contains("verbatim-rejected")) => {
+                println!("ok    {name} (rejected, as its tags say Kusto rejects it: {})", e.message);
+            }
             Err(e) => {
                 println!("FAIL  {name}");
                 report(&e, &name, &text);
@@ -291,24 +470,7 @@ fn check_files(args: &CheckArgs) -> std::result::Result<i32, (Error, String, Str
 }
 
 fn collect_kql(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    if p.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
-            .map_err(|e| Error::usage(format!("cannot read directory {}: {e}", p.display())))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for e in entries {
-            if e.is_dir() || e.extension().is_some_and(|x| x == "kql") {
-                collect_kql(&e, out)?;
-            }
-        }
-        Ok(())
-    } else if p.exists() {
-        out.push(p.to_path_buf());
-        Ok(())
-    } else {
-        Err(Error::usage(format!("no such file or directory: {}", p.display())))
-    }
+    flowkql::library::resolve::collect_kql(p, out)
 }
 
 fn write_sample(args: &SampleArgs) -> Result<i32> {
@@ -357,5 +519,27 @@ fn print_functions() {
     println!("Tabular operators");
     for (op, doc) in flowkql::syntax::OPERATORS {
         println!("  {op:<40} {doc}");
+    }
+}
+
+/// Standard output that treats a closed pipe (`flowkql run ... | head`) as the reader
+/// having seen enough, not as an error.
+struct PipeSafe<W: Write> {
+    inner: W,
+}
+
+impl<W: Write> Write for PipeSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(buf.len()),
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
     }
 }

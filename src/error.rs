@@ -36,9 +36,7 @@ impl ErrorKind {
 
     pub fn exit_code(self) -> i32 {
         match self {
-            ErrorKind::Syntax | ErrorKind::Semantic | ErrorKind::Unsupported | ErrorKind::Usage => {
-                2
-            }
+            ErrorKind::Syntax | ErrorKind::Semantic | ErrorKind::Unsupported | ErrorKind::Usage => 2,
             ErrorKind::Data | ErrorKind::Runtime => 1,
         }
     }
@@ -66,14 +64,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error {
-            kind,
-            severity: Severity::Error,
-            message: message.into(),
-            span: None,
-            label: None,
-            help: None,
-        }
+        Error { kind, severity: Severity::Error, message: message.into(), span: None, label: None, help: None }
     }
 
     pub fn syntax(span: Span, message: impl Into<String>) -> Self {
@@ -85,11 +76,7 @@ impl Error {
     }
 
     pub fn unsupported(span: Span, what: impl fmt::Display) -> Self {
-        Error::new(
-            ErrorKind::Unsupported,
-            format!("{what} is not supported yet"),
-        )
-        .at(span)
+        Error::new(ErrorKind::Unsupported, format!("{what} is not supported yet")).at(span)
     }
 
     pub fn usage(message: impl Into<String>) -> Self {
@@ -105,10 +92,7 @@ impl Error {
     }
 
     pub fn warning(span: Span, message: impl Into<String>) -> Self {
-        Error {
-            severity: Severity::Warning,
-            ..Error::syntax(span, message)
-        }
+        Error { severity: Severity::Warning, ..Error::syntax(span, message) }
     }
 
     pub fn at(mut self, span: Span) -> Self {
@@ -132,19 +116,14 @@ impl Error {
 
     /// Attaches the query text so the error renders with its source snippet.
     pub fn with_source(self, name: impl AsRef<str>, text: impl Into<String>) -> Report {
-        Report {
-            error: self,
-            source: miette::NamedSource::new(name, text.into()),
-        }
+        Report { error: self, source: miette::NamedSource::new(name, text.into()) }
     }
 
     /// Renders without colour, as the snapshot tests and non-terminal stderr see it.
     pub fn render_plain(&self, name: &str, text: &str) -> String {
         let report = self.clone().with_source(name, text.to_string());
         let mut out = String::new();
-        let handler =
-            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-                .with_width(100);
+        let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor()).with_width(100);
         if handler.render_report(&mut out, &report).is_err() {
             out = format!("{}\n", self.message);
         }
@@ -200,16 +179,11 @@ impl miette::Diagnostic for Report {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.error
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.error.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.error
-            .span
-            .map(|_| &self.source as &dyn miette::SourceCode)
+        self.error.span.map(|_| &self.source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
@@ -226,11 +200,7 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let lower = name.to_lowercase();
     let mut best: Option<(usize, &'a str)> = None;
     for c in candidates {
-        let d = if c.to_lowercase() == lower {
-            0
-        } else {
-            edit_distance(&lower, &c.to_lowercase())
-        };
+        let d = if c.to_lowercase() == lower { 0 } else { edit_distance(&lower, &c.to_lowercase()) };
         if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }

@@ -12,6 +12,7 @@
 pub mod error;
 pub mod exec;
 pub mod functions;
+pub mod library;
 pub mod output;
 pub mod plan;
 pub mod rawlog;
@@ -23,6 +24,7 @@ pub mod session;
 pub mod source;
 pub mod span;
 pub mod syntax;
+pub mod text;
 pub mod types;
 
 pub use error::{Error, ErrorKind, Result};

@@ -30,13 +30,7 @@ pub struct Session {
 
 impl Session {
     pub fn new(now: i64) -> Self {
-        Session {
-            tables: HashMap::new(),
-            now,
-            overrides: HashMap::new(),
-            strict: false,
-            builtin_schemas: false,
-        }
+        Session { tables: HashMap::new(), now, overrides: HashMap::new(), strict: false, builtin_schemas: false }
     }
 
     /// A session whose `now()` is the current time.
@@ -54,11 +48,7 @@ impl Session {
     }
 
     fn catalog(&self) -> Catalog {
-        let mut c = if self.builtin_schemas {
-            Catalog::builtin(self.now)
-        } else {
-            Catalog::new(self.now)
-        };
+        let mut c = if self.builtin_schemas { Catalog::builtin(self.now) } else { Catalog::new(self.now) };
         for (n, t) in &self.tables {
             c.tables.insert(n.clone(), t.schema.clone());
         }
@@ -77,10 +67,6 @@ impl Session {
     pub fn run(&self, text: &str) -> Result<Output> {
         let (checked, warnings) = self.check(text)?;
         let result = crate::exec::run(&checked, &self.tables)?;
-        Ok(Output {
-            result,
-            render: checked.render,
-            warnings,
-        })
+        Ok(Output { result, render: checked.render, warnings })
     }
 }

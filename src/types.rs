@@ -115,11 +115,7 @@ impl KqlType {
     pub fn from_polars(dtype: &DataType) -> KqlType {
         match dtype {
             DataType::Boolean => KqlType::Bool,
-            DataType::Int8
-            | DataType::Int16
-            | DataType::Int32
-            | DataType::UInt8
-            | DataType::UInt16 => KqlType::Int,
+            DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::UInt8 | DataType::UInt16 => KqlType::Int,
             DataType::Int64 | DataType::UInt32 | DataType::UInt64 => KqlType::Long,
             DataType::Float32 | DataType::Float64 => KqlType::Real,
             DataType::Datetime(_, _) | DataType::Date => KqlType::DateTime,
@@ -130,10 +126,7 @@ impl KqlType {
     }
 
     pub fn is_numeric(self) -> bool {
-        matches!(
-            self,
-            KqlType::Int | KqlType::Long | KqlType::Real | KqlType::Decimal
-        )
+        matches!(self, KqlType::Int | KqlType::Long | KqlType::Real | KqlType::Decimal)
     }
 
     /// Whether values of this type sit in a Polars `String` column.
@@ -160,10 +153,7 @@ impl Schema {
     }
 
     pub fn get(&self, name: &str) -> Option<KqlType> {
-        self.columns
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, t)| *t)
+        self.columns.iter().find(|(n, _)| n == name).map(|(_, t)| *t)
     }
 
     pub fn index_of(&self, name: &str) -> Option<usize> {
@@ -184,10 +174,7 @@ impl Schema {
 
     /// The Polars schema that a frame with these columns must have.
     pub fn polars(&self) -> polars::prelude::Schema {
-        self.columns
-            .iter()
-            .map(|(n, t)| polars::prelude::Field::new(n.as_str().into(), t.polars()))
-            .collect()
+        self.columns.iter().map(|(n, t)| polars::prelude::Field::new(n.as_str().into(), t.polars())).collect()
     }
 }
 

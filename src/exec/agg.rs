@@ -12,27 +12,16 @@ use crate::plan::{AggColumn, TExpr, TExprKind};
 use crate::types::KqlType;
 use polars::prelude::*;
 
-pub(super) fn lower_aggregate(
-    lf: LazyFrame,
-    keys: &[(String, TExpr)],
-    aggregates: &[AggColumn],
-) -> Result<LazyFrame> {
+pub(super) fn lower_aggregate(lf: LazyFrame, keys: &[(String, TExpr)], aggregates: &[AggColumn]) -> Result<LazyFrame> {
     let grouped = !keys.is_empty();
     let aggs = aggregates
         .iter()
-        .map(|a| {
-            Ok(lower_agg_expr(&a.expr)?
-                .cast(a.expr.ty.polars())
-                .alias(a.name.as_str()))
-        })
+        .map(|a| Ok(lower_agg_expr(&a.expr)?.cast(a.expr.ty.polars()).alias(a.name.as_str())))
         .collect::<Result<Vec<_>>>()?;
     if !grouped {
         return Ok(lf.select(aggs));
     }
-    let key_exprs = keys
-        .iter()
-        .map(|(n, e)| Ok(lower_expr(e)?.alias(n.as_str())))
-        .collect::<Result<Vec<_>>>()?;
+    let key_exprs = keys.iter().map(|(n, e)| Ok(lower_expr(e)?.alias(n.as_str()))).collect::<Result<Vec<_>>>()?;
     Ok(lf.group_by_stable(key_exprs).agg(aggs))
 }
 
@@ -40,9 +29,7 @@ pub(super) fn lower_aggregate(
 /// the scalar operations around them apply to their results.
 fn lower_agg_expr(e: &TExpr) -> Result<Expr> {
     match &e.kind {
-        TExprKind::Call { func, args } if func.kind == FnKind::Aggregate => {
-            aggregate(func.name, args, e)
-        }
+        TExprKind::Call { func, args } if func.kind == FnKind::Aggregate => aggregate(func.name, args, e),
         _ => {
             // Rebuild the scalar expression with its aggregate leaves replaced by
             // placeholder columns, lower it, then substitute the aggregations back.
@@ -74,56 +61,40 @@ fn placeholder(n: usize) -> String {
 }
 
 fn replace_aggregates(e: &TExpr, leaves: &mut Vec<TExpr>) -> TExpr {
-    let rebuild = |kind: TExprKind| TExpr {
-        kind,
-        ty: e.ty,
-        span: e.span,
-    };
+    let rebuild = |kind: TExprKind| TExpr { kind, ty: e.ty, span: e.span };
     match &e.kind {
         TExprKind::Call { func, .. } if func.kind == FnKind::Aggregate => {
             let name = placeholder(leaves.len());
             leaves.push(e.clone());
             rebuild(TExprKind::Column(name))
         }
-        TExprKind::Call { func, args } => rebuild(TExprKind::Call {
-            func,
-            args: args.iter().map(|a| replace_aggregates(a, leaves)).collect(),
-        }),
-        TExprKind::Unary { op, operand } => rebuild(TExprKind::Unary {
-            op: *op,
-            operand: Box::new(replace_aggregates(operand, leaves)),
-        }),
+        TExprKind::Call { func, args } => {
+            rebuild(TExprKind::Call { func, args: args.iter().map(|a| replace_aggregates(a, leaves)).collect() })
+        }
+        TExprKind::Unary { op, operand } => rebuild(TExprKind::Unary { op: *op, operand: Box::new(replace_aggregates(operand, leaves)) }),
         TExprKind::Binary { op, lhs, rhs } => rebuild(TExprKind::Binary {
             op: *op,
             lhs: Box::new(replace_aggregates(lhs, leaves)),
             rhs: Box::new(replace_aggregates(rhs, leaves)),
         }),
-        TExprKind::Between {
-            lhs,
-            low,
-            high,
-            negated,
-        } => rebuild(TExprKind::Between {
+        TExprKind::Between { lhs, low, high, negated } => rebuild(TExprKind::Between {
             lhs: Box::new(replace_aggregates(lhs, leaves)),
             low: Box::new(replace_aggregates(low, leaves)),
             high: Box::new(replace_aggregates(high, leaves)),
             negated: *negated,
         }),
-        TExprKind::In {
-            lhs,
-            list,
-            negated,
-            case_sensitive,
-        } => rebuild(TExprKind::In {
+        TExprKind::In { lhs, list, negated, case_sensitive } => rebuild(TExprKind::In {
             lhs: Box::new(replace_aggregates(lhs, leaves)),
             list: list.clone(),
             negated: *negated,
             case_sensitive: *case_sensitive,
         }),
-        TExprKind::Index { target, index } => rebuild(TExprKind::Index {
-            target: Box::new(replace_aggregates(target, leaves)),
-            index: index.clone(),
-        }),
+        TExprKind::HasAny { lhs, terms, all } => {
+            rebuild(TExprKind::HasAny { lhs: Box::new(replace_aggregates(lhs, leaves)), terms: terms.clone(), all: *all })
+        }
+        TExprKind::Index { target, index } => {
+            rebuild(TExprKind::Index { target: Box::new(replace_aggregates(target, leaves)), index: index.clone() })
+        }
         TExprKind::Column(_) | TExprKind::Literal(_) => e.clone(),
     }
 }
@@ -151,8 +122,7 @@ fn widened(e: &TExpr, ty: KqlType) -> Result<Expr> {
 
 fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
     let arg = |n: usize| lower_expr(&args[n]);
-    let filtered =
-        |value: Expr, pred: &TExpr| -> Result<Expr> { Ok(value.filter(lower_predicate(pred)?)) };
+    let filtered = |value: Expr, pred: &TExpr| -> Result<Expr> { Ok(value.filter(lower_predicate(pred)?)) };
     Ok(match name {
         "count" if args.is_empty() => len().cast(DataType::Int64),
         "count" => arg(0)?.count().cast(DataType::Int64),
@@ -169,14 +139,28 @@ fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
         "variance" => arg(0)?.cast(DataType::Float64).var(1).fill_null(lit(0.0)),
         "dcount" => arg(0)?.drop_nulls().n_unique().cast(DataType::Int64),
         "take_any" | "any" => arg(0)?.drop_nulls().first(),
-        "make_set" | "make_list" => {
+        "dcountif" => filtered(arg(0)?, &args[1])?.drop_nulls().n_unique().cast(DataType::Int64),
+        "count_distinct" => arg(0)?.drop_nulls().n_unique().cast(DataType::Int64),
+        "make_bag" => {
             let mut v = arg(0)?.drop_nulls();
-            if name == "make_set" {
+            if let Some(max) = args.get(1) {
+                let n = const_int(max).ok_or_else(|| Error::unsupported(max.span, "a non-constant maximum size"))?;
+                v = v.head(Some(usize::try_from(n).unwrap_or(0)));
+            }
+            dynamic::merge_bags(v.implode(true))
+        }
+        "make_set" | "make_list" | "makeset" | "makelist" | "make_set_if" | "make_list_if" => {
+            let conditional = name.ends_with("_if");
+            let mut v = arg(0)?;
+            if conditional {
+                v = filtered(v, &args[1])?;
+            }
+            let mut v = v.drop_nulls();
+            if matches!(name, "make_set" | "makeset" | "make_set_if") {
                 v = v.unique_stable();
             }
-            if let Some(max) = args.get(1) {
-                let n = const_int(max)
-                    .ok_or_else(|| Error::unsupported(max.span, "a non-constant maximum size"))?;
+            if let Some(max) = args.get(if conditional { 2 } else { 1 }) {
+                let n = const_int(max).ok_or_else(|| Error::unsupported(max.span, "a non-constant maximum size"))?;
                 v = v.head(Some(usize::try_from(n).unwrap_or(0)));
             }
             dynamic::list_to_json(v.implode(true))
@@ -184,36 +168,122 @@ fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
         "arg_max" | "arg_min" => {
             let by = arg(0)?;
             let value = arg(1)?;
-            let options = SortMultipleOptions::default()
-                .with_order_descending(name == "arg_max")
-                .with_nulls_last(true)
-                .with_maintain_order(true);
+            let options =
+                SortMultipleOptions::default().with_order_descending(name == "arg_max").with_nulls_last(true).with_maintain_order(true);
             value.sort_by([by], options).first()
         }
         "percentile" => {
-            let p = const_real(&args[1])
-                .ok_or_else(|| Error::unsupported(args[1].span, "a non-constant percentile"))?;
+            let p = const_real(&args[1]).ok_or_else(|| Error::unsupported(args[1].span, "a non-constant percentile"))?;
             if !(0.0..=100.0).contains(&p) {
-                return Err(Error::semantic(
-                    args[1].span,
-                    "the percentile must be between 0 and 100",
-                ));
+                return Err(Error::semantic(args[1].span, "the percentile must be between 0 and 100"));
             }
             // Nearest rank: the smallest value with at least p% of the values at or below it.
             let values = arg(0)?.drop_nulls().sort(SortOptions::default());
             let n = values.clone().len().cast(DataType::Float64);
             let rank = (n * lit(p / 100.0)).ceil() - lit(1.0);
-            let idx = when(rank.clone().lt(lit(0.0)))
-                .then(lit(0.0))
-                .otherwise(rank)
-                .cast(DataType::Int64);
+            let idx = when(rank.clone().lt(lit(0.0))).then(lit(0.0)).otherwise(rank).cast(DataType::Int64);
             values.gather(idx, true).first()
         }
-        other => {
-            return Err(Error::unsupported(
-                call.span,
-                format!("the aggregation `{other}`"),
-            ))
-        }
+        other => return Err(Error::unsupported(call.span, format!("the aggregation `{other}`"))),
     })
+}
+
+/// `make-series`: aggregate per (group, bin), gather each group's bins into lists, then
+/// lay every list out over the full bin range with the default where a bin is empty.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn lower_make_series(
+    lf: LazyFrame,
+    out: &crate::types::Schema,
+    keys: &[(String, TExpr)],
+    aggregates: &[(AggColumn, crate::syntax::ast::Literal)],
+    axis: &(String, KqlType),
+    from: Option<i64>,
+    to: Option<i64>,
+    step: i64,
+) -> Result<LazyFrame> {
+    if matches!(axis.1, KqlType::Real | KqlType::Decimal) {
+        return Err(Error::unsupported(crate::span::Span::default(), "a real-valued make-series axis"));
+    }
+    let axis_value = col(axis.0.as_str()).cast(DataType::Int64);
+    let mut lf = lf;
+    if let Some(a) = from {
+        lf = lf.filter(axis_value.clone().gt_eq(lit(a)));
+    }
+    if let Some(b) = to {
+        lf = lf.filter(axis_value.clone().lt(lit(b)));
+    }
+    // Without `from`, bins line up as `bin()` does (datetimes: from 0001-01-01).
+    let origin = from.unwrap_or_else(|| if axis.1 == KqlType::DateTime { super::scalar::bin_origin(step) } else { 0 });
+    let bin = (axis_value - lit(origin)).floor_div(lit(step)).alias("__flowkql_bin");
+    let mut group: Vec<Expr> = keys.iter().map(|(n, e)| Ok(lower_expr(e)?.alias(n.as_str()))).collect::<Result<Vec<_>>>()?;
+    if group.is_empty() {
+        group.push(lit(0i32).alias("__flowkql_group"));
+    }
+    let group_names: Vec<String> =
+        if keys.is_empty() { vec!["__flowkql_group".into()] } else { keys.iter().map(|(n, _)| n.clone()).collect() };
+    let mut by_bin = group.clone();
+    by_bin.push(bin);
+    let aggs = aggregates.iter().map(|(a, _)| Ok(lower_agg_expr(&a.expr)?.alias(a.name.as_str()))).collect::<Result<Vec<_>>>()?;
+    let per_bin = lf.group_by(by_bin).agg(aggs);
+    let mut lists: Vec<Expr> = vec![col("__flowkql_bin")];
+    lists.extend(aggregates.iter().map(|(a, _)| col(a.name.as_str())));
+    let per_group = per_bin.group_by_stable(group_names.iter().map(|n| col(n.as_str())).collect::<Vec<_>>()).agg(lists);
+    let first = from.map(|_| 0i64);
+    let last = to.map(|b| (b - origin + step - 1).div_euclid(step));
+    let mut select: Vec<Expr> = keys.iter().map(|(n, _)| col(n.as_str())).collect();
+    for (a, default) in aggregates {
+        let default = crate::syntax::lex_format::literal_to_json(default);
+        let series = col("__flowkql_bin").map_many(
+            move |cols| dynamic::lay_out_series(&cols[0], &cols[1], first, last, &default),
+            &[col(a.name.as_str())],
+            |_, f| Ok(Field::new(f[1].name().clone(), DataType::String)),
+        );
+        select.push(series.alias(a.name.as_str()));
+    }
+    let axis_name = out.columns.last().map(|(n, _)| n.clone()).unwrap_or_else(|| axis.0.clone());
+    let is_time = axis.1 == KqlType::DateTime;
+    let axis_array = col("__flowkql_bin").map(
+        move |c| dynamic::series_axis(&c, first, last, origin, step, is_time),
+        |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
+    );
+    select.push(axis_array.alias(axis_name.as_str()));
+    Ok(per_group.select(select))
+}
+
+/// `top-nested`: level k groups by the first k keys, keeps the top groups by its
+/// aggregate within each group of level k-1, and joins to the survivors above it.
+pub(super) fn lower_top_nested(lf: LazyFrame, levels: &[crate::plan::NestedLevel]) -> Result<LazyFrame> {
+    let keys = levels.iter().map(|l| Ok(lower_expr(&l.key.1)?.alias(l.key.0.as_str()))).collect::<Result<Vec<_>>>()?;
+    let base = lf.with_columns(keys);
+    let mut result: Option<LazyFrame> = None;
+    for (k, level) in levels.iter().enumerate() {
+        let group: Vec<Expr> = levels[..=k].iter().map(|l| col(l.key.0.as_str())).collect();
+        let parent: Vec<Expr> = levels[..k].iter().map(|l| col(l.key.0.as_str())).collect();
+        let agg = lower_agg_expr(&level.aggregate.expr)?.cast(level.aggregate.expr.ty.polars()).alias(level.aggregate.name.as_str());
+        let mut grouped = base.clone().group_by(group).agg([agg]);
+        if let Some(n) = level.count {
+            let rank =
+                col(level.aggregate.name.as_str()).rank(RankOptions { method: RankMethod::Ordinal, descending: level.descending }, None);
+            let rank = if parent.is_empty() { rank } else { rank.over(parent.clone())? };
+            grouped = grouped.filter(rank.lt_eq(lit(n as u32)));
+        }
+        result = Some(match result {
+            None => grouped,
+            Some(prev) => prev.join(grouped, parent.clone(), parent, JoinArgs::new(JoinType::Inner)),
+        });
+    }
+    let Some(lf) = result else { return Err(Error::runtime("top-nested without levels")) };
+    let mut order = Vec::new();
+    let mut descending = Vec::new();
+    let mut columns = Vec::new();
+    for l in levels {
+        order.push(col(l.aggregate.name.as_str()));
+        descending.push(l.descending);
+        order.push(col(l.key.0.as_str()));
+        descending.push(false);
+        columns.push(col(l.key.0.as_str()));
+        columns.push(col(l.aggregate.name.as_str()));
+    }
+    let options = SortMultipleOptions::default().with_order_descending_multi(descending).with_maintain_order(true);
+    Ok(lf.sort_by_exprs(order, options).select(columns))
 }

@@ -1,10 +1,7 @@
 //! Scalar function calls to Polars expressions, one arm per registry row.
 
 use super::dynamic;
-use super::scalar::{
-    bin_datetime, days_since_sunday, ipv4_call, lower, lower_expr, nanos, Repr, Value,
-    NANOS_PER_DAY,
-};
+use super::scalar::{bin_datetime, days_since_sunday, ipv4_call, lower, lower_expr, nanos, Repr, Value, NANOS_PER_DAY};
 use super::text::{kusto_format_to_strftime, parse_bool, parse_datetime, parse_timespan, to_text};
 use crate::error::{Error, Result};
 use crate::functions::Function;
@@ -16,17 +13,13 @@ use polars::prelude::*;
 use KqlType as T;
 
 fn native(expr: Expr) -> Value {
-    Value {
-        expr,
-        repr: Repr::Native,
-    }
+    Value { expr, repr: Repr::Native }
 }
 
 fn lit_str<'a>(e: &'a TExpr, what: &str) -> Result<&'a str> {
     match e.as_literal() {
         Some(Literal::String(s)) => Ok(s),
-        _ => Err(Error::unsupported(e.span, format!("a non-constant {what}"))
-            .with_help("give it as a string literal")),
+        _ => Err(Error::unsupported(e.span, format!("a non-constant {what}")).with_help("give it as a string literal")),
     }
 }
 
@@ -52,19 +45,13 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
     let ty = call.ty;
     let arg = |n: usize| -> Result<Expr> { lower_expr(&args[n]) };
     Ok(match f.name {
-        "iff" | "iif" => native(
-            when(condition(&args[0])?)
-                .then(as_type(&args[1], ty)?)
-                .otherwise(as_type(&args[2], ty)?),
-        ),
+        "iff" | "iif" => native(when(condition(&args[0])?).then(as_type(&args[1], ty)?).otherwise(as_type(&args[2], ty)?)),
         "case" => {
             let (pairs, last) = args.split_at(args.len() - 1);
             // Built from the last pair outwards, so the first true condition wins.
             let mut acc = as_type(&last[0], ty)?;
             for p in pairs.chunks(2).rev() {
-                acc = when(condition(&p[0])?)
-                    .then(as_type(&p[1], ty)?)
-                    .otherwise(acc);
+                acc = when(condition(&p[0])?).then(as_type(&p[1], ty)?).otherwise(acc);
             }
             native(acc)
         }
@@ -81,10 +68,7 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
                 }
                 native(acc)
             } else {
-                let exprs = args
-                    .iter()
-                    .map(|a| as_type(a, ty))
-                    .collect::<Result<Vec<_>>>()?;
+                let exprs = args.iter().map(|a| as_type(a, ty)).collect::<Result<Vec<_>>>()?;
                 native(polars::prelude::coalesce(&exprs))
             }
         }
@@ -92,16 +76,10 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
             let a = &args[0];
             let empty = match (a.ty, lower(a)?) {
                 (T::String | T::Guid, v) => v.expr.eq(lit("")).fill_null(lit(true)),
-                (T::Dynamic, v) if v.repr == Repr::PlainString => {
-                    v.expr.clone().is_null().or(v.expr.eq(lit("")))
-                }
+                (T::Dynamic, v) if v.repr == Repr::PlainString => v.expr.clone().is_null().or(v.expr.eq(lit(""))),
                 (_, v) => v.expr.is_null(),
             };
-            native(if f.name == "isempty" {
-                empty
-            } else {
-                empty.not()
-            })
+            native(if f.name == "isempty" { empty } else { empty.not() })
         }
         "isnull" => native(arg(0)?.is_null()),
         "isnotnull" => native(arg(0)?.is_not_null()),
@@ -147,9 +125,7 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
         "substring" => {
             let s = to_text(&args[0])?;
             let start = arg(1)?.cast(DataType::Int64);
-            let start = when(start.clone().lt(lit(0i64)))
-                .then(lit(0i64))
-                .otherwise(start);
+            let start = when(start.clone().lt(lit(0i64))).then(lit(0i64)).otherwise(start);
             let len = match args.get(2) {
                 Some(l) => lower_expr(l)?.cast(DataType::Int64),
                 None => lit(NULL).cast(DataType::UInt64),
@@ -166,11 +142,7 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
                 _ => format!("(?:{re})+$"),
             };
             check_regex(&pattern, &args[0])?;
-            native(
-                to_text(&args[1])?
-                    .str()
-                    .replace_all(lit(pattern), lit(""), false),
-            )
+            native(to_text(&args[1])?.str().replace_all(lit(pattern), lit(""), false))
         }
         "replace_string" => {
             let s = to_text(&args[0])?;
@@ -178,71 +150,44 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
             if lookup.is_empty() {
                 return Ok(native(s));
             }
-            native(
-                s.str()
-                    .replace_all(lit(lookup.to_string()), to_text(&args[2])?, true),
-            )
+            native(s.str().replace_all(lit(lookup.to_string()), to_text(&args[2])?, true))
         }
         "extract" => {
             let re = lit_str(&args[0], "regular expression")?;
             check_regex(re, &args[0])?;
-            let group = lit_int(&args[1])
-                .ok_or_else(|| Error::unsupported(args[1].span, "a non-constant capture group"))?;
-            let group = usize::try_from(group).map_err(|_| {
-                Error::semantic(args[1].span, "the capture group must be 0 or more")
-            })?;
-            native(
-                to_text(&args[2])?
-                    .str()
-                    .extract(lit(re.to_string()), group)
-                    .fill_null(lit("")),
-            )
+            let group = lit_int(&args[1]).ok_or_else(|| Error::unsupported(args[1].span, "a non-constant capture group"))?;
+            let group = usize::try_from(group).map_err(|_| Error::semantic(args[1].span, "the capture group must be 0 or more"))?;
+            native(to_text(&args[2])?.str().extract(lit(re.to_string()), group).fill_null(lit("")))
         }
         "split" => {
             let s = to_text(&args[0])?;
             let delim = lit_str(&args[1], "delimiter")?;
             let parts = s.str().split(lit(delim.to_string()));
             match args.get(2) {
-                None => Value {
-                    expr: parts,
-                    repr: Repr::StringList,
-                },
+                None => Value { expr: parts, repr: Repr::StringList },
                 Some(i) => {
-                    let idx = lit_int(i)
-                        .ok_or_else(|| Error::unsupported(i.span, "a non-constant split index"))?;
+                    let idx = lit_int(i).ok_or_else(|| Error::unsupported(i.span, "a non-constant split index"))?;
                     if idx < 0 {
                         return Err(Error::semantic(i.span, "the split index must be 0 or more"));
                     }
-                    Value {
-                        expr: parts.list().slice(lit(idx), lit(1i64)),
-                        repr: Repr::StringList,
-                    }
+                    Value { expr: parts.list().get(lit(idx), true), repr: Repr::OneElement }
                 }
             }
         }
         "array_length" => dynamic::array_length(lower(&args[0])?)?,
         // Constant arguments were folded to datetime literals while checking.
-        "now" | "ago" => {
-            return Err(Error::unsupported(
-                call.span,
-                format!("`{}` with a non-constant timespan", f.name),
-            ))
-        }
+        "now" | "ago" => return Err(Error::unsupported(call.span, format!("`{}` with a non-constant timespan", f.name))),
         "bin" | "floor" => bin(&args[0], &args[1])?,
         "startofday" | "startofweek" | "startofmonth" | "startofyear" | "endofday" => {
             if args.len() == 2 {
-                return Err(Error::unsupported(
-                    args[1].span,
-                    format!("the offset argument of `{}`", f.name),
-                ));
+                return Err(Error::unsupported(args[1].span, format!("the offset argument of `{}`", f.name)));
             }
             let x = arg(0)?;
             let day = bin_datetime(x.clone(), NANOS_PER_DAY);
             native(match f.name {
                 "startofday" => day,
                 "endofday" => (nanos(day) + lit(NANOS_PER_DAY - 100)).cast(T::DateTime.polars()),
-                "startofweek" => (nanos(day) - days_since_sunday(x) * lit(NANOS_PER_DAY))
-                    .cast(T::DateTime.polars()),
+                "startofweek" => (nanos(day) - days_since_sunday(x) * lit(NANOS_PER_DAY)).cast(T::DateTime.polars()),
                 "startofmonth" => x.dt().truncate(lit("1mo")),
                 _ => x.dt().truncate(lit("1y")),
             })
@@ -263,10 +208,9 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
                 "millisecond" => x.dt().millisecond(),
                 "microsecond" => x.dt().microsecond(),
                 "nanosecond" => x.dt().nanosecond(),
-                _ => {
-                    return Err(Error::semantic(args[0].span, format!("unknown datetime part `{part}`"))
-                        .with_help("one of Year, Quarter, Month, Week_of_year, Day, DayOfYear, Hour, Minute, Second, Millisecond, Microsecond, Nanosecond"))
-                }
+                _ => return Err(Error::semantic(args[0].span, format!("unknown datetime part `{part}`")).with_help(
+                    "one of Year, Quarter, Month, Week_of_year, Day, DayOfYear, Hour, Minute, Second, Millisecond, Microsecond, Nanosecond",
+                )),
             };
             native(v.cast(DataType::Int32))
         }
@@ -274,17 +218,14 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
             let fmt = kusto_format_to_strftime(lit_str(&args[1], "format")?);
             native(arg(0)?.dt().strftime(&fmt).fill_null(lit("")))
         }
-        "dayofweek" => {
-            native((days_since_sunday(arg(0)?) * lit(NANOS_PER_DAY)).cast(T::TimeSpan.polars()))
-        }
+        "dayofweek" => native((days_since_sunday(arg(0)?) * lit(NANOS_PER_DAY)).cast(T::TimeSpan.polars())),
         "dayofmonth" => native(arg(0)?.dt().day().cast(DataType::Int32)),
         "hourofday" => native(arg(0)?.dt().hour().cast(DataType::Int32)),
         "getmonth" | "monthofyear" => native(arg(0)?.dt().month().cast(DataType::Int32)),
         "getyear" => native(arg(0)?.dt().year().cast(DataType::Int32)),
         "round" => {
             let digits = match args.get(1) {
-                Some(d) => lit_int(d)
-                    .ok_or_else(|| Error::unsupported(d.span, "a non-constant number of digits"))?,
+                Some(d) => lit_int(d).ok_or_else(|| Error::unsupported(d.span, "a non-constant number of digits"))?,
                 None => 0,
             };
             let x = arg(0)?;
@@ -305,25 +246,261 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
             T::Int => arg(0)?.cast(DataType::Int64).abs(),
             _ => arg(0)?.abs(),
         }),
-        "ipv4_is_match" | "ipv4_is_in_range" | "ipv4_is_private" | "ipv4_compare"
-        | "parse_ipv4" => {
+        "ipv4_is_match" | "ipv4_is_in_range" | "ipv4_is_private" | "ipv4_compare" | "parse_ipv4" => {
             let exprs = args.iter().map(to_text).collect::<Result<Vec<_>>>()?;
             let lits = args.iter().map(|a| a.as_literal()).collect();
             native(ipv4_call(f.name, exprs, lits)?)
         }
-        other => {
-            return Err(Error::unsupported(
-                call.span,
-                format!("the function `{other}` in this position"),
-            ))
+        "max_of" | "min_of" => {
+            let exprs = args.iter().map(|a| as_type(a, ty)).collect::<Result<Vec<_>>>()?;
+            native(if f.name == "max_of" { polars::lazy::dsl::max_horizontal(exprs)? } else { polars::lazy::dsl::min_horizontal(exprs)? })
         }
+        "ceiling" => native(match args[0].ty {
+            T::Real | T::Decimal => arg(0)?.ceil(),
+            _ => arg(0)?,
+        }),
+        "sqrt" | "exp" | "log" | "log10" | "log2" => {
+            let x = arg(0)?.cast(DataType::Float64);
+            native(match f.name {
+                "sqrt" => x.sqrt(),
+                "exp" => x.exp(),
+                // Kusto: the logarithm of a non-positive number is null. Each base uses its
+                // own libm routine so log10(1000) is exactly 3.
+                base => {
+                    let f: fn(f64) -> f64 = match base {
+                        "log10" => f64::log10,
+                        "log2" => f64::log2,
+                        _ => f64::ln,
+                    };
+                    x.map(
+                        move |c| {
+                            let ca = c.f64()?;
+                            Ok(ca.iter().map(|v| v.filter(|v| *v > 0.0).map(f)).collect::<Float64Chunked>().into_column())
+                        },
+                        |_, fld| Ok(Field::new(fld.name().clone(), DataType::Float64)),
+                    )
+                }
+            })
+        }
+        "pow" => native(arg(0)?.cast(DataType::Float64).pow(arg(1)?.cast(DataType::Float64))),
+        "isnan" => native(arg(0)?.cast(DataType::Float64).is_nan()),
+        "countof" => {
+            let search = lit_str(&args[1], "search string")?;
+            let regex = match args.get(2) {
+                None => false,
+                Some(k) => match lit_str(k, "kind")? {
+                    "normal" => false,
+                    "regex" => true,
+                    _ => return Err(Error::semantic(k.span, "the kind of `countof` is 'normal' or 'regex'")),
+                },
+            };
+            if regex {
+                check_regex(search, &args[1])?;
+            }
+            if search.is_empty() {
+                return Ok(native(lit(0i64)));
+            }
+            native(to_text(&args[0])?.str().count_matches(lit(search.to_string()), !regex).cast(DataType::Int64))
+        }
+        "indexof" | "indexof_regex" => {
+            let lookup = lit_str(&args[1], "lookup")?.to_string();
+            let int_arg = |n: usize, default: i64| match args.get(n) {
+                None => Ok(default),
+                Some(a) => {
+                    lit_int(a).ok_or_else(|| Error::unsupported(a.span, format!("a non-constant argument {} of `{}`", n + 1, f.name)))
+                }
+            };
+            let (start, length, occurrence) = (int_arg(2, 0)?, int_arg(3, -1)?, int_arg(4, 1)?);
+            let re = if f.name == "indexof_regex" {
+                Some(regex::Regex::new(&lookup).map_err(|e| Error::semantic(args[1].span, format!("invalid regular expression: {e}")))?)
+            } else {
+                None
+            };
+            native(super::strings::index_of(to_text(&args[0])?, lookup, re, start, length, occurrence))
+        }
+        "replace_regex" => {
+            let re = lit_str(&args[1], "regular expression")?;
+            check_regex(re, &args[1])?;
+            let rewrite = lit_str(&args[2], "rewrite string")?;
+            native(to_text(&args[0])?.str().replace_all(lit(re.to_string()), lit(super::strings::rewrite_groups(rewrite)), false))
+        }
+        "extract_all" => {
+            if args.len() == 3 {
+                return Err(Error::unsupported(args[1].span, "the capture-group list of `extract_all`"));
+            }
+            let re = lit_str(&args[0], "regular expression")?;
+            let compiled = regex::Regex::new(re).map_err(|e| Error::semantic(args[0].span, format!("invalid regular expression: {e}")))?;
+            native(super::strings::extract_all(to_text(&args[1])?, compiled))
+        }
+        "reverse" => native(to_text(&args[0])?.str().reverse()),
+        "url_decode" => native(super::strings::url_decode(to_text(&args[0])?)),
+        "strcat_delim" => {
+            let delim = lit_str(&args[0], "delimiter")?.to_string();
+            let parts = args[1..].iter().map(to_text).collect::<Result<Vec<_>>>()?;
+            native(concat_str(parts, &delim, true))
+        }
+        "datetime_add" | "datetime_diff" => {
+            let part = lit_str(&args[0], "part name")?.to_lowercase();
+            let Some(unit) = super::strings::DatePart::from_name(&part) else {
+                return Err(Error::semantic(args[0].span, format!("unknown datetime part `{part}`"))
+                    .with_help("one of year, quarter, month, week, day, hour, minute, second, millisecond, microsecond, nanosecond"));
+            };
+            if f.name == "datetime_add" {
+                native(super::strings::datetime_add(unit, arg(1)?.cast(DataType::Int64), arg(2)?))
+            } else {
+                native(super::strings::datetime_diff(unit, arg(1)?, arg(2)?))
+            }
+        }
+        "format_bytes" => {
+            let precision = match args.get(1) {
+                Some(p) => lit_int(p).ok_or_else(|| Error::unsupported(p.span, "a non-constant precision"))?,
+                None => 0,
+            };
+            let units = match args.get(2) {
+                Some(u) => lit_str(u, "units")?.to_string(),
+                None => String::new(),
+            };
+            native(super::strings::format_bytes(arg(0)?.cast(DataType::Float64), precision.clamp(0, 20) as usize, units))
+        }
+        "ipv4_is_in_any_range" => {
+            let mut ranges = Vec::new();
+            for a in &args[1..] {
+                match a.as_literal() {
+                    Some(Literal::String(r)) => ranges.push(r.clone()),
+                    Some(Literal::Dynamic(serde_json::Value::Array(items))) => {
+                        ranges.extend(items.iter().filter_map(|v| v.as_str().map(|s| s.to_string())))
+                    }
+                    _ => return Err(Error::unsupported(a.span, "a non-constant range list")),
+                }
+            }
+            native(super::ipv4::in_any_range(to_text(&args[0])?, &ranges).map_err(|e| e.at(args[1].span))?)
+        }
+        "ipv4_netmask_suffix" | "format_ipv4" | "format_ipv4_mask" => {
+            let prefix = match args.get(1) {
+                Some(p) => Some(lit_int(p).ok_or_else(|| Error::unsupported(p.span, "a non-constant prefix"))?),
+                None => None,
+            };
+            native(super::ipv4::format(f.name, to_text(&args[0])?, prefix))
+        }
+        "parse_json" | "todynamic" | "parsejson" => native(match args[0].ty {
+            T::Dynamic => arg(0)?,
+            _ => dynamic::parse_json(to_text(&args[0])?),
+        }),
+        "pack" | "bag_pack" | "pack_array" | "array_concat" | "array_slice" | "set_union" | "set_intersect" | "bag_keys" => {
+            let values = args.iter().map(dynamic::to_json_text).collect::<Result<Vec<_>>>()?;
+            native(super::strings::dynamic_builder(f.name, values))
+        }
+        "strcat_array" => {
+            let delim = lit_str(&args[1], "delimiter")?.to_string();
+            let values = vec![dynamic::to_json_text(&args[0])?];
+            let joined = dynamic::json_map(values, move |v| match v.first() {
+                Some(Some(serde_json::Value::Array(items))) => {
+                    Some(serde_json::Value::String(items.iter().map(dynamic::element_text).collect::<Vec<_>>().join(&delim)))
+                }
+                _ => Some(serde_json::Value::String(String::new())),
+            });
+            native(dynamic::json_to_text(joined).fill_null(lit("")))
+        }
+        "parse_ipv6" | "ipv6_compare" | "ipv6_is_match" => {
+            let prefix = match args.get(2) {
+                Some(p) => Some(lit_int(p).ok_or_else(|| Error::unsupported(p.span, "a non-constant prefix"))?),
+                None => None,
+            };
+            let exprs = args.iter().take(2).map(to_text).collect::<Result<Vec<_>>>()?;
+            native(super::ipv6::lower(f.name, exprs, prefix))
+        }
+        "unixtime_seconds_todatetime" | "unixtime_milliseconds_todatetime" => {
+            let per = if f.name.contains("milliseconds") { 1e6 } else { 1e9 };
+            let ns = (arg(0)?.cast(DataType::Float64) * lit(per)).round(0, RoundMode::HalfAwayFromZero).cast(DataType::Int64);
+            native(ns.cast(T::DateTime.polars()))
+        }
+        "dayofyear" => native(arg(0)?.dt().ordinal_day().cast(DataType::Int32)),
+        "endofweek" | "endofmonth" | "endofyear" => {
+            if args.len() == 2 {
+                return Err(Error::unsupported(args[1].span, format!("the offset argument of `{}`", f.name)));
+            }
+            let x = arg(0)?;
+            let start = match f.name {
+                "endofweek" => {
+                    let day = bin_datetime(x.clone(), NANOS_PER_DAY);
+                    (nanos(day) - days_since_sunday(x) * lit(NANOS_PER_DAY) + lit(7 * NANOS_PER_DAY)).cast(T::DateTime.polars())
+                }
+                "endofmonth" => super::strings::datetime_add(super::strings::DatePart::Month, lit(1i64), x.dt().truncate(lit("1mo"))),
+                _ => super::strings::datetime_add(super::strings::DatePart::Year, lit(1i64), x.dt().truncate(lit("1y"))),
+            };
+            // The next period's start, less one tick (100 ns).
+            native((nanos(start) - lit(100i64)).cast(T::DateTime.polars()))
+        }
+        "sign" => {
+            let x = arg(0)?;
+            let t = ty.polars();
+            native(
+                when(x.clone().gt(lit(0)))
+                    .then(lit(1).cast(t.clone()))
+                    .when(x.clone().lt(lit(0)))
+                    .then(lit(-1).cast(t.clone()))
+                    .when(x.is_null())
+                    .then(lit(NULL).cast(t.clone()))
+                    .otherwise(lit(0).cast(t)),
+            )
+        }
+        "isinf" => native(arg(0)?.cast(DataType::Float64).is_infinite()),
+        "strcmp" => {
+            let (a, b) = (to_text(&args[0])?, to_text(&args[1])?);
+            native(when(a.clone().lt(b.clone())).then(lit(-1i64)).when(a.gt(b)).then(lit(1i64)).otherwise(lit(0i64)))
+        }
+        "bin_at" => {
+            let (x, size, anchor) = (&args[0], &args[1], &args[2]);
+            let shifted = |e: Expr| nanos(e);
+            native(match x.ty {
+                T::DateTime | T::TimeSpan => {
+                    let Some(Literal::TimeSpan(step)) = size.as_literal() else {
+                        return Err(Error::unsupported(size.span, "a non-constant bin size"));
+                    };
+                    if *step <= 0 {
+                        return Err(Error::semantic(size.span, "the bin size must be positive"));
+                    }
+                    let a = shifted(lower_expr(anchor)?);
+                    let v = shifted(lower_expr(x)?);
+                    let k = (v - a.clone()).floor_div(lit(*step));
+                    (a + k * lit(*step)).cast(x.ty.polars())
+                }
+                _ => {
+                    let target = if matches!(ty, T::Real | T::Decimal) { DataType::Float64 } else { DataType::Int64 };
+                    let (v, s, a) = (arg(0)?.cast(DataType::Float64), arg(1)?.cast(DataType::Float64), arg(2)?.cast(DataType::Float64));
+                    (a.clone() + ((v - a) / s.clone()).floor() * s).cast(target)
+                }
+            })
+        }
+        "row_number" => {
+            if args.len() == 2 {
+                return Err(Error::unsupported(args[1].span, "the restart argument of `row_number`"));
+            }
+            let start = match args.first() {
+                Some(a) => lit_int(a).ok_or_else(|| Error::unsupported(a.span, "a non-constant start"))?,
+                None => 1,
+            };
+            native(int_range(lit(0i64), len().cast(DataType::Int64), 1, DataType::Int64) + lit(start))
+        }
+        "prev" | "next" => {
+            let offset = match args.get(1) {
+                Some(a) => lit_int(a).ok_or_else(|| Error::unsupported(a.span, "a non-constant offset"))?,
+                None => 1,
+            };
+            let shifted = arg(0)?.shift(lit(if f.name == "prev" { offset } else { -offset }));
+            native(match args.get(2) {
+                Some(d) => shifted.fill_null(as_type(d, ty)?),
+                // Strings are never null: a missing neighbour's string is "".
+                None if ty.is_textual() && ty != T::Dynamic => shifted.fill_null(lit("")),
+                None => shifted,
+            })
+        }
+        other => return Err(Error::unsupported(call.span, format!("the function `{other}` in this position"))),
     })
 }
 
 fn check_regex(pattern: &str, at: &TExpr) -> Result<()> {
-    regex::Regex::new(pattern)
-        .map(|_| ())
-        .map_err(|e| Error::semantic(at.span, format!("invalid regular expression: {e}")))
+    regex::Regex::new(pattern).map(|_| ()).map_err(|e| Error::semantic(at.span, format!("invalid regular expression: {e}")))
 }
 
 /// `bin(x, size)`: rounds down to a multiple of `size`.

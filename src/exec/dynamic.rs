@@ -6,7 +6,6 @@ use super::scalar::{Repr, Value};
 use crate::error::{Error, Result};
 use crate::plan::TExpr;
 use crate::syntax::ast::Literal;
-use crate::syntax::lex_format;
 use polars::prelude::*;
 use serde_json::Value as Json;
 
@@ -18,11 +17,7 @@ fn map_json_text(e: Expr, f: impl Fn(&str) -> Option<String> + Send + Sync + 'st
     e.map(
         move |c| {
             let ca = c.str()?;
-            Ok(ca
-                .iter()
-                .map(|o| o.and_then(&f))
-                .collect::<StringChunked>()
-                .into_column())
+            Ok(ca.iter().map(|o| o.and_then(&f)).collect::<StringChunked>().into_column())
         },
         string_output,
     )
@@ -30,22 +25,19 @@ fn map_json_text(e: Expr, f: impl Fn(&str) -> Option<String> + Send + Sync + 'st
 
 /// A `List(String)` column as JSON array text.
 pub(super) fn string_list_to_json(e: Expr) -> Expr {
+    map_lists(e, |s| {
+        let inner = s.str().ok()?;
+        let items: Vec<Json> = inner.iter().map(|v| v.map(|t| Json::String(t.to_string())).unwrap_or(Json::Null)).collect();
+        Some(Json::Array(items).to_string())
+    })
+}
+
+/// Maps each row's list (null rows stay null) to text with `f`.
+fn map_lists(e: Expr, f: impl Fn(&Series) -> Option<String> + Send + Sync + 'static) -> Expr {
     e.map(
-        |c| {
+        move |c| {
             let ca = c.list()?;
-            let out: StringChunked = ca
-                .amortized_iter()
-                .map(|o| {
-                    o.and_then(|s| {
-                        let inner = s.as_ref().str().ok()?;
-                        let items: Vec<Json> = inner
-                            .iter()
-                            .map(|v| v.map(|t| Json::String(t.to_string())).unwrap_or(Json::Null))
-                            .collect();
-                        Some(Json::Array(items).to_string())
-                    })
-                })
-                .collect();
+            let out: StringChunked = ca.amortized_iter().map(|o| f(o?.as_ref())).collect();
             Ok(out.into_column())
         },
         string_output,
@@ -92,23 +84,17 @@ pub(super) fn json_to_bool(e: Expr) -> Expr {
 
 /// `d[i]`, `d["key"]`, `d.key`.
 pub(super) fn index(target: Value, index: &TExpr) -> Result<Value> {
-    let key = index
-        .as_literal()
-        .cloned()
-        .ok_or_else(|| Error::unsupported(index.span, "a non-constant index"))?;
+    let key = index.as_literal().cloned().ok_or_else(|| Error::unsupported(index.span, "a non-constant index"))?;
     match (target.repr, &key) {
-        (Repr::StringList, Literal::Long(n)) => Ok(Value {
-            expr: target.expr.list().get(lit(*n), true),
-            repr: Repr::PlainString,
-        }),
-        (Repr::StringList, Literal::Int(n)) => Ok(Value {
-            expr: target.expr.list().get(lit(*n as i64), true),
-            repr: Repr::PlainString,
-        }),
-        (Repr::StringList | Repr::PlainString, _) => Ok(Value {
-            expr: lit(NULL).cast(DataType::String),
-            repr: Repr::Native,
-        }),
+        (Repr::StringList, Literal::Long(n)) => Ok(Value { expr: target.expr.list().get(lit(*n), true), repr: Repr::PlainString }),
+        (Repr::StringList, Literal::Int(n)) => Ok(Value { expr: target.expr.list().get(lit(*n as i64), true), repr: Repr::PlainString }),
+        // The single element of `split(s, d, i)`: index 0 (or -1) is it, anything else null.
+        (Repr::OneElement, Literal::Long(0 | -1)) | (Repr::OneElement, Literal::Int(0 | -1)) => {
+            Ok(Value { expr: target.expr, repr: Repr::PlainString })
+        }
+        (Repr::StringList | Repr::PlainString | Repr::OneElement, _) => {
+            Ok(Value { expr: lit(NULL).cast(DataType::String), repr: Repr::Native })
+        }
         (Repr::Native, key) => {
             let key = key.clone();
             let expr = map_json_text(target.expr, move |s| {
@@ -128,10 +114,7 @@ pub(super) fn index(target: Value, index: &TExpr) -> Result<Value> {
                     Some(item.to_string())
                 }
             });
-            Ok(Value {
-                expr,
-                repr: Repr::Native,
-            })
+            Ok(Value { expr, repr: Repr::Native })
         }
     }
 }
@@ -141,48 +124,29 @@ pub(super) fn array_length(v: Value) -> Result<Value> {
     let expr = match v.repr {
         Repr::StringList => v.expr.list().len().cast(DataType::Int64),
         Repr::PlainString => lit(NULL).cast(DataType::Int64),
+        Repr::OneElement => when(v.expr.is_null()).then(lit(0i64)).otherwise(lit(1i64)),
         Repr::Native => v.expr.map(
             |c| {
                 let ca = c.str()?;
                 let out: Int64Chunked = ca
                     .iter()
-                    .map(
-                        |o| match o.and_then(|s| serde_json::from_str::<Json>(s).ok()) {
-                            Some(Json::Array(a)) => Some(a.len() as i64),
-                            _ => None,
-                        },
-                    )
+                    .map(|o| match o.and_then(|s| serde_json::from_str::<Json>(s).ok()) {
+                        Some(Json::Array(a)) => Some(a.len() as i64),
+                        _ => None,
+                    })
                     .collect();
                 Ok(out.into_column())
             },
             |_, f| Ok(Field::new(f.name().clone(), DataType::Int64)),
         ),
     };
-    Ok(Value {
-        expr,
-        repr: Repr::Native,
-    })
+    Ok(Value { expr, repr: Repr::Native })
 }
 
 /// A list column (from `make_set`/`make_list`) as JSON array text; datetimes and
 /// timespans become strings, as Kusto serializes them inside dynamic values.
 pub(super) fn list_to_json(e: Expr) -> Expr {
-    e.map(
-        |c| {
-            let ca = c.list()?;
-            let out: StringChunked = ca
-                .amortized_iter()
-                .map(|o| {
-                    let s = o?;
-                    let s = s.as_ref();
-                    let items: Vec<Json> = s.iter().map(|v| any_to_json(&v)).collect();
-                    Some(Json::Array(items).to_string())
-                })
-                .collect();
-            Ok(out.into_column())
-        },
-        string_output,
-    )
+    map_lists(e, |s| Some(Json::Array(s.iter().map(|v| any_to_json(&v)).collect()).to_string()))
 }
 
 fn any_to_json(v: &AnyValue) -> Json {
@@ -193,13 +157,197 @@ fn any_to_json(v: &AnyValue) -> Json {
         AnyValue::Int64(n) => Json::from(*n),
         AnyValue::UInt32(n) => Json::from(*n),
         AnyValue::UInt64(n) => Json::from(*n),
-        AnyValue::Float64(f) => serde_json::Number::from_f64(*f)
-            .map(Json::Number)
-            .unwrap_or(Json::Null),
+        AnyValue::Float64(f) => serde_json::Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
         AnyValue::String(s) => Json::String(s.to_string()),
         AnyValue::StringOwned(s) => Json::String(s.to_string()),
-        AnyValue::Datetime(ns, _, _) => Json::String(lex_format::datetime(*ns)),
-        AnyValue::Duration(ns, _) => Json::String(lex_format::timespan(*ns)),
+        AnyValue::Datetime(ns, _, _) | AnyValue::DatetimeOwned(ns, _, _) => Json::String(crate::text::format_datetime_in_dynamic(*ns)),
+        AnyValue::Duration(ns, _) => Json::String(crate::text::format_timespan(*ns)),
         other => Json::String(other.to_string()),
     }
+}
+
+/// JSON element text to a Kusto type, as `to typeof(T)` casts it: an element that is not
+/// of that type becomes null (for strings: a non-string element becomes its JSON text).
+pub(super) fn json_to_type(e: Expr, ty: crate::types::KqlType) -> Expr {
+    use crate::types::KqlType as T;
+    match ty {
+        T::Dynamic => e,
+        T::String | T::Guid => json_to_text(e).fill_null(lit("")),
+        T::Bool => json_to_bool(e),
+        T::Int | T::Long | T::Real | T::Decimal => {
+            let target = ty.polars();
+            e.map(
+                move |c| {
+                    let ca = c.str()?;
+                    let out: Float64Chunked =
+                        ca.iter().map(|o| o.and_then(|s| serde_json::from_str::<Json>(s).ok()).and_then(|v| v.as_f64())).collect();
+                    Ok(out.into_column())
+                },
+                |_, f| Ok(Field::new(f.name().clone(), DataType::Float64)),
+            )
+            .cast(target)
+        }
+        T::DateTime => super::text::parse_datetime(json_to_text(e)),
+        T::TimeSpan => super::text::parse_timespan(json_to_text(e)),
+    }
+}
+
+/// Any value as JSON text, for building dynamic values (`pack_array(1, 'a')`).
+pub(super) fn to_json_text(e: &crate::plan::TExpr) -> crate::error::Result<Expr> {
+    let x = super::scalar::lower_expr(e)?;
+    if e.ty == crate::types::KqlType::Dynamic {
+        return Ok(x);
+    }
+    Ok(x.map(
+        |c| {
+            let s = c.as_materialized_series();
+            let out: StringChunked = s.iter().map(|v| Some(any_to_json(&v).to_string())).collect();
+            Ok(out.into_column())
+        },
+        string_output,
+    ))
+}
+
+/// Runs `f` row by row over the arguments' JSON values (null for a null cell); the
+/// result is JSON text, or null when `f` gives `None`.
+pub(super) fn json_map(args: Vec<Expr>, f: impl Fn(&[Option<Json>]) -> Option<Json> + Send + Sync + 'static) -> Expr {
+    let mut args = args.into_iter();
+    let first = args.next().unwrap_or_else(|| lit(NULL).cast(DataType::String));
+    let rest: Vec<Expr> = args.collect();
+    first.map_many(
+        move |cols| {
+            let cas = cols.iter().map(|c| c.str()).collect::<PolarsResult<Vec<_>>>()?;
+            let height = cas.iter().map(|c| c.len()).max().unwrap_or(0);
+            let out: StringChunked = (0..height)
+                .map(|row| {
+                    let values: Vec<Option<Json>> = cas
+                        .iter()
+                        .map(|ca| {
+                            let i = if ca.len() == 1 { 0 } else { row };
+                            ca.get(i).and_then(|t| serde_json::from_str::<Json>(t).ok()).filter(|v| !v.is_null())
+                        })
+                        .collect();
+                    f(&values).map(|v| v.to_string())
+                })
+                .collect();
+            Ok(out.into_column())
+        },
+        &rest,
+        |_, fields| Ok(Field::new(fields[0].name().clone(), DataType::String)),
+    )
+}
+
+/// `parse_json(text)`: JSON text parsed; text that is not JSON is a dynamic string
+/// holding it (parse-json-function.md).
+pub(super) fn parse_json(text: Expr) -> Expr {
+    map_json_text(text, |s| match serde_json::from_str::<Json>(s) {
+        Ok(Json::Null) => None,
+        Ok(v) => Some(v.to_string()),
+        Err(_) => Some(Json::String(s.to_string()).to_string()),
+    })
+}
+
+/// Elements as their `tostring` text, for `strcat_array`.
+pub(super) fn element_text(v: &Json) -> String {
+    match v {
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A list of property-bag JSON texts merged into one bag (later keys win), for `make_bag`.
+pub(super) fn merge_bags(e: Expr) -> Expr {
+    map_lists(e, |s| {
+        let mut bag = serde_json::Map::new();
+        if let Ok(texts) = s.str() {
+            for t in texts.iter().flatten() {
+                if let Ok(Json::Object(m)) = serde_json::from_str::<Json>(t) {
+                    bag.extend(m);
+                }
+            }
+        }
+        Some(Json::Object(bag).to_string())
+    })
+}
+
+fn bin_range(bins: &Series, first: Option<i64>, last: Option<i64>) -> PolarsResult<(Vec<i64>, i64, i64)> {
+    let b: Vec<i64> = bins.cast(&DataType::Int64)?.i64()?.iter().flatten().collect();
+    let lo = first.unwrap_or_else(|| b.iter().copied().min().unwrap_or(0));
+    let hi = last.unwrap_or_else(|| b.iter().copied().max().map(|m| m + 1).unwrap_or(lo));
+    Ok((b, lo, hi))
+}
+
+/// One group's aggregate values (`values`, per bin in `bins`) as a JSON array over bins
+/// `first..last` (each defaulting to the group's own range), `default` where empty.
+pub(super) fn lay_out_series(
+    bins: &Column,
+    values: &Column,
+    first: Option<i64>,
+    last: Option<i64>,
+    default: &Json,
+) -> PolarsResult<Column> {
+    let (bins, values) = (bins.list()?, values.list()?);
+    let out: StringChunked = bins
+        .amortized_iter()
+        .zip(values.amortized_iter())
+        .map(|(b, v)| {
+            let (b, v) = (b?, v?);
+            let (idx, lo, hi) = bin_range(b.as_ref(), first, last).ok()?;
+            let mut slots = vec![default.clone(); usize::try_from(hi - lo).unwrap_or(0)];
+            for (k, value) in idx.iter().zip(v.as_ref().iter()) {
+                if let Some(slot) = usize::try_from(k - lo).ok().and_then(|i| slots.get_mut(i)) {
+                    *slot = any_to_json(&value);
+                }
+            }
+            Some(Json::Array(slots).to_string())
+        })
+        .collect();
+    Ok(out.into_column())
+}
+
+/// A group's axis values as a JSON array: `origin + k*step` for its bins, datetimes as
+/// their ISO text.
+pub(super) fn series_axis(
+    bins: &Column,
+    first: Option<i64>,
+    last: Option<i64>,
+    origin: i64,
+    step: i64,
+    is_time: bool,
+) -> PolarsResult<Column> {
+    let bins = bins.list()?;
+    let out: StringChunked = bins
+        .amortized_iter()
+        .map(|b| {
+            let b = b?;
+            let (_, lo, hi) = bin_range(b.as_ref(), first, last).ok()?;
+            let items: Vec<Json> = (lo..hi)
+                .map(|k| {
+                    let v = origin + k * step;
+                    if is_time {
+                        Json::String(crate::text::format_datetime_in_dynamic(v))
+                    } else {
+                        Json::from(v)
+                    }
+                })
+                .collect();
+            Some(Json::Array(items).to_string())
+        })
+        .collect();
+    Ok(out.into_column())
+}
+
+/// A one-element array held as its element (null for the empty array), as JSON text.
+pub(super) fn one_element_to_json(e: Expr) -> Expr {
+    e.map(
+        |c| {
+            let ca = c.str()?;
+            let out: StringChunked = ca
+                .iter()
+                .map(|o| Some(Json::Array(o.map(|s| vec![Json::String(s.to_string())]).unwrap_or_default()).to_string()))
+                .collect();
+            Ok(out.into_column())
+        },
+        string_output,
+    )
 }

@@ -72,9 +72,7 @@ fn prefix_arg(l: Option<&Literal>) -> Result<Option<u8>> {
         None => Ok(None),
         Some(Literal::Long(n)) if (0..=32).contains(n) => Ok(Some(*n as u8)),
         Some(Literal::Int(n)) if (0..=32).contains(n) => Ok(Some(*n as u8)),
-        Some(_) => Err(Error::runtime(
-            "the prefix argument must be a constant from 0 to 32",
-        )),
+        Some(_) => Err(Error::runtime("the prefix argument must be a constant from 0 to 32")),
     }
 }
 
@@ -89,11 +87,7 @@ pub(super) fn lower(name: &str, mut args: Vec<Expr>, lits: Vec<Option<&Literal>>
         "ipv4_compare" | "parse_ipv4" => DataType::Int64,
         _ => DataType::Boolean,
     };
-    let prefix = if args.len() == 3 {
-        prefix_arg(lits.get(2).copied().flatten())?
-    } else {
-        None
-    };
+    let prefix = if args.len() == 3 { prefix_arg(lits.get(2).copied().flatten())? } else { None };
     if args.len() == 3 {
         args.pop();
     }
@@ -107,15 +101,9 @@ pub(super) fn lower(name: &str, mut args: Vec<Expr>, lits: Vec<Option<&Literal>>
                 move |c| {
                     let ca = c.str()?;
                     Ok(if name == "parse_ipv4" {
-                        ca.iter()
-                            .map(|o| o.and_then(parse).map(|p| (p.addr & mask(p.bits)) as i64))
-                            .collect::<Int64Chunked>()
-                            .into_column()
+                        ca.iter().map(|o| o.and_then(parse).map(|p| (p.addr & mask(p.bits)) as i64)).collect::<Int64Chunked>().into_column()
                     } else {
-                        ca.iter()
-                            .map(|o| o.and_then(parse).map(is_private))
-                            .collect::<BooleanChunked>()
-                            .into_column()
+                        ca.iter().map(|o| o.and_then(parse).map(is_private)).collect::<BooleanChunked>().into_column()
                     })
                 },
                 field,
@@ -126,12 +114,7 @@ pub(super) fn lower(name: &str, mut args: Vec<Expr>, lits: Vec<Option<&Literal>>
             Ok(a.map(
                 move |c| {
                     let ca = c.str()?;
-                    Ok(binary_kernel(
-                        &name,
-                        ca.iter().map(|o| o.and_then(parse)),
-                        std::iter::repeat(rhs),
-                        prefix,
-                    ))
+                    Ok(binary_kernel(&name, ca.iter().map(|o| o.and_then(parse)), std::iter::repeat(rhs), prefix))
                 },
                 field,
             ))
@@ -146,19 +129,9 @@ pub(super) fn lower(name: &str, mut args: Vec<Expr>, lits: Vec<Option<&Literal>>
                     let rhs = r.iter().map(|o| o.and_then(parse));
                     if r.len() == 1 && l.len() != 1 {
                         let one = r.get(0).and_then(parse);
-                        return Ok(binary_kernel(
-                            &name,
-                            l.iter().map(|o| o.and_then(parse)),
-                            std::iter::repeat(one),
-                            prefix,
-                        ));
+                        return Ok(binary_kernel(&name, l.iter().map(|o| o.and_then(parse)), std::iter::repeat(one), prefix));
                     }
-                    Ok(binary_kernel(
-                        &name,
-                        l.iter().map(|o| o.and_then(parse)),
-                        rhs,
-                        prefix,
-                    ))
+                    Ok(binary_kernel(&name, l.iter().map(|o| o.and_then(parse)), rhs, prefix))
                 },
                 &[b],
                 move |_, fields| Ok(Field::new(fields[0].name().clone(), out_type.clone())),
@@ -175,10 +148,7 @@ fn binary_kernel(
 ) -> Column {
     let pairs = lhs.zip(rhs);
     match name {
-        "ipv4_compare" => pairs
-            .map(|(a, b)| Some(compare(a?, b?, prefix)))
-            .collect::<Int64Chunked>()
-            .into_column(),
+        "ipv4_compare" => pairs.map(|(a, b)| Some(compare(a?, b?, prefix))).collect::<Int64Chunked>().into_column(),
         "ipv4_is_in_range" => pairs
             .map(|(a, r)| {
                 let (a, r) = (a?, r?);
@@ -187,11 +157,127 @@ fn binary_kernel(
             })
             .collect::<BooleanChunked>()
             .into_column(),
-        _ => pairs
-            .map(|(a, b)| Some(compare(a?, b?, prefix) == 0))
-            .collect::<BooleanChunked>()
-            .into_column(),
+        _ => pairs.map(|(a, b)| Some(compare(a?, b?, prefix) == 0)).collect::<BooleanChunked>().into_column(),
     }
+}
+
+/// `ipv4_is_in_any_range(ip, ranges...)` with constant ranges; null for a malformed address.
+pub(super) fn in_any_range(ip: Expr, ranges: &[String]) -> Result<Expr> {
+    let parsed: Vec<Prefixed> = ranges
+        .iter()
+        .map(|r| parse(r).ok_or_else(|| Error::semantic(crate::span::Span::default(), format!("`{r}` is not an IPv4 range"))))
+        .collect::<Result<_>>()?;
+    Ok(ip.map(
+        move |c| {
+            let ca = c.str()?;
+            let out: BooleanChunked = ca
+                .iter()
+                .map(|o| {
+                    let a = parse(o?)?;
+                    Some(parsed.iter().any(|r| a.addr & mask(r.bits) == r.addr & mask(r.bits)))
+                })
+                .collect();
+            Ok(out.into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::Boolean)),
+    ))
+}
+
+fn dotted(addr: u32) -> String {
+    let b = addr.to_be_bytes();
+    format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3])
+}
+
+/// `ipv4_netmask_suffix`, `format_ipv4`, `format_ipv4_mask` (format-ipv4-function.md:
+/// the address masked to the smaller of its own /n and the prefix; "" when malformed).
+pub(super) fn format(name: &str, ip: Expr, prefix: Option<i64>) -> Expr {
+    let name = name.to_string();
+    let prefix = prefix.map(|p| p.clamp(0, 32) as u8);
+    let out_type = if name == "ipv4_netmask_suffix" { DataType::Int64 } else { DataType::String };
+    let field_type = out_type.clone();
+    ip.map(
+        move |c| {
+            let ca = c.str()?;
+            Ok(if name == "ipv4_netmask_suffix" {
+                ca.iter().map(|o| o.and_then(parse).map(|p| p.bits as i64)).collect::<Int64Chunked>().into_column()
+            } else {
+                ca.iter()
+                    .map(|o| {
+                        let p = o.and_then(parse)?;
+                        let bits = p.bits.min(prefix.unwrap_or(32));
+                        let masked = dotted(p.addr & mask(bits));
+                        Some(if name == "format_ipv4_mask" { format!("{masked}/{bits}") } else { masked })
+                    })
+                    .map(|o| Some(o.unwrap_or_default()))
+                    .collect::<StringChunked>()
+                    .into_column()
+            })
+        },
+        move |_, f| Ok(Field::new(f.name().clone(), field_type.clone())),
+    )
+}
+
+/// `evaluate ipv4_lookup`: the lookup table (small, collected) becomes a list of ranges;
+/// each input address finds the most specific range holding it, and the rows are joined
+/// on that range's row number.
+pub(super) fn lookup(
+    input: LazyFrame,
+    table: DataFrame,
+    out: &crate::types::Schema,
+    input_width: usize,
+    source_key: &str,
+    lookup_key: &str,
+    return_unmatched: bool,
+) -> Result<LazyFrame> {
+    let keys = table.column(lookup_key)?.str()?.clone();
+    let mut ranges: Vec<(Prefixed, u32)> = Vec::with_capacity(keys.len());
+    for (row, k) in keys.iter().enumerate() {
+        if let Some(p) = k.and_then(parse) {
+            ranges.push((p, row as u32));
+        }
+    }
+    // Most specific first, so the first hit is the longest prefix.
+    ranges.sort_by_key(|r| std::cmp::Reverse(r.0.bits));
+    let index = col(source_key).map(
+        move |c| {
+            let ca = c.str()?;
+            let out: UInt32Chunked = ca
+                .iter()
+                .map(|o| {
+                    let a = parse(o?)?;
+                    ranges.iter().find(|(r, _)| a.addr & mask(r.bits) == r.addr & mask(r.bits)).map(|(_, row)| *row)
+                })
+                .collect();
+            Ok(out.into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::UInt32)),
+    );
+    let names: Vec<String> = out.columns.iter().map(|(n, _)| n.clone()).collect();
+    let renamed: Vec<Expr> = table
+        .get_column_names()
+        .iter()
+        .zip(&names[input_width..])
+        .map(|(orig, new)| col(orig.as_str()).alias(new.as_str()))
+        .chain(std::iter::once(col("__flowkql_row")))
+        .collect();
+    let right = table.lazy().with_row_index("__flowkql_row", None).select(renamed);
+    let how = if return_unmatched { JoinType::Left } else { JoinType::Inner };
+    let joined =
+        input.with_column(index.alias("__flowkql_row")).join(right, [col("__flowkql_row")], [col("__flowkql_row")], JoinArgs::new(how));
+    let select: Vec<Expr> = out
+        .columns
+        .iter()
+        .map(
+            |(n, t)| {
+                if t.is_textual() && *t != crate::types::KqlType::Dynamic {
+                    col(n.as_str()).fill_null(lit(""))
+                } else {
+                    col(n.as_str())
+                }
+            },
+        )
+        .collect();
+    Ok(joined.select(select))
 }
 
 #[cfg(test)]
@@ -221,24 +307,9 @@ mod tests {
 
     #[test]
     fn malformed_is_none() {
-        for bad in [
-            "",
-            "1.2.3",
-            "1.2.3.4.5",
-            "256.1.1.1",
-            "1.2.3.4/33",
-            "a.b.c.d",
-            "1..2.3",
-            " ",
-        ] {
+        for bad in ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4/33", "a.b.c.d", "1..2.3", " "] {
             assert_eq!(parse(bad), None, "{bad}");
         }
-        assert_eq!(
-            parse(" 10.1.1.0/24 "),
-            Some(Prefixed {
-                addr: 0x0A01_0100,
-                bits: 24
-            })
-        );
+        assert_eq!(parse(" 10.1.1.0/24 "), Some(Prefixed { addr: 0x0A01_0100, bits: 24 }));
     }
 }

@@ -6,7 +6,12 @@ mod agg;
 mod calls;
 mod dynamic;
 mod ipv4;
+mod ipv6;
+mod join;
+mod mv_expand;
+mod parse;
 mod scalar;
+mod strings;
 mod text;
 
 use crate::error::{Error, Result};
@@ -17,59 +22,40 @@ use polars::prelude::*;
 use std::collections::HashMap;
 
 pub use scalar::lower_expr;
-pub use text::{format_real, format_value_text};
 
 /// Stage 4: the plan as one LazyFrame over the bound tables.
 pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFrame> {
     let lf = match &plan.node {
         Node::Scan { table } => {
             let t = tables.get(table).ok_or_else(|| {
-                Error::usage(format!(
-                    "the query reads table `{table}`, but no data is bound to it"
-                ))
-                .with_help(format!(
-                    "bind it with --table {table}=PATH, or use --sample"
-                ))
+                Error::usage(format!("the query reads table `{table}`, but no data is bound to it"))
+                    .with_help(format!("bind it with --table {table}=PATH, or use --sample"))
             })?;
             t.frame.clone()
         }
         Node::Datatable { rows } => datatable_frame(&plan.schema, rows)?.lazy(),
         Node::Print { columns } => {
-            let one =
-                DataFrame::new_infer_height(vec![Column::new("__row".into(), [0i32])])?.lazy();
-            let exprs = columns
-                .iter()
-                .map(|(n, e)| Ok(lower_expr(e)?.alias(n.as_str())))
-                .collect::<Result<Vec<_>>>()?;
+            let one = DataFrame::new_infer_height(vec![Column::new("__row".into(), [0i32])])?.lazy();
+            let exprs = columns.iter().map(|(n, e)| Ok(lower_expr(e)?.alias(n.as_str()))).collect::<Result<Vec<_>>>()?;
             one.select(exprs)
         }
         Node::Range { from, to, step } => range_frame(&plan.schema, from, to, step)?.lazy(),
         Node::Filter { input, predicate } => {
             let lf = lower_plan(input, tables)?;
-            lf.filter(scalar::lower_predicate(predicate)?)
+            lf.filter(scalar::lower_filter(predicate)?)
         }
         Node::Project { input, columns } => {
             let lf = lower_plan(input, tables)?;
-            let exprs = columns
-                .iter()
-                .map(|(n, e)| Ok(lower_expr(e)?.alias(n.as_str())))
-                .collect::<Result<Vec<_>>>()?;
+            let exprs = columns.iter().map(|(n, e)| Ok(lower_expr(e)?.alias(n.as_str()))).collect::<Result<Vec<_>>>()?;
             lf.select(exprs)
         }
-        Node::Aggregate {
-            input,
-            keys,
-            aggregates,
-        } => {
+        Node::Aggregate { input, keys, aggregates } => {
             let lf = lower_plan(input, tables)?;
             agg::lower_aggregate(lf, keys, aggregates)?
         }
         Node::Sort { input, keys } => {
             let lf = lower_plan(input, tables)?;
-            let exprs = keys
-                .iter()
-                .map(|k| scalar::lower_sort_key(&k.expr))
-                .collect::<Result<Vec<_>>>()?;
+            let exprs = keys.iter().map(|k| scalar::lower_sort_key(&k.expr)).collect::<Result<Vec<_>>>()?;
             let options = SortMultipleOptions::default()
                 .with_order_descending_multi(keys.iter().map(|k| k.descending))
                 .with_nulls_last_multi(keys.iter().map(|k| !k.nulls_first))
@@ -80,11 +66,33 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
             let lf = lower_plan(input, tables)?;
             lf.limit(IdxSize::try_from(*count).unwrap_or(IdxSize::MAX))
         }
+        Node::Join { left, right, kind, keys, right_names, hidden_right } => {
+            let (l, r) = (lower_plan(left, tables)?, lower_plan(right, tables)?);
+            join::lower_join(l, r, *kind, keys, right_names, hidden_right, &left.schema, &right.schema)?
+        }
+        Node::Union { inputs } => {
+            let frames = inputs.iter().map(|p| lower_plan(p, tables)).collect::<Result<Vec<_>>>()?;
+            concat(frames, UnionArgs { rechunk: false, parallel: true, ..Default::default() })?
+        }
+        Node::MvExpand { input, items, item_index, bag_as_array, limit } => {
+            mv_expand::lower_mv_expand(lower_plan(input, tables)?, &plan.schema, items, item_index.as_deref(), *bag_as_array, *limit)?
+        }
+        Node::Parse { input, source, regex, columns, keep_only_matches } => {
+            parse::lower_parse(lower_plan(input, tables)?, &plan.schema, source, regex, columns, *keep_only_matches)?
+        }
+        Node::MakeSeries { input, keys, aggregates, axis, from, to, step } => {
+            agg::lower_make_series(lower_plan(input, tables)?, &plan.schema, keys, aggregates, axis, *from, *to, *step)?
+        }
+        Node::Ipv4Lookup { input, lookup, source_key, lookup_key, return_unmatched } => {
+            let left = lower_plan(input, tables)?;
+            let right = lower_plan(lookup, tables)?.collect()?;
+            ipv4::lookup(left, right, &plan.schema, input.schema.len(), source_key, lookup_key, *return_unmatched)?
+        }
+        Node::TopNested { input, levels } => agg::lower_top_nested(lower_plan(input, tables)?, levels)?,
         Node::Distinct { input, columns } => {
             let lf = lower_plan(input, tables)?;
             let subset: Vec<Expr> = columns.iter().map(|c| col(c.as_str())).collect();
-            lf.select(subset.clone())
-                .unique_stable_generic(Some(subset), UniqueKeepStrategy::First)
+            lf.select(subset.clone()).unique_stable_generic(Some(subset), UniqueKeepStrategy::First)
         }
     };
     Ok(lf)
@@ -96,19 +104,9 @@ pub fn run(query: &CheckedQuery, tables: &HashMap<String, Table>) -> Result<Resu
     let lf = lower_plan(&query.plan, tables)?;
     let schema = &query.plan.schema;
     // A final cast pins every column to its Kusto type's physical layout.
-    let exprs: Vec<Expr> = schema
-        .columns
-        .iter()
-        .map(|(n, t)| col(n.as_str()).cast(t.polars()))
-        .collect();
-    let frame = lf
-        .select(exprs)
-        .collect()
-        .map_err(|e| Error::runtime(format!("the query failed while running: {e}")))?;
-    Ok(ResultTable {
-        schema: schema.clone(),
-        frame,
-    })
+    let exprs: Vec<Expr> = schema.columns.iter().map(|(n, t)| col(n.as_str()).cast(t.polars())).collect();
+    let frame = lf.select(exprs).collect().map_err(|e| Error::runtime(format!("the query failed while running: {e}")))?;
+    Ok(ResultTable { schema: schema.clone(), frame })
 }
 
 /// The Polars plan Polars will run, after its optimizer (for `explain`).
@@ -130,58 +128,16 @@ fn datatable_frame(schema: &crate::types::Schema, rows: &[Vec<Literal>]) -> Resu
 pub(crate) fn literal_column(name: &str, ty: KqlType, values: &[&Literal]) -> Result<Column> {
     let name: PlSmallStr = name.into();
     let s = match ty {
-        KqlType::Bool => Series::new(
-            name,
-            values
-                .iter()
-                .map(|l| {
-                    if let Literal::Bool(b) = l {
-                        Some(*b)
-                    } else {
-                        None
-                    }
-                })
-                .collect::<Vec<_>>(),
-        ),
-        KqlType::Int => Series::new(
-            name,
-            values
-                .iter()
-                .map(|l| {
-                    if let Literal::Int(v) = l {
-                        Some(*v)
-                    } else {
-                        None
-                    }
-                })
-                .collect::<Vec<_>>(),
-        ),
-        KqlType::Long => Series::new(
-            name,
-            values
-                .iter()
-                .map(|l| {
-                    if let Literal::Long(v) = l {
-                        Some(*v)
-                    } else {
-                        None
-                    }
-                })
-                .collect::<Vec<_>>(),
-        ),
-        KqlType::Real | KqlType::Decimal => Series::new(
-            name,
-            values
-                .iter()
-                .map(|l| {
-                    if let Literal::Real(v) = l {
-                        Some(*v)
-                    } else {
-                        None
-                    }
-                })
-                .collect::<Vec<_>>(),
-        ),
+        KqlType::Bool => {
+            Series::new(name, values.iter().map(|l| if let Literal::Bool(b) = l { Some(*b) } else { None }).collect::<Vec<_>>())
+        }
+        KqlType::Int => Series::new(name, values.iter().map(|l| if let Literal::Int(v) = l { Some(*v) } else { None }).collect::<Vec<_>>()),
+        KqlType::Long => {
+            Series::new(name, values.iter().map(|l| if let Literal::Long(v) = l { Some(*v) } else { None }).collect::<Vec<_>>())
+        }
+        KqlType::Real | KqlType::Decimal => {
+            Series::new(name, values.iter().map(|l| if let Literal::Real(v) = l { Some(*v) } else { None }).collect::<Vec<_>>())
+        }
         KqlType::String | KqlType::Guid => Series::new(
             name,
             values
@@ -194,87 +150,41 @@ pub(crate) fn literal_column(name: &str, ty: KqlType, values: &[&Literal]) -> Re
         ),
         KqlType::Dynamic => Series::new(
             name,
-            values
-                .iter()
-                .map(|l| {
-                    if let Literal::Dynamic(v) = l {
-                        Some(v.to_string())
-                    } else {
-                        None
-                    }
-                })
-                .collect::<Vec<_>>(),
+            values.iter().map(|l| if let Literal::Dynamic(v) = l { Some(v.to_string()) } else { None }).collect::<Vec<_>>(),
         ),
-        KqlType::DateTime => Series::new(
-            name,
-            values
-                .iter()
-                .map(|l| {
-                    if let Literal::DateTime(v) = l {
-                        Some(*v)
-                    } else {
-                        None
-                    }
-                })
-                .collect::<Vec<_>>(),
-        )
-        .cast(&ty.polars())?,
-        KqlType::TimeSpan => Series::new(
-            name,
-            values
-                .iter()
-                .map(|l| {
-                    if let Literal::TimeSpan(v) = l {
-                        Some(*v)
-                    } else {
-                        None
-                    }
-                })
-                .collect::<Vec<_>>(),
-        )
-        .cast(&ty.polars())?,
+        KqlType::DateTime => {
+            Series::new(name, values.iter().map(|l| if let Literal::DateTime(v) = l { Some(*v) } else { None }).collect::<Vec<_>>())
+                .cast(&ty.polars())?
+        }
+        KqlType::TimeSpan => {
+            Series::new(name, values.iter().map(|l| if let Literal::TimeSpan(v) = l { Some(*v) } else { None }).collect::<Vec<_>>())
+                .cast(&ty.polars())?
+        }
     };
     Ok(s.into_column())
 }
 
-fn range_frame(
-    schema: &crate::types::Schema,
-    from: &TExpr,
-    to: &TExpr,
-    step: &TExpr,
-) -> Result<DataFrame> {
+fn range_frame(schema: &crate::types::Schema, from: &TExpr, to: &TExpr, step: &TExpr) -> Result<DataFrame> {
     const MAX_ROWS: u64 = 100_000_000;
-    let (name, ty) = schema
-        .columns
-        .first()
-        .cloned()
-        .ok_or_else(|| Error::runtime("range without a column"))?;
+    let (name, ty) = schema.columns.first().cloned().ok_or_else(|| Error::runtime("range without a column"))?;
     let lits = (from.as_literal(), to.as_literal(), step.as_literal());
     let too_many = || Error::runtime(format!("`range` would produce more than {MAX_ROWS} rows"));
     let values: Vec<Literal> = match (ty, lits) {
         (KqlType::Real, (Some(a), Some(b), Some(c))) => {
             let (a, b, c) = (real_of(a), real_of(b), real_of(c));
             if c == 0.0 || !c.is_finite() {
-                return Err(Error::semantic(
-                    step.span,
-                    "the `range` step must not be zero",
-                ));
+                return Err(Error::semantic(step.span, "the `range` step must not be zero"));
             }
             let n = ((b - a) / c).floor();
             if n > MAX_ROWS as f64 {
                 return Err(too_many());
             }
-            (0..=(n.max(-1.0) as i64))
-                .map(|k| Literal::Real(a + k as f64 * c))
-                .collect()
+            (0..=(n.max(-1.0) as i64)).map(|k| Literal::Real(a + k as f64 * c)).collect()
         }
         (_, (Some(a), Some(b), Some(c))) => {
             let (a, b, c) = (int_of(a), int_of(b), int_of(c));
             if c == 0 {
-                return Err(Error::semantic(
-                    step.span,
-                    "the `range` step must not be zero",
-                ));
+                return Err(Error::semantic(step.span, "the `range` step must not be zero"));
             }
             let span = (b as i128 - a as i128) / c as i128;
             if span > MAX_ROWS as i128 {
@@ -293,17 +203,10 @@ fn range_frame(
             }
             out
         }
-        _ => {
-            return Err(Error::semantic(
-                from.span,
-                "`range` bounds must be constants",
-            ))
-        }
+        _ => return Err(Error::semantic(from.span, "`range` bounds must be constants")),
     };
     let refs: Vec<&Literal> = values.iter().collect();
-    Ok(DataFrame::new_infer_height(vec![literal_column(
-        &name, ty, &refs,
-    )?])?)
+    Ok(DataFrame::new_infer_height(vec![literal_column(&name, ty, &refs)?])?)
 }
 
 fn real_of(l: &Literal) -> f64 {

@@ -32,14 +32,14 @@ pub(super) enum Repr {
     StringList,
     /// A dynamic string value as the plain string.
     PlainString,
+    /// A one-element array of strings (`split(s, d, i)`) as its element, null for `[]`:
+    /// `split(s, "|", 0)[0]` then costs one list lookup, as written by hand.
+    OneElement,
 }
 
 impl Value {
     fn native(expr: Expr) -> Value {
-        Value {
-            expr,
-            repr: Repr::Native,
-        }
+        Value { expr, repr: Repr::Native }
     }
 }
 
@@ -49,9 +49,33 @@ pub fn lower_expr(e: &TExpr) -> Result<Expr> {
     Ok(materialize(v))
 }
 
-/// A `where` condition: null counts as false.
+/// A `where` condition. A filter drops rows whose condition is null, so under `and` and
+/// `or` a comparison needs none of the null handling that `not` or `iff` would see: it is
+/// lowered as the plain comparison, which Polars can check against Parquet statistics.
+pub(super) fn lower_filter(e: &TExpr) -> Result<Expr> {
+    use BinaryOp::*;
+    match &e.kind {
+        TExprKind::Binary { op: And, lhs, rhs } => Ok(lower_filter(lhs)?.and(lower_filter(rhs)?)),
+        TExprKind::Binary { op: Or, lhs, rhs } => Ok(lower_filter(lhs)?.or(lower_filter(rhs)?)),
+        TExprKind::Binary { op: op @ (Eq | Lt | Le | Gt | Ge), lhs, rhs } => {
+            let (a, b) = numeric_pair(lhs, rhs)?;
+            Ok(match op {
+                Eq => a.eq(b),
+                Lt => a.lt(b),
+                Le => a.lt_eq(b),
+                Gt => a.gt(b),
+                _ => a.gt_eq(b),
+            })
+        }
+        _ => to_bool(e),
+    }
+}
+
+/// A condition (`iff`, `countif`, ...). Null counts as false, which is what
+/// Polars' filters, `when` and boolean sums already do, so no fill is added: a bare
+/// conjunction of comparisons is what Polars splits and pushes down to a file scan.
 pub(super) fn lower_predicate(e: &TExpr) -> Result<Expr> {
-    Ok(to_bool(e)?.fill_null(lit(false)))
+    to_bool(e)
 }
 
 /// A sort key: dynamic values sort by their text.
@@ -64,6 +88,7 @@ fn materialize(v: Value) -> Expr {
         Repr::Native => v.expr,
         Repr::StringList => dynamic::string_list_to_json(v.expr),
         Repr::PlainString => dynamic::plain_string_to_json(v.expr),
+        Repr::OneElement => dynamic::one_element_to_json(v.expr),
     }
 }
 
@@ -81,69 +106,49 @@ pub(super) fn lower(e: &TExpr) -> Result<Value> {
         TExprKind::Literal(l) => Value::native(literal(l)),
         TExprKind::Unary { op, operand } => {
             let o = lower_expr(operand)?;
-            let o = if operand.ty == T::Int {
-                o.cast(DataType::Int64)
-            } else {
-                o
-            };
+            let o = if operand.ty == T::Int { o.cast(DataType::Int64) } else { o };
             Value::native(match op {
-                UnaryOp::Neg if operand.ty == T::TimeSpan => {
-                    (lit(0i64) - o.cast(DataType::Int64)).cast(T::TimeSpan.polars())
-                }
+                UnaryOp::Neg if operand.ty == T::TimeSpan => (lit(0i64) - o.cast(DataType::Int64)).cast(T::TimeSpan.polars()),
                 UnaryOp::Neg => lit(0).cast(e.ty.polars()) - o,
                 UnaryOp::Plus => o,
             })
         }
         TExprKind::Binary { op, lhs, rhs } => Value::native(binary(*op, lhs, rhs, e.ty)?),
-        TExprKind::In {
-            lhs,
-            list,
-            negated,
-            case_sensitive,
-        } => {
+        TExprKind::In { lhs, list, negated, case_sensitive } => {
             let l = as_comparable(lhs)?;
             let (l, values) = if !case_sensitive && lhs.ty.is_textual() {
-                let lowered: Vec<Literal> = list
-                    .iter()
-                    .map(|v| {
-                        if let Literal::String(s) = v {
-                            Literal::String(s.to_lowercase())
-                        } else {
-                            v.clone()
-                        }
-                    })
-                    .collect();
+                let lowered: Vec<Literal> =
+                    list.iter().map(|v| if let Literal::String(s) = v { Literal::String(s.to_lowercase()) } else { v.clone() }).collect();
                 (l.str().to_lowercase(), lowered)
             } else {
                 (l, list.clone())
             };
             let target_ty = if lhs.ty == T::Int { T::Long } else { lhs.ty };
             let series = list_series(target_ty, &values)?;
-            let l = if lhs.ty == T::Int {
-                l.cast(DataType::Int64)
-            } else {
-                l
-            };
-            let test = l
-                .is_in(lit(series).implode(false), false)
-                .fill_null(lit(false));
+            let l = if lhs.ty == T::Int { l.cast(DataType::Int64) } else { l };
+            let test = l.is_in(lit(series).implode(false), false).fill_null(lit(false));
             Value::native(if *negated { test.not() } else { test })
         }
-        TExprKind::Between {
-            lhs,
-            low,
-            high,
-            negated,
-        } => {
+        TExprKind::Between { lhs, low, high, negated } => {
             let (l, lo) = numeric_pair(lhs, low)?;
             let (l2, hi) = numeric_pair(lhs, high)?;
             let _ = l2;
-            let test = l
-                .is_between(lo, hi, ClosedInterval::Both)
-                .fill_null(lit(false));
+            let test = l.is_between(lo, hi, ClosedInterval::Both).fill_null(lit(false));
             Value::native(if *negated { test.not() } else { test })
         }
         TExprKind::Index { target, index } => dynamic::index(lower(target)?, index)?,
+        TExprKind::HasAny { lhs, terms, all } => {
+            let subject = text::to_text(lhs)?;
+            let op = StringOp { kind: StringOpKind::Has, negated: false, case_sensitive: false };
+            let tests: Vec<Expr> = if *all {
+                terms.iter().map(|t| literal_string_test(subject.clone(), op, t)).collect()
+            } else {
+                // One pass: an alternation of the terms, each with its term boundaries.
+                vec![has_any_test(subject, terms)]
+            };
+            let combined = tests.into_iter().reduce(|a, b| a.and(b)).unwrap_or(lit(*all));
+            Value::native(combined.fill_null(lit(false)))
+        }
         TExprKind::Call { func, args } => super::calls::lower_call(func, args, e)?,
     })
 }
@@ -152,9 +157,10 @@ pub(super) fn lower(e: &TExpr) -> Result<Value> {
 pub(super) fn literal(l: &Literal) -> Expr {
     match l {
         Literal::Bool(b) => lit(*b),
-        Literal::Int(n) => lit(*n),
-        Literal::Long(n) => lit(*n),
-        Literal::Real(f) => lit(*f),
+        // Polars treats bare numeric literals as flexible; Kusto's types are fixed.
+        Literal::Int(n) => lit(*n).cast(DataType::Int32),
+        Literal::Long(n) => lit(*n).cast(DataType::Int64),
+        Literal::Real(f) => lit(*f).cast(DataType::Float64),
         Literal::String(s) | Literal::Guid(s) => lit(s.clone()),
         Literal::DateTime(ns) => lit(*ns).cast(T::DateTime.polars()),
         Literal::TimeSpan(ns) => lit(*ns).cast(T::TimeSpan.polars()),
@@ -164,10 +170,7 @@ pub(super) fn literal(l: &Literal) -> Expr {
 }
 
 fn list_series(ty: KqlType, values: &[Literal]) -> Result<Series> {
-    let converted: Vec<Literal> = values
-        .iter()
-        .map(|v| crate::semantic::literal_to_type(v, ty).unwrap_or(Literal::Null(ty)))
-        .collect();
+    let converted: Vec<Literal> = values.iter().map(|v| crate::semantic::literal_to_type(v, ty).unwrap_or(Literal::Null(ty))).collect();
     let refs: Vec<&Literal> = converted.iter().collect();
     Ok(super::literal_column("", ty, &refs)?.take_materialized_series())
 }
@@ -178,6 +181,7 @@ fn as_comparable(e: &TExpr) -> Result<Expr> {
     let v = lower(e)?;
     Ok(match (e.ty, v.repr) {
         (T::Dynamic, Repr::PlainString) => v.expr,
+        (T::Dynamic, Repr::OneElement) => dynamic::one_element_to_json(v.expr),
         (T::Dynamic, _) => dynamic::json_to_text(materialize(v)),
         _ => v.expr,
     })
@@ -188,12 +192,8 @@ fn numeric_pair(a: &TExpr, b: &TExpr) -> Result<(Expr, Expr)> {
     let x = as_comparable(a)?;
     let y = as_comparable(b)?;
     if a.ty.is_numeric() && b.ty.is_numeric() {
-        let target = if matches!(a.ty, T::Real | T::Decimal) || matches!(b.ty, T::Real | T::Decimal)
-        {
-            DataType::Float64
-        } else {
-            DataType::Int64
-        };
+        let target =
+            if matches!(a.ty, T::Real | T::Decimal) || matches!(b.ty, T::Real | T::Decimal) { DataType::Float64 } else { DataType::Int64 };
         return Ok((x.cast(target.clone()), y.cast(target)));
     }
     if a.ty == T::Dynamic && b.ty.is_numeric() {
@@ -212,11 +212,8 @@ fn binary(op: BinaryOp, lhs: &TExpr, rhs: &TExpr, ty: KqlType) -> Result<Expr> {
         Or => Ok(to_bool(lhs)?.or(to_bool(rhs)?)),
         Eq | NotEq | Lt | Le | Gt | Ge => {
             let (a, b) = numeric_pair(lhs, rhs)?;
-            let never_null = |e: &TExpr| {
-                (e.ty.is_textual() && e.ty != T::Dynamic)
-                    || e.as_literal()
-                        .is_some_and(|l| !matches!(l, Literal::Null(_)))
-            };
+            let never_null =
+                |e: &TExpr| (e.ty.is_textual() && e.ty != T::Dynamic) || e.as_literal().is_some_and(|l| !matches!(l, Literal::Null(_)));
             let cmp = match op {
                 Eq => a.clone().eq(b.clone()),
                 NotEq => a.clone().neq(b.clone()),
@@ -237,9 +234,7 @@ fn binary(op: BinaryOp, lhs: &TExpr, rhs: &TExpr, ty: KqlType) -> Result<Expr> {
             Ok(match op {
                 Eq | NotEq if maybe_both_null => {
                     let both_null = a.is_null().and(b.is_null());
-                    when(both_null)
-                        .then(lit(NULL).cast(DataType::Boolean))
-                        .otherwise(filled)
+                    when(both_null).then(lit(NULL).cast(DataType::Boolean)).otherwise(filled)
                 }
                 _ => filled,
             })
@@ -247,13 +242,8 @@ fn binary(op: BinaryOp, lhs: &TExpr, rhs: &TExpr, ty: KqlType) -> Result<Expr> {
         EqCi | NotEqCi => {
             let a = as_comparable(lhs)?;
             let test = match rhs.as_literal() {
-                Some(Literal::String(s)) => a
-                    .str()
-                    .contains(lit(format!("(?i)^{}$", regex::escape(s))), true),
-                _ => a
-                    .str()
-                    .to_lowercase()
-                    .eq(as_comparable(rhs)?.str().to_lowercase()),
+                Some(Literal::String(s)) => a.str().contains(lit(format!("(?i)^{}$", regex::escape(s))), true),
+                _ => a.str().to_lowercase().eq(as_comparable(rhs)?.str().to_lowercase()),
             };
             let test = test.fill_null(lit(false));
             Ok(if op == NotEqCi { test.not() } else { test })
@@ -291,35 +281,19 @@ fn arithmetic(op: BinaryOp, lhs: &TExpr, rhs: &TExpr, ty: KqlType) -> Result<Exp
                 }
             }
         }
-        (T::DateTime, T::TimeSpan)
-        | (T::TimeSpan, T::DateTime)
-        | (T::DateTime, T::DateTime)
-        | (T::TimeSpan, T::TimeSpan) => match op {
+        (T::DateTime, T::TimeSpan) | (T::TimeSpan, T::DateTime) | (T::DateTime, T::DateTime) | (T::TimeSpan, T::TimeSpan) => match op {
             Add => a + b,
-            Div => {
-                a.cast(int64()).cast(DataType::Float64) / b.cast(int64()).cast(DataType::Float64)
-            }
+            Div => a.cast(int64()).cast(DataType::Float64) / b.cast(int64()).cast(DataType::Float64),
             _ => a - b,
         },
         (T::TimeSpan, n) | (n, T::TimeSpan) if n.is_numeric() => {
-            let (span, num) = if lhs.ty == T::TimeSpan {
-                (a, b)
-            } else {
-                (b, a)
-            };
+            let (span, num) = if lhs.ty == T::TimeSpan { (a, b) } else { (b, a) };
             let span = span.cast(DataType::Float64);
             let num = num.cast(DataType::Float64);
             let v = if op == Div { span / num } else { span * num };
-            v.round(0, RoundMode::HalfAwayFromZero)
-                .cast(int64())
-                .cast(T::TimeSpan.polars())
+            v.round(0, RoundMode::HalfAwayFromZero).cast(int64()).cast(T::TimeSpan.polars())
         }
-        (x, y) => {
-            return Err(Error::semantic(
-                lhs.span.to(rhs.span),
-                format!("`{}` is not defined for {x} and {y}", op.symbol()),
-            ))
-        }
+        (x, y) => return Err(Error::semantic(lhs.span.to(rhs.span), format!("`{}` is not defined for {x} and {y}", op.symbol()))),
     })
 }
 
@@ -329,11 +303,7 @@ fn truncated_div(a: Expr, b: Expr) -> Expr {
     let r = a.clone() - q.clone() * b.clone();
     let signs_differ = a.lt(lit(0i64)).xor(b.clone().lt(lit(0i64)));
     let adjust = r.neq(lit(0i64)).and(signs_differ);
-    when(b.eq(lit(0i64)))
-        .then(lit(NULL).cast(DataType::Int64))
-        .when(adjust)
-        .then(q.clone() + lit(1i64))
-        .otherwise(q)
+    when(b.eq(lit(0i64))).then(lit(NULL).cast(DataType::Int64)).when(adjust).then(q.clone() + lit(1i64)).otherwise(q)
 }
 
 fn truncated_rem(a: Expr, b: Expr) -> Expr {
@@ -356,12 +326,7 @@ fn string_op(op: StringOp, lhs: &TExpr, rhs: &TExpr) -> Result<Expr> {
                 StringOpKind::StartsWith => s.str().starts_with(n),
                 StringOpKind::EndsWith => s.str().ends_with(n),
                 StringOpKind::MatchesRegex => s.str().contains(n, true),
-                _ => {
-                    return Err(Error::unsupported(
-                        rhs.span,
-                        format!("`{}` with a non-constant right side", op.keyword()),
-                    ))
-                }
+                _ => return Err(Error::unsupported(rhs.span, format!("`{}` with a non-constant right side", op.keyword()))),
             }
         }
     };
@@ -379,25 +344,13 @@ fn literal_string_test(s: Expr, op: StringOp, needle: &str) -> Expr {
     let esc = regex::escape(needle);
     // Kusto terms are runs of alphanumeric characters: `has` needs a term boundary at
     // each end of the needle where the needle itself starts/ends with one.
-    let left = if needle.chars().next().is_some_and(is_term_char) {
-        r"(?:^|[^\p{L}\p{N}])"
-    } else {
-        ""
-    };
-    let right = if needle.chars().last().is_some_and(is_term_char) {
-        r"(?:$|[^\p{L}\p{N}])"
-    } else {
-        ""
-    };
+    let left = if needle.chars().next().is_some_and(is_term_char) { r"(?:^|[^\p{L}\p{N}])" } else { "" };
+    let right = if needle.chars().last().is_some_and(is_term_char) { r"(?:$|[^\p{L}\p{N}])" } else { "" };
     let regex = |p: String| s.clone().str().contains(lit(p), true);
     match op.kind {
-        StringOpKind::Contains if op.case_sensitive => {
-            s.str().contains_literal(lit(needle.to_string()))
-        }
+        StringOpKind::Contains if op.case_sensitive => s.str().contains_literal(lit(needle.to_string())),
         StringOpKind::Contains => regex(format!("{ci}{esc}")),
-        StringOpKind::StartsWith if op.case_sensitive => {
-            s.str().starts_with(lit(needle.to_string()))
-        }
+        StringOpKind::StartsWith if op.case_sensitive => s.str().starts_with(lit(needle.to_string())),
         StringOpKind::StartsWith => regex(format!("{ci}^{esc}")),
         StringOpKind::EndsWith if op.case_sensitive => s.str().ends_with(lit(needle.to_string())),
         StringOpKind::EndsWith => regex(format!("{ci}{esc}$")),
@@ -409,15 +362,42 @@ fn literal_string_test(s: Expr, op: StringOp, needle: &str) -> Expr {
     }
 }
 
+/// `has_any`: any of the terms as a whole term, case-insensitively.
+fn has_any_test(s: Expr, terms: &[String]) -> Expr {
+    let alternatives: Vec<String> = terms
+        .iter()
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            let left = if t.chars().next().is_some_and(is_term_char) { r"(?:^|[^\p{L}\p{N}])" } else { "" };
+            let right = if t.chars().last().is_some_and(is_term_char) { r"(?:$|[^\p{L}\p{N}])" } else { "" };
+            format!("{left}{}{right}", regex::escape(t))
+        })
+        .collect();
+    if alternatives.len() < terms.len() {
+        // An empty term matches everything, as `has ""` does.
+        return lit(true);
+    }
+    if alternatives.is_empty() {
+        return lit(false);
+    }
+    s.str().contains(lit(format!("(?i)(?:{})", alternatives.join("|"))), true)
+}
+
 /// Nanoseconds since the epoch of a datetime (or a timespan's nanoseconds) as Int64.
 pub(super) fn nanos(e: Expr) -> Expr {
     e.cast(DataType::Int64)
 }
 
+/// The epoch-relative position of the datetime bin boundary nearest before the epoch, for
+/// bins of `size_ns` counted from 0001-01-01 (bins lie at `origin + k * size_ns`).
+pub(super) fn bin_origin(size_ns: i64) -> i64 {
+    -(((DAYS_0001_TO_1970 * NANOS_PER_DAY as i128) % size_ns as i128) as i64)
+}
+
 /// Rounds a datetime down to a multiple of `size_ns` counted from 0001-01-01, as Kusto
 /// counts ticks.
 pub(super) fn bin_datetime(x: Expr, size_ns: i64) -> Expr {
-    let offset = ((DAYS_0001_TO_1970 * NANOS_PER_DAY as i128) % size_ns as i128) as i64;
+    let offset = -bin_origin(size_ns);
     let shifted = nanos(x.clone()) + lit(offset);
     let rem = shifted.clone() - shifted.floor_div(lit(size_ns)) * lit(size_ns);
     (nanos(x) - rem).cast(T::DateTime.polars())

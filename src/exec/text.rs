@@ -6,46 +6,8 @@ use super::scalar::{lower, Repr};
 use crate::error::Result;
 use crate::plan::TExpr;
 use crate::syntax::lex::{parse_datetime_text, parse_timespan_text};
-use crate::syntax::lex_format;
 use crate::types::KqlType;
 use polars::prelude::*;
-
-/// Kusto's text of a real: the shortest form that reads back as the same double, without
-/// a trailing `.0` for whole numbers (`1`, `0.5`, `1048576`), `NaN`, `Infinity`, `-Infinity`.
-pub fn format_real(f: f64) -> String {
-    if f.is_nan() {
-        "NaN".to_string()
-    } else if f.is_infinite() {
-        if f > 0.0 { "Infinity" } else { "-Infinity" }.to_string()
-    } else {
-        let s = format!("{f}");
-        if s == "-0" {
-            "0".to_string()
-        } else {
-            s
-        }
-    }
-}
-
-/// The text of one value of a Kusto type as `tostring` gives it; `None` for null.
-pub fn format_value_text(v: &AnyValue, _ty: KqlType) -> Option<String> {
-    Some(match v {
-        AnyValue::Null => return None,
-        AnyValue::Boolean(b) => b.to_string(),
-        AnyValue::String(s) => s.to_string(),
-        AnyValue::StringOwned(s) => s.to_string(),
-        AnyValue::Float64(f) => format_real(*f),
-        AnyValue::Float32(f) => format_real(*f as f64),
-        AnyValue::Datetime(ns, _, _) | AnyValue::DatetimeOwned(ns, _, _) => {
-            lex_format::datetime(*ns)
-        }
-        AnyValue::Duration(ns, _) => lex_format::timespan(*ns),
-        other => {
-            let s = other.to_string();
-            s.trim_matches('"').to_string()
-        }
-    })
-}
 
 /// The value of `e` as a string column (Kusto's `tostring`): never null.
 pub(super) fn to_text(e: &TExpr) -> Result<Expr> {
@@ -54,44 +16,27 @@ pub(super) fn to_text(e: &TExpr) -> Result<Expr> {
         (KqlType::String | KqlType::Guid, _) => v.expr,
         (KqlType::Dynamic, Repr::PlainString) => v.expr.fill_null(lit("")),
         (KqlType::Dynamic, Repr::StringList) => dynamic::string_list_to_json(v.expr),
+        (KqlType::Dynamic, Repr::OneElement) => dynamic::one_element_to_json(v.expr),
         (KqlType::Dynamic, Repr::Native) => dynamic::json_to_text(v.expr).fill_null(lit("")),
-        (KqlType::Bool, _) => when(v.expr.clone().is_null())
-            .then(lit(""))
-            .when(v.expr)
-            .then(lit("true"))
-            .otherwise(lit("false")),
+        (KqlType::Bool, _) => when(v.expr.clone().is_null()).then(lit("")).when(v.expr).then(lit("true")).otherwise(lit("false")),
         (KqlType::Int | KqlType::Long, _) => v.expr.cast(DataType::String).fill_null(lit("")),
         (KqlType::Real | KqlType::Decimal, _) => map_text(v.expr, |c| {
             let ca = c.f64()?;
-            Ok(ca
-                .iter()
-                .map(|o| o.map(format_real).unwrap_or_default())
-                .collect::<StringChunked>()
-                .into_column())
+            Ok(ca.iter().map(|o| o.map(crate::text::format_real).unwrap_or_default()).collect::<StringChunked>().into_column())
         }),
         (KqlType::DateTime, _) => map_text(v.expr.cast(DataType::Int64), |c| {
             let ca = c.i64()?;
-            Ok(ca
-                .iter()
-                .map(|o| o.map(lex_format::datetime).unwrap_or_default())
-                .collect::<StringChunked>()
-                .into_column())
+            Ok(ca.iter().map(|o| o.map(crate::text::format_datetime).unwrap_or_default()).collect::<StringChunked>().into_column())
         }),
         (KqlType::TimeSpan, _) => map_text(v.expr.cast(DataType::Int64), |c| {
             let ca = c.i64()?;
-            Ok(ca
-                .iter()
-                .map(|o| o.map(lex_format::timespan).unwrap_or_default())
-                .collect::<StringChunked>()
-                .into_column())
+            Ok(ca.iter().map(|o| o.map(crate::text::format_timespan).unwrap_or_default()).collect::<StringChunked>().into_column())
         }),
     })
 }
 
 fn map_text(e: Expr, f: impl Fn(Column) -> PolarsResult<Column> + Send + Sync + 'static) -> Expr {
-    e.map(f, |_, field| {
-        Ok(Field::new(field.name().clone(), DataType::String))
-    })
+    e.map(f, |_, field| Ok(Field::new(field.name().clone(), DataType::String)))
 }
 
 /// `todatetime(string)`: the forms Kusto accepts; null where the text is not a datetime.
@@ -100,9 +45,7 @@ pub(super) fn parse_datetime(e: Expr) -> Expr {
         |c| {
             let ca = c.str()?;
             let out: Int64Chunked = ca.iter().map(|o| o.and_then(parse_datetime_text)).collect();
-            out.into_series()
-                .cast(&KqlType::DateTime.polars())
-                .map(|s| s.into_column())
+            out.into_series().cast(&KqlType::DateTime.polars()).map(|s| s.into_column())
         },
         |_, f| Ok(Field::new(f.name().clone(), KqlType::DateTime.polars())),
     )
@@ -114,9 +57,7 @@ pub(super) fn parse_timespan(e: Expr) -> Expr {
         |c| {
             let ca = c.str()?;
             let out: Int64Chunked = ca.iter().map(|o| o.and_then(parse_timespan_text)).collect();
-            out.into_series()
-                .cast(&KqlType::TimeSpan.polars())
-                .map(|s| s.into_column())
+            out.into_series().cast(&KqlType::TimeSpan.polars()).map(|s| s.into_column())
         },
         |_, f| Ok(Field::new(f.name().clone(), KqlType::TimeSpan.polars())),
     )
@@ -189,24 +130,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reals_print_shortest_without_trailing_zero() {
-        assert_eq!(format_real(1.0), "1");
-        assert_eq!(format_real(0.5), "0.5");
-        assert_eq!(format_real(1048576.0), "1048576");
-        assert_eq!(format_real(0.1 + 0.2), "0.30000000000000004");
-        assert_eq!(format_real(f64::NAN), "NaN");
-    }
-
-    #[test]
     fn format_specifiers() {
-        assert_eq!(
-            kusto_format_to_strftime("yyyy-MM-dd HH:mm:ss"),
-            "%Y-%m-%d %H:%M:%S"
-        );
-        assert_eq!(
-            kusto_format_to_strftime("M/d/yyyy h:mm tt"),
-            "%-m/%-d/%Y %-I:%M %p"
-        );
+        assert_eq!(kusto_format_to_strftime("yyyy-MM-dd HH:mm:ss"), "%Y-%m-%d %H:%M:%S");
+        assert_eq!(kusto_format_to_strftime("M/d/yyyy h:mm tt"), "%-m/%-d/%Y %-I:%M %p");
         assert_eq!(kusto_format_to_strftime("HH:mm:ss.fff"), "%H:%M:%S.%3f");
     }
 }

@@ -110,6 +110,59 @@ functions! {
     "ipv4_is_private", Scalar, 1, 1, Gen, "ipv4_is_private(ip)", "True for 10/8, 172.16/12 and 192.168/16 addresses", "ipv4_is_private(DestIP_s)";
     "ipv4_compare", Scalar, 2, 3, Gen, "ipv4_compare(ip1, ip2, [prefix])", "-1, 0 or 1 comparing two addresses on the prefix bits", "ipv4_compare(SrcIP_s, '10.1.0.99')";
     "parse_ipv4", Scalar, 1, 1, Gen, "parse_ipv4(ip)", "The address (masked by a /n suffix) as a long", "parse_ipv4('10.1.0.99')";
+    "max_of", Scalar, 2, MANY, Gen, "max_of(a, b, ...)", "The largest argument, ignoring nulls", "max_of(InboundBytes_d, OutboundBytes_d)";
+    "min_of", Scalar, 2, MANY, Gen, "min_of(a, b, ...)", "The smallest argument, ignoring nulls", "min_of(DestPort_d, 1024)";
+    "ceiling", Scalar, 1, 1, First, "ceiling(x)", "The smallest whole number at or above x", "ceiling(Val)";
+    "sqrt", Scalar, 1, 1, First, "sqrt(x)", "Square root", "sqrt(Val)";
+    "exp", Scalar, 1, 1, First, "exp(x)", "e to the power x", "exp(1.0)";
+    "log", Scalar, 1, 1, First, "log(x)", "Natural logarithm", "log(BytesSent)";
+    "log10", Scalar, 1, 1, First, "log10(x)", "Base-10 logarithm", "log10(BytesSent)";
+    "log2", Scalar, 1, 1, First, "log2(x)", "Base-2 logarithm", "log2(BytesSent)";
+    "pow", Scalar, 2, 2, First, "pow(base, exponent)", "base to the power exponent", "pow(2, 10)";
+    "isnan", Scalar, 1, 1, Gen, "isnan(x)", "True when x is NaN", "isnan(Val)";
+    "countof", Scalar, 2, 3, Gen, "countof(text, search, [kind])", "Non-overlapping occurrences of search (kind 'normal' or 'regex')", "countof(SrcPublicIPs_s, ' ')";
+    "indexof", Scalar, 2, 5, Gen, "indexof(s, lookup, [start, length, occurrence])", "Zero-based position of lookup, or -1", "indexof(NSGList_s, '/')";
+    "indexof_regex", Scalar, 2, 5, Gen, "indexof_regex(s, regex, [start, length, occurrence])", "Zero-based position of the regex match, or -1", "indexof_regex(Name_s, @'\\d')";
+    "replace_regex", Scalar, 3, 3, Gen, "replace_regex(s, regex, rewrite)", "Replaces every regex match; \\1 in rewrite is group 1", "replace_regex(MACAddress_s, '-', ':')";
+    "extract_all", Scalar, 2, 3, Gen, "extract_all(regex, s)", "Dynamic array of every match (of the groups, when there are groups), null when none", "extract_all(@'(\\d+)', SrcIP_s)";
+    "reverse", Scalar, 1, 1, Gen, "reverse(s)", "The string reversed", "reverse(Computer)";
+    "url_decode", Scalar, 1, 1, Gen, "url_decode(s)", "Decodes %XX escapes (and + as space)", "url_decode('a%20b')";
+    "strcat_delim", Scalar, 3, MANY, Gen, "strcat_delim(delimiter, a, b, ...)", "Concatenates the text forms with a delimiter", "strcat_delim(':', SrcIP_s, DestPort_d)";
+    "datetime_add", Scalar, 3, 3, Gen, "datetime_add(part, amount, dt)", "dt plus amount of the part (year, quarter, month, week, day, hour, minute, second, millisecond, microsecond, nanosecond)", "datetime_add('month', 1, TimeGenerated)";
+    "datetime_diff", Scalar, 3, 3, Gen, "datetime_diff(part, dt1, dt2)", "Number of part boundaries between dt2 and dt1 (dt1 - dt2)", "datetime_diff('hour', now(), TimeGenerated)";
+    "format_bytes", Scalar, 1, 3, First, "format_bytes(size, [precision, units])", "A byte count as text with units (1024 base)", "format_bytes(InboundBytes_d, 1)";
+    "ipv4_is_in_any_range", Scalar, 2, MANY, Gen, "ipv4_is_in_any_range(ip, range, ...)", "True when the address is in any of the CIDR ranges (or a dynamic array of them)", "ipv4_is_in_any_range(SrcIP_s, '10.0.0.0/8', '192.168.0.0/16')";
+    "ipv4_netmask_suffix", Scalar, 1, 1, Gen, "ipv4_netmask_suffix(ip)", "The /n prefix length of an address (32 without one)", "ipv4_netmask_suffix('10.1.0.0/16')";
+    "format_ipv4", Scalar, 1, 2, Gen, "format_ipv4(ip, [prefix])", "The address masked to the prefix, as text; \"\" when not an address", "format_ipv4('10.1.2.3', 16)";
+    "format_ipv4_mask", Scalar, 1, 2, Gen, "format_ipv4_mask(ip, [prefix])", "The masked address with its /n suffix", "format_ipv4_mask('10.1.2.3', 24)";
+    "parse_json", Scalar, 1, 1, First, "parse_json(text)", "Dynamic value of JSON text; text that is not JSON becomes a dynamic string", "parse_json(Tags)['vm.azm.ms/mountId']";
+    "todynamic", Scalar, 1, 1, First, "todynamic(text)", "Same as parse_json", "todynamic(RemoteDnsQuestions)";
+    "parsejson", Scalar, 1, 1, First, "parsejson(text)", "Legacy name of parse_json", "parsejson(Tags)";
+    "pack", Scalar, 2, MANY, Gen, "pack(key1, value1, ...)", "Legacy name of bag_pack", "pack('src', SrcIP_s, 'dst', DestIP_s)";
+    "bag_pack", Scalar, 2, MANY, Gen, "bag_pack(key1, value1, ...)", "A property bag of the key/value pairs", "bag_pack('src', SrcIP_s, 'port', DestPort_d)";
+    "pack_array", Scalar, 1, MANY, Gen, "pack_array(v1, v2, ...)", "A dynamic array of the values", "pack_array(SrcIP_s, DestIP_s)";
+    "array_concat", Scalar, 1, MANY, Gen, "array_concat(a1, a2, ...)", "The arrays concatenated", "array_concat(split(a, ','), split(b, ','))";
+    "array_slice", Scalar, 3, 3, Gen, "array_slice(array, start, end)", "Elements start..end inclusive (negative counts from the end)", "array_slice(split(NSGList_s, '/'), 0, 1)";
+    "strcat_array", Scalar, 2, 2, Gen, "strcat_array(array, delimiter)", "The elements' text joined with the delimiter", "strcat_array(make_set_DestPort, ',')";
+    "set_union", Scalar, 2, MANY, Gen, "set_union(a1, a2, ...)", "Distinct elements of all the arrays", "set_union(split(a, ','), split(b, ','))";
+    "set_intersect", Scalar, 2, MANY, Gen, "set_intersect(a1, a2, ...)", "Distinct elements present in every array", "set_intersect(split(a, ','), split(b, ','))";
+    "bag_keys", Scalar, 1, 1, Gen, "bag_keys(bag)", "Dynamic array of a property bag's keys", "bag_keys(parse_json(Tags))";
+    "row_number", Scalar, 0, 2, Gen, "row_number([start])", "The row's position in the serialized rows, from start (default 1)", "serialize | extend rn = row_number()";
+    "prev", Scalar, 1, 3, Gen, "prev(column, [offset, default])", "The value offset rows before, in the serialized rows", "extend gap = TimeGenerated - prev(TimeGenerated)";
+    "next", Scalar, 1, 3, Gen, "next(column, [offset, default])", "The value offset rows after, in the serialized rows", "extend following = next(SrcIP_s)";
+    "parse_ipv6", Scalar, 1, 1, Gen, "parse_ipv6(ip)", "The canonical IPv6 form (IPv4 mapped), masked by a /n suffix; null when malformed", "parse_ipv6('fe80::85d:e82c:9446:7994/120')";
+    "ipv6_compare", Scalar, 2, 3, Gen, "ipv6_compare(ip1, ip2, [prefix])", "-1, 0 or 1 comparing two IPv6 (or IPv4) addresses on the prefix bits", "ipv6_compare('::ffff:7f00:1', '127.0.0.1')";
+    "ipv6_is_match", Scalar, 2, 3, Gen, "ipv6_is_match(ip1, ip2, [prefix])", "True when both addresses match on the prefix bits", "ipv6_is_match('fe80::85d:e82c:9446:7994', 'fe80::85d:e82c:9446:7995', 120)";
+    "unixtime_seconds_todatetime", Scalar, 1, 1, Gen, "unixtime_seconds_todatetime(seconds)", "The datetime that many seconds after 1970-01-01", "unixtime_seconds_todatetime(start)";
+    "unixtime_milliseconds_todatetime", Scalar, 1, 1, Gen, "unixtime_milliseconds_todatetime(ms)", "The datetime that many milliseconds after 1970-01-01", "unixtime_milliseconds_todatetime(1546300800000)";
+    "dayofyear", Scalar, 1, 1, Gen, "dayofyear(dt)", "Day of the year, 1-366", "dayofyear(TimeGenerated)";
+    "endofweek", Scalar, 1, 2, Gen, "endofweek(dt, [offset])", "The last tick of the week (weeks start on Sunday)", "endofweek(TimeGenerated)";
+    "endofmonth", Scalar, 1, 2, Gen, "endofmonth(dt, [offset])", "The last tick of the month", "endofmonth(TimeGenerated)";
+    "endofyear", Scalar, 1, 2, Gen, "endofyear(dt, [offset])", "The last tick of the year", "endofyear(TimeGenerated)";
+    "sign", Scalar, 1, 1, Gen, "sign(x)", "-1, 0 or 1 by the sign of x", "sign(BytesSent - BytesReceived)";
+    "isinf", Scalar, 1, 1, Gen, "isinf(x)", "True when x is infinite", "isinf(Val)";
+    "strcmp", Scalar, 2, 2, Gen, "strcmp(a, b)", "-1, 0 or 1 comparing two strings ordinally", "strcmp(SrcIP_s, DestIP_s)";
+    "bin_at", Scalar, 3, 3, First, "bin_at(x, size, anchor)", "Rounds down to a multiple of size counted from anchor", "bin_at(TimeGenerated, 1d, datetime(2024-01-01 06:00))";
     // Aggregates
     "count", Aggregate, 0, 1, Pre("count_"), "count()", "Number of rows in the group", "summarize count() by FlowType_s";
     "countif", Aggregate, 1, 1, Pre("countif_"), "countif(predicate)", "Number of rows where the predicate is true", "summarize countif(FlowStatus_s == 'D')";
@@ -129,6 +182,14 @@ functions! {
     "percentile", Aggregate, 2, 2, Pre("percentile_"), "percentile(x, p)", "Nearest-rank percentile p (0-100)", "summarize percentile(Val, 95) by Computer";
     "take_any", Aggregate, 1, 1, First, "take_any(x)", "Any one value of the group (here: the first)", "summarize take_any(NSGRule_s) by SrcIP_s";
     "any", Aggregate, 1, 1, Pre("any_"), "any(x)", "Legacy name of take_any", "summarize any(Computer) by RemoteIp";
+    "dcountif", Aggregate, 2, 3, Pre("dcountif_"), "dcountif(x, predicate)", "Distinct values where the predicate is true", "summarize dcountif(DestPort_d, FlowStatus_s == 'D') by SrcIP_s";
+    "count_distinct", Aggregate, 1, 1, Pre("count_distinct_"), "count_distinct(x)", "Exact number of distinct values", "summarize count_distinct(DestIP_s) by SrcIP_s";
+    "make_set_if", Aggregate, 2, 3, Pre("set_"), "make_set_if(x, predicate, [max])", "Distinct values where the predicate is true", "summarize make_set_if(DestPort_d, FlowStatus_s == 'D') by SrcIP_s";
+    "make_list_if", Aggregate, 2, 3, Pre("list_"), "make_list_if(x, predicate, [max])", "Values where the predicate is true", "summarize make_list_if(DestIP_s, FlowStatus_s == 'D') by SrcIP_s";
+    "makeset", Aggregate, 1, 2, Pre("set_"), "makeset(x, [max])", "Legacy name of make_set", "summarize makeset(DestPort_d) by SrcIP_s";
+    "makelist", Aggregate, 1, 2, Pre("list_"), "makelist(x, [max])", "Legacy name of make_list", "summarize makelist(DestIP_s) by SrcIP_s";
+    "make_bag", Aggregate, 1, 2, Pre("bag_"), "make_bag(bag, [max])", "The property bags of the group merged into one", "summarize make_bag(bag_pack(Name, Val)) by Computer";
+    "percentiles", Aggregate, 2, MANY, Pre("percentile_"), "percentiles(x, p1, p2, ...)", "Nearest-rank percentiles, one column each", "summarize percentiles(Val, 50, 95) by Computer";
     "stdev", Aggregate, 1, 1, Pre("stdev_"), "stdev(x)", "Sample standard deviation", "summarize stdev(Val) by Computer";
     "variance", Aggregate, 1, 1, Pre("variance_"), "variance(x)", "Sample variance", "summarize variance(Val) by Computer";
 }
@@ -141,72 +202,13 @@ pub fn lookup(name: &str) -> Option<&'static Function> {
 /// Kusto functions flowkql knows of but does not run yet: calling one is an
 /// "unsupported" diagnostic rather than "unknown function".
 pub const KNOWN_UNSUPPORTED: &[&str] = &[
-    "datetime_add",
-    "datetime_diff",
-    "max_of",
-    "min_of",
-    "format_bytes",
     "has_any_ipv4",
     "has_any_ipv4_prefix",
     "hash",
-    "ceiling",
-    "indexof",
-    "indexof_regex",
-    "replace_regex",
-    "extract_all",
-    "countof",
-    "reverse",
-    "url_decode",
-    "percentiles",
-    "dcountif",
-    "make_set_if",
-    "make_list_if",
-    "ipv4_netmask_suffix",
-    "format_ipv4",
-    "format_ipv4_mask",
-    "ipv6_compare",
-    "ipv6_is_match",
-    "parse_ipv6",
-    "ipv4_is_in_any_range",
-    "makeset",
-    "makelist",
-    "parse_json",
-    "todynamic",
-    "pack",
-    "bag_pack",
-    "pack_array",
-    "array_concat",
-    "array_slice",
-    "strcat_array",
-    "set_union",
-    "set_intersect",
-    "bag_keys",
     "typeof",
-    "make_bag",
-    "row_number",
-    "prev",
-    "next",
-    "materialize",
     "toscalar",
-    "sqrt",
-    "log",
-    "log10",
-    "log2",
-    "exp",
-    "pow",
-    "sign",
     "tohex",
-    "strcmp",
-    "strcat_delim",
-    "isnan",
-    "isinf",
-    "unixtime_seconds_todatetime",
-    "unixtime_milliseconds_todatetime",
     "week_of_year",
-    "dayofyear",
-    "endofweek",
-    "endofmonth",
-    "endofyear",
     "make_datetime",
     "make_timespan",
     "todecimal",
@@ -217,7 +219,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "geo_info_from_ip_address",
     "column_ifexists",
     "series_stats",
-    "bin_at",
     "bin_auto",
     "format_timespan",
     "translate",

@@ -45,6 +45,12 @@ pub enum TExprKind {
         high: Box<TExpr>,
         negated: bool,
     },
+    /// `x has_any (...)` / `x has_all (...)` with constant terms.
+    HasAny {
+        lhs: Box<TExpr>,
+        terms: Vec<String>,
+        all: bool,
+    },
     /// `dyn[i]` / `dyn["key"]` / `dyn.key`
     Index {
         target: Box<TExpr>,
@@ -54,11 +60,7 @@ pub enum TExprKind {
 
 impl TExpr {
     pub fn literal(lit: Literal, span: Span) -> TExpr {
-        TExpr {
-            ty: lit.kql_type(),
-            kind: TExprKind::Literal(lit),
-            span,
-        }
+        TExpr { ty: lit.kql_type(), kind: TExprKind::Literal(lit), span }
     }
 
     pub fn as_literal(&self) -> Option<&Literal> {
@@ -133,18 +135,134 @@ pub enum Node {
         input: Box<Plan>,
         columns: Vec<String>,
     },
+    /// `keys` pairs a left column with a right column (right names as in the right
+    /// input); `right_names` gives each right column its output name.
+    Join {
+        left: Box<Plan>,
+        right: Box<Plan>,
+        kind: JoinKind,
+        keys: Vec<(String, String)>,
+        right_names: Vec<(String, String)>,
+        /// Right columns (by input name) left out of the result: `lookup`'s keys.
+        hidden_right: Vec<String>,
+    },
+    /// Inputs already projected to the union's columns, concatenated in order.
+    Union {
+        inputs: Vec<Plan>,
+    },
+    /// Per group, each aggregate as an array over the axis bins `from + k*step < to`, with
+    /// `default` where a bin has no rows; then the axis values as an array.
+    MakeSeries {
+        input: Box<Plan>,
+        keys: Vec<(String, TExpr)>,
+        aggregates: Vec<(AggColumn, Literal)>,
+        axis: (String, KqlType),
+        from: Option<i64>,
+        to: Option<i64>,
+        step: i64,
+    },
+    /// `evaluate ipv4_lookup`: each row joined to the lookup row whose IPv4 range holds
+    /// its address (the longest prefix when several do).
+    Ipv4Lookup {
+        input: Box<Plan>,
+        lookup: Box<Plan>,
+        source_key: String,
+        lookup_key: String,
+        return_unmatched: bool,
+    },
+    /// `top-nested`: per level, the top `count` groups (by the level's aggregate, within
+    /// each group of the levels above).
+    TopNested {
+        input: Box<Plan>,
+        levels: Vec<NestedLevel>,
+    },
+    /// Extracts regex groups of `source` into new or replaced columns.
+    Parse {
+        input: Box<Plan>,
+        source: TExpr,
+        regex: String,
+        columns: Vec<(String, KqlType)>,
+        keep_only_matches: bool,
+    },
+    /// Expands dynamic arrays or bags to rows, in parallel; `items` are (output column,
+    /// expression, element type).
+    MvExpand {
+        input: Box<Plan>,
+        items: Vec<(String, TExpr, KqlType)>,
+        item_index: Option<String>,
+        bag_as_array: bool,
+        limit: Option<usize>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NestedLevel {
+    pub count: Option<usize>,
+    pub key: (String, TExpr),
+    pub aggregate: AggColumn,
+    pub descending: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinKind {
+    InnerUnique,
+    Inner,
+    LeftOuter,
+    RightOuter,
+    FullOuter,
+    LeftSemi,
+    RightSemi,
+    LeftAnti,
+    RightAnti,
+}
+
+impl JoinKind {
+    /// Kusto's spellings, including the aliases `anti`, `leftantisemi`, `rightantisemi`.
+    pub fn from_name(name: &str) -> Option<JoinKind> {
+        Some(match name {
+            "innerunique" => JoinKind::InnerUnique,
+            "inner" => JoinKind::Inner,
+            "leftouter" => JoinKind::LeftOuter,
+            "rightouter" => JoinKind::RightOuter,
+            "fullouter" | "outer" => JoinKind::FullOuter,
+            "leftsemi" | "semi" => JoinKind::LeftSemi,
+            "rightsemi" => JoinKind::RightSemi,
+            "leftanti" | "anti" | "leftantisemi" => JoinKind::LeftAnti,
+            "rightanti" | "rightantisemi" => JoinKind::RightAnti,
+            _ => return None,
+        })
+    }
+
+    pub const NAMES: &'static [&'static str] =
+        &["innerunique", "inner", "leftouter", "rightouter", "fullouter", "leftsemi", "rightsemi", "leftanti", "rightanti"];
+
+    /// Which sides' columns the result has.
+    pub fn keeps(self) -> (bool, bool) {
+        match self {
+            JoinKind::LeftSemi | JoinKind::LeftAnti => (true, false),
+            JoinKind::RightSemi | JoinKind::RightAnti => (false, true),
+            _ => (true, true),
+        }
+    }
 }
 
 impl Plan {
-    pub fn input(&self) -> Option<&Plan> {
+    pub fn inputs(&self) -> Vec<&Plan> {
         match &self.node {
             Node::Filter { input, .. }
             | Node::Project { input, .. }
             | Node::Aggregate { input, .. }
             | Node::Sort { input, .. }
             | Node::Limit { input, .. }
-            | Node::Distinct { input, .. } => Some(input),
-            _ => None,
+            | Node::Distinct { input, .. }
+            | Node::MvExpand { input, .. }
+            | Node::Parse { input, .. }
+            | Node::MakeSeries { input, .. }
+            | Node::TopNested { input, .. } => vec![input],
+            Node::Join { left, right, .. } => vec![left, right],
+            Node::Ipv4Lookup { input, lookup, .. } => vec![input, lookup],
+            Node::Union { inputs } => inputs.iter().collect(),
+            _ => Vec::new(),
         }
     }
 }
@@ -165,33 +283,16 @@ pub fn explain(plan: &Plan) -> String {
 
 fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
     let pad = "  ".repeat(depth);
-    let cols = plan
-        .schema
-        .columns
-        .iter()
-        .map(|(n, t)| format!("{n}:{t}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols = plan.schema.columns.iter().map(|(n, t)| format!("{n}:{t}")).collect::<Vec<_>>().join(", ");
     let line = match &plan.node {
         Node::Scan { table } => format!("Scan {table}"),
         Node::Datatable { rows } => format!("Datatable ({} rows)", rows.len()),
         Node::Print { columns } => format!("Print {}", named(columns)),
-        Node::Range { from, to, step } => format!(
-            "Range from {} to {} step {}",
-            show(from),
-            show(to),
-            show(step)
-        ),
+        Node::Range { from, to, step } => format!("Range from {} to {} step {}", show(from), show(to), show(step)),
         Node::Filter { predicate, .. } => format!("Filter {}", show(predicate)),
         Node::Project { columns, .. } => format!("Project {}", named(columns)),
-        Node::Aggregate {
-            keys, aggregates, ..
-        } => {
-            let aggs = aggregates
-                .iter()
-                .map(|a| format!("{} = {}", a.name, show(&a.expr)))
-                .collect::<Vec<_>>()
-                .join(", ");
+        Node::Aggregate { keys, aggregates, .. } => {
+            let aggs = aggregates.iter().map(|a| format!("{} = {}", a.name, show(&a.expr))).collect::<Vec<_>>().join(", ");
             format!("Aggregate [{aggs}] by [{}]", named(keys))
         }
         Node::Sort { keys, .. } => {
@@ -208,9 +309,43 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
         }
         Node::Limit { count, .. } => format!("Limit {count}"),
         Node::Distinct { columns, .. } => format!("Distinct {}", columns.join(", ")),
+        Node::Join { kind, keys, .. } => {
+            let on = keys.iter().map(|(l, r)| format!("$left.{l} == $right.{r}")).collect::<Vec<_>>().join(" and ");
+            format!("Join {kind:?} on {on}")
+        }
+        Node::Union { inputs } => format!("Union ({} inputs)", inputs.len()),
+        Node::TopNested { levels, .. } => {
+            let ls = levels
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{} of {} by {} = {}",
+                        l.count.map(|c| c.to_string()).unwrap_or_default(),
+                        show(&l.key.1),
+                        l.aggregate.name,
+                        show(&l.aggregate.expr)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("TopNested {ls}")
+        }
+        Node::Ipv4Lookup { source_key, lookup_key, .. } => format!("Ipv4Lookup {source_key} in {lookup_key}"),
+        Node::MakeSeries { aggregates, axis, step, .. } => {
+            let aggs = aggregates
+                .iter()
+                .map(|(a, d)| format!("{} = {} default {}", a.name, show(&a.expr), show_literal(d)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("MakeSeries [{aggs}] on {} step {step}", axis.0)
+        }
+        Node::Parse { source, regex, .. } => format!("Parse {} with regex {regex:?}", show(source)),
+        Node::MvExpand { items, .. } => {
+            format!("MvExpand {}", items.iter().map(|(n, e, t)| format!("{n} = {} to {t}", show(e))).collect::<Vec<_>>().join(", "))
+        }
     };
     let _ = writeln!(out, "{pad}{line}  -> ({cols})");
-    if let Some(input) = plan.input() {
+    for input in plan.inputs() {
         explain_into(input, depth + 1, out);
     }
 }
@@ -232,11 +367,7 @@ pub fn show(e: &TExpr) -> String {
         TExprKind::Column(c) => c.clone(),
         TExprKind::Literal(l) => show_literal(l),
         TExprKind::Call { func, args } => {
-            format!(
-                "{}({})",
-                func.name,
-                args.iter().map(show).collect::<Vec<_>>().join(", ")
-            )
+            format!("{}({})", func.name, args.iter().map(show).collect::<Vec<_>>().join(", "))
         }
         TExprKind::Unary { op, operand } => {
             let s = if *op == UnaryOp::Neg { "-" } else { "+" };
@@ -245,51 +376,29 @@ pub fn show(e: &TExpr) -> String {
         TExprKind::Binary { op, lhs, rhs } => {
             format!("({} {} {})", show(lhs), op.symbol(), show(rhs))
         }
-        TExprKind::In {
-            lhs,
-            list,
-            negated,
-            case_sensitive,
-        } => {
-            let op = format!(
-                "{}in{}",
-                if *negated { "!" } else { "" },
-                if *case_sensitive { "" } else { "~" }
-            );
-            format!(
-                "{} {op} ({})",
-                show(lhs),
-                list.iter().map(show_literal).collect::<Vec<_>>().join(", ")
-            )
+        TExprKind::In { lhs, list, negated, case_sensitive } => {
+            let op = format!("{}in{}", if *negated { "!" } else { "" }, if *case_sensitive { "" } else { "~" });
+            format!("{} {op} ({})", show(lhs), list.iter().map(show_literal).collect::<Vec<_>>().join(", "))
         }
-        TExprKind::Between {
-            lhs,
-            low,
-            high,
-            negated,
-        } => {
-            format!(
-                "{} {}between ({} .. {})",
-                show(lhs),
-                if *negated { "!" } else { "" },
-                show(low),
-                show(high)
-            )
+        TExprKind::Between { lhs, low, high, negated } => {
+            format!("{} {}between ({} .. {})", show(lhs), if *negated { "!" } else { "" }, show(low), show(high))
         }
         TExprKind::Index { target, index } => format!("{}[{}]", show(target), show(index)),
+        TExprKind::HasAny { lhs, terms, all } => {
+            format!("{} {} ({})", show(lhs), if *all { "has_all" } else { "has_any" }, terms.join(", "))
+        }
     }
 }
 
 pub fn show_literal(l: &Literal) -> String {
-    use crate::syntax::lex_format;
     match l {
         Literal::Bool(b) => b.to_string(),
         Literal::Int(n) => format!("int({n})"),
         Literal::Long(n) => n.to_string(),
         Literal::Real(f) => format!("{f:?}"),
         Literal::String(s) => format!("{s:?}"),
-        Literal::DateTime(ns) => format!("datetime({})", lex_format::datetime(*ns)),
-        Literal::TimeSpan(ns) => format!("timespan({})", lex_format::timespan(*ns)),
+        Literal::DateTime(ns) => format!("datetime({})", crate::text::format_datetime(*ns)),
+        Literal::TimeSpan(ns) => format!("timespan({})", crate::text::format_timespan(*ns)),
         Literal::Guid(g) => format!("guid({g})"),
         Literal::Dynamic(v) => format!("dynamic({v})"),
         Literal::Null(t) => format!("{t}(null)"),

@@ -47,11 +47,7 @@ pub(crate) const FIELDS: &[(&str, &str, Kind)] = &[
     ("bytes", "Bytes", Kind::Long),
     ("end", "End", Kind::Seconds),
     ("action", "Action", Kind::OneOf(&["ACCEPT", "REJECT"])),
-    (
-        "log-status",
-        "LogStatus",
-        Kind::OneOf(&["OK", "NODATA", "SKIPDATA"]),
-    ),
+    ("log-status", "LogStatus", Kind::OneOf(&["OK", "NODATA", "SKIPDATA"])),
     ("vpc-id", "VpcId", Kind::Text),
     ("subnet-id", "SubnetId", Kind::Text),
     ("instance-id", "InstanceId", Kind::Text),
@@ -65,11 +61,7 @@ pub(crate) const FIELDS: &[(&str, &str, Kind)] = &[
     ("sublocation-id", "SublocationId", Kind::Text),
     ("pkt-src-aws-service", "PktSrcAwsService", Kind::Text),
     ("pkt-dst-aws-service", "PktDstAwsService", Kind::Text),
-    (
-        "flow-direction",
-        "FlowDirection",
-        Kind::OneOf(&["ingress", "egress"]),
-    ),
+    ("flow-direction", "FlowDirection", Kind::OneOf(&["ingress", "egress"])),
     ("traffic-path", "TrafficPath", Kind::Text),
 ];
 
@@ -145,10 +137,7 @@ const HEADERLESS: [usize; 4] = [14, 21, 25, 29];
 /// A header token to the field name: `${srcaddr}` (the console's notation) and
 /// `srcaddr` are the same, and Parquet's `log_status` is `log-status`.
 pub(crate) fn field_name(token: &str) -> String {
-    let t = token
-        .strip_prefix("${")
-        .and_then(|t| t.strip_suffix('}'))
-        .unwrap_or(token);
+    let t = token.strip_prefix("${").and_then(|t| t.strip_suffix('}')).unwrap_or(token);
     t.to_ascii_lowercase().replace('_', "-")
 }
 
@@ -161,9 +150,7 @@ pub(crate) fn is_header(tokens: &[&str]) -> bool {
     let names: Vec<String> = tokens.iter().map(|t| field_name(t)).collect();
     !names.is_empty()
         && names.iter().all(|n| {
-            !n.is_empty()
-                && n.bytes().any(|b| b.is_ascii_alphabetic())
-                && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            !n.is_empty() && n.bytes().any(|b| b.is_ascii_alphabetic()) && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
         && names.iter().filter(|n| is_known(n)).count() >= 2
 }
@@ -219,16 +206,9 @@ fn parse_cell(kind: Kind, text: &str) -> std::result::Result<Cell<'_>, String> {
         Kind::Port if missing => Cell::Int(None),
         Kind::Port => Cell::Int(fields::port(text)?),
         Kind::Int if missing => Cell::Int(None),
-        Kind::Int => {
-            Cell::Int(Some(text.parse::<i32>().map_err(|_| {
-                format!("{text:?} is not an int (a whole number below 2^31)")
-            })?))
-        }
+        Kind::Int => Cell::Int(Some(text.parse::<i32>().map_err(|_| format!("{text:?} is not an int (a whole number below 2^31)"))?)),
         Kind::Long if missing => Cell::Long(None),
-        Kind::Long => Cell::Long(Some(
-            text.parse::<i64>()
-                .map_err(|_| format!("{text:?} is not a whole number"))?,
-        )),
+        Kind::Long => Cell::Long(Some(text.parse::<i64>().map_err(|_| format!("{text:?} is not a whole number"))?)),
         Kind::Seconds if missing => Cell::Long(None),
         Kind::Seconds => Cell::Long(Some(fields::epoch_seconds(text)?)),
     })
@@ -245,24 +225,12 @@ struct Layout {
 
 impl Layout {
     fn new(names: Vec<String>, header: Vec<String>) -> Self {
-        let slots = names
-            .iter()
-            .map(|n| FIELDS.iter().position(|(f, _, _)| f == n))
-            .collect();
-        Layout {
-            names,
-            slots,
-            header,
-        }
+        let slots = names.iter().map(|n| FIELDS.iter().position(|(f, _, _)| f == n)).collect();
+        Layout { names, slots, header }
     }
 
     fn unloaded(&self) -> Vec<&str> {
-        self.names
-            .iter()
-            .zip(&self.slots)
-            .filter(|(_, s)| s.is_none())
-            .map(|(n, _)| n.as_str())
-            .collect()
+        self.names.iter().zip(&self.slots).filter(|(_, s)| s.is_none()).map(|(n, _)| n.as_str()).collect()
     }
 }
 
@@ -297,27 +265,18 @@ pub(crate) fn read(bytes: &[u8], problems: &mut Problems) -> Result<(Vec<DataFra
         let end = (pos + first_line.len() + 1).min(bytes.len());
         (Layout::new(names, header), end, first_no + 1)
     } else if HEADERLESS.contains(&tokens.len()) && tokens[0].parse::<u8>().is_ok() {
-        let names = ORDERED[..tokens.len()]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let names = ORDERED[..tokens.len()].iter().map(|s| s.to_string()).collect();
         (Layout::new(names, Vec::new()), pos, first_no)
     } else {
         problems.file_fault(
-            format!(
-                "line {first_no}: no header line, and {} fields is not a known layout (the default format has 14)",
-                tokens.len()
-            ),
+            format!("line {first_no}: no header line, and {} fields is not a known layout (the default format has 14)", tokens.len()),
             "put the flow log format's field names, space-separated, on the first line (as S3 delivery writes them)",
         )?;
         return Ok((Vec::new(), 0));
     };
     let unloaded = layout.unloaded();
     if !unloaded.is_empty() {
-        problems.note(format!(
-            "fields with no AWSVPCFlow column, not loaded: {}",
-            unloaded.join(", ")
-        ));
+        problems.note(format!("fields with no AWSVPCFlow column, not loaded: {}", unloaded.join(", ")));
     }
     // Line-aligned chunks, each knowing the number of its first line.
     let body = &bytes[body_start..];
@@ -429,12 +388,7 @@ fn read_lines(
         if tokens.len() != layout.names.len() {
             problems.fault(
                 &format!("line {no}"),
-                format!(
-                    "{} fields where the format has {} ({})",
-                    tokens.len(),
-                    layout.names.len(),
-                    layout.names.join(" ")
-                ),
+                format!("{} fields where the format has {} ({})", tokens.len(), layout.names.len(), layout.names.join(" ")),
             )?;
             continue;
         }

@@ -25,21 +25,14 @@ pub(crate) fn is_aws(path: &Path) -> bool {
         return false;
     };
     let names: Vec<String> = schema.iter_names().map(|n| aws::field_name(n)).collect();
-    let known = names
-        .iter()
-        .filter(|n| FIELDS.iter().any(|(f, _, _)| f == n))
-        .count();
+    let known = names.iter().filter(|n| FIELDS.iter().any(|(f, _, _)| f == n)).count();
     known >= 3 && names.iter().any(|n| n == "srcaddr" || n == "dstaddr")
 }
 
 /// The file as an `AWSVPCFlow` frame and its row count.
 pub(crate) fn read(path: &Path, problems: &mut Problems) -> Result<(DataFrame, usize)> {
     let shown = problems.file.clone();
-    let err = |e: PolarsError| {
-        Error::data(format!(
-            "{shown}: cannot read as an AWS flow log Parquet file: {e}"
-        ))
-    };
+    let err = |e: PolarsError| Error::data(format!("{shown}: cannot read as an AWS flow log Parquet file: {e}"));
     let mut lazy = scan(path).map_err(err)?;
     let file_schema = lazy.collect_schema().map_err(err)?;
     let mut sources: Vec<Option<(PlSmallStr, DataType)>> = vec![None; FIELDS.len()];
@@ -52,10 +45,7 @@ pub(crate) fn read(path: &Path, problems: &mut Problems) -> Result<(DataFrame, u
         }
     }
     if !unloaded.is_empty() {
-        problems.note(format!(
-            "columns with no AWSVPCFlow column, not loaded: {}",
-            unloaded.join(", ")
-        ));
+        problems.note(format!("columns with no AWSVPCFlow column, not loaded: {}", unloaded.join(", ")));
     }
     let table = aws::table_schema();
     let mut exprs = Vec::with_capacity(table.len());
@@ -80,20 +70,11 @@ pub(crate) fn read(path: &Path, problems: &mut Problems) -> Result<(DataFrame, u
 fn convert(e: Expr, dtype: &DataType, kind: Kind) -> Expr {
     match kind {
         Kind::Text | Kind::OneOf(_) | Kind::Ip => {
-            let s = if *dtype == DataType::String {
-                e
-            } else {
-                e.strict_cast(DataType::String)
-            };
-            when(s.clone().eq(lit("-")))
-                .then(lit(""))
-                .otherwise(s)
-                .fill_null(lit(""))
+            let s = if *dtype == DataType::String { e } else { e.strict_cast(DataType::String) };
+            when(s.clone().eq(lit("-"))).then(lit("")).otherwise(s).fill_null(lit(""))
         }
         Kind::Port | Kind::Int => e.strict_cast(DataType::Int32),
         Kind::Long => e.strict_cast(DataType::Int64),
-        Kind::Seconds => {
-            (e.strict_cast(DataType::Int64) * lit(1_000_000_000i64)).cast(datetime_type())
-        }
+        Kind::Seconds => (e.strict_cast(DataType::Int64) * lit(1_000_000_000i64)).cast(datetime_type()),
     }
 }

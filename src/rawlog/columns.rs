@@ -53,11 +53,7 @@ pub(crate) fn datetimes(n: &str, nanos: Vec<Option<i64>>) -> Result<Column> {
 }
 
 pub(crate) fn const_string(n: &str, value: &str, len: usize) -> Column {
-    Column::new_scalar(
-        name(n),
-        Scalar::new(DataType::String, AnyValue::StringOwned(value.into())),
-        len,
-    )
+    Column::new_scalar(name(n), Scalar::new(DataType::String, AnyValue::StringOwned(value.into())), len)
 }
 
 pub(crate) fn nulls(n: &str, dtype: &DataType, len: usize) -> Column {
@@ -118,22 +114,14 @@ impl Interner {
 }
 
 /// A frame with exactly `schema`'s columns, in its order and in its Polars types.
-pub(crate) fn in_schema_order(
-    schema: &Schema,
-    mut cols: HashMap<String, Column>,
-    height: usize,
-) -> Result<DataFrame> {
+pub(crate) fn in_schema_order(schema: &Schema, mut cols: HashMap<String, Column>, height: usize) -> Result<DataFrame> {
     let mut out = Vec::with_capacity(schema.len());
     for (n, t) in &schema.columns {
         let dtype = t.polars();
         let col = match cols.remove(n) {
             Some(c) => {
                 if c.dtype() != &dtype {
-                    return Err(Error::runtime(format!(
-                        "internal: column {n} is {} where the schema says {}",
-                        c.dtype(),
-                        dtype
-                    )));
+                    return Err(Error::runtime(format!("internal: column {n} is {} where the schema says {}", c.dtype(), dtype)));
                 }
                 c
             }
@@ -143,9 +131,7 @@ pub(crate) fn in_schema_order(
         out.push(col);
     }
     if let Some(extra) = cols.keys().next() {
-        return Err(Error::runtime(format!(
-            "internal: column {extra} is not in the table's schema"
-        )));
+        return Err(Error::runtime(format!("internal: column {extra} is not in the table's schema")));
     }
     Ok(DataFrame::new(height, out)?)
 }

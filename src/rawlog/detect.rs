@@ -77,25 +77,18 @@ mod tests {
             from_prefix(b"\xEF\xBB\xBF {\"records\":[{\"properties\":{\"Version\" : 2,\"flows\":[{\"flows\":[{\"flowTuples\":[]}]}]}}]}"),
             Some(RawFormat::NsgFlowV2)
         );
-        assert_eq!(
-            from_prefix(br#"{"time":"x","flowLogVersion":4,"#),
-            Some(RawFormat::VnetFlowV4)
-        );
+        assert_eq!(from_prefix(br#"{"time":"x","flowLogVersion":4,"#), Some(RawFormat::VnetFlowV4));
         // A Log Analytics query API answer is not a raw flow log.
-        assert_eq!(
-            from_prefix(br#"{"tables":[{"name":"PrimaryResult","columns":[]}]}"#),
-            None
-        );
-        assert_eq!(
-            from_prefix(br#"[{"TimeGenerated":"2024-01-01T00:00:00Z"}]"#),
-            None
-        );
+        assert_eq!(from_prefix(br#"{"tables":[{"name":"PrimaryResult","columns":[]}]}"#), None);
+        assert_eq!(from_prefix(br#"[{"TimeGenerated":"2024-01-01T00:00:00Z"}]"#), None);
     }
 
     #[test]
     fn text_lines_decide() {
         assert_eq!(
-            from_prefix(b"version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n"),
+            from_prefix(
+                b"version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n"
+            ),
             Some(RawFormat::AwsVpc)
         );
         assert_eq!(

@@ -115,9 +115,7 @@ pub(crate) fn epoch_seconds_or_millis(text: &str) -> Result<i64, String> {
     match unsigned(text) {
         Some(v) if (100_000_000_000..9_223_372_036_854).contains(&v) => Ok(v as i64 * 1_000_000),
         Some(v) if v < 100_000_000_000 => Ok(v as i64 * 1_000_000_000),
-        _ => Err(format!(
-            "{text:?} is not a Unix time in seconds or milliseconds"
-        )),
+        _ => Err(format!("{text:?} is not a Unix time in seconds or milliseconds")),
     }
 }
 
@@ -198,22 +196,13 @@ mod tests {
         assert!(counter("1e3").is_err());
         assert_eq!(epoch_seconds("1542110379"), Ok(1_542_110_379_000_000_000));
         assert!(epoch_seconds("").is_err());
-        assert_eq!(
-            epoch_seconds_or_millis("1663146003599"),
-            Ok(1_663_146_003_599_000_000)
-        );
-        assert_eq!(
-            epoch_seconds_or_millis("1663146003"),
-            Ok(1_663_146_003_000_000_000)
-        );
+        assert_eq!(epoch_seconds_or_millis("1663146003599"), Ok(1_663_146_003_599_000_000));
+        assert_eq!(epoch_seconds_or_millis("1663146003"), Ok(1_663_146_003_000_000_000));
         assert!(ip("10.0.0.256").is_err());
         assert!(ip("2001:db8::1").is_ok());
         assert_eq!(code("T", &["T", "U"], "protocol"), Ok("T"));
         assert!(code("X", &["T", "U"], "protocol").is_err());
         // 2018-11-13T12:00:35.3899262Z: 7 fractional digits, as Azure writes them.
-        assert_eq!(
-            iso_time("2018-11-13T12:00:35.3899262Z"),
-            Ok(1_542_110_435_389_926_200)
-        );
+        assert_eq!(iso_time("2018-11-13T12:00:35.3899262Z"), Ok(1_542_110_435_389_926_200));
     }
 }

@@ -31,13 +31,7 @@ pub(crate) fn classify(ip: IpAddr) -> Class {
         let o = a.octets();
         if a.is_private() || (o[0] == 100 && (64..128).contains(&o[1])) {
             Class::Private
-        } else if a.is_loopback()
-            || a.is_link_local()
-            || a.is_multicast()
-            || a.is_unspecified()
-            || a.is_broadcast()
-            || o[0] == 0
-        {
+        } else if a.is_loopback() || a.is_link_local() || a.is_multicast() || a.is_unspecified() || a.is_broadcast() || o[0] == 0 {
             Class::Special
         } else {
             Class::Public
@@ -49,11 +43,7 @@ pub(crate) fn classify(ip: IpAddr) -> Class {
         let first = a.segments()[0];
         if first & 0xfe00 == 0xfc00 {
             Class::Private
-        } else if a.is_loopback()
-            || a.is_unspecified()
-            || a.is_multicast()
-            || first & 0xffc0 == 0xfe80
-        {
+        } else if a.is_loopback() || a.is_unspecified() || a.is_multicast() || first & 0xffc0 == 0xfe80 {
             Class::Special
         } else {
             Class::Public
@@ -66,12 +56,7 @@ const AZURE_PLATFORM_IP: Ipv4Addr = Ipv4Addr::new(168, 63, 129, 16);
 
 /// The VNet (index into `vnets`) holding `ip`: the most specific range that contains it.
 fn vnet_of(vnets: &[IpNet], ip: IpAddr) -> Option<usize> {
-    vnets
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.contains(&ip))
-        .max_by_key(|(_, n)| n.prefix_len())
-        .map(|(i, _)| i)
+    vnets.iter().enumerate().filter(|(_, n)| n.contains(&ip)).max_by_key(|(_, n)| n.prefix_len()).map(|(i, _)| i)
 }
 
 /// `FlowType_s` and `AzureRegion_s` of a flow from its local end (the capturing NIC's
@@ -119,8 +104,7 @@ fn l7_table() -> &'static HashMap<i32, &'static str> {
 
 /// `L7Protocol_s` from the destination port.
 pub(crate) fn l7_protocol(port: Option<i32>) -> &'static str {
-    port.and_then(|p| l7_table().get(&p).copied())
-        .unwrap_or("Unknown")
+    port.and_then(|p| l7_table().get(&p).copied()).unwrap_or("Unknown")
 }
 
 #[cfg(test)]
@@ -155,39 +139,15 @@ mod tests {
     #[test]
     fn flow_types() {
         let none: Vec<IpNet> = vec![];
-        let vnets: Vec<IpNet> = vec![
-            "10.0.0.0/16".parse().unwrap(),
-            "10.1.0.0/16".parse().unwrap(),
-        ];
+        let vnets: Vec<IpNet> = vec!["10.0.0.0/16".parse().unwrap(), "10.1.0.0/16".parse().unwrap()];
         let local = ip("10.0.0.4");
-        assert_eq!(
-            flow_type(local, ip("10.0.1.5"), &none, false).0,
-            "UnknownPrivate"
-        );
-        assert_eq!(
-            flow_type(local, ip("10.0.1.5"), &vnets, false).0,
-            "IntraVNet"
-        );
-        assert_eq!(
-            flow_type(local, ip("10.1.1.5"), &vnets, false).0,
-            "InterVNet"
-        );
-        assert_eq!(
-            flow_type(local, ip("192.168.1.5"), &vnets, false).0,
-            "UnknownPrivate"
-        );
-        assert_eq!(
-            flow_type(local, ip("13.67.143.118"), &vnets, false).0,
-            "ExternalPublic"
-        );
-        assert_eq!(
-            flow_type(local, ip("52.94.1.1"), &none, true).0,
-            "AzurePublic"
-        );
-        assert_eq!(
-            flow_type(local, ip("168.63.129.16"), &none, false),
-            ("AzurePublic", "Global")
-        );
+        assert_eq!(flow_type(local, ip("10.0.1.5"), &none, false).0, "UnknownPrivate");
+        assert_eq!(flow_type(local, ip("10.0.1.5"), &vnets, false).0, "IntraVNet");
+        assert_eq!(flow_type(local, ip("10.1.1.5"), &vnets, false).0, "InterVNet");
+        assert_eq!(flow_type(local, ip("192.168.1.5"), &vnets, false).0, "UnknownPrivate");
+        assert_eq!(flow_type(local, ip("13.67.143.118"), &vnets, false).0, "ExternalPublic");
+        assert_eq!(flow_type(local, ip("52.94.1.1"), &none, true).0, "AzurePublic");
+        assert_eq!(flow_type(local, ip("168.63.129.16"), &none, false), ("AzurePublic", "Global"));
         assert_eq!(flow_type(local, ip("224.0.0.1"), &none, false).0, "Unknown");
         assert_eq!(flow_type(local, None, &none, false).0, "Unknown");
     }

@@ -22,9 +22,8 @@ pub(crate) fn expand(path: &str) -> Result<Vec<PathBuf>> {
         collect(p, &mut files)?;
     } else if is_glob(path) {
         let entries = glob::glob(path).map_err(|e| {
-            Error::usage(format!("{path}: not a valid glob pattern: {e}")).with_help(
-                "quote the pattern so the shell does not expand it, e.g. 'logs/**/PT1H.json'",
-            )
+            Error::usage(format!("{path}: not a valid glob pattern: {e}"))
+                .with_help("quote the pattern so the shell does not expand it, e.g. 'logs/**/PT1H.json'")
         })?;
         for entry in entries {
             let entry = entry.map_err(|e| Error::data(format!("{path}: {e}")))?;
@@ -63,17 +62,12 @@ fn open(path: &Path) -> Result<File> {
 pub(crate) fn read_prefix(path: &Path, limit: usize) -> Result<Vec<u8>> {
     let mut file = open(path)?;
     let mut head = Vec::with_capacity(limit.min(1 << 16));
-    (&mut file)
-        .take(limit as u64)
-        .read_to_end(&mut head)
-        .map_err(|e| Error::data(format!("{}: {e}", path.display())))?;
+    (&mut file).take(limit as u64).read_to_end(&mut head).map_err(|e| Error::data(format!("{}: {e}", path.display())))?;
     if head.starts_with(&GZIP_MAGIC) {
         let file = open(path)?;
         let mut out = Vec::with_capacity(limit.min(1 << 16));
         // A cut or corrupt stream still gives its first bytes, which is all that is needed.
-        let _ = MultiGzDecoder::new(file)
-            .take(limit as u64)
-            .read_to_end(&mut out);
+        let _ = MultiGzDecoder::new(file).take(limit as u64).read_to_end(&mut out);
         return Ok(out);
     }
     Ok(head)
@@ -84,8 +78,7 @@ pub(crate) fn read_prefix(path: &Path, limit: usize) -> Result<Vec<u8>> {
 pub(crate) fn read_all(path: &Path) -> Result<(Vec<u8>, Option<String>)> {
     let mut file = open(path)?;
     let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)
-        .map_err(|e| Error::data(format!("{}: {e}", path.display())))?;
+    file.read_to_end(&mut bytes).map_err(|e| Error::data(format!("{}: {e}", path.display())))?;
     if !bytes.starts_with(&GZIP_MAGIC) {
         return Ok((bytes, None));
     }
@@ -93,10 +86,7 @@ pub(crate) fn read_all(path: &Path) -> Result<(Vec<u8>, Option<String>)> {
     match MultiGzDecoder::new(bytes.as_slice()).read_to_end(&mut out) {
         Ok(_) => Ok((out, None)),
         Err(e) => {
-            let why = format!(
-                "the gzip stream breaks off after {} decompressed bytes ({e})",
-                out.len()
-            );
+            let why = format!("the gzip stream breaks off after {} decompressed bytes ({e})", out.len());
             Ok((out, Some(why)))
         }
     }

@@ -52,9 +52,7 @@ pub(crate) fn text<'a>(t: &'a Option<Text<'_>>) -> &'a str {
 
 /// Parses one record; when it does not fit the expected shape, says where (the JSON
 /// path of the field at fault) and why.
-pub(crate) fn parse_record<'a, T: Deserialize<'a>>(
-    bytes: &'a [u8],
-) -> std::result::Result<T, String> {
+pub(crate) fn parse_record<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> std::result::Result<T, String> {
     match serde_json::from_slice::<T>(bytes) {
         Ok(v) => Ok(v),
         Err(first) => {
@@ -86,11 +84,7 @@ const CHUNK_RECORDS: usize = 256;
 
 /// Splits `bytes` into records and builds their frames with `read_chunk`. Returns the
 /// frames (in record order) and the number of complete records.
-pub(crate) fn read_blob(
-    bytes: &[u8],
-    problems: &mut Problems,
-    read_chunk: ChunkReader,
-) -> Result<(Vec<DataFrame>, usize)> {
+pub(crate) fn read_blob(bytes: &[u8], problems: &mut Problems, read_chunk: ChunkReader) -> Result<(Vec<DataFrame>, usize)> {
     let split = match records::split(bytes) {
         Ok(s) => s,
         Err(why) => {
@@ -98,12 +92,7 @@ pub(crate) fn read_blob(
             return Ok((Vec::new(), 0));
         }
     };
-    let numbered: Vec<(usize, &[u8])> = split
-        .records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (i + 1, *r))
-        .collect();
+    let numbered: Vec<(usize, &[u8])> = split.records.iter().enumerate().map(|(i, r)| (i + 1, *r)).collect();
     let file = problems.file.clone();
     let lenient = problems.lenient;
     let results: Vec<(Result<DataFrame>, Problems)> = numbered
@@ -122,11 +111,9 @@ pub(crate) fn read_blob(
     }
     match split.tail {
         None => {}
-        Some(Tail::Truncated { record }) => problems.fault_with_help(
-            &format!("record {record}"),
-            "the file ends inside this record (truncated)",
-            TRUNCATED_HELP,
-        )?,
+        Some(Tail::Truncated { record }) => {
+            problems.fault_with_help(&format!("record {record}"), "the file ends inside this record (truncated)", TRUNCATED_HELP)?
+        }
         Some(Tail::Unclosed { after }) => problems.fault_with_help(
             "end of file",
             format!("the records array is not closed after record {after} (the file is cut short)"),

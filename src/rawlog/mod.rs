@@ -109,13 +109,8 @@ pub enum RawFormat {
 }
 
 impl RawFormat {
-    pub const ALL: [RawFormat; 5] = [
-        RawFormat::NsgFlowV1,
-        RawFormat::NsgFlowV2,
-        RawFormat::VnetFlowV4,
-        RawFormat::AwsVpc,
-        RawFormat::AwsVpcParquet,
-    ];
+    pub const ALL: [RawFormat; 5] =
+        [RawFormat::NsgFlowV1, RawFormat::NsgFlowV2, RawFormat::VnetFlowV4, RawFormat::AwsVpc, RawFormat::AwsVpcParquet];
 
     /// The name `--format` takes (see [`FromStr`]).
     pub fn name(self) -> &'static str {
@@ -175,8 +170,9 @@ impl FromStr for RawFormat {
             "aws" => RawFormat::AwsVpc,
             "aws-parquet" => RawFormat::AwsVpcParquet,
             _ => {
-                return Err(Error::usage(format!("unknown raw flow log format {s:?}"))
-                    .with_help("the formats are nsg, vnet, aws and aws-parquet"))
+                return Err(
+                    Error::usage(format!("unknown raw flow log format {s:?}")).with_help("the formats are nsg, vnet, aws and aws-parquet")
+                )
             }
         })
     }
@@ -226,8 +222,7 @@ pub struct ReadReport {
 /// One line for stderr: `read 24 files, 24 records, 1200 rows (1 skipped, 1 note)`.
 impl fmt::Display for ReadReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         write!(
             f,
             "read {}, {}, {}",
@@ -277,11 +272,7 @@ fn detect_file(path: &Path) -> Result<Option<RawFormat>> {
 /// the format's native table. `format` forces the format; otherwise it is detected (for a
 /// tree, from the first file that is a raw flow log). Returns the table's name
 /// (`NSGFlowTuples`, `VNetFlowTuples` or `AWSVPCFlow`), the table and what was read.
-pub fn read_native(
-    path: &str,
-    format: Option<RawFormat>,
-    opts: &ReadOptions,
-) -> Result<(String, Table, ReadReport)> {
+pub fn read_native(path: &str, format: Option<RawFormat>, opts: &ReadOptions) -> Result<(String, Table, ReadReport)> {
     let (family, df, mut report) = load(path, format, opts)?;
     report.rows = df.height();
     let schema = match family {
@@ -294,32 +285,17 @@ pub fn read_native(
         Family::Vnet => vnet::TABLE,
         Family::Aws | Family::AwsParquet => aws::TABLE,
     };
-    Ok((
-        name.to_string(),
-        Table {
-            schema,
-            frame: df.lazy(),
-        },
-        report,
-    ))
+    Ok((name.to_string(), Table { schema, frame: df.lazy() }, report))
 }
 
 /// Reads like [`read_native`], then gives the rows the shape of
 /// `AzureNetworkAnalytics_CL` (one row per tuple, or per AWS record; see
 /// `network_analytics.rs` for every derivation).
-pub fn read_as_network_analytics(
-    path: &str,
-    format: Option<RawFormat>,
-    opts: &ReadOptions,
-) -> Result<(Table, ReadReport)> {
+pub fn read_as_network_analytics(path: &str, format: Option<RawFormat>, opts: &ReadOptions) -> Result<(Table, ReadReport)> {
     let (family, df, mut report) = load(path, format, opts)?;
     let view = match family {
-        Family::Nsg => {
-            network_analytics::from_azure(&df, network_analytics::Source::Nsg, &opts.vnets)?
-        }
-        Family::Vnet => {
-            network_analytics::from_azure(&df, network_analytics::Source::Vnet, &opts.vnets)?
-        }
+        Family::Nsg => network_analytics::from_azure(&df, network_analytics::Source::Nsg, &opts.vnets)?,
+        Family::Vnet => network_analytics::from_azure(&df, network_analytics::Source::Vnet, &opts.vnets)?,
         Family::Aws | Family::AwsParquet => {
             let (view, left_out) = network_analytics::from_aws(&df, &opts.vnets)?;
             if left_out > 0 {
@@ -333,20 +309,13 @@ pub fn read_as_network_analytics(
     drop(df);
     report.rows = view.height();
     let schema = crate::schema::builtin(network_analytics::TABLE).unwrap_or_default();
-    Ok((
-        Table {
-            schema,
-            frame: view.lazy(),
-        },
-        report,
-    ))
+    Ok((Table { schema, frame: view.lazy() }, report))
 }
 
 /// Reads one line per CIDR (`10.0.0.0/16`; a bare address is a single host), with `#`
 /// starting a comment; blank lines are ignored.
 pub fn parse_vnets_file(path: &Path) -> Result<Vec<ipnet::IpNet>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::data(format!("{}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::data(format!("{}: {e}", path.display())))?;
     let mut nets = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let entry = line.split('#').next().unwrap_or("").trim();
@@ -354,34 +323,22 @@ pub fn parse_vnets_file(path: &Path) -> Result<Vec<ipnet::IpNet>> {
         if entry.is_empty() {
             continue;
         }
-        let net = entry
-            .parse::<ipnet::IpNet>()
-            .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-            .map_err(|_| {
-                Error::data(format!(
-                    "{}: line {}: {entry:?} is not a CIDR range",
-                    path.display(),
-                    i + 1
-                ))
+        let net = entry.parse::<ipnet::IpNet>().or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)).map_err(|_| {
+            Error::data(format!("{}: line {}: {entry:?} is not a CIDR range", path.display(), i + 1))
                 .with_help("write one range per line, like 10.0.0.0/16; # starts a comment")
-            })?;
+        })?;
         nets.push(net);
     }
     Ok(nets)
 }
 
 /// The files to read and their family.
-fn plan(
-    path: &str,
-    format: Option<RawFormat>,
-    notes: &mut Vec<String>,
-) -> Result<(Family, Vec<PathBuf>)> {
+fn plan(path: &str, format: Option<RawFormat>, notes: &mut Vec<String>) -> Result<(Family, Vec<PathBuf>)> {
     let files = input::expand(path)?;
     if let (Some(f), [one]) = (format, files.as_slice()) {
         return Ok((f.family(), vec![one.clone()]));
     }
-    let detected: Vec<Result<Option<RawFormat>>> =
-        files.par_iter().map(|f| detect_file(f)).collect();
+    let detected: Vec<Result<Option<RawFormat>>> = files.par_iter().map(|f| detect_file(f)).collect();
     let mut family = format.map(RawFormat::family);
     let mut chosen = Vec::new();
     for (file, d) in files.iter().zip(detected) {
@@ -391,10 +348,7 @@ fn plan(
                 family = Some(f.family());
                 chosen.push(file.clone());
             }
-            Some(f) => notes.push(format!(
-                "{shown}: a {} flow log, not of the format read; left out",
-                f.name()
-            )),
+            Some(f) => notes.push(format!("{shown}: a {} flow log, not of the format read; left out", f.name())),
             None => notes.push(format!("{shown}: not a raw flow log; left out")),
         }
     }
@@ -404,10 +358,7 @@ fn plan(
             let what = if files.len() == 1 {
                 format!("{path}: not a raw flow log flowkql recognises")
             } else {
-                format!(
-                    "{path}: none of the {} files is a raw flow log flowkql recognises",
-                    files.len()
-                )
+                format!("{path}: none of the {} files is a raw flow log flowkql recognises", files.len())
             };
             Err(Error::data(what).with_help(
                 "name the format with --format (nsg, vnet, aws, aws-parquet), or check that these are PT1H.json blobs or VPC flow log objects",
@@ -417,17 +368,10 @@ fn plan(
 }
 
 /// Reads every planned file into one frame of the family's native schema.
-fn load(
-    path: &str,
-    format: Option<RawFormat>,
-    opts: &ReadOptions,
-) -> Result<(Family, DataFrame, ReadReport)> {
+fn load(path: &str, format: Option<RawFormat>, opts: &ReadOptions) -> Result<(Family, DataFrame, ReadReport)> {
     let mut report = ReadReport::default();
     let (family, files) = plan(path, format, &mut report.notes)?;
-    let sizes: Vec<u64> = files
-        .iter()
-        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
-        .collect();
+    let sizes: Vec<u64> = files.iter().map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0)).collect();
     let progress = progress::Progress::new(opts.progress, sizes.iter().sum(), files.len());
     let read_one = |(file, size): (&PathBuf, &u64)| -> (Result<(Vec<DataFrame>, usize)>, Problems) {
         let mut problems = Problems::new(file.display().to_string(), opts.lenient);
@@ -460,11 +404,7 @@ fn load(
     Ok((family, df, report))
 }
 
-fn read_file(
-    file: &Path,
-    family: Family,
-    problems: &mut Problems,
-) -> Result<(Vec<DataFrame>, usize)> {
+fn read_file(file: &Path, family: Family, problems: &mut Problems) -> Result<(Vec<DataFrame>, usize)> {
     if family == Family::AwsParquet {
         let (df, rows) = aws_parquet::read(file, problems)?;
         return Ok((vec![df], rows));
@@ -476,11 +416,7 @@ fn read_file(
             // Text after the last line break of a broken stream is a cut line.
             let end = memchr::memrchr(b'\n', &bytes).map_or(0, |k| k + 1);
             if end < bytes.len() {
-                problems.fault_with_help(
-                    "last line",
-                    "cut by the break in the gzip stream; not read",
-                    TRUNCATED_HELP,
-                )?;
+                problems.fault_with_help("last line", "cut by the break in the gzip stream; not read", TRUNCATED_HELP)?;
                 bytes.truncate(end);
             }
         }

@@ -49,10 +49,7 @@ pub(crate) enum Source {
 fn dashed_mac(mac: &str) -> String {
     if mac.len() == 12 && mac.bytes().all(|b| b.is_ascii_hexdigit()) {
         let up = mac.to_ascii_uppercase();
-        (0..6)
-            .map(|i| &up[2 * i..2 * i + 2])
-            .collect::<Vec<_>>()
-            .join("-")
+        (0..6).map(|i| &up[2 * i..2 * i + 2]).collect::<Vec<_>>().join("-")
     } else {
         mac.to_string()
     }
@@ -61,18 +58,8 @@ fn dashed_mac(mac: &str) -> String {
 /// `<subscription>/<resourceGroup>/<nsg>` from an NSG resource ID, lower case.
 fn nsg_list(resource_id: &str) -> String {
     let parts: Vec<&str> = resource_id.split('/').collect();
-    let after = |key: &str| {
-        parts
-            .iter()
-            .position(|p| p.eq_ignore_ascii_case(key))
-            .and_then(|i| parts.get(i + 1))
-            .copied()
-    };
-    match (
-        after("subscriptions"),
-        after("resourceGroups"),
-        after("networkSecurityGroups"),
-    ) {
+    let after = |key: &str| parts.iter().position(|p| p.eq_ignore_ascii_case(key)).and_then(|i| parts.get(i + 1)).copied();
+    match (after("subscriptions"), after("resourceGroups"), after("networkSecurityGroups")) {
         (Some(s), Some(g), Some(n)) => format!("{s}/{g}/{n}").to_lowercase(),
         _ => String::new(),
     }
@@ -117,10 +104,7 @@ struct Derived {
 
 impl Derived {
     fn new() -> Self {
-        Derived {
-            out: Interner::default(),
-            last: None,
-        }
+        Derived { out: Interner::default(), last: None }
     }
 
     fn push(&mut self, input: &str, f: impl Fn(&str) -> String) {
@@ -248,11 +232,7 @@ impl<'v> Builder<'v> {
 
         // The public side of a public flow moves to the *PublicIPs_s columns.
         let public = flowtype::is_public_flow(ft);
-        let (public_is_src, public_ip) = if outbound {
-            (false, f.dst)
-        } else {
-            (true, f.src)
-        };
+        let (public_is_src, public_ip) = if outbound { (false, f.dst) } else { (true, f.src) };
         if public {
             let started = u8::from(counted > 0.0 && f.state != "D");
             self.scratch.clear();
@@ -296,14 +276,8 @@ impl<'v> Builder<'v> {
             extra.insert(col.name().to_string(), col);
         };
         put(c::datetimes("TimeGenerated", self.time)?);
-        put(c::datetimes(
-            "FlowIntervalStartTime_t",
-            self.interval_start,
-        )?);
-        put(c::datetimes(
-            "FlowIntervalEndTime_t",
-            self.interval_end.clone(),
-        )?);
+        put(c::datetimes("FlowIntervalStartTime_t", self.interval_start)?);
+        put(c::datetimes("FlowIntervalEndTime_t", self.interval_end.clone())?);
         put(c::datetimes("TimeProcessed_t", self.interval_end)?);
         put(c::datetimes("FlowStartTime_t", self.flow_start)?);
         put(c::datetimes("FlowEndTime_t", self.flow_end)?);
@@ -321,23 +295,11 @@ impl<'v> Builder<'v> {
         put(self.status.finish("FlowStatus_s")?);
         put(self.rule.finish("NSGRule_s")?);
         put(self.rule_type.finish("NSGRuleType_s")?);
-        let names = [
-            "AllowedInFlows_d",
-            "DeniedInFlows_d",
-            "AllowedOutFlows_d",
-            "DeniedOutFlows_d",
-            "FlowCount_d",
-            "CompletedFlows_d",
-        ];
+        let names = ["AllowedInFlows_d", "DeniedInFlows_d", "AllowedOutFlows_d", "DeniedOutFlows_d", "FlowCount_d", "CompletedFlows_d"];
         for (name, v) in names.iter().zip(self.flows) {
             put(c::reals(name, v));
         }
-        let names = [
-            "OutboundPackets_d",
-            "InboundPackets_d",
-            "OutboundBytes_d",
-            "InboundBytes_d",
-        ];
+        let names = ["OutboundPackets_d", "InboundPackets_d", "OutboundBytes_d", "InboundBytes_d"];
         for (name, v) in names.iter().zip(self.traffic) {
             put(c::reals(name, v));
         }
@@ -356,12 +318,7 @@ fn strs(df: &DataFrame, name: &str) -> Result<StringChunked> {
 }
 
 fn i64s(df: &DataFrame, name: &str) -> Result<Int64Chunked> {
-    Ok(df
-        .column(name)?
-        .cast(&DataType::Int64)?
-        .i64()?
-        .rechunk()
-        .into_owned())
+    Ok(df.column(name)?.cast(&DataType::Int64)?.i64()?.rechunk().into_owned())
 }
 
 fn i32s(df: &DataFrame, name: &str) -> Result<Int32Chunked> {
@@ -400,12 +357,7 @@ pub(crate) fn from_azure(df: &DataFrame, source: Source, vnets: &[IpNet]) -> Res
     let dport = i32s(df, "DestPort")?;
     let dir = strs(df, "Direction")?;
     let state = strs(df, "State")?;
-    let counts = [
-        i64s(df, "PacketsSrcToDest")?,
-        i64s(df, "BytesSrcToDest")?,
-        i64s(df, "PacketsDestToSrc")?,
-        i64s(df, "BytesDestToSrc")?,
-    ];
+    let counts = [i64s(df, "PacketsSrcToDest")?, i64s(df, "BytesSrcToDest")?, i64s(df, "PacketsDestToSrc")?, i64s(df, "BytesDestToSrc")?];
     let rule = strs(df, "Rule")?;
     let mac = strs(df, "MacAddress")?;
     let (proto_letter, proto_number, decision, resource, version) = match source {
@@ -448,12 +400,7 @@ pub(crate) fn from_azure(df: &DataFrame, source: Source, vnets: &[IpNet]) -> Res
             status,
             state: st,
             counts: (!v1).then(|| {
-                [
-                    counts[0].get(i).unwrap_or(0),
-                    counts[1].get(i).unwrap_or(0),
-                    counts[2].get(i).unwrap_or(0),
-                    counts[3].get(i).unwrap_or(0),
-                ]
+                [counts[0].get(i).unwrap_or(0), counts[1].get(i).unwrap_or(0), counts[2].get(i).unwrap_or(0), counts[3].get(i).unwrap_or(0)]
             }),
             rule: rule.get(i).unwrap_or(""),
             provider_service: false,
@@ -537,12 +484,7 @@ pub(crate) fn from_aws(df: &DataFrame, vnets: &[IpNet]) -> Result<(DataFrame, us
             dir,
             status: st,
             state: "",
-            counts: Some([
-                packets.get(i).map_or(0, i64::from),
-                bytes.get(i).unwrap_or(0),
-                0,
-                0,
-            ]),
+            counts: Some([packets.get(i).map_or(0, i64::from), bytes.get(i).unwrap_or(0), 0, 0]),
             rule: "",
             provider_service: service[remote].get(i).is_some_and(|s| !s.is_empty()),
         });

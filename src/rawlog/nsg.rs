@@ -52,14 +52,7 @@ struct Record<'a> {
     system_id: Option<Text<'a>>,
     #[serde(borrow, default)]
     category: Option<Text<'a>>,
-    #[serde(
-        borrow,
-        default,
-        rename = "resourceId",
-        alias = "resourceid",
-        alias = "resourceID",
-        alias = "ResourceId"
-    )]
+    #[serde(borrow, default, rename = "resourceId", alias = "resourceid", alias = "resourceID", alias = "ResourceId")]
     resource_id: Option<Text<'a>>,
     #[serde(borrow, default, rename = "operationName")]
     operation_name: Option<Text<'a>>,
@@ -141,18 +134,11 @@ const FIELD_NAMES: [&str; 13] = [
 
 impl<'a> Tuples<'a> {
     /// Checks and adds one tuple; `Err` is the reason, naming the field.
-    fn push(
-        &mut self,
-        tuple: &'a str,
-        version: i64,
-        group: IdxSize,
-    ) -> std::result::Result<(), String> {
+    fn push(&mut self, tuple: &'a str, version: i64, group: IdxSize) -> std::result::Result<(), String> {
         let (f, n) = fields::split_tuple::<13>(tuple);
         let want = if version == 1 { 8 } else { 13 };
         if n != want {
-            return Err(format!(
-                "{n} fields where a version {version} tuple has {want}: {tuple:?}"
-            ));
+            return Err(format!("{n} fields where a version {version} tuple has {want}: {tuple:?}"));
         }
         let at = |i: usize, e: String| format!("field {} ({}): {e}", i + 1, FIELD_NAMES[i]);
         let time = fields::epoch_seconds(f[0]).map_err(|e| at(0, e))?;
@@ -189,11 +175,7 @@ impl<'a> Tuples<'a> {
 }
 
 /// The frame of a chunk of NSG records.
-pub(crate) fn read_chunk(
-    file: &str,
-    chunk: &Chunk<'_>,
-    problems: &mut Problems,
-) -> Result<DataFrame> {
+pub(crate) fn read_chunk(file: &str, chunk: &Chunk<'_>, problems: &mut Problems) -> Result<DataFrame> {
     let mut parsed: Vec<(usize, Record)> = Vec::with_capacity(chunk.len());
     for (no, bytes) in chunk {
         match parse_record::<Record>(bytes) {
@@ -207,10 +189,7 @@ pub(crate) fn read_chunk(
         let at = format!("record {no}");
         let version = r.properties.version;
         if version != 1 && version != 2 {
-            problems.fault(
-                &at,
-                format!("properties.Version: unknown NSG flow log version {version} (flowkql reads versions 1 and 2)"),
-            )?;
+            problems.fault(&at, format!("properties.Version: unknown NSG flow log version {version} (flowkql reads versions 1 and 2)"))?;
             continue;
         }
         let record_time = match &r.time {
@@ -239,10 +218,7 @@ pub(crate) fn read_chunk(
                 });
                 for (k, t) in nic.flow_tuples.iter().enumerate() {
                     if let Err(why) = tuples.push(t.as_str(), version, g) {
-                        problems.fault(
-                            &at,
-                            format!("properties.flows[{i}].flows[{j}].flowTuples[{k}]: {why}"),
-                        )?;
+                        problems.fault(&at, format!("properties.flows[{i}].flows[{j}].flowTuples[{k}]: {why}"))?;
                     }
                 }
             }

@@ -5,8 +5,7 @@
 
 use crate::error::{Error, Result};
 
-const HELP: &str =
-    "use --lenient to skip malformed records (each one is listed in the load report)";
+const HELP: &str = "use --lenient to skip malformed records (each one is listed in the load report)";
 
 /// The faults of one file.
 pub(crate) struct Problems {
@@ -19,12 +18,7 @@ pub(crate) struct Problems {
 
 impl Problems {
     pub fn new(file: impl Into<String>, lenient: bool) -> Self {
-        Problems {
-            file: file.into(),
-            lenient,
-            skipped: Vec::new(),
-            notes: Vec::new(),
-        }
+        Problems { file: file.into(), lenient, skipped: Vec::new(), notes: Vec::new() }
     }
 
     /// A fault at `at` ("record 3", "line 7"): the error, or a report line when lenient.
@@ -58,6 +52,6 @@ impl Problems {
     }
 }
 
-pub(crate) const TRUNCATED_HELP: &str = "the blob may still be being written; use --lenient to read the complete records and skip the cut one";
-pub(crate) const FILE_HELP: &str =
-    "check that the file is a raw flow log of the named format; use --lenient to skip it";
+pub(crate) const TRUNCATED_HELP: &str =
+    "the blob may still be being written; use --lenient to read the complete records and skip the cut one";
+pub(crate) const FILE_HELP: &str = "check that the file is a raw flow log of the named format; use --lenient to skip it";

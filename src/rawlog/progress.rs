@@ -20,25 +20,19 @@ impl Progress {
     /// `total` is the byte size of the files to read.
     pub fn new(wanted: bool, total: u64, files: usize) -> Self {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} reading {msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
-        ) {
+        if let Ok(style) =
+            ProgressStyle::with_template("{spinner} reading {msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)")
+        {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.set_message(format!("{files} files"));
-        Progress {
-            bar,
-            start: Instant::now(),
-            wanted: wanted && std::io::stderr().is_terminal(),
-            shown: AtomicBool::new(false),
-        }
+        Progress { bar, start: Instant::now(), wanted: wanted && std::io::stderr().is_terminal(), shown: AtomicBool::new(false) }
     }
 
     /// One file of `bytes` bytes is done.
     pub fn advance(&self, bytes: u64) {
         self.bar.inc(bytes);
-        if self.wanted && self.start.elapsed() > DELAY && !self.shown.swap(true, Ordering::Relaxed)
-        {
+        if self.wanted && self.start.elapsed() > DELAY && !self.shown.swap(true, Ordering::Relaxed) {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     }

@@ -84,8 +84,7 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
         }
         _ => {
             let mut k = i;
-            while k < b.len() && !matches!(b[k], b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
-            {
+            while k < b.len() && !matches!(b[k], b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r') {
                 k += 1;
             }
             Some(k)
@@ -107,10 +106,7 @@ pub(crate) fn split(bytes: &[u8]) -> Result<Split<'_>, String> {
     let mut records = Vec::new();
     let mut i = skip_ws(b, 0);
     if i == b.len() {
-        return Ok(Split {
-            records,
-            tail: None,
-        });
+        return Ok(Split { records, tail: None });
     }
     let in_array = match b[i] {
         b'[' => {
@@ -119,25 +115,15 @@ pub(crate) fn split(bytes: &[u8]) -> Result<Split<'_>, String> {
         }
         b'{' => {
             let k = skip_ws(b, i + 1);
-            let key = if b.get(k) == Some(&b'"') {
-                string_end(b, k).map(|e| &b[k..e])
-            } else {
-                None
-            };
+            let key = if b.get(k) == Some(&b'"') { string_end(b, k).map(|e| &b[k..e]) } else { None };
             if key == Some(b"\"records\"".as_slice()) {
                 let mut j = skip_ws(b, k + 9);
                 if b.get(j) != Some(&b':') {
-                    return Err(format!(
-                        "expected `:` after \"records\", found {}",
-                        describe(b, j)
-                    ));
+                    return Err(format!("expected `:` after \"records\", found {}", describe(b, j)));
                 }
                 j = skip_ws(b, j + 1);
                 if b.get(j) != Some(&b'[') {
-                    return Err(format!(
-                        "expected the records array after \"records\":, found {}",
-                        describe(b, j)
-                    ));
+                    return Err(format!("expected the records array after \"records\":, found {}", describe(b, j)));
                 }
                 i = j + 1;
                 true
@@ -147,11 +133,7 @@ pub(crate) fn split(bytes: &[u8]) -> Result<Split<'_>, String> {
         }
         _ => return Err(format!("not JSON: starts with {}", describe(b, i))),
     };
-    let tail = if in_array {
-        scan_array(b, i, &mut records)
-    } else {
-        scan_sequence(b, i, &mut records)
-    };
+    let tail = if in_array { scan_array(b, i, &mut records) } else { scan_sequence(b, i, &mut records) };
     Ok(Split { records, tail })
 }
 
@@ -160,9 +142,7 @@ fn scan_array<'a>(b: &'a [u8], mut i: usize, records: &mut Vec<&'a [u8]>) -> Opt
     loop {
         i = skip_ws(b, i);
         if i >= b.len() {
-            return Some(Tail::Unclosed {
-                after: records.len(),
-            });
+            return Some(Tail::Unclosed { after: records.len() });
         }
         if b[i] == b']' {
             // `]` then, for the envelope, `}`; anything else after it is junk.
@@ -170,23 +150,15 @@ fn scan_array<'a>(b: &'a [u8], mut i: usize, records: &mut Vec<&'a [u8]>) -> Opt
             if b.get(k) == Some(&b'}') {
                 k = skip_ws(b, k + 1);
             }
-            return (k < b.len()).then(|| Tail::Junk {
-                record: records.len() + 1,
-                found: describe(b, k),
-            });
+            return (k < b.len()).then(|| Tail::Junk { record: records.len() + 1, found: describe(b, k) });
         }
         if !records.is_empty() {
             if b[i] != b',' {
-                return Some(Tail::Junk {
-                    record: records.len() + 1,
-                    found: describe(b, i),
-                });
+                return Some(Tail::Junk { record: records.len() + 1, found: describe(b, i) });
             }
             i = skip_ws(b, i + 1);
             if i >= b.len() {
-                return Some(Tail::Unclosed {
-                    after: records.len(),
-                });
+                return Some(Tail::Unclosed { after: records.len() });
             }
         }
         match value_end(b, i) {
@@ -194,11 +166,7 @@ fn scan_array<'a>(b: &'a [u8], mut i: usize, records: &mut Vec<&'a [u8]>) -> Opt
                 records.push(&b[i..end]);
                 i = end;
             }
-            None => {
-                return Some(Tail::Truncated {
-                    record: records.len() + 1,
-                })
-            }
+            None => return Some(Tail::Truncated { record: records.len() + 1 }),
         }
     }
 }
@@ -211,21 +179,14 @@ fn scan_sequence<'a>(b: &'a [u8], mut i: usize, records: &mut Vec<&'a [u8]>) -> 
             return None;
         }
         if b[i] != b'{' {
-            return Some(Tail::Junk {
-                record: records.len() + 1,
-                found: describe(b, i),
-            });
+            return Some(Tail::Junk { record: records.len() + 1, found: describe(b, i) });
         }
         match value_end(b, i) {
             Some(end) => {
                 records.push(&b[i..end]);
                 i = end;
             }
-            None => {
-                return Some(Tail::Truncated {
-                    record: records.len() + 1,
-                })
-            }
+            None => return Some(Tail::Truncated { record: records.len() + 1 }),
         }
     }
 }
@@ -235,10 +196,7 @@ mod tests {
     use super::*;
 
     fn texts(s: &Split) -> Vec<String> {
-        s.records
-            .iter()
-            .map(|r| String::from_utf8_lossy(r).into_owned())
-            .collect()
+        s.records.iter().map(|r| String::from_utf8_lossy(r).into_owned()).collect()
     }
 
     #[test]

@@ -58,19 +58,9 @@ struct Record<'a> {
     mac_address: Option<Text<'a>>,
     #[serde(borrow, default)]
     category: Option<Text<'a>>,
-    #[serde(
-        borrow,
-        default,
-        rename = "flowLogResourceID",
-        alias = "flowLogResourceId"
-    )]
+    #[serde(borrow, default, rename = "flowLogResourceID", alias = "flowLogResourceId")]
     flow_log_resource_id: Option<Text<'a>>,
-    #[serde(
-        borrow,
-        default,
-        rename = "targetResourceID",
-        alias = "targetResourceId"
-    )]
+    #[serde(borrow, default, rename = "targetResourceID", alias = "targetResourceId")]
     target_resource_id: Option<Text<'a>>,
     #[serde(borrow, default, rename = "operationName")]
     operation_name: Option<Text<'a>>,
@@ -149,9 +139,7 @@ impl<'a> Tuples<'a> {
     fn push(&mut self, tuple: &'a str, group: IdxSize) -> std::result::Result<(), String> {
         let (f, n) = fields::split_tuple::<13>(tuple);
         if n != 13 {
-            return Err(format!(
-                "{n} fields where a VNet flow log tuple has 13: {tuple:?}"
-            ));
+            return Err(format!("{n} fields where a VNet flow log tuple has 13: {tuple:?}"));
         }
         let at = |i: usize, e: String| format!("field {} ({}): {e}", i + 1, FIELD_NAMES[i]);
         let time = fields::epoch_seconds_or_millis(f[0]).map_err(|e| at(0, e))?;
@@ -164,8 +152,7 @@ impl<'a> Tuples<'a> {
             Err(_) => return Err(at(5, format!("{:?} is not an IANA protocol number", f[5]))),
         };
         let dir = fields::code(f[6], &["I", "O"], "direction").map_err(|e| at(6, e))?;
-        let state =
-            fields::code(f[7], &["B", "C", "E", "D"], "flow state").map_err(|e| at(7, e))?;
+        let state = fields::code(f[7], &["B", "C", "E", "D"], "flow state").map_err(|e| at(7, e))?;
         let mut counts = [None; 4];
         for k in 0..4 {
             counts[k] = fields::counter(f[9 + k]).map_err(|e| at(9 + k, e))?;
@@ -187,11 +174,7 @@ impl<'a> Tuples<'a> {
     }
 }
 
-pub(crate) fn read_chunk(
-    file: &str,
-    chunk: &Chunk<'_>,
-    problems: &mut Problems,
-) -> Result<DataFrame> {
+pub(crate) fn read_chunk(file: &str, chunk: &Chunk<'_>, problems: &mut Problems) -> Result<DataFrame> {
     let mut parsed: Vec<(usize, Record)> = Vec::with_capacity(chunk.len());
     for (no, bytes) in chunk {
         match parse_record::<Record>(bytes) {
@@ -204,13 +187,8 @@ pub(crate) fn read_chunk(
     for (no, r) in &parsed {
         let at = format!("record {no}");
         if r.flow_log_version != 4 {
-            problems.fault(
-                &at,
-                format!(
-                    "flowLogVersion: unknown VNet flow log version {} (flowkql reads version 4)",
-                    r.flow_log_version
-                ),
-            )?;
+            problems
+                .fault(&at, format!("flowLogVersion: unknown VNet flow log version {} (flowkql reads version 4)", r.flow_log_version))?;
             continue;
         }
         let record_time = match &r.time {
@@ -238,12 +216,7 @@ pub(crate) fn read_chunk(
                 groups.rule.push(grp.rule.as_str());
                 for (k, t) in grp.flow_tuples.iter().enumerate() {
                     if let Err(why) = tuples.push(t.as_str(), g) {
-                        problems.fault(
-                            &at,
-                            format!(
-                                "flowRecords.flows[{i}].flowGroups[{j}].flowTuples[{k}]: {why}"
-                            ),
-                        )?;
+                        problems.fault(&at, format!("flowRecords.flows[{i}].flowGroups[{j}].flowTuples[{k}]: {why}"))?;
                     }
                 }
             }
@@ -280,10 +253,7 @@ fn frame(file: &str, g: Groups, t: Tuples) -> Result<DataFrame> {
     put(gather(&c::strings("MacAddress", &g.mac), &idx)?);
     put(gather(&c::ints("FlowLogVersion", g.version), &idx)?);
     put(gather(&c::strings("FlowLogGuid", &g.guid), &idx)?);
-    put(gather(
-        &c::strings("FlowLogResourceId", &g.flow_log_id),
-        &idx,
-    )?);
+    put(gather(&c::strings("FlowLogResourceId", &g.flow_log_id), &idx)?);
     put(gather(&c::strings("TargetResourceId", &g.target_id), &idx)?);
     put(gather(&c::strings("Category", &g.category), &idx)?);
     put(gather(&c::strings("OperationName", &g.operation), &idx)?);

@@ -29,17 +29,8 @@ impl Axis {
 
 pub(super) fn category_axis(labels: &[String]) -> Axis {
     let n = labels.len().max(1) as f64;
-    let ticks = labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (i as f64, l.clone()))
-        .collect();
-    Axis {
-        lo: -0.5,
-        hi: n - 0.5,
-        log: false,
-        ticks,
-    }
+    let ticks = labels.iter().enumerate().map(|(i, l)| (i as f64, l.clone())).collect();
+    Axis { lo: -0.5, hi: n - 0.5, log: false, ticks }
 }
 
 /// The width of one column on a time or number axis, in x units.
@@ -47,10 +38,7 @@ pub(super) fn column_width(data: &XyData, grid: &[f64]) -> f64 {
     if let Some(step) = data.step {
         return step;
     }
-    let min_gap = grid
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .fold(f64::INFINITY, f64::min);
+    let min_gap = grid.windows(2).map(|w| w[1] - w[0]).fold(f64::INFINITY, f64::min);
     if min_gap.is_finite() && min_gap > 0.0 {
         min_gap
     } else if data.x_kind == XKind::Time {
@@ -60,22 +48,9 @@ pub(super) fn column_width(data: &XyData, grid: &[f64]) -> f64 {
     }
 }
 
-pub(super) fn continuous_x_axis(
-    spec: &ChartSpec,
-    data: &XyData,
-    mark: Mark,
-    max_ticks: usize,
-) -> Axis {
-    let xs: Vec<f64> = data
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.x))
-        .collect();
-    let (mut lo, mut hi) = xs
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-            (a.min(*x), b.max(*x))
-        });
+pub(super) fn continuous_x_axis(spec: &ChartSpec, data: &XyData, mark: Mark, max_ticks: usize) -> Axis {
+    let xs: Vec<f64> = data.series.iter().flat_map(|s| s.points.iter().map(|p| p.x)).collect();
+    let (mut lo, mut hi) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(*x), b.max(*x)));
     if !lo.is_finite() {
         (lo, hi) = (0.0, 1.0);
     }
@@ -94,30 +69,13 @@ pub(super) fn continuous_x_axis(
     match data.x_kind {
         XKind::Time => {
             let (ticks, step) = labels::time_ticks(lo, hi, data.step.unwrap_or(0.0), max_ticks);
-            let ticks = ticks
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (*t, labels::time_tick(*t, step, i == 0)))
-                .collect();
-            Axis {
-                lo,
-                hi,
-                log: false,
-                ticks,
-            }
+            let ticks = ticks.iter().enumerate().map(|(i, t)| (*t, labels::time_tick(*t, step, i == 0))).collect();
+            Axis { lo, hi, log: false, ticks }
         }
         _ if log => {
-            let (lo, hi) = (
-                10f64.powf(lo.log10().floor()),
-                10f64.powf(hi.log10().ceil()),
-            );
+            let (lo, hi) = (10f64.powf(lo.log10().floor()), 10f64.powf(hi.log10().ceil()));
             let ticks = labels::log_ticks(lo, hi);
-            Axis {
-                lo,
-                hi,
-                log: true,
-                ticks: ticks.iter().map(|t| (*t, labels::compact(*t))).collect(),
-            }
+            Axis { lo, hi, log: true, ticks: ticks.iter().map(|t| (*t, labels::compact(*t))).collect() }
         }
         _ => {
             if mark == Mark::Points {
@@ -128,24 +86,12 @@ pub(super) fn continuous_x_axis(
             let (ticks, step) = labels::number_ticks(lo, hi, max_ticks);
             let max_abs = ticks.iter().fold(0.0f64, |a, t| a.max(t.abs()));
             let fmt = NumberFormat::for_axis(max_abs, step);
-            Axis {
-                lo,
-                hi,
-                log: false,
-                ticks: ticks.iter().map(|t| (*t, fmt.format(*t))).collect(),
-            }
+            Axis { lo, hi, log: false, ticks: ticks.iter().map(|t| (*t, fmt.format(*t))).collect() }
         }
     }
 }
 
-pub(super) fn value_axis(
-    spec: &ChartSpec,
-    data: &XyData,
-    layers: &Layers,
-    mark: Mark,
-    stacking: Stacking,
-    max_ticks: usize,
-) -> Axis {
+pub(super) fn value_axis(spec: &ChartSpec, data: &XyData, layers: &Layers, mark: Mark, stacking: Stacking, max_ticks: usize) -> Axis {
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
     let mut min_positive = f64::INFINITY;
@@ -178,26 +124,11 @@ pub(super) fn value_axis(
     }
 
     if spec.y_scale == AxisScale::Log {
-        let min_positive = if min_positive.is_finite() {
-            min_positive
-        } else {
-            1.0
-        };
-        let lo = spec
-            .y_min
-            .filter(|v| *v > 0.0)
-            .unwrap_or_else(|| 10f64.powf(min_positive.log10().floor()));
-        let hi = spec
-            .y_max
-            .filter(|v| *v > lo)
-            .unwrap_or_else(|| 10f64.powf(hi.max(lo).log10().ceil()).max(lo * 10.0));
+        let min_positive = if min_positive.is_finite() { min_positive } else { 1.0 };
+        let lo = spec.y_min.filter(|v| *v > 0.0).unwrap_or_else(|| 10f64.powf(min_positive.log10().floor()));
+        let hi = spec.y_max.filter(|v| *v > lo).unwrap_or_else(|| 10f64.powf(hi.max(lo).log10().ceil()).max(lo * 10.0));
         let ticks = labels::log_ticks(lo, hi);
-        return Axis {
-            lo,
-            hi,
-            log: true,
-            ticks: ticks.iter().map(|t| (*t, labels::compact(*t))).collect(),
-        };
+        return Axis { lo, hi, log: true, ticks: ticks.iter().map(|t| (*t, labels::compact(*t))).collect() };
     }
 
     // Columns and areas grow from zero; lines and points keep zero in view unless their
@@ -237,10 +168,5 @@ pub(super) fn value_axis(
     } else {
         NumberFormat::for_axis(ticks.iter().fold(0.0f64, |a, t| a.max(t.abs())), step)
     };
-    Axis {
-        lo,
-        hi,
-        log: false,
-        ticks: ticks.iter().map(|t| (*t, fmt.format(*t))).collect(),
-    }
+    Axis { lo, hi, log: false, ticks: ticks.iter().map(|t| (*t, fmt.format(*t))).collect() }
 }

@@ -47,14 +47,7 @@ impl Plot {
     }
 }
 
-pub(crate) fn draw(
-    scene: &mut Scene,
-    fonts: &Fonts,
-    m: Metrics,
-    spec: &ChartSpec,
-    data: &XyData,
-    body: Bounds,
-) {
+pub(crate) fn draw(scene: &mut Scene, fonts: &Fonts, m: Metrics, spec: &ChartSpec, data: &XyData, body: Bounds) {
     let mark = mark(spec.kind);
     let horizontal = spec.kind == ChartKind::Bar;
     let stacking = match mark {
@@ -66,54 +59,19 @@ pub(crate) fn draw(
     let title_em = m.axis_title_em();
 
     // The value axis first: its label widths decide the left margin.
-    let value_room = if horizontal {
-        body.width() * 0.7
-    } else {
-        body.height() * 0.75
-    };
-    let value_ticks =
-        (value_room / if horizontal { em * 7.0 } else { em * 3.4 }).clamp(2.0, 10.0) as usize;
+    let value_room = if horizontal { body.width() * 0.7 } else { body.height() * 0.75 };
+    let value_ticks = (value_room / if horizontal { em * 7.0 } else { em * 3.4 }).clamp(2.0, 10.0) as usize;
     let values = value_axis(spec, data, &layers, mark, stacking, value_ticks);
 
-    let x_title = if horizontal {
-        spec.x_title.as_deref()
-    } else {
-        spec.y_title.as_deref()
-    };
-    let bottom_title = if horizontal {
-        spec.y_title.as_deref()
-    } else {
-        spec.x_title.as_deref()
-    };
-    let left_title_room = if x_title.is_some() {
-        title_em * 1.5
-    } else {
-        0.0
-    };
-    let bottom_title_room = if bottom_title.is_some() {
-        title_em * 1.5
-    } else {
-        0.0
-    };
+    let x_title = if horizontal { spec.x_title.as_deref() } else { spec.y_title.as_deref() };
+    let bottom_title = if horizontal { spec.y_title.as_deref() } else { spec.x_title.as_deref() };
+    let left_title_room = if x_title.is_some() { title_em * 1.5 } else { 0.0 };
+    let bottom_title_room = if bottom_title.is_some() { title_em * 1.5 } else { 0.0 };
 
-    let category_labels: Vec<String> = data
-        .categories
-        .iter()
-        .map(|c| {
-            if c.is_empty() {
-                "(empty)".to_string()
-            } else {
-                c.clone()
-            }
-        })
-        .collect();
+    let category_labels: Vec<String> =
+        data.categories.iter().map(|c| if c.is_empty() { "(empty)".to_string() } else { c.clone() }).collect();
 
-    let mut plot_b = Bounds {
-        x0: body.x0,
-        y0: body.y0 + em * 0.6,
-        x1: body.x1 - em,
-        y1: body.y1,
-    };
+    let mut plot_b = Bounds { x0: body.x0, y0: body.y0 + em * 0.6, x1: body.x1 - em, y1: body.y1 };
     let x_axis;
     let mut x_labels_vertical = false;
     let mut x_label_every = 1usize;
@@ -121,51 +79,29 @@ pub(crate) fn draw(
     if horizontal {
         // Categories down the left, values along the bottom.
         let max_label = body.width() * 0.25;
-        x_texts = category_labels
-            .iter()
-            .map(|c| fonts.fit(c, em, false, max_label))
-            .collect();
-        let label_w = x_texts
-            .iter()
-            .map(|t| fonts.width(t, em, false))
-            .fold(0.0, f64::max);
+        x_texts = category_labels.iter().map(|c| fonts.fit(c, em, false, max_label)).collect();
+        let label_w = x_texts.iter().map(|t| fonts.width(t, em, false)).fold(0.0, f64::max);
         plot_b.x0 = body.x0 + left_title_room + label_w + m.gap();
         plot_b.y1 = body.y1 - bottom_title_room - em * 1.4 - m.gap();
         let slot = plot_b.height() / category_labels.len().max(1) as f64;
         x_label_every = (em * 1.2 / slot).ceil().max(1.0) as usize;
         x_axis = category_axis(&x_texts);
     } else {
-        let label_w = values
-            .ticks
-            .iter()
-            .map(|(_, t)| fonts.width(t, em, false))
-            .fold(0.0, f64::max);
+        let label_w = values.ticks.iter().map(|(_, t)| fonts.width(t, em, false)).fold(0.0, f64::max);
         plot_b.x0 = body.x0 + left_title_room + label_w + m.gap();
         match data.x_kind {
             XKind::Category => {
                 let slot = (plot_b.width()) / category_labels.len().max(1) as f64;
-                let widest = category_labels
-                    .iter()
-                    .map(|c| fonts.width(c, em, false))
-                    .fold(0.0, f64::max);
+                let widest = category_labels.iter().map(|c| fonts.width(c, em, false)).fold(0.0, f64::max);
                 if widest > slot * 0.92 && slot * 0.92 >= em * 6.0 {
                     // Room for a few words: shorten the long ones rather than turn them all.
-                    x_texts = category_labels
-                        .iter()
-                        .map(|c| fonts.fit(c, em, false, slot * 0.92))
-                        .collect();
+                    x_texts = category_labels.iter().map(|c| fonts.fit(c, em, false, slot * 0.92)).collect();
                     plot_b.y1 = body.y1 - bottom_title_room - em * 1.4 - m.gap();
                 } else if widest > slot * 0.92 {
                     x_labels_vertical = true;
                     let max_len = body.height() * 0.25;
-                    x_texts = category_labels
-                        .iter()
-                        .map(|c| fonts.fit(c, em, false, max_len))
-                        .collect();
-                    let longest = x_texts
-                        .iter()
-                        .map(|t| fonts.width(t, em, false))
-                        .fold(0.0, f64::max);
+                    x_texts = category_labels.iter().map(|c| fonts.fit(c, em, false, max_len)).collect();
+                    let longest = x_texts.iter().map(|t| fonts.width(t, em, false)).fold(0.0, f64::max);
                     plot_b.y1 = body.y1 - bottom_title_room - longest - m.gap() * 2.0;
                     x_label_every = (em * 1.25 / slot).ceil().max(1.0) as usize;
                 } else {
@@ -186,39 +122,24 @@ pub(crate) fn draw(
     if plot_b.width() < 10.0 || plot_b.height() < 10.0 {
         return;
     }
-    let plot = Plot {
-        b: plot_b,
-        horizontal,
-    };
+    let plot = Plot { b: plot_b, horizontal };
 
     // Grid lines under the data.
     for (v, _) in &values.ticks {
         let f = values.frac(*v);
-        scene.line(
-            vec![plot.at(0.0, f), plot.at(1.0, f)],
-            palette::GRID,
-            m.scale,
-        );
+        scene.line(vec![plot.at(0.0, f), plot.at(1.0, f)], palette::GRID, m.scale);
     }
     if data.x_kind != XKind::Category {
         for (v, _) in &x_axis.ticks {
             let f = x_axis.frac(*v);
-            scene.line(
-                vec![plot.at(f, 0.0), plot.at(f, 1.0)],
-                palette::GRID,
-                m.scale,
-            );
+            scene.line(vec![plot.at(f, 0.0), plot.at(f, 1.0)], palette::GRID, m.scale);
         }
     }
 
     let base = if values.log { values.lo } else { 0.0 };
     match mark {
-        Mark::Columns => draw_columns(
-            scene, &plot, &x_axis, &values, data, &layers, stacking, base,
-        ),
-        Mark::Areas => draw_areas(
-            scene, &plot, &x_axis, &values, data, &layers, stacking, base, m,
-        ),
+        Mark::Columns => draw_columns(scene, &plot, &x_axis, &values, data, &layers, stacking, base),
+        Mark::Areas => draw_areas(scene, &plot, &x_axis, &values, data, &layers, stacking, base, m),
         Mark::Lines => draw_lines(scene, &plot, &x_axis, &values, data, m),
         Mark::Points => {
             for (i, s) in data.series.iter().enumerate() {
@@ -233,43 +154,19 @@ pub(crate) fn draw(
     }
 
     // The category axis line, and a zero line when values go negative.
-    scene.line(
-        vec![plot.at(0.0, 0.0), plot.at(1.0, 0.0)],
-        palette::AXIS,
-        m.scale,
-    );
+    scene.line(vec![plot.at(0.0, 0.0), plot.at(1.0, 0.0)], palette::AXIS, m.scale);
     if !values.log && values.lo < 0.0 && values.hi > 0.0 {
         let f = values.frac(0.0);
-        scene.line(
-            vec![plot.at(0.0, f), plot.at(1.0, f)],
-            palette::AXIS,
-            m.scale,
-        );
+        scene.line(vec![plot.at(0.0, f), plot.at(1.0, f)], palette::AXIS, m.scale);
     }
 
     // Value labels.
     for (v, text) in &values.ticks {
         let (px, py) = plot.at(0.0, values.frac(*v));
         if horizontal {
-            scene.text(
-                text,
-                px,
-                plot_b.y1 + m.gap() + em * 0.9,
-                em,
-                false,
-                palette::MUTED_TEXT,
-                Anchor::Middle,
-            );
+            scene.text(text, px, plot_b.y1 + m.gap() + em * 0.9, em, false, palette::MUTED_TEXT, Anchor::Middle);
         } else {
-            scene.text(
-                text,
-                px - m.gap(),
-                py + em * 0.35,
-                em,
-                false,
-                palette::MUTED_TEXT,
-                Anchor::End,
-            );
+            scene.text(text, px - m.gap(), py + em * 0.35, em, false, palette::MUTED_TEXT, Anchor::End);
         }
     }
     // X labels.
@@ -280,53 +177,18 @@ pub(crate) fn draw(
             }
             let (px, py) = plot.at(x_axis.frac(i as f64), 0.0);
             if horizontal {
-                scene.text(
-                    text,
-                    px - m.gap(),
-                    py + em * 0.35,
-                    em,
-                    false,
-                    palette::MUTED_TEXT,
-                    Anchor::End,
-                );
+                scene.text(text, px - m.gap(), py + em * 0.35, em, false, palette::MUTED_TEXT, Anchor::End);
             } else if x_labels_vertical {
-                scene.vertical_text(
-                    text,
-                    px + em * 0.36,
-                    py + m.gap(),
-                    em,
-                    palette::MUTED_TEXT,
-                    Anchor::End,
-                );
+                scene.vertical_text(text, px + em * 0.36, py + m.gap(), em, palette::MUTED_TEXT, Anchor::End);
             } else {
-                scene.text(
-                    text,
-                    px,
-                    py + m.gap() + em * 0.9,
-                    em,
-                    false,
-                    palette::MUTED_TEXT,
-                    Anchor::Middle,
-                );
+                scene.text(text, px, py + m.gap() + em * 0.9, em, false, palette::MUTED_TEXT, Anchor::Middle);
             }
         }
     } else {
         for (v, text) in &x_axis.ticks {
             let (px, py) = plot.at(x_axis.frac(*v), 0.0);
-            scene.line(
-                vec![(px, py), (px, py + m.gap() * 0.6)],
-                palette::AXIS,
-                m.scale,
-            );
-            scene.text(
-                text,
-                px,
-                py + m.gap() + em * 0.9,
-                em,
-                false,
-                palette::MUTED_TEXT,
-                Anchor::Middle,
-            );
+            scene.line(vec![(px, py), (px, py + m.gap() * 0.6)], palette::AXIS, m.scale);
+            scene.text(text, px, py + m.gap() + em * 0.9, em, false, palette::MUTED_TEXT, Anchor::Middle);
         }
     }
 
@@ -335,26 +197,11 @@ pub(crate) fn draw(
     let mid_x = (plot_b.x0 + plot_b.x1) / 2.0;
     if let Some(t) = x_title {
         let t = fonts.fit(t, title_em, false, plot_b.height());
-        scene.vertical_text(
-            &t,
-            body.x0 + title_em * 0.9,
-            mid_y,
-            title_em,
-            palette::TEXT,
-            Anchor::Middle,
-        );
+        scene.vertical_text(&t, body.x0 + title_em * 0.9, mid_y, title_em, palette::TEXT, Anchor::Middle);
     }
     if let Some(t) = bottom_title {
         let t = fonts.fit(t, title_em, false, plot_b.width());
-        scene.text(
-            &t,
-            mid_x,
-            body.y1 - title_em * 0.3,
-            title_em,
-            false,
-            palette::TEXT,
-            Anchor::Middle,
-        );
+        scene.text(&t, mid_x, body.y1 - title_em * 0.3, title_em, false, palette::TEXT, Anchor::Middle);
     }
 }
 
@@ -369,11 +216,7 @@ fn draw_columns(
     stacking: Stacking,
     base: f64,
 ) {
-    let width = if data.x_kind == XKind::Category {
-        1.0
-    } else {
-        column_width(data, &layers.grid)
-    };
+    let width = if data.x_kind == XKind::Category { 1.0 } else { column_width(data, &layers.grid) };
     let group = width * 0.8;
     let n = layers.spans.len().max(1) as f64;
     for (s, spans) in layers.spans.iter().enumerate() {
@@ -387,11 +230,7 @@ fn draw_columns(
                 }
                 _ => (x - group / 2.0, x + group / 2.0),
             };
-            let bottom = if stacking == Stacking::Unstacked {
-                base
-            } else {
-                bottom
-            };
+            let bottom = if stacking == Stacking::Unstacked { base } else { bottom };
             let fv0 = values.frac(bottom).clamp(0.0, 1.0);
             let fv1 = values.frac(top).clamp(0.0, 1.0);
             let (ax, ay) = plot.at(x_axis.frac(x0), fv0);
@@ -427,28 +266,14 @@ fn runs(points: &[Point], step: Option<f64>) -> Vec<Vec<&Point>> {
     out
 }
 
-fn draw_lines(
-    scene: &mut Scene,
-    plot: &Plot,
-    x_axis: &Axis,
-    values: &Axis,
-    data: &XyData,
-    m: Metrics,
-) {
+fn draw_lines(scene: &mut Scene, plot: &Plot, x_axis: &Axis, values: &Axis, data: &XyData, m: Metrics) {
     let step = gap_step(data);
     for (i, s) in data.series.iter().enumerate() {
         let color = palette::series(i);
         let few = s.points.len() <= 60;
         for run in runs(&s.points, step) {
-            let pts: Vec<(f64, f64)> = run
-                .iter()
-                .map(|p| {
-                    plot.at(
-                        x_axis.frac(p.x),
-                        values.frac(p.y.unwrap_or(0.0)).clamp(0.0, 1.0),
-                    )
-                })
-                .collect();
+            let pts: Vec<(f64, f64)> =
+                run.iter().map(|p| plot.at(x_axis.frac(p.x), values.frac(p.y.unwrap_or(0.0)).clamp(0.0, 1.0))).collect();
             if few || pts.len() == 1 {
                 for (x, y) in &pts {
                     scene.circle(*x, *y, 3.5 * m.scale, color);
@@ -485,10 +310,7 @@ fn draw_areas(
         for (i, s) in data.series.iter().enumerate() {
             let color = palette::series(i);
             for run in runs(&s.points, gap_step(data)) {
-                let top: Vec<(f64, f64)> = run
-                    .iter()
-                    .map(|p| plot.at(x_axis.frac(p.x), fy(p.y.unwrap_or(0.0))))
-                    .collect();
+                let top: Vec<(f64, f64)> = run.iter().map(|p| plot.at(x_axis.frac(p.x), fy(p.y.unwrap_or(0.0)))).collect();
                 let mut shape = top.clone();
                 if let (Some(first), Some(last)) = (run.first(), run.last()) {
                     shape.push(plot.at(x_axis.frac(last.x), fy(base)));
@@ -505,15 +327,8 @@ fn draw_areas(
     }
     // Stacked: bands between the running totals, split where the x grid has a gap or no
     // series has a value.
-    let grid_points: Vec<Point> = layers
-        .grid
-        .iter()
-        .zip(&layers.present)
-        .map(|(x, present)| Point {
-            x: *x,
-            y: present.then_some(0.0),
-        })
-        .collect();
+    let grid_points: Vec<Point> =
+        layers.grid.iter().zip(&layers.present).map(|(x, present)| Point { x: *x, y: present.then_some(0.0) }).collect();
     let grid_runs: Vec<(usize, usize)> = runs(&grid_points, gap_step(data))
         .iter()
         .filter_map(|run| {

@@ -54,30 +54,18 @@ pub(crate) fn x_kind(kind: ChartKind, x: &ChartColumn) -> XKind {
     match (kind, x.ty) {
         // Columns over time stand on a time axis so missing bins show as gaps; a bar chart
         // lists its bars top to bottom in result order.
-        (
-            ChartKind::Column
-            | ChartKind::Area
-            | ChartKind::StackedArea
-            | ChartKind::Line
-            | ChartKind::Time,
-            KqlType::DateTime,
-        ) => XKind::Time,
-        (ChartKind::Scatter, KqlType::DateTime) => XKind::Time,
-        (ChartKind::Area | ChartKind::StackedArea | ChartKind::Line | ChartKind::Scatter, t)
-            if t.is_numeric() =>
-        {
-            XKind::Number
+        (ChartKind::Column | ChartKind::Area | ChartKind::StackedArea | ChartKind::Line | ChartKind::Time, KqlType::DateTime) => {
+            XKind::Time
         }
+        (ChartKind::Scatter, KqlType::DateTime) => XKind::Time,
+        (ChartKind::Area | ChartKind::StackedArea | ChartKind::Line | ChartKind::Scatter, t) if t.is_numeric() => XKind::Number,
         _ => XKind::Category,
     }
 }
 
 pub(crate) fn xy_data(spec: &ChartSpec, result: &ResultTable) -> Result<XyData> {
     let frame = &result.frame;
-    let x_col = spec
-        .x
-        .as_ref()
-        .ok_or_else(|| Error::usage("a table has no chart data"))?;
+    let x_col = spec.x.as_ref().ok_or_else(|| Error::usage("a table has no chart data"))?;
     let x_kind = x_kind(spec.kind, x_col);
     let height = frame.height();
 
@@ -85,15 +73,9 @@ pub(crate) fn xy_data(spec: &ChartSpec, result: &ResultTable) -> Result<XyData> 
     let xs: Vec<Option<f64>> = match x_kind {
         XKind::Category => {
             let texts = labels_of(column(frame, &x_col.name)?, x_col.ty)?;
-            texts
-                .into_iter()
-                .map(|t| Some(categories.slot(t) as f64))
-                .collect()
+            texts.into_iter().map(|t| Some(categories.slot(t) as f64)).collect()
         }
-        XKind::Time => instants(column(frame, &x_col.name)?)?
-            .into_iter()
-            .map(|v| v.map(|ns| ns as f64 / 1e9))
-            .collect(),
+        XKind::Time => instants(column(frame, &x_col.name)?)?.into_iter().map(|v| v.map(|ns| ns as f64 / 1e9)).collect(),
         XKind::Number => numbers(column(frame, &x_col.name)?)?,
     };
 
@@ -117,11 +99,7 @@ pub(crate) fn xy_data(spec: &ChartSpec, result: &ResultTable) -> Result<XyData> 
             while series.len() <= index {
                 let (k, c) = (series.len() / ys.len(), series.len() % ys.len());
                 series.push(Series {
-                    name: series_name(
-                        keys.as_ref().map(|_| key_order.order[k].as_str()),
-                        &spec.y[c].name,
-                        ys.len(),
-                    ),
+                    name: series_name(keys.as_ref().map(|_| key_order.order[k].as_str()), &spec.y[c].name, ys.len()),
                     points: Vec::new(),
                 });
             }
@@ -144,25 +122,14 @@ pub(crate) fn xy_data(spec: &ChartSpec, result: &ResultTable) -> Result<XyData> 
         XKind::Category => None,
         _ => regular_step(&series),
     };
-    Ok(XyData {
-        x_kind,
-        categories: categories.order,
-        series,
-        step,
-    })
+    Ok(XyData { x_kind, categories: categories.order, series, step })
 }
 
 /// A pie's slices in result order; rows with a null or non-positive size are left out.
 pub(crate) fn slices(spec: &ChartSpec, result: &ResultTable) -> Result<Vec<Slice>> {
     let frame = &result.frame;
-    let x_col = spec
-        .x
-        .as_ref()
-        .ok_or_else(|| Error::usage("a table has no chart data"))?;
-    let y_col = spec
-        .y
-        .first()
-        .ok_or_else(|| Error::usage("a pie needs a value column"))?;
+    let x_col = spec.x.as_ref().ok_or_else(|| Error::usage("a table has no chart data"))?;
+    let y_col = spec.y.first().ok_or_else(|| Error::usage("a pie needs a value column"))?;
     let names = labels_of(column(frame, &x_col.name)?, x_col.ty)?;
     let keys = series_keys(frame, &spec.series, frame.height())?;
     let values = numbers(column(frame, &y_col.name)?)?;
@@ -182,12 +149,7 @@ pub(crate) fn slices(spec: &ChartSpec, result: &ResultTable) -> Result<Vec<Slice
             sums[i] += v;
         }
     }
-    let mut out: Vec<Slice> = order
-        .order
-        .into_iter()
-        .zip(sums)
-        .map(|(label, value)| Slice { label, value })
-        .collect();
+    let mut out: Vec<Slice> = order.order.into_iter().zip(sums).map(|(label, value)| Slice { label, value }).collect();
     if spec.accumulate {
         let mut total = 0.0;
         for s in &mut out {
@@ -255,16 +217,10 @@ fn accumulate(points: &mut [Point]) {
 
 /// The step of x values that all sit on one grid (the output of `bin()`), else `None`.
 fn regular_step(series: &[Series]) -> Option<f64> {
-    let mut xs: Vec<f64> = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.x))
-        .collect();
+    let mut xs: Vec<f64> = series.iter().flat_map(|s| s.points.iter().map(|p| p.x)).collect();
     xs.sort_by(f64::total_cmp);
     xs.dedup();
-    let step = xs
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .fold(f64::INFINITY, f64::min);
+    let step = xs.windows(2).map(|w| w[1] - w[0]).fold(f64::INFINITY, f64::min);
     if !step.is_finite() || step <= 0.0 {
         return None;
     }
@@ -276,17 +232,11 @@ fn regular_step(series: &[Series]) -> Option<f64> {
 }
 
 fn column<'a>(frame: &'a DataFrame, name: &str) -> Result<&'a Column> {
-    frame
-        .column(name)
-        .map_err(|_| Error::runtime(format!("the result has no column `{name}` to draw")))
+    frame.column(name).map_err(|_| Error::runtime(format!("the result has no column `{name}` to draw")))
 }
 
 /// The combined series-column values of each row, or `None` without series columns.
-fn series_keys(
-    frame: &DataFrame,
-    cols: &[ChartColumn],
-    height: usize,
-) -> Result<Option<Vec<String>>> {
+fn series_keys(frame: &DataFrame, cols: &[ChartColumn], height: usize) -> Result<Option<Vec<String>>> {
     if cols.is_empty() {
         return Ok(None);
     }
@@ -294,26 +244,12 @@ fn series_keys(
     for c in cols {
         parts.push(labels_of(column(frame, &c.name)?, c.ty)?);
     }
-    Ok(Some(
-        (0..height)
-            .map(|row| {
-                parts
-                    .iter()
-                    .map(|p| p[row].as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .collect(),
-    ))
+    Ok(Some((0..height).map(|row| parts.iter().map(|p| p[row].as_str()).collect::<Vec<_>>().join(", ")).collect()))
 }
 
 fn numbers(col: &Column) -> Result<Vec<Option<f64>>> {
     let cast = col.cast(&DataType::Float64)?;
-    Ok(cast
-        .f64()?
-        .iter()
-        .map(|v| v.filter(|f| f.is_finite()))
-        .collect())
+    Ok(cast.f64()?.iter().map(|v| v.filter(|f| f.is_finite())).collect())
 }
 
 /// Datetime values as nanoseconds since the epoch, whatever the column's time unit.
@@ -322,61 +258,33 @@ fn instants(col: &Column) -> Result<Vec<Option<i64>>> {
         DataType::Datetime(TimeUnit::Milliseconds, _) => 1_000_000,
         DataType::Datetime(TimeUnit::Microseconds, _) => 1_000,
         DataType::Datetime(TimeUnit::Nanoseconds, _) => 1,
-        other => {
-            return Err(Error::runtime(format!(
-                "column `{}` holds {other}, not datetimes",
-                col.name()
-            )))
-        }
+        other => return Err(Error::runtime(format!("column `{}` holds {other}, not datetimes", col.name()))),
     };
     let physical = col.to_physical_repr();
-    Ok(physical
-        .i64()?
-        .iter()
-        .map(|v| v.map(|n| n.saturating_mul(scale)))
-        .collect())
+    Ok(physical.i64()?.iter().map(|v| v.map(|n| n.saturating_mul(scale))).collect())
 }
 
 /// Each value as the text a label shows.
 fn labels_of(col: &Column, ty: KqlType) -> Result<Vec<String>> {
     let null = || "(null)".to_string();
     Ok(match ty {
-        KqlType::String | KqlType::Guid | KqlType::Dynamic => col
-            .str()?
-            .iter()
-            .map(|v| v.map(str::to_string).unwrap_or_else(null))
-            .collect(),
-        KqlType::Bool => col
-            .bool()?
-            .iter()
-            .map(|v| v.map(|b| b.to_string()).unwrap_or_else(null))
-            .collect(),
+        KqlType::String | KqlType::Guid | KqlType::Dynamic => {
+            col.str()?.iter().map(|v| v.map(str::to_string).unwrap_or_else(null)).collect()
+        }
+        KqlType::Bool => col.bool()?.iter().map(|v| v.map(|b| b.to_string()).unwrap_or_else(null)).collect(),
         KqlType::DateTime => {
             let values = instants(col)?;
             let unit = labels::datetime_unit(values.iter().flatten().copied());
-            values
-                .into_iter()
-                .map(|v| v.map(|ns| labels::datetime(ns, unit)).unwrap_or_else(null))
-                .collect()
+            values.into_iter().map(|v| v.map(|ns| labels::datetime(ns, unit)).unwrap_or_else(null)).collect()
         }
         KqlType::TimeSpan => {
             let physical = col.to_physical_repr();
-            physical
-                .i64()?
-                .iter()
-                .map(|v| v.map(labels::timespan).unwrap_or_else(null))
-                .collect()
+            physical.i64()?.iter().map(|v| v.map(labels::timespan).unwrap_or_else(null)).collect()
         }
         KqlType::Int | KqlType::Long => {
             let cast = col.cast(&DataType::Int64)?;
-            cast.i64()?
-                .iter()
-                .map(|v| v.map(|n| n.to_string()).unwrap_or_else(null))
-                .collect()
+            cast.i64()?.iter().map(|v| v.map(|n| n.to_string()).unwrap_or_else(null)).collect()
         }
-        KqlType::Real | KqlType::Decimal => numbers(col)?
-            .into_iter()
-            .map(|v| v.map(|f| f.to_string()).unwrap_or_else(null))
-            .collect(),
+        KqlType::Real | KqlType::Decimal => numbers(col)?.into_iter().map(|v| v.map(|f| f.to_string()).unwrap_or_else(null)).collect(),
     })
 }

@@ -24,10 +24,7 @@ pub(crate) struct Fonts {
 /// The embedded fonts, registered with plotters on first use.
 pub(crate) fn fonts() -> Result<&'static Fonts> {
     static FONTS: OnceLock<std::result::Result<Fonts, String>> = OnceLock::new();
-    FONTS
-        .get_or_init(load)
-        .as_ref()
-        .map_err(|e| Error::runtime(e.clone()))
+    FONTS.get_or_init(load).as_ref().map_err(|e| Error::runtime(e.clone()))
 }
 
 fn load() -> std::result::Result<Fonts, String> {
@@ -56,10 +53,7 @@ impl Fonts {
     /// The advance width of `text` at `em` pixels per em.
     pub(crate) fn width(&self, text: &str, em: f64, bold: bool) -> f64 {
         let face = self.face(bold);
-        let units: f32 = text
-            .chars()
-            .map(|c| face.h_advance_unscaled(face.glyph_id(c)))
-            .sum();
+        let units: f32 = text.chars().map(|c| face.h_advance_unscaled(face.glyph_id(c))).sum();
         f64::from(units) * em / self.units_per_em(bold)
     }
 
@@ -110,8 +104,7 @@ mod tests {
     #[test]
     fn the_embedded_font_has_latin_kana_and_kanji() -> Result<()> {
         let f = fonts()?;
-        for c in "NSG Flow Log Traffic (許可) 拒否 ひらがな カタカナ 0123456789%…·".chars()
-        {
+        for c in "NSG Flow Log Traffic (許可) 拒否 ひらがな カタカナ 0123456789%…·".chars() {
             assert_ne!(f.regular.glyph_id(c).0, 0, "no regular glyph for {c:?}");
             assert_ne!(f.bold.glyph_id(c).0, 0, "no bold glyph for {c:?}");
         }
@@ -124,12 +117,7 @@ mod tests {
     #[test]
     fn long_text_is_cut_with_an_ellipsis() -> Result<()> {
         let f = fonts()?;
-        let cut = f.fit(
-            "a very long series name that cannot fit",
-            14.0,
-            false,
-            100.0,
-        );
+        let cut = f.fit("a very long series name that cannot fit", 14.0, false, 100.0);
         assert!(cut.ends_with('…'));
         assert!(f.width(&cut, 14.0, false) <= 100.0);
         assert_eq!(f.fit("short", 14.0, false, 100.0), "short");

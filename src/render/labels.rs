@@ -71,19 +71,14 @@ pub(crate) fn number_ticks(lo: f64, hi: f64, max_ticks: usize) -> (Vec<f64>, f64
         // A range too wide for f64 steps (near the ends of its range): just the ends.
         return (vec![lo, hi], hi - lo);
     }
-    let ticks = (first as i64..=last as i64)
-        .map(|k| clean(k as f64 * step))
-        .collect();
+    let ticks = (first as i64..=last as i64).map(|k| clean(k as f64 * step)).collect();
     (ticks, step)
 }
 
 /// Widens `[lo, hi]` to whole steps, so the axis starts and ends on a tick.
 pub(crate) fn nice_range(lo: f64, hi: f64, max_ticks: usize) -> (f64, f64) {
     let step = nice_step((hi - lo) / max_ticks.max(1) as f64);
-    (
-        clean((lo / step + 1e-9).floor() * step),
-        clean((hi / step - 1e-9).ceil() * step),
-    )
+    (clean((lo / step + 1e-9).floor() * step), clean((hi / step - 1e-9).ceil() * step))
 }
 
 fn nice_step(raw: f64) -> f64 {
@@ -144,29 +139,13 @@ impl NumberFormat {
     /// thousands separators below.
     pub(crate) fn for_axis(max_abs: f64, step: f64) -> NumberFormat {
         const SI: [(f64, &str); 5] = [(1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")];
-        let (divisor, suffix) = if max_abs >= 1e4 {
-            SI.iter()
-                .find(|(d, _)| max_abs >= *d)
-                .map(|(d, s)| (*d, *s))
-                .unwrap_or((1.0, ""))
-        } else {
-            (1.0, "")
-        };
-        NumberFormat {
-            divisor,
-            suffix,
-            decimals: decimals_for(step / divisor),
-            percent: false,
-        }
+        let (divisor, suffix) =
+            if max_abs >= 1e4 { SI.iter().find(|(d, _)| max_abs >= *d).map(|(d, s)| (*d, *s)).unwrap_or((1.0, "")) } else { (1.0, "") };
+        NumberFormat { divisor, suffix, decimals: decimals_for(step / divisor), percent: false }
     }
 
     pub(crate) fn percent(step: f64) -> NumberFormat {
-        NumberFormat {
-            divisor: 1.0,
-            suffix: "%",
-            decimals: decimals_for(step),
-            percent: true,
-        }
+        NumberFormat { divisor: 1.0, suffix: "%", decimals: decimals_for(step), percent: true }
     }
 
     pub(crate) fn format(&self, v: f64) -> String {
@@ -214,10 +193,7 @@ pub(crate) fn compact(v: f64) -> String {
     if v.abs() >= 1e4 {
         if let Some((d, suffix)) = SI.iter().find(|(d, _)| v.abs() >= *d) {
             let text = format!("{:.1}", v / d);
-            return format!(
-                "{}{suffix}",
-                text.trim_end_matches('0').trim_end_matches('.')
-            );
+            return format!("{}{suffix}", text.trim_end_matches('0').trim_end_matches('.'));
         }
     }
     if v != 0.0 && v.abs() < 1e-3 {
@@ -269,25 +245,17 @@ pub(crate) enum TimeStep {
 }
 
 const SECOND_STEPS: [f64; 26] = [
-    0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0,
-    120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 10800.0, 21600.0, 43200.0,
+    0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0,
+    3600.0, 7200.0, 10800.0, 21600.0, 43200.0,
 ];
 const DAY: f64 = 86_400.0;
 
 /// Ticks for a time axis from `lo` to `hi` (seconds since the epoch), at most `max_ticks`,
 /// never closer than `min_step` (the bin size) so each tick starts a bin.
-pub(crate) fn time_ticks(
-    lo: f64,
-    hi: f64,
-    min_step: f64,
-    max_ticks: usize,
-) -> (Vec<f64>, TimeStep) {
+pub(crate) fn time_ticks(lo: f64, hi: f64, min_step: f64, max_ticks: usize) -> (Vec<f64>, TimeStep) {
     let span = (hi - lo).max(1e-3);
     let max_ticks = max_ticks.max(2) as f64;
-    let fixed = SECOND_STEPS
-        .iter()
-        .copied()
-        .chain([DAY, 2.0 * DAY, 7.0 * DAY, 14.0 * DAY]);
+    let fixed = SECOND_STEPS.iter().copied().chain([DAY, 2.0 * DAY, 7.0 * DAY, 14.0 * DAY]);
     for step in fixed {
         if step + 1e-9 >= min_step && span / step <= max_ticks {
             return (fixed_ticks(lo, hi, step), TimeStep::Seconds(step));
@@ -303,11 +271,7 @@ pub(crate) fn time_ticks(
 
 fn fixed_ticks(lo: f64, hi: f64, step: f64) -> Vec<f64> {
     // Weeks start on Monday; the epoch was a Thursday.
-    let offset = if step == 7.0 * DAY || step == 14.0 * DAY {
-        4.0 * DAY
-    } else {
-        0.0
-    };
+    let offset = if step == 7.0 * DAY || step == 14.0 * DAY { 4.0 * DAY } else { 0.0 };
     let first = ((lo - offset) / step - 1e-9).ceil();
     let mut out = Vec::new();
     let mut k = first;
@@ -326,10 +290,7 @@ fn month_ticks(lo: f64, hi: f64, months: u32) -> Vec<f64> {
     month_index += (months as i32 - month_index.rem_euclid(months as i32)) % months as i32;
     let mut out = Vec::new();
     while out.len() < 10_000 {
-        let (y, m) = (
-            month_index.div_euclid(12),
-            month_index.rem_euclid(12) as u32 + 1,
-        );
+        let (y, m) = (month_index.div_euclid(12), month_index.rem_euclid(12) as u32 + 1);
         let Some(t) = NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.and_hms_opt(0, 0, 0)) else {
             break;
         };
@@ -407,10 +368,7 @@ mod tests {
         assert_eq!(f.format(0.75), "0.75");
         assert_eq!(number(1234567.0), "1,234,567");
         assert_eq!(number(-1234.5), "-1,234.5");
-        let log: Vec<String> = [0.01, 1.0, 1000.0, 10_000.0, 2_500_000.0]
-            .iter()
-            .map(|v| compact(*v))
-            .collect();
+        let log: Vec<String> = [0.01, 1.0, 1000.0, 10_000.0, 2_500_000.0].iter().map(|v| compact(*v)).collect();
         assert_eq!(log, ["0.01", "1", "1,000", "10k", "2.5M"]);
     }
 
@@ -432,11 +390,7 @@ mod tests {
         let (ticks, step) = time_ticks(lo, lo + DAY, 3600.0, 6);
         assert_eq!(step, TimeStep::Seconds(21600.0));
         assert_eq!(ticks.len(), 4);
-        let texts: Vec<String> = ticks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| time_tick(*t, step, i == 0))
-            .collect();
+        let texts: Vec<String> = ticks.iter().enumerate().map(|(i, t)| time_tick(*t, step, i == 0)).collect();
         assert_eq!(texts, ["2026-11-22 06:00", "12:00", "18:00", "11-23"]);
     }
 
@@ -446,10 +400,7 @@ mod tests {
         assert_eq!(datetime_unit([ns].into_iter()), DateUnit::Minute);
         assert_eq!(datetime(ns, DateUnit::Minute), "2026-11-22 06:00");
         assert_eq!(timespan(3_600 * NS_PER_SEC), "01:00:00");
-        assert_eq!(
-            timespan(-(86_400 + 1) * NS_PER_SEC - 500_000_000),
-            "-1.00:00:01.5000000"
-        );
+        assert_eq!(timespan(-(86_400 + 1) * NS_PER_SEC - 500_000_000), "-1.00:00:01.5000000");
         assert_eq!(percent(0.625), "62.5%");
         assert_eq!(percent(0.0004), "<0.1%");
     }

@@ -45,44 +45,26 @@ pub enum ChartFormat {
 
 /// The chart format a file name asks for, by its extension.
 pub fn chart_format_from_path(path: &Path) -> Result<ChartFormat> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("png") => Ok(ChartFormat::Png),
         Some("svg") => Ok(ChartFormat::Svg),
-        _ => Err(Error::usage(format!(
-            "cannot tell the chart format of `{}`",
-            path.display()
-        ))
-        .with_help("name the chart file with a .png or .svg extension")),
+        _ => Err(Error::usage(format!("cannot tell the chart format of `{}`", path.display()))
+            .with_help("name the chart file with a .png or .svg extension")),
     }
 }
 
 /// Draws `result` as `spec` asks into `path` (PNG or SVG by its extension), `width` by
 /// `height` pixels. The file appears whole or not at all: it is written beside its final
 /// name and renamed into place.
-pub fn draw_chart(
-    spec: &ChartSpec,
-    result: &ResultTable,
-    path: &Path,
-    width: u32,
-    height: u32,
-) -> Result<()> {
+pub fn draw_chart(spec: &ChartSpec, result: &ResultTable, path: &Path, width: u32, height: u32) -> Result<()> {
     let format = chart_format_from_path(path)?;
     let bytes = chart_bytes(spec, result, format, width, height)?;
     write_atomically(path, &bytes)
 }
 
 /// The encoded chart, without touching the file system.
-pub fn chart_bytes(
-    spec: &ChartSpec,
-    result: &ResultTable,
-    format: ChartFormat,
-    width: u32,
-    height: u32,
-) -> Result<Vec<u8>> {
+pub fn chart_bytes(spec: &ChartSpec, result: &ResultTable, format: ChartFormat, width: u32, height: u32) -> Result<Vec<u8>> {
     if spec.kind == ChartKind::Table {
         return Err(Error::usage("the query renders a table, so there is no chart to draw")
             .with_help("use a chart visualization such as `render columnchart`, or leave out the chart file"));
@@ -108,13 +90,7 @@ fn build_scene(spec: &ChartSpec, result: &ResultTable, width: f64, height: f64) 
     if spec.kind == ChartKind::Pie {
         let slices = pie::group(data::slices(spec, result).map_err(|e| at_render(e, spec))?);
         let legend: Vec<LegendEntry> = if spec.legend {
-            slices
-                .iter()
-                .map(|s| LegendEntry {
-                    label: legend_label(&s.label, s.value),
-                    color: s.color,
-                })
-                .collect()
+            slices.iter().map(|s| LegendEntry { label: legend_label(&s.label, s.value), color: s.color }).collect()
         } else {
             Vec::new()
         };
@@ -128,23 +104,12 @@ fn build_scene(spec: &ChartSpec, result: &ResultTable, width: f64, height: f64) 
     }
     let data = data::xy_data(spec, result).map_err(|e| at_render(e, spec))?;
     let legend: Vec<LegendEntry> = if spec.legend && data.series.len() > 1 {
-        data.series
-            .iter()
-            .enumerate()
-            .map(|(i, s)| LegendEntry {
-                label: s.name.clone(),
-                color: palette::series(i),
-            })
-            .collect()
+        data.series.iter().enumerate().map(|(i, s)| LegendEntry { label: s.name.clone(), color: palette::series(i) }).collect()
     } else {
         Vec::new()
     };
     let body = frame::frame(&mut scene, fonts, m, title, &legend);
-    if data
-        .series
-        .iter()
-        .all(|s| s.points.iter().all(|p| p.y.is_none()))
-    {
+    if data.series.iter().all(|s| s.points.iter().all(|p| p.y.is_none())) {
         frame::no_data(&mut scene, m, body);
     } else {
         cartesian::draw(&mut scene, fonts, m, spec, &data, body);
@@ -169,27 +134,16 @@ fn legend_label(label: &str, value: f64) -> String {
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     use std::sync::atomic::{AtomicU64, Ordering};
-    let cannot = |e: std::io::Error| {
-        Error::runtime(format!(
-            "cannot write the chart to `{}`: {e}",
-            path.display()
-        ))
-    };
+    let cannot = |e: std::io::Error| Error::runtime(format!("cannot write the chart to `{}`: {e}", path.display()));
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let name = path
-        .file_name()
-        .ok_or_else(|| Error::usage(format!("`{}` is not a file name", path.display())))?;
+    let name = path.file_name().ok_or_else(|| Error::usage(format!("`{}` is not a file name", path.display())))?;
     // Unique per process and call, so concurrent draws never share a temporary file.
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(
-        ".{}.{}-{n}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    let tmp = dir.join(format!(".{}.{}-{n}.tmp", name.to_string_lossy(), std::process::id()));
     let written = std::fs::File::create(&tmp).and_then(|mut f| {
         f.write_all(bytes)?;
         f.sync_all()

@@ -50,12 +50,8 @@ pub(crate) fn png(scene: &Scene, width: u32, height: u32) -> Result<Vec<u8>> {
         let mut encoder = png::Encoder::new(&mut encoded, width, height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
-        let mut writer = encoder
-            .write_header()
-            .map_err(|e| Error::runtime(format!("cannot encode the PNG: {e}")))?;
-        writer
-            .write_image_data(&small)
-            .map_err(|e| Error::runtime(format!("cannot encode the PNG: {e}")))?;
+        let mut writer = encoder.write_header().map_err(|e| Error::runtime(format!("cannot encode the PNG: {e}")))?;
+        writer.write_image_data(&small).map_err(|e| Error::runtime(format!("cannot encode the PNG: {e}")))?;
     }
     Ok(encoded)
 }
@@ -96,87 +92,32 @@ fn color(c: Rgb) -> RGBColor {
 
 /// Draws every shape, scaling coordinates by `k`; `font_size` turns an em size into the
 /// size this backend's text wants.
-fn paint<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    scene: &Scene,
-    k: f64,
-    font_size: &dyn Fn(f64, bool) -> f64,
-) -> Result<()> {
+fn paint<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scene: &Scene, k: f64, font_size: &dyn Fn(f64, bool) -> f64) -> Result<()> {
     let px = |v: f64| (v * k).round() as i32;
     let pt = |(x, y): (f64, f64)| (px(x), px(y));
     area.fill(&color(BACKGROUND)).map_err(draw_error)?;
     for shape in &scene.shapes {
         match shape {
-            Shape::Rect {
-                x0,
-                y0,
-                x1,
-                y1,
-                fill,
-                alpha,
-            } => {
+            Shape::Rect { x0, y0, x1, y1, fill, alpha } => {
                 let style = color(*fill).mix(*alpha).filled();
-                area.draw(&Rectangle::new(
-                    [(px(*x0), px(*y0)), (px(*x1), px(*y1))],
-                    style,
-                ))
-                .map_err(draw_error)?;
+                area.draw(&Rectangle::new([(px(*x0), px(*y0)), (px(*x1), px(*y1))], style)).map_err(draw_error)?;
             }
-            Shape::Polygon {
-                points,
-                fill,
-                alpha,
-            } => {
+            Shape::Polygon { points, fill, alpha } => {
                 let style = color(*fill).mix(*alpha).filled();
-                area.draw(&Polygon::new(
-                    points.iter().copied().map(pt).collect::<Vec<_>>(),
-                    style,
-                ))
-                .map_err(draw_error)?;
+                area.draw(&Polygon::new(points.iter().copied().map(pt).collect::<Vec<_>>(), style)).map_err(draw_error)?;
             }
-            Shape::Line {
-                points,
-                color: c,
-                width,
-            } => {
+            Shape::Line { points, color: c, width } => {
                 let stroke = ((width * k).round() as u32).max(1);
-                let style = ShapeStyle {
-                    color: color(*c).to_rgba(),
-                    filled: false,
-                    stroke_width: stroke,
-                };
-                area.draw(&PathElement::new(
-                    points.iter().copied().map(pt).collect::<Vec<_>>(),
-                    style,
-                ))
-                .map_err(draw_error)?;
+                let style = ShapeStyle { color: color(*c).to_rgba(), filled: false, stroke_width: stroke };
+                area.draw(&PathElement::new(points.iter().copied().map(pt).collect::<Vec<_>>(), style)).map_err(draw_error)?;
             }
             Shape::Circle { x, y, r, fill } => {
                 let radius = ((r * k).round() as u32).max(1);
-                area.draw(&Circle::new(
-                    (px(*x), px(*y)),
-                    radius,
-                    color(*fill).filled(),
-                ))
-                .map_err(draw_error)?;
+                area.draw(&Circle::new((px(*x), px(*y)), radius, color(*fill).filled())).map_err(draw_error)?;
             }
-            Shape::Text {
-                text,
-                x,
-                y,
-                em,
-                bold,
-                color: c,
-                anchor,
-                vertical,
-            } => {
-                let weight = if *bold {
-                    FontStyle::Bold
-                } else {
-                    FontStyle::Normal
-                };
-                let mut font =
-                    FontDesc::new(FontFamily::Name(FAMILY), font_size(*em * k, *bold), weight);
+            Shape::Text { text, x, y, em, bold, color: c, anchor, vertical } => {
+                let weight = if *bold { FontStyle::Bold } else { FontStyle::Normal };
+                let mut font = FontDesc::new(FontFamily::Name(FAMILY), font_size(*em * k, *bold), weight);
                 let h = match anchor {
                     Anchor::Start => HPos::Left,
                     Anchor::Middle => HPos::Center,
@@ -190,11 +131,8 @@ fn paint<DB: DrawingBackend>(
                 } else {
                     (px(*x), px(*y - BASELINE * em))
                 };
-                let style = TextStyle::from(font)
-                    .color(&rgb)
-                    .pos(Pos::new(h, VPos::Top));
-                area.draw(&Text::new(text.as_str(), pos, style))
-                    .map_err(draw_error)?;
+                let style = TextStyle::from(font).color(&rgb).pos(Pos::new(h, VPos::Top));
+                area.draw(&Text::new(text.as_str(), pos, style)).map_err(draw_error)?;
             }
         }
     }

@@ -23,7 +23,9 @@ pub(crate) struct PieSlice {
 
 /// Colours the slices and pools the smallest ones past [`MAX_SLICES`] into "Other".
 pub(crate) fn group(slices: Vec<Slice>) -> Vec<PieSlice> {
-    let keep: Vec<bool> = if slices.len() > MAX_SLICES {
+    // Eight colours: a ninth category would repeat the first colour, so from nine
+    // categories on the smallest are pooled.
+    let keep: Vec<bool> = if slices.len() > MAX_SLICES - 1 {
         let mut order: Vec<usize> = (0..slices.len()).collect();
         // Largest first; equal sizes keep result order.
         order.sort_by(|a, b| slices[*b].value.total_cmp(&slices[*a].value).then(a.cmp(b)));
@@ -40,21 +42,13 @@ pub(crate) fn group(slices: Vec<Slice>) -> Vec<PieSlice> {
     for (s, kept) in slices.into_iter().zip(keep) {
         if kept {
             let color = palette::series(out.len());
-            out.push(PieSlice {
-                label: s.label,
-                value: s.value,
-                color,
-            });
+            out.push(PieSlice { label: s.label, value: s.value, color });
         } else {
             other += s.value;
         }
     }
     if other > 0.0 {
-        out.push(PieSlice {
-            label: "Other".to_string(),
-            value: other,
-            color: palette::OTHER,
-        });
+        out.push(PieSlice { label: "Other".to_string(), value: other, color: palette::OTHER });
     }
     out
 }
@@ -71,13 +65,7 @@ struct Label {
     y: f64,
 }
 
-pub(crate) fn draw(
-    scene: &mut Scene,
-    fonts: &Fonts,
-    m: Metrics,
-    slices: &[PieSlice],
-    body: Bounds,
-) {
+pub(crate) fn draw(scene: &mut Scene, fonts: &Fonts, m: Metrics, slices: &[PieSlice], body: Bounds) {
     let total: f64 = slices.iter().map(|s| s.value).sum();
     if total <= 0.0 {
         return;
@@ -87,29 +75,15 @@ pub(crate) fn draw(
     let texts: Vec<String> = slices
         .iter()
         .map(|s| {
-            let name = if s.label.is_empty() {
-                "(empty)"
-            } else {
-                s.label.as_str()
-            };
+            let name = if s.label.is_empty() { "(empty)" } else { s.label.as_str() };
             let pct = labels::percent(s.value / total);
-            let name = fonts.fit(
-                name,
-                em,
-                false,
-                max_label - fonts.width(&pct, em, false) - em * 0.3,
-            );
+            let name = fonts.fit(name, em, false, max_label - fonts.width(&pct, em, false) - em * 0.3);
             format!("{name} {pct}")
         })
         .collect();
-    let label_w = texts
-        .iter()
-        .map(|t| fonts.width(t, em, false))
-        .fold(0.0, f64::max);
+    let label_w = texts.iter().map(|t| fonts.width(t, em, false)).fold(0.0, f64::max);
     let reach = 26.0 * m.scale;
-    let r = ((body.width() - 2.0 * (label_w + reach + m.gap())) / 2.0)
-        .min(body.height() / 2.0 - em)
-        .max(20.0 * m.scale);
+    let r = ((body.width() - 2.0 * (label_w + reach + m.gap())) / 2.0).min(body.height() / 2.0 - em).max(20.0 * m.scale);
     let (cx, cy) = ((body.x0 + body.x1) / 2.0, (body.y0 + body.y1) / 2.0);
 
     // The slices, as polygons fine enough to look round.
@@ -123,12 +97,7 @@ pub(crate) fn draw(
             points.push((cx, cy));
         }
         for k in 0..=steps {
-            points.push(on_circle(
-                cx,
-                cy,
-                r,
-                start + sweep * k as f64 / steps as f64,
-            ));
+            points.push(on_circle(cx, cy, r, start + sweep * k as f64 / steps as f64));
         }
         scene.polygon(points, s.color, 1.0);
         bounds.push(start);
@@ -136,11 +105,7 @@ pub(crate) fn draw(
     }
     if slices.len() > 1 {
         for a in &bounds {
-            scene.line(
-                vec![(cx, cy), on_circle(cx, cy, r, *a)],
-                palette::BACKGROUND,
-                2.0 * m.scale,
-            );
+            scene.line(vec![(cx, cy), on_circle(cx, cy, r, *a)], palette::BACKGROUND, 2.0 * m.scale);
         }
     }
 
@@ -153,12 +118,7 @@ pub(crate) fn draw(
         let mid = angle + share * TAU / 2.0;
         angle += share * TAU;
         let (_, y) = on_circle(cx, cy, r + reach * 0.5, mid);
-        let label = Label {
-            text,
-            angle: mid,
-            share,
-            y,
-        };
+        let label = Label { text, angle: mid, share, y };
         if mid.sin() >= 0.0 {
             right.push(label);
         } else {
@@ -169,29 +129,9 @@ pub(crate) fn draw(
         for label in spread(labels, em * 1.35, body) {
             let elbow = on_circle(cx, cy, r + reach * 0.5, label.angle);
             let tx = cx + side * (r + reach);
-            scene.line(
-                vec![
-                    on_circle(cx, cy, r, label.angle),
-                    elbow,
-                    (tx - side * 4.0 * m.scale, label.y),
-                ],
-                palette::AXIS,
-                m.scale,
-            );
-            let anchor = if side > 0.0 {
-                Anchor::Start
-            } else {
-                Anchor::End
-            };
-            scene.text(
-                &label.text,
-                tx,
-                label.y + em * 0.35,
-                em,
-                false,
-                palette::TEXT,
-                anchor,
-            );
+            scene.line(vec![on_circle(cx, cy, r, label.angle), elbow, (tx - side * 4.0 * m.scale, label.y)], palette::AXIS, m.scale);
+            let anchor = if side > 0.0 { Anchor::Start } else { Anchor::End };
+            scene.text(&label.text, tx, label.y + em * 0.35, em, false, palette::TEXT, anchor);
         }
     }
 }
@@ -200,12 +140,7 @@ pub(crate) fn draw(
 fn spread(mut labels: Vec<Label>, spacing: f64, body: Bounds) -> Vec<Label> {
     let room = ((body.height() / spacing).floor() as usize).max(1);
     while labels.len() > room {
-        let smallest = labels
-            .iter()
-            .enumerate()
-            .min_by(|a, b| a.1.share.total_cmp(&b.1.share))
-            .map(|(i, _)| i)
-            .unwrap_or(0);
+        let smallest = labels.iter().enumerate().min_by(|a, b| a.1.share.total_cmp(&b.1.share)).map(|(i, _)| i).unwrap_or(0);
         labels.remove(smallest);
     }
     labels.sort_by(|a, b| a.y.total_cmp(&b.y));
@@ -229,25 +164,17 @@ mod tests {
     use super::*;
 
     fn slice(label: &str, value: f64) -> Slice {
-        Slice {
-            label: label.to_string(),
-            value,
-        }
+        Slice { label: label.to_string(), value }
     }
 
     #[test]
     fn more_than_nine_categories_pool_the_smallest_into_other() {
-        let slices: Vec<Slice> = (1..=12)
-            .map(|i| slice(&format!("c{i}"), f64::from(i)))
-            .collect();
+        let slices: Vec<Slice> = (1..=12).map(|i| slice(&format!("c{i}"), f64::from(i))).collect();
         let grouped = group(slices);
         assert_eq!(grouped.len(), 9);
         // c5..c12 are the eight largest, kept in result order; c1+c2+c3+c4 = 10 is "Other".
         let labels: Vec<&str> = grouped.iter().map(|s| s.label.as_str()).collect();
-        assert_eq!(
-            labels,
-            ["c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "Other"]
-        );
+        assert_eq!(labels, ["c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "Other"]);
         assert_eq!(grouped[8].value, 10.0);
         assert_eq!(grouped[8].color, palette::OTHER);
         let colors: std::collections::HashSet<_> = grouped.iter().map(|s| s.color.hex()).collect();

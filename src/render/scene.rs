@@ -59,43 +59,24 @@ pub(crate) struct Scene {
 
 impl Scene {
     pub(crate) fn new(width: f64, height: f64) -> Scene {
-        Scene {
-            width,
-            height,
-            shapes: Vec::new(),
-        }
+        Scene { width, height, shapes: Vec::new() }
     }
 
     pub(crate) fn rect(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, fill: Rgb, alpha: f64) {
         let (x0, x1) = (x0.min(x1), x0.max(x1));
         let (y0, y1) = (y0.min(y1), y0.max(y1));
-        self.shapes.push(Shape::Rect {
-            x0,
-            y0,
-            x1,
-            y1,
-            fill,
-            alpha,
-        });
+        self.shapes.push(Shape::Rect { x0, y0, x1, y1, fill, alpha });
     }
 
     pub(crate) fn polygon(&mut self, points: Vec<(f64, f64)>, fill: Rgb, alpha: f64) {
         if points.len() >= 3 {
-            self.shapes.push(Shape::Polygon {
-                points,
-                fill,
-                alpha,
-            });
+            self.shapes.push(Shape::Polygon { points, fill, alpha });
         }
     }
 
     pub(crate) fn line(&mut self, points: Vec<(f64, f64)>, color: Rgb, width: f64) {
         if points.len() >= 2 {
-            self.shapes.push(Shape::Line {
-                points,
-                color,
-                width,
-            });
+            self.shapes.push(Shape::Line { points, color, width });
         }
     }
 
@@ -104,54 +85,19 @@ impl Scene {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn text(
-        &mut self,
-        text: &str,
-        x: f64,
-        y: f64,
-        em: f64,
-        bold: bool,
-        color: Rgb,
-        anchor: Anchor,
-    ) {
+    pub(crate) fn text(&mut self, text: &str, x: f64, y: f64, em: f64, bold: bool, color: Rgb, anchor: Anchor) {
         if !text.is_empty() {
             let text = text.to_string();
-            self.shapes.push(Shape::Text {
-                text,
-                x,
-                y,
-                em,
-                bold,
-                color,
-                anchor,
-                vertical: false,
-            });
+            self.shapes.push(Shape::Text { text, x, y, em, bold, color, anchor, vertical: false });
         }
     }
 
     /// Text turned to read bottom to top; `anchor` is along the text, so `End` puts its
     /// last letter at `y`.
-    pub(crate) fn vertical_text(
-        &mut self,
-        text: &str,
-        x: f64,
-        y: f64,
-        em: f64,
-        color: Rgb,
-        anchor: Anchor,
-    ) {
+    pub(crate) fn vertical_text(&mut self, text: &str, x: f64, y: f64, em: f64, color: Rgb, anchor: Anchor) {
         if !text.is_empty() {
             let text = text.to_string();
-            self.shapes.push(Shape::Text {
-                text,
-                x,
-                y,
-                em,
-                bold: false,
-                color,
-                anchor,
-                vertical: true,
-            });
+            self.shapes.push(Shape::Text { text, x, y, em, bold: false, color, anchor, vertical: true });
         }
     }
 }

@@ -111,19 +111,9 @@ impl ChartKind {
             "ytitle",
         ];
         match self {
-            ChartKind::Pie => &[
-                "accumulate",
-                "kind",
-                "legend",
-                "series",
-                "title",
-                "xaxis",
-                "xcolumn",
-                "xtitle",
-                "yaxis",
-                "ycolumns",
-                "ytitle",
-            ],
+            ChartKind::Pie => {
+                &["accumulate", "kind", "legend", "series", "title", "xaxis", "xcolumn", "xtitle", "yaxis", "ycolumns", "ytitle"]
+            }
             ChartKind::Line | ChartKind::Time | ChartKind::StackedArea => &[
                 "accumulate",
                 "legend",
@@ -161,9 +151,7 @@ impl ChartKind {
     /// The `kind=` values this visualization takes, as the Kusto documentation lists them.
     fn kinds(self) -> &'static [&'static str] {
         match self {
-            ChartKind::Area | ChartKind::Bar | ChartKind::Column => {
-                &["default", "unstacked", "stacked", "stacked100"]
-            }
+            ChartKind::Area | ChartKind::Bar | ChartKind::Column => &["default", "unstacked", "stacked", "stacked100"],
             ChartKind::Pie | ChartKind::Scatter => &["map"],
             _ => &[],
         }
@@ -171,16 +159,7 @@ impl ChartKind {
 }
 
 /// Visualizations Kusto has that flowkql does not draw.
-const UNDRAWN: &[&str] = &[
-    "anomalychart",
-    "card",
-    "ladderchart",
-    "pivotchart",
-    "timepivot",
-    "treemap",
-    "3Dchart",
-    "list",
-];
+const UNDRAWN: &[&str] = &["anomalychart", "card", "ladderchart", "pivotchart", "timepivot", "treemap", "3Dchart", "list"];
 
 /// All the property names Kusto knows, for "did you mean".
 const ALL_PROPERTIES: &[&str] = &[
@@ -247,23 +226,14 @@ pub fn chart_spec(render: &Render, schema: &Schema) -> Result<ChartSpec> {
     if let (Some(lo), Some(hi)) = (props.y_min, props.y_max) {
         if lo >= hi {
             let span = props.y_max_span.unwrap_or(render.span);
-            return Err(Error::semantic(
-                span,
-                format!("ymax ({hi}) must be greater than ymin ({lo})"),
-            )
-            .with_label("not above ymin"));
+            return Err(Error::semantic(span, format!("ymax ({hi}) must be greater than ymin ({lo})")).with_label("not above ymin"));
         }
     }
 
     let roles = Roles::resolve(kind, &props, schema, render)?;
     spec.x_title = match kind {
         ChartKind::Pie => None,
-        _ => Some(
-            props
-                .x_title
-                .clone()
-                .unwrap_or_else(|| roles.x.name.clone()),
-        ),
+        _ => Some(props.x_title.clone().unwrap_or_else(|| roles.x.name.clone())),
     };
     spec.y_title = match (kind, &props.y_title) {
         (ChartKind::Pie, _) => None,
@@ -273,11 +243,8 @@ pub fn chart_spec(render: &Render, schema: &Schema) -> Result<ChartSpec> {
     };
     if spec.y_scale == AxisScale::Log && spec.stacking == Stacking::Stacked100 {
         let span = props.y_scale_span.unwrap_or(render.span);
-        return Err(Error::semantic(
-            span,
-            "a stacked100 chart is drawn in percent and cannot use a log y axis",
-        )
-        .with_help("use yaxis=linear, or kind=stacked"));
+        return Err(Error::semantic(span, "a stacked100 chart is drawn in percent and cannot use a log y axis")
+            .with_help("use yaxis=linear, or kind=stacked"));
     }
     if spec.x_scale == AxisScale::Log && !(roles.x.ty.is_numeric() && x_is_continuous(kind)) {
         let span = props.x_scale_span.unwrap_or(render.span);
@@ -288,17 +255,11 @@ pub fn chart_spec(render: &Render, schema: &Schema) -> Result<ChartSpec> {
                 kind.name(),
                 roles.x.name,
                 roles.x.ty,
-                if roles.x.ty.is_numeric() {
-                    "categories"
-                } else {
-                    "non-numbers"
-                }
+                if roles.x.ty.is_numeric() { "categories" } else { "non-numbers" }
             ),
         )
         .with_label("log scale on a non-numeric axis")
-        .with_help(
-            "use xaxis=log with a numeric first column in linechart, areachart or scatterchart",
-        ));
+        .with_help("use xaxis=log with a numeric first column in linechart, areachart or scatterchart"));
     }
     spec.x = Some(roles.x);
     spec.y = roles.y;
@@ -308,10 +269,7 @@ pub fn chart_spec(render: &Render, schema: &Schema) -> Result<ChartSpec> {
 
 /// Whether numbers on the x axis are placed by value (not as categories).
 fn x_is_continuous(kind: ChartKind) -> bool {
-    matches!(
-        kind,
-        ChartKind::Area | ChartKind::StackedArea | ChartKind::Line | ChartKind::Scatter
-    )
+    matches!(kind, ChartKind::Area | ChartKind::StackedArea | ChartKind::Line | ChartKind::Scatter)
 }
 
 fn visualization(name: &Ident) -> Result<ChartKind> {
@@ -321,17 +279,12 @@ fn visualization(name: &Ident) -> Result<ChartKind> {
     let names: Vec<&str> = ChartKind::ALL.iter().map(|k| k.name()).collect();
     if UNDRAWN.contains(&name.name.as_str()) {
         return Err(
-            Error::unsupported(name.span, format_args!("`render {}`", name.name))
-                .with_help(format!("flowkql draws {}", names.join(", "))),
+            Error::unsupported(name.span, format_args!("`render {}`", name.name)).with_help(format!("flowkql draws {}", names.join(", ")))
         );
     }
-    let mut err = Error::semantic(name.span, format!("`{}` is not a visualization", name.name))
-        .with_label("unknown visualization");
+    let mut err = Error::semantic(name.span, format!("`{}` is not a visualization", name.name)).with_label("unknown visualization");
     err = match nearest(&name.name, names.iter().copied()) {
-        Some(n) => err.with_help(format!(
-            "did you mean `{n}`? The visualizations are {}",
-            names.join(", ")
-        )),
+        Some(n) => err.with_help(format!("did you mean `{n}`? The visualizations are {}", names.join(", "))),
         None => err.with_help(format!("the visualizations are {}", names.join(", "))),
     };
     Err(err)
@@ -381,37 +334,21 @@ impl Properties {
         for prop in &render.properties {
             let name = prop.name.name.as_str();
             if !ALL_PROPERTIES.contains(&name) {
-                let mut err =
-                    Error::semantic(prop.name.span, format!("`{name}` is not a render property"))
-                        .with_label("unknown property");
+                let mut err = Error::semantic(prop.name.span, format!("`{name}` is not a render property")).with_label("unknown property");
                 let allowed = kind.properties();
                 err = match nearest(name, allowed.iter().copied()) {
-                    Some(n) => err.with_help(format!(
-                        "did you mean `{n}`? {} takes {}",
-                        kind.name(),
-                        allowed.join(", ")
-                    )),
+                    Some(n) => err.with_help(format!("did you mean `{n}`? {} takes {}", kind.name(), allowed.join(", "))),
                     None => err.with_help(format!("{} takes {}", kind.name(), allowed.join(", "))),
                 };
                 return Err(err);
             }
             if !kind.properties().contains(&name) {
-                return Err(Error::semantic(
-                    prop.name.span,
-                    format!("{} has no `{name}` property", kind.name()),
-                )
-                .with_label("not a property of this visualization")
-                .with_help(format!(
-                    "{} takes {}",
-                    kind.name(),
-                    kind.properties().join(", ")
-                )));
+                return Err(Error::semantic(prop.name.span, format!("{} has no `{name}` property", kind.name()))
+                    .with_label("not a property of this visualization")
+                    .with_help(format!("{} takes {}", kind.name(), kind.properties().join(", "))));
             }
             if seen.contains(&name) {
-                return Err(
-                    Error::semantic(prop.span, format!("`{name}` is given twice"))
-                        .with_label("repeated"),
-                );
+                return Err(Error::semantic(prop.span, format!("`{name}` is given twice")).with_label("repeated"));
             }
             seen.push(name);
             match name {
@@ -425,11 +362,8 @@ impl Properties {
                         "stacked" => Stacking::Stacked,
                         "stacked100" => Stacking::Stacked100,
                         "map" => {
-                            return Err(Error::unsupported(
-                                prop.span,
-                                "`kind=map` (a map of geographic points)",
-                            )
-                            .with_help("draw the points with render scatterchart, without kind"))
+                            return Err(Error::unsupported(prop.span, "`kind=map` (a map of geographic points)")
+                                .with_help("draw the points with render scatterchart, without kind"))
                         }
                         _ => Stacking::Unstacked,
                     };
@@ -437,8 +371,7 @@ impl Properties {
                 "xcolumn" => {
                     let mut names = names(prop)?;
                     if names.len() != 1 {
-                        return Err(Error::semantic(prop.span, "xcolumn takes one column")
-                            .with_label("more than one"));
+                        return Err(Error::semantic(prop.span, "xcolumn takes one column").with_label("more than one"));
                     }
                     p.x_column = names.pop();
                 }
@@ -461,21 +394,12 @@ impl Properties {
                 "ysplit" => {
                     let value = choice(prop, &["none", "axes", "panels"])?;
                     if value != "none" {
-                        return Err(Error::unsupported(
-                            prop.span,
-                            format_args!("`ysplit={value}`"),
-                        )
-                        .with_help(
-                            "draw one chart per column with separate queries, or leave ysplit out",
-                        ));
+                        return Err(Error::unsupported(prop.span, format_args!("`ysplit={value}`"))
+                            .with_help("draw one chart per column with separate queries, or leave ysplit out"));
                     }
                 }
                 _ => {
-                    return Err(Error::unsupported(
-                        prop.name.span,
-                        format_args!("the `{name}` property"),
-                    )
-                    .with_help(format!(
+                    return Err(Error::unsupported(prop.name.span, format_args!("the `{name}` property")).with_help(format!(
                         "{} takes {}",
                         kind.name(),
                         kind.properties().join(", ")
@@ -490,8 +414,7 @@ impl Properties {
 fn text(prop: &RenderProperty) -> Result<String> {
     match &prop.value {
         RenderValue::Literal(Literal::String(s)) => Ok(s.clone()),
-        _ => Err(value_error(prop, "a string")
-            .with_help(format!("quote the text: {}=\"...\"", prop.name.name))),
+        _ => Err(value_error(prop, "a string").with_help(format!("quote the text: {}=\"...\"", prop.name.name))),
     }
 }
 
@@ -504,23 +427,21 @@ fn choice(prop: &RenderProperty, allowed: &[&str]) -> Result<String> {
     };
     match word {
         Some(w) if allowed.contains(&w.as_str()) => Ok(w),
-        _ => Err(
-            value_error(prop, &format!("one of {}", allowed.join(", "))).with_help(format!(
-                "{} takes {}",
-                prop.name.name,
-                allowed.join(", ")
-            )),
-        ),
+        _ => Err(value_error(prop, &format!("one of {}", allowed.join(", "))).with_help(format!(
+            "{} takes {}",
+            prop.name.name,
+            allowed.join(", ")
+        ))),
     }
 }
 
 fn names(prop: &RenderProperty) -> Result<Vec<Ident>> {
     match &prop.value {
         RenderValue::Names(n) => Ok(n.clone()),
-        _ => Err(value_error(prop, "column names").with_help(format!(
-            "name the columns without quotes: {}=Column1, Column2",
-            prop.name.name
-        ))),
+        _ => {
+            Err(value_error(prop, "column names")
+                .with_help(format!("name the columns without quotes: {}=Column1, Column2", prop.name.name)))
+        }
     }
 }
 
@@ -529,19 +450,12 @@ fn number(prop: &RenderProperty) -> Result<f64> {
         RenderValue::Literal(Literal::Int(n)) => Ok(f64::from(*n)),
         RenderValue::Literal(Literal::Long(n)) => Ok(*n as f64),
         RenderValue::Literal(Literal::Real(f)) if f.is_finite() => Ok(*f),
-        _ => {
-            Err(value_error(prop, "a number")
-                .with_help(format!("for example {}=0", prop.name.name)))
-        }
+        _ => Err(value_error(prop, "a number").with_help(format!("for example {}=0", prop.name.name))),
     }
 }
 
 fn scale(prop: &RenderProperty) -> Result<AxisScale> {
-    Ok(if choice(prop, &["linear", "log"])? == "log" {
-        AxisScale::Log
-    } else {
-        AxisScale::Linear
-    })
+    Ok(if choice(prop, &["linear", "log"])? == "log" { AxisScale::Log } else { AxisScale::Linear })
 }
 
 fn boolean(prop: &RenderProperty) -> Result<bool> {
@@ -552,8 +466,7 @@ fn boolean(prop: &RenderProperty) -> Result<bool> {
 }
 
 fn value_error(prop: &RenderProperty, wanted: &str) -> Error {
-    Error::semantic(prop.span, format!("`{}` takes {wanted}", prop.name.name))
-        .with_label(format!("expected {wanted}"))
+    Error::semantic(prop.span, format!("`{}` takes {wanted}", prop.name.name)).with_label(format!("expected {wanted}"))
 }
 
 /// Which result column plays which part.
@@ -564,20 +477,12 @@ struct Roles {
 }
 
 impl Roles {
-    fn resolve(
-        kind: ChartKind,
-        props: &Properties,
-        schema: &Schema,
-        render: &Render,
-    ) -> Result<Roles> {
+    fn resolve(kind: ChartKind, props: &Properties, schema: &Schema, render: &Render) -> Result<Roles> {
         let chart = kind.name();
         if schema.len() < 2 {
             return Err(Error::semantic(
                 render.visualization.span,
-                format!(
-                    "{chart} needs at least two columns; the result has {}",
-                    describe(schema)
-                ),
+                format!("{chart} needs at least two columns; the result has {}", describe(schema)),
             )
             .with_label("not enough columns")
             .with_help("summarize a value by a key, e.g. `summarize count() by Key`"));
@@ -589,10 +494,7 @@ impl Roles {
                 if kind == ChartKind::Time && col.ty != KqlType::DateTime {
                     return Err(Error::semantic(
                         ident.span,
-                        format!(
-                            "timechart's x axis must be a datetime; `{}` is {}",
-                            col.name, col.ty
-                        ),
+                        format!("timechart's x axis must be a datetime; `{}` is {}", col.name, col.ty),
                     )
                     .with_label("not a datetime")
                     .with_help("use linechart or columnchart for other x values"));
@@ -608,11 +510,9 @@ impl Roles {
                 for ident in idents {
                     let col = column(schema, ident)?;
                     if col.name == x.name {
-                        return Err(Error::semantic(
-                            ident.span,
-                            format!("`{}` is already the x column", col.name),
-                        )
-                        .with_label("also the x column"));
+                        return Err(
+                            Error::semantic(ident.span, format!("`{}` is already the x column", col.name)).with_label("also the x column")
+                        );
                     }
                     cols.push(col);
                 }
@@ -625,10 +525,7 @@ impl Roles {
                 .columns
                 .iter()
                 .find(|(n, t)| *n != x.name && *t == KqlType::String)
-                .map(|(n, t)| ChartColumn {
-                    name: n.clone(),
-                    ty: *t,
-                })
+                .map(|(n, t)| ChartColumn { name: n.clone(), ty: *t })
                 .into_iter()
                 .collect(),
         };
@@ -641,10 +538,7 @@ impl Roles {
                     if !col.ty.is_numeric() {
                         return Err(Error::semantic(
                             ident.span,
-                            format!(
-                                "`{}` is {}, not a number; {chart} draws numeric columns",
-                                col.name, col.ty
-                            ),
+                            format!("`{}` is {}, not a number; {chart} draws numeric columns", col.name, col.ty),
                         )
                         .with_label("not numeric")
                         .with_help(format!("numeric columns here: {}", numeric_names(schema))));
@@ -652,12 +546,9 @@ impl Roles {
                     cols.push(col);
                 }
                 if kind == ChartKind::Pie && cols.len() > 1 {
-                    return Err(Error::semantic(
-                        idents[1].span,
-                        "a piechart sizes its slices by one column",
-                    )
-                    .with_label("second value column")
-                    .with_help("keep one column in ycolumns"));
+                    return Err(Error::semantic(idents[1].span, "a piechart sizes its slices by one column")
+                        .with_label("second value column")
+                        .with_help("keep one column in ycolumns"));
                 }
                 cols
             }
@@ -667,10 +558,7 @@ impl Roles {
                     .columns
                     .iter()
                     .filter(|(n, t)| t.is_numeric() && !taken(n))
-                    .map(|(n, t)| ChartColumn {
-                        name: n.clone(),
-                        ty: *t,
-                    })
+                    .map(|(n, t)| ChartColumn { name: n.clone(), ty: *t })
                     .collect();
                 if kind == ChartKind::Pie {
                     cols.truncate(1);
@@ -681,11 +569,7 @@ impl Roles {
         if y.is_empty() {
             return Err(Error::semantic(
                 render.visualization.span,
-                format!(
-                    "{chart} needs a numeric column besides `{}`; the result has {}",
-                    x.name,
-                    describe(schema)
-                ),
+                format!("{chart} needs a numeric column besides `{}`; the result has {}", x.name, describe(schema)),
             )
             .with_label("nothing to measure")
             .with_help("add a count or a sum, e.g. `summarize count() by ...`, or render table"));
@@ -697,23 +581,14 @@ impl Roles {
 fn default_x(kind: ChartKind, schema: &Schema, render: &Render) -> Result<ChartColumn> {
     let (name, ty) = &schema.columns[0];
     if kind != ChartKind::Time || *ty == KqlType::DateTime {
-        return Ok(ChartColumn {
-            name: name.clone(),
-            ty: *ty,
-        });
+        return Ok(ChartColumn { name: name.clone(), ty: *ty });
     }
     // `summarize ... by Key, bin(TimeGenerated, 1h)` puts the time second; take it from there.
     match schema.columns.iter().find(|(_, t)| *t == KqlType::DateTime) {
-        Some((n, t)) => Ok(ChartColumn {
-            name: n.clone(),
-            ty: *t,
-        }),
+        Some((n, t)) => Ok(ChartColumn { name: n.clone(), ty: *t }),
         None => Err(Error::semantic(
             render.visualization.span,
-            format!(
-                "timechart needs a datetime column for its x axis; the result has {}",
-                describe(schema)
-            ),
+            format!("timechart needs a datetime column for its x axis; the result has {}", describe(schema)),
         )
         .with_label("no datetime column")
         .with_help("summarize by bin(TimeGenerated, 1h), or use columnchart or linechart")),
@@ -722,43 +597,24 @@ fn default_x(kind: ChartKind, schema: &Schema, render: &Render) -> Result<ChartC
 
 fn column(schema: &Schema, ident: &Ident) -> Result<ChartColumn> {
     if let Some(ty) = schema.get(&ident.name) {
-        return Ok(ChartColumn {
-            name: ident.name.clone(),
-            ty,
-        });
+        return Ok(ChartColumn { name: ident.name.clone(), ty });
     }
-    let mut err = Error::semantic(
-        ident.span,
-        format!("the result has no column `{}`", ident.name),
-    )
-    .with_label("unknown column");
+    let mut err = Error::semantic(ident.span, format!("the result has no column `{}`", ident.name)).with_label("unknown column");
     let names: Vec<&str> = schema.names().collect();
     err = match nearest(&ident.name, names.iter().copied()) {
-        Some(n) => err.with_help(format!(
-            "did you mean `{n}`? The columns are {}",
-            names.join(", ")
-        )),
+        Some(n) => err.with_help(format!("did you mean `{n}`? The columns are {}", names.join(", "))),
         None => err.with_help(format!("the columns are {}", names.join(", "))),
     };
     Err(err)
 }
 
 fn describe(schema: &Schema) -> String {
-    let cols: Vec<String> = schema
-        .columns
-        .iter()
-        .map(|(n, t)| format!("{n}:{t}"))
-        .collect();
+    let cols: Vec<String> = schema.columns.iter().map(|(n, t)| format!("{n}:{t}")).collect();
     format!("({})", cols.join(", "))
 }
 
 fn numeric_names(schema: &Schema) -> String {
-    let cols: Vec<&str> = schema
-        .columns
-        .iter()
-        .filter(|(_, t)| t.is_numeric())
-        .map(|(n, _)| n.as_str())
-        .collect();
+    let cols: Vec<&str> = schema.columns.iter().filter(|(_, t)| t.is_numeric()).map(|(n, _)| n.as_str()).collect();
     if cols.is_empty() {
         "none".to_string()
     } else {

@@ -13,11 +13,7 @@ pub(super) struct Layers {
 }
 
 pub(super) fn layers(data: &XyData, stacking: Stacking, missing_as_zero: bool) -> Layers {
-    let mut grid: Vec<f64> = data
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.x))
-        .collect();
+    let mut grid: Vec<f64> = data.series.iter().flat_map(|s| s.points.iter().map(|p| p.x)).collect();
     grid.sort_by(f64::total_cmp);
     grid.dedup();
     let index = |x: f64| grid.binary_search_by(|g| g.total_cmp(&x)).ok();
@@ -34,12 +30,8 @@ pub(super) fn layers(data: &XyData, stacking: Stacking, missing_as_zero: bool) -
             v
         })
         .collect();
-    let present: Vec<bool> = (0..grid.len())
-        .map(|i| values.iter().any(|v| v[i].is_some()))
-        .collect();
-    let totals: Vec<f64> = (0..grid.len())
-        .map(|i| values.iter().map(|v| v[i].map_or(0.0, f64::abs)).sum())
-        .collect();
+    let present: Vec<bool> = (0..grid.len()).map(|i| values.iter().any(|v| v[i].is_some())).collect();
+    let totals: Vec<f64> = (0..grid.len()).map(|i| values.iter().map(|v| v[i].map_or(0.0, f64::abs)).sum()).collect();
     let mut pos = vec![0.0; grid.len()];
     let mut neg = vec![0.0; grid.len()];
     let spans = values
@@ -55,16 +47,8 @@ pub(super) fn layers(data: &XyData, stacking: Stacking, missing_as_zero: bool) -
                     match stacking {
                         Stacking::Unstacked => Some((0.0, value)),
                         Stacking::Stacked | Stacking::Stacked100 => {
-                            let value = if stacking == Stacking::Stacked100 && totals[i] > 0.0 {
-                                value * 100.0 / totals[i]
-                            } else {
-                                value
-                            };
-                            let acc = if value >= 0.0 {
-                                &mut pos[i]
-                            } else {
-                                &mut neg[i]
-                            };
+                            let value = if stacking == Stacking::Stacked100 && totals[i] > 0.0 { value * 100.0 / totals[i] } else { value };
+                            let acc = if value >= 0.0 { &mut pos[i] } else { &mut neg[i] };
                             let base = *acc;
                             *acc += value;
                             Some((base, *acc))
@@ -74,9 +58,5 @@ pub(super) fn layers(data: &XyData, stacking: Stacking, missing_as_zero: bool) -
                 .collect()
         })
         .collect();
-    Layers {
-        grid,
-        spans,
-        present,
-    }
+    Layers { grid, spans, present }
 }

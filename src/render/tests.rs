@@ -14,10 +14,7 @@ use std::path::PathBuf;
 // ---- building renders and results by hand -------------------------------------------
 
 fn ident(name: &str, start: usize) -> Ident {
-    Ident {
-        name: name.to_string(),
-        span: Span::new(start, start + name.len()),
-    }
+    Ident { name: name.to_string(), span: Span::new(start, start + name.len()) }
 }
 
 fn text(v: &str) -> RenderValue {
@@ -39,18 +36,10 @@ fn render(viz: &str, props: Vec<(&str, RenderValue)>) -> Render {
         .enumerate()
         .map(|(i, (name, value))| {
             let start = 100 * (i + 1);
-            RenderProperty {
-                name: ident(name, start),
-                value,
-                span: Span::new(start, start + 50),
-            }
+            RenderProperty { name: ident(name, start), value, span: Span::new(start, start + 50) }
         })
         .collect();
-    Render {
-        visualization: ident(viz, 7),
-        properties,
-        span: Span::new(0, 90),
-    }
+    Render { visualization: ident(viz, 7), properties, span: Span::new(0, 90) }
 }
 
 fn prop_span(i: usize) -> Option<Span> {
@@ -80,9 +69,7 @@ fn table(cols: Vec<(&str, Values)>) -> ResultTable {
             Values::Real(v) => (KqlType::Real, Column::new(name.into(), v)),
             Values::Time(v) => {
                 let c = Column::new(name.into(), v);
-                let c = c
-                    .cast(&DataType::Datetime(TimeUnit::Nanoseconds, None))
-                    .expect("i64 casts to datetime");
+                let c = c.cast(&DataType::Datetime(TimeUnit::Nanoseconds, None)).expect("i64 casts to datetime");
                 (KqlType::DateTime, c)
             }
         };
@@ -90,10 +77,7 @@ fn table(cols: Vec<(&str, Values)>) -> ResultTable {
         columns.push(col);
     }
     let frame = DataFrame::new_infer_height(columns).expect("columns of one length");
-    ResultTable {
-        schema: Schema::new(schema),
-        frame,
-    }
+    ResultTable { schema: Schema::new(schema), frame }
 }
 
 const HOUR_NS: i64 = 3_600_000_000_000;
@@ -103,14 +87,8 @@ const T0_NS: i64 = 1_795_240_800 * 1_000_000_000;
 // ---- the five charts of the article (seed 000, sections 5.3.1 to 5.3.5) -------------
 
 fn flow_action() -> (Render, ResultTable) {
-    let r = render(
-        "piechart",
-        vec![("title", text("NSG Flow Log Action \"Allow/Deny\""))],
-    );
-    let t = table(vec![
-        ("FlowAction", Values::Str(vec!["Allow", "Deny"])),
-        ("count_", Values::Long(vec![1523, 87])),
-    ]);
+    let r = render("piechart", vec![("title", text("NSG Flow Log Action \"Allow/Deny\""))]);
+    let t = table(vec![("FlowAction", Values::Str(vec!["Allow", "Deny"])), ("count_", Values::Long(vec![1523, 87]))]);
     (r, t)
 }
 
@@ -130,31 +108,19 @@ fn flow_type() -> (Render, ResultTable) {
                 "Unknown",
             ]),
         ),
-        (
-            "count_",
-            Values::Long(vec![820, 412, 210, 120, 35, 8, 3, 1]),
-        ),
+        ("count_", Values::Long(vec![820, 412, 210, 120, 35, 8, 3, 1])),
     ]);
     (r, t)
 }
 
 fn l7_protocol() -> (Render, ResultTable) {
-    let r = render(
-        "piechart",
-        vec![("title", text("NSG Flow Log Target Protocols"))],
-    );
+    let r = render("piechart", vec![("title", text("NSG Flow Log Target Protocols"))]);
     let t = table(vec![
         (
             "L7Protocol_s",
-            Values::Str(vec![
-                "https", "http", "ssh", "dns", "rdp", "smb", "ntp", "ldap", "kerberos", "smtp",
-                "snmp", "unknown",
-            ]),
+            Values::Str(vec!["https", "http", "ssh", "dns", "rdp", "smb", "ntp", "ldap", "kerberos", "smtp", "snmp", "unknown"]),
         ),
-        (
-            "count_",
-            Values::Long(vec![950, 210, 120, 80, 45, 30, 12, 8, 5, 3, 2, 1]),
-        ),
+        ("count_", Values::Long(vec![950, 210, 120, 80, 45, 30, 12, 8, 5, 3, 2, 1])),
     ]);
     (r, t)
 }
@@ -162,46 +128,22 @@ fn l7_protocol() -> (Render, ResultTable) {
 /// Hours 0..24 after `T0_NS` except 7 and 8 (no allowed flows then), in the order
 /// `summarize` might leave them: not sorted.
 fn session_counts() -> (Render, ResultTable) {
-    let r = render(
-        "columnchart",
-        vec![
-            ("title", text("NSG Flow Log Traffic")),
-            ("ytitle", text("Flow(session) Counts")),
-        ],
-    );
+    let r = render("columnchart", vec![("title", text("NSG Flow Log Traffic")), ("ytitle", text("Flow(session) Counts"))]);
     let hours: Vec<i64> = (0..24).rev().filter(|h| *h != 7 && *h != 8).collect();
     let times = hours.iter().map(|h| T0_NS + h * HOUR_NS).collect();
-    let counts = hours
-        .iter()
-        .map(|h| Some(1000.0 + 450.0 * ((*h as f64) / 3.0).sin() + 37.0 * *h as f64))
-        .collect();
-    let t = table(vec![
-        ("TimeGenerated", Values::Time(times)),
-        ("TotalFlowCounts", Values::Real(counts)),
-    ]);
+    let counts = hours.iter().map(|h| Some(1000.0 + 450.0 * ((*h as f64) / 3.0).sin() + 37.0 * *h as f64)).collect();
+    let t = table(vec![("TimeGenerated", Values::Time(times)), ("TotalFlowCounts", Values::Real(counts))]);
     (r, t)
 }
 
 /// Seven days of hourly bins, with hours 50 to 53 missing (the collector was down).
 fn transfer_mbytes() -> (Render, ResultTable) {
-    let r = render(
-        "areachart",
-        vec![
-            ("title", text("NSG Flow Log Traffic (許可) ")),
-            ("ytitle", text("Mbytes")),
-        ],
-    );
+    let r = render("areachart", vec![("title", text("NSG Flow Log Traffic (許可) ")), ("ytitle", text("Mbytes"))]);
     let hours: Vec<i64> = (0..168).filter(|h| !(50..54).contains(h)).collect();
     let times = hours.iter().map(|h| T0_NS + h * HOUR_NS).collect();
     let daily = |h: i64| ((h % 24) as f64 / 24.0 * std::f64::consts::TAU).sin();
-    let inbound = hours
-        .iter()
-        .map(|h| Some(220.0 + 140.0 * daily(*h)))
-        .collect();
-    let outbound = hours
-        .iter()
-        .map(|h| Some(90.0 + 60.0 * daily(*h + 3)))
-        .collect();
+    let inbound = hours.iter().map(|h| Some(220.0 + 140.0 * daily(*h))).collect();
+    let outbound = hours.iter().map(|h| Some(90.0 + 60.0 * daily(*h + 3))).collect();
     let t = table(vec![
         ("TimeGenerated", Values::Time(times)),
         ("TotalInboundMByte", Values::Real(inbound)),
@@ -218,28 +160,21 @@ fn spec_of((r, t): &(Render, ResultTable)) -> ChartSpec {
 }
 
 fn svg_of(spec: &ChartSpec, t: &ResultTable) -> String {
-    let bytes =
-        chart_bytes(spec, t, ChartFormat::Svg, DEFAULT_WIDTH, DEFAULT_HEIGHT).expect("svg draws");
+    let bytes = chart_bytes(spec, t, ChartFormat::Svg, DEFAULT_WIDTH, DEFAULT_HEIGHT).expect("svg draws");
     String::from_utf8(bytes).expect("svg is utf-8")
 }
 
 /// Elements `<tag ...>` of the SVG whose fill is `color`.
 fn count(svg: &str, tag: &str, color: palette::Rgb) -> usize {
     let fill = format!("fill=\"{}\"", color.hex());
-    svg.split('<')
-        .filter(|e| e.starts_with(&format!("{tag} ")) && e.contains(&fill))
-        .count()
+    svg.split('<').filter(|e| e.starts_with(&format!("{tag} ")) && e.contains(&fill)).count()
 }
 
 /// The texts of the SVG's `<text>` elements.
 fn texts(svg: &str) -> Vec<String> {
     svg.split("<text ")
         .skip(1)
-        .filter_map(|e| {
-            e.split_once('>')
-                .and_then(|(_, rest)| rest.split_once("</text>"))
-                .map(|(t, _)| t.trim().to_string())
-        })
+        .filter_map(|e| e.split_once('>').and_then(|(_, rest)| rest.split_once("</text>")).map(|(t, _)| t.trim().to_string()))
         .collect()
 }
 
@@ -274,10 +209,7 @@ fn a_string_column_splits_series_and_numbers_are_the_values() {
         ("Note".into(), KqlType::String),
     ]);
     let spec = chart_spec(&render("timechart", vec![]), &schema).expect("spec");
-    assert_eq!(
-        spec.x.as_ref().map(|c| c.name.as_str()),
-        Some("TimeGenerated")
-    );
+    assert_eq!(spec.x.as_ref().map(|c| c.name.as_str()), Some("TimeGenerated"));
     // "One string column values are used to group the numeric columns ... Other string
     // columns are ignored."
     let series: Vec<&str> = spec.series.iter().map(|c| c.name.as_str()).collect();
@@ -290,11 +222,8 @@ fn a_string_column_splits_series_and_numbers_are_the_values() {
 
 #[test]
 fn timechart_finds_its_datetime_column_when_it_is_not_first() {
-    let schema = Schema::new(vec![
-        ("Proto".into(), KqlType::String),
-        ("TimeGenerated".into(), KqlType::DateTime),
-        ("n".into(), KqlType::Long),
-    ]);
+    let schema =
+        Schema::new(vec![("Proto".into(), KqlType::String), ("TimeGenerated".into(), KqlType::DateTime), ("n".into(), KqlType::Long)]);
     let spec = chart_spec(&render("timechart", vec![]), &schema).expect("spec");
     assert_eq!(spec.x.map(|c| c.name), Some("TimeGenerated".to_string()));
     assert_eq!(spec.series.len(), 1);
@@ -325,17 +254,8 @@ fn properties_set_columns_scales_and_stacking() {
     let spec = chart_spec(&r, &schema).expect("spec");
     assert_eq!(spec.stacking, Stacking::Stacked100);
     assert_eq!(spec.x.map(|c| c.name), Some("Src".to_string()));
-    assert_eq!(
-        spec.y.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
-        ["Out"]
-    );
-    assert_eq!(
-        spec.series
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect::<Vec<_>>(),
-        ["Dest"]
-    );
+    assert_eq!(spec.y.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Out"]);
+    assert_eq!(spec.series.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Dest"]);
     assert!(!spec.legend);
     assert!(spec.accumulate);
     assert_eq!((spec.y_min, spec.y_max), (Some(0.0), Some(100.0)));
@@ -352,10 +272,7 @@ fn properties_set_columns_scales_and_stacking() {
 // ---- errors in the render clause ----------------------------------------------------
 
 fn schema2() -> Schema {
-    Schema::new(vec![
-        ("FlowType_s".into(), KqlType::String),
-        ("count_".into(), KqlType::Long),
-    ])
+    Schema::new(vec![("FlowType_s".into(), KqlType::String), ("count_".into(), KqlType::Long)])
 }
 
 fn spec_err(r: Render, schema: &Schema) -> crate::Error {
@@ -367,88 +284,39 @@ fn spec_err(r: Render, schema: &Schema) -> crate::Error {
 
 #[test]
 fn an_unknown_property_points_at_its_name_and_suggests_one() {
-    let e = spec_err(
-        render("piechart", vec![("title", text("t")), ("titel", text("x"))]),
-        &schema2(),
-    );
+    let e = spec_err(render("piechart", vec![("title", text("t")), ("titel", text("x"))]), &schema2());
     assert_eq!(e.kind, crate::ErrorKind::Semantic);
     assert_eq!(e.span, name_span(1, "titel"));
-    assert!(
-        e.help
-            .as_deref()
-            .unwrap_or("")
-            .contains("did you mean `title`?"),
-        "{:?}",
-        e.help
-    );
+    assert!(e.help.as_deref().unwrap_or("").contains("did you mean `title`?"), "{:?}", e.help);
 }
 
 #[test]
 fn a_property_of_another_visualization_is_named_as_such() {
-    let e = spec_err(
-        render(
-            "piechart",
-            vec![("ymax", RenderValue::Literal(Literal::Long(5)))],
-        ),
-        &schema2(),
-    );
+    let e = spec_err(render("piechart", vec![("ymax", RenderValue::Literal(Literal::Long(5)))]), &schema2());
     assert_eq!(e.span, name_span(0, "ymax"));
-    assert!(
-        e.message.contains("piechart has no `ymax`"),
-        "{}",
-        e.message
-    );
+    assert!(e.message.contains("piechart has no `ymax`"), "{}", e.message);
 }
 
 #[test]
 fn bad_values_point_at_the_property_and_list_the_choices() {
-    let e = spec_err(
-        render("columnchart", vec![("kind", word("stacked200"))]),
-        &schema2(),
-    );
+    let e = spec_err(render("columnchart", vec![("kind", word("stacked200"))]), &schema2());
     assert_eq!(e.span, prop_span(0));
-    assert!(e
-        .help
-        .as_deref()
-        .unwrap_or("")
-        .contains("default, unstacked, stacked, stacked100"));
+    assert!(e.help.as_deref().unwrap_or("").contains("default, unstacked, stacked, stacked100"));
 
-    let e = spec_err(
-        render("columnchart", vec![("legend", word("off"))]),
-        &schema2(),
-    );
+    let e = spec_err(render("columnchart", vec![("legend", word("off"))]), &schema2());
     assert!(e.help.as_deref().unwrap_or("").contains("visible, hidden"));
 
-    let e = spec_err(
-        render("columnchart", vec![("title", word("Flows"))]),
-        &schema2(),
-    );
+    let e = spec_err(render("columnchart", vec![("title", word("Flows"))]), &schema2());
     assert!(e.message.contains("takes a string"), "{}", e.message);
 
-    let e = spec_err(
-        render("columnchart", vec![("ymin", text("zero"))]),
-        &schema2(),
-    );
+    let e = spec_err(render("columnchart", vec![("ymin", text("zero"))]), &schema2());
     assert!(e.message.contains("takes a number"), "{}", e.message);
 
-    let e = spec_err(
-        render("linechart", vec![("kind", word("stacked"))]),
-        &schema2(),
-    );
-    assert!(
-        e.message.contains("linechart has no `kind`"),
-        "{}",
-        e.message
-    );
+    let e = spec_err(render("linechart", vec![("kind", word("stacked"))]), &schema2());
+    assert!(e.message.contains("linechart has no `kind`"), "{}", e.message);
 
     let e = spec_err(
-        render(
-            "columnchart",
-            vec![
-                ("ymin", RenderValue::Literal(Literal::Long(10))),
-                ("ymax", RenderValue::Literal(Literal::Long(5))),
-            ],
-        ),
+        render("columnchart", vec![("ymin", RenderValue::Literal(Literal::Long(10))), ("ymax", RenderValue::Literal(Literal::Long(5)))]),
         &schema2(),
     );
     assert_eq!(e.span, prop_span(1));
@@ -456,44 +324,22 @@ fn bad_values_point_at_the_property_and_list_the_choices() {
 
 #[test]
 fn unknown_columns_and_non_numeric_ycolumns_are_caught() {
-    let e = spec_err(
-        render("columnchart", vec![("ycolumns", words(&["Count_"]))]),
-        &schema2(),
-    );
-    assert!(
-        e.help
-            .as_deref()
-            .unwrap_or("")
-            .contains("did you mean `count_`?"),
-        "{:?}",
-        e.help
-    );
-    let e = spec_err(
-        render("columnchart", vec![("ycolumns", words(&["FlowType_s"]))]),
-        &schema2(),
-    );
+    let e = spec_err(render("columnchart", vec![("ycolumns", words(&["Count_"]))]), &schema2());
+    assert!(e.help.as_deref().unwrap_or("").contains("did you mean `count_`?"), "{:?}", e.help);
+    let e = spec_err(render("columnchart", vec![("ycolumns", words(&["FlowType_s"]))]), &schema2());
     assert!(e.message.contains("not a number"), "{}", e.message);
 }
 
 #[test]
 fn a_result_without_numbers_cannot_be_drawn() {
-    let schema = Schema::new(vec![
-        ("SrcIP_s".into(), KqlType::String),
-        ("DestIP_s".into(), KqlType::String),
-    ]);
+    let schema = Schema::new(vec![("SrcIP_s".into(), KqlType::String), ("DestIP_s".into(), KqlType::String)]);
     let e = spec_err(render("piechart", vec![]), &schema);
     assert_eq!(e.kind, crate::ErrorKind::Semantic);
-    assert_eq!(
-        e.span,
-        Some(Span::new(7, 15)),
-        "points at the visualization"
-    );
+    assert_eq!(e.span, Some(Span::new(7, 15)), "points at the visualization");
     assert!(e.message.contains("numeric column"), "{}", e.message);
 
     let one = Schema::new(vec![("count_".into(), KqlType::Long)]);
-    assert!(spec_err(render("columnchart", vec![]), &one)
-        .message
-        .contains("at least two columns"));
+    assert!(spec_err(render("columnchart", vec![]), &one).message.contains("at least two columns"));
 
     let e = spec_err(render("timechart", vec![]), &schema2());
     assert!(e.message.contains("datetime"), "{}", e.message);
@@ -503,11 +349,7 @@ fn a_result_without_numbers_cannot_be_drawn() {
 fn unknown_and_undrawn_visualizations() {
     let e = spec_err(render("piechrt", vec![]), &schema2());
     assert_eq!(e.kind, crate::ErrorKind::Semantic);
-    assert!(e
-        .help
-        .as_deref()
-        .unwrap_or("")
-        .contains("did you mean `piechart`?"));
+    assert!(e.help.as_deref().unwrap_or("").contains("did you mean `piechart`?"));
     let e = spec_err(render("card", vec![]), &schema2());
     assert_eq!(e.kind, crate::ErrorKind::Unsupported);
     let e = spec_err(render("piechart", vec![("kind", word("map"))]), &schema2());
@@ -519,17 +361,11 @@ fn unknown_and_undrawn_visualizations() {
 #[test]
 fn series_split_by_key_in_order_of_first_appearance_and_accumulate() {
     let t = table(vec![
-        (
-            "TimeGenerated",
-            Values::Time(vec![T0_NS, T0_NS, T0_NS + HOUR_NS, T0_NS + HOUR_NS]),
-        ),
+        ("TimeGenerated", Values::Time(vec![T0_NS, T0_NS, T0_NS + HOUR_NS, T0_NS + HOUR_NS])),
         ("Proto", Values::Str(vec!["UDP", "TCP", "TCP", "UDP"])),
         ("n", Values::Long(vec![1, 10, 20, 2])),
     ]);
-    let r = render(
-        "timechart",
-        vec![("accumulate", RenderValue::Literal(Literal::Bool(true)))],
-    );
+    let r = render("timechart", vec![("accumulate", RenderValue::Literal(Literal::Bool(true)))]);
     let spec = chart_spec(&r, &t.schema).expect("spec");
     let d = data::xy_data(&spec, &t).expect("data");
     assert_eq!(d.x_kind, XKind::Time);
@@ -544,10 +380,7 @@ fn series_split_by_key_in_order_of_first_appearance_and_accumulate() {
 
 #[test]
 fn categories_keep_result_order_and_repeated_ones_add_up() {
-    let t = table(vec![
-        ("Port", Values::Str(vec!["443", "80", "22", "80"])),
-        ("n", Values::Long(vec![5, 3, 2, 4])),
-    ]);
+    let t = table(vec![("Port", Values::Str(vec!["443", "80", "22", "80"])), ("n", Values::Long(vec![5, 3, 2, 4]))]);
     let spec = chart_spec(&render("columnchart", vec![]), &t.schema).expect("spec");
     let d = data::xy_data(&spec, &t).expect("data");
     assert_eq!(d.categories, ["443", "80", "22"]);
@@ -562,21 +395,13 @@ fn pie_svg_has_the_title_a_slice_per_category_and_percent_labels() {
     let case = flow_action();
     let svg = svg_of(&spec_of(&case), &case.1);
     let texts = texts(&svg);
-    assert!(
-        texts
-            .iter()
-            .any(|t| t == "NSG Flow Log Action &quot;Allow/Deny&quot;"),
-        "{texts:?}"
-    );
+    assert!(texts.iter().any(|t| t == "NSG Flow Log Action &quot;Allow/Deny&quot;"), "{texts:?}");
     assert_eq!(svg.matches("<polygon").count(), 2);
     assert_eq!(count(&svg, "polygon", palette::series(0)), 1);
     // 1523 / (1523 + 87) = 94.60 %, 87 / 1610 = 5.40 %.
     assert!(texts.iter().any(|t| t == "Allow 94.6%"), "{texts:?}");
     assert!(texts.iter().any(|t| t == "Deny 5.4%"), "{texts:?}");
-    assert!(
-        texts.iter().any(|t| t == "Allow (1,523)"),
-        "legend: {texts:?}"
-    );
+    assert!(texts.iter().any(|t| t == "Allow (1,523)"), "legend: {texts:?}");
 }
 
 #[test]
@@ -603,12 +428,7 @@ fn column_chart_over_time_draws_a_bar_per_bin_and_leaves_missing_bins_empty() {
     assert!(texts.iter().any(|t| t == "Flow(session) Counts"));
     assert!(texts.iter().any(|t| t == "TimeGenerated"));
     // The first time tick names the date; bins are hourly so ticks fall on whole hours.
-    assert!(
-        texts
-            .iter()
-            .any(|t| t.starts_with("2026-11-21 ") && t.ends_with(":00")),
-        "{texts:?}"
-    );
+    assert!(texts.iter().any(|t| t.starts_with("2026-11-21 ") && t.ends_with(":00")), "{texts:?}");
     // Thousands read with a separator.
     assert!(texts.iter().any(|t| t.contains(",")), "{texts:?}");
 
@@ -628,11 +448,7 @@ fn column_chart_over_time_draws_a_bar_per_bin_and_leaves_missing_bins_empty() {
     let one = gaps.iter().copied().fold(f64::INFINITY, f64::min);
     let wide: Vec<f64> = gaps.iter().copied().filter(|g| *g > one * 1.5).collect();
     assert_eq!(wide.len(), 1, "one gap");
-    assert!(
-        (wide[0] / one - 3.0).abs() < 0.1,
-        "the gap spans three bin widths: {}",
-        wide[0] / one
-    );
+    assert!((wide[0] / one - 3.0).abs() < 0.1, "the gap spans three bin widths: {}", wide[0] / one);
 }
 
 #[test]
@@ -640,26 +456,14 @@ fn area_chart_keeps_the_cjk_title_and_breaks_areas_at_the_gap() {
     let case = transfer_mbytes();
     let svg = svg_of(&spec_of(&case), &case.1);
     let texts = texts(&svg);
-    assert!(
-        texts.iter().any(|t| t == "NSG Flow Log Traffic (許可)"),
-        "{texts:?}"
-    );
+    assert!(texts.iter().any(|t| t == "NSG Flow Log Traffic (許可)"), "{texts:?}");
     assert!(texts.iter().any(|t| t == "Mbytes"));
     // Two series, each broken into two areas by the missing hours.
     assert_eq!(count(&svg, "polygon", palette::series(0)), 2);
     assert_eq!(count(&svg, "polygon", palette::series(1)), 2);
-    assert!(
-        texts.iter().any(|t| t == "TotalInboundMByte"),
-        "legend: {texts:?}"
-    );
-    assert!(
-        texts.iter().any(|t| t == "TotalOutboundMByte"),
-        "legend: {texts:?}"
-    );
-    assert!(
-        svg.contains("font-family=\"Noto Sans CJK JP"),
-        "SVG names the font it was laid out with"
-    );
+    assert!(texts.iter().any(|t| t == "TotalInboundMByte"), "legend: {texts:?}");
+    assert!(texts.iter().any(|t| t == "TotalOutboundMByte"), "legend: {texts:?}");
+    assert!(svg.contains("font-family=\"Noto Sans CJK JP"), "SVG names the font it was laid out with");
 }
 
 #[test]
@@ -667,46 +471,26 @@ fn timechart_draws_one_line_per_series() {
     let times: Vec<i64> = (0..6).flat_map(|h| [T0_NS + h * HOUR_NS; 3]).collect();
     let protos: Vec<&'static str> = (0..6).flat_map(|_| ["TCP", "UDP", "ICMP"]).collect();
     let n: Vec<i64> = (0..18).map(|i| 10 + i).collect();
-    let t = table(vec![
-        ("TimeGenerated", Values::Time(times)),
-        ("L4Protocol", Values::Str(protos)),
-        ("n", Values::Long(n)),
-    ]);
-    let spec = chart_spec(
-        &render("timechart", vec![("title", text("Flows by protocol"))]),
-        &t.schema,
-    )
-    .expect("spec");
+    let t = table(vec![("TimeGenerated", Values::Time(times)), ("L4Protocol", Values::Str(protos)), ("n", Values::Long(n))]);
+    let spec = chart_spec(&render("timechart", vec![("title", text("Flows by protocol"))]), &t.schema).expect("spec");
     let svg = svg_of(&spec, &t);
     // Series lines are the polylines thicker than the 1 px grid and axis lines.
-    let lines: Vec<&str> = svg
-        .split('<')
-        .filter(|e| e.starts_with("polyline ") && !e.contains("stroke-width=\"1\""))
-        .collect();
+    let lines: Vec<&str> = svg.split('<').filter(|e| e.starts_with("polyline ") && !e.contains("stroke-width=\"1\"")).collect();
     assert_eq!(lines.len(), 3, "one line per protocol");
     for (i, name) in ["TCP", "UDP", "ICMP"].iter().enumerate() {
         assert!(texts(&svg).iter().any(|t| t == name));
-        assert!(lines
-            .iter()
-            .any(|l| l.contains(&format!("stroke=\"{}\"", palette::series(i).hex()))));
+        assert!(lines.iter().any(|l| l.contains(&format!("stroke=\"{}\"", palette::series(i).hex()))));
     }
 }
 
 #[test]
 fn bar_chart_lists_bars_top_down_in_result_order_and_stacks_when_asked() {
     let t = table(vec![
-        (
-            "Dest",
-            Values::Str(vec!["10.0.0.4", "10.0.0.5", "10.0.0.4", "10.0.0.6"]),
-        ),
+        ("Dest", Values::Str(vec!["10.0.0.4", "10.0.0.5", "10.0.0.4", "10.0.0.6"])),
         ("Dir", Values::Str(vec!["in", "in", "out", "out"])),
         ("n", Values::Long(vec![30, 20, 10, 5])),
     ]);
-    let spec = chart_spec(
-        &render("barchart", vec![("kind", word("stacked"))]),
-        &t.schema,
-    )
-    .expect("spec");
+    let spec = chart_spec(&render("barchart", vec![("kind", word("stacked"))]), &t.schema).expect("spec");
     let scene = build_scene(&spec, &t, 1280.0, 720.0).expect("scene");
     let label_y = |label: &str| {
         scene.shapes.iter().find_map(|s| match s {
@@ -714,11 +498,7 @@ fn bar_chart_lists_bars_top_down_in_result_order_and_stacks_when_asked() {
             _ => None,
         })
     };
-    let (a, b, c) = (
-        label_y("10.0.0.4"),
-        label_y("10.0.0.5"),
-        label_y("10.0.0.6"),
-    );
+    let (a, b, c) = (label_y("10.0.0.4"), label_y("10.0.0.5"), label_y("10.0.0.6"));
     assert!(a < b && b < c, "{a:?} {b:?} {c:?}");
     let bars: Vec<(f64, f64, palette::Rgb)> = scene
         .shapes
@@ -733,10 +513,7 @@ fn bar_chart_lists_bars_top_down_in_result_order_and_stacks_when_asked() {
     // where "in" ends.
     let in_first = bars.iter().find(|b| b.2 == palette::series(0)).map(|b| b.1);
     let out_first = bars.iter().find(|b| b.2 == palette::series(1)).map(|b| b.0);
-    assert!(
-        matches!((in_first, out_first), (Some(a), Some(b)) if (a - b).abs() < 1.0),
-        "{bars:?}"
-    );
+    assert!(matches!((in_first, out_first), (Some(a), Some(b)) if (a - b).abs() < 1.0), "{bars:?}");
 }
 
 #[test]
@@ -750,18 +527,9 @@ fn png_decodes_to_the_requested_size_and_is_not_blank() {
     assert_eq!((info.width, info.height), (800, 450));
     let pixels = &buf[..info.buffer_size()];
     let bar = palette::series(0);
-    let bar_pixels = pixels
-        .chunks(3)
-        .filter(|p| p == &[bar.0, bar.1, bar.2])
-        .count();
-    assert!(
-        bar_pixels > 800 * 450 / 20,
-        "bars cover a good part: {bar_pixels}"
-    );
-    let dark = pixels
-        .chunks(3)
-        .filter(|p| p.iter().all(|c| *c < 80))
-        .count();
+    let bar_pixels = pixels.chunks(3).filter(|p| p == &[bar.0, bar.1, bar.2]).count();
+    assert!(bar_pixels > 800 * 450 / 20, "bars cover a good part: {bar_pixels}");
+    let dark = pixels.chunks(3).filter(|p| p.iter().all(|c| *c < 80)).count();
     assert!(dark > 200, "there is text: {dark}");
 }
 
@@ -776,10 +544,7 @@ fn the_same_chart_gives_the_same_png_bytes() {
 
 #[test]
 fn empty_results_draw_a_note_instead_of_failing() {
-    let t = table(vec![
-        ("FlowType_s", Values::Str(vec![])),
-        ("count_", Values::Long(vec![])),
-    ]);
+    let t = table(vec![("FlowType_s", Values::Str(vec![])), ("count_", Values::Long(vec![]))]);
     for viz in ["piechart", "columnchart"] {
         let spec = chart_spec(&render(viz, vec![]), &t.schema).expect("spec");
         let svg = svg_of(&spec, &t);
@@ -791,14 +556,8 @@ fn empty_results_draw_a_note_instead_of_failing() {
 
 #[test]
 fn the_format_comes_from_the_extension() {
-    assert_eq!(
-        chart_format_from_path(Path::new("out/chart.png")).ok(),
-        Some(ChartFormat::Png)
-    );
-    assert_eq!(
-        chart_format_from_path(Path::new("Chart.SVG")).ok(),
-        Some(ChartFormat::Svg)
-    );
+    assert_eq!(chart_format_from_path(Path::new("out/chart.png")).ok(), Some(ChartFormat::Png));
+    assert_eq!(chart_format_from_path(Path::new("Chart.SVG")).ok(), Some(ChartFormat::Svg));
     for bad in ["chart.jpg", "chart", "chart.png.txt"] {
         let e = chart_format_from_path(Path::new(bad)).err().map(|e| e.kind);
         assert_eq!(e, Some(crate::ErrorKind::Usage), "{bad}");
@@ -838,9 +597,7 @@ fn a_failed_draw_leaves_no_file() {
     let case = flow_action();
     let table_spec = chart_spec(&render("table", vec![]), &case.1.schema).expect("spec");
     let path = dir.join("table.png");
-    let e = draw_chart(&table_spec, &case.1, &path, DEFAULT_WIDTH, DEFAULT_HEIGHT)
-        .err()
-        .map(|e| e.kind);
+    let e = draw_chart(&table_spec, &case.1, &path, DEFAULT_WIDTH, DEFAULT_HEIGHT).err().map(|e| e.kind);
     assert_eq!(e, Some(crate::ErrorKind::Usage));
     assert!(!path.exists());
 
@@ -850,9 +607,7 @@ fn a_failed_draw_leaves_no_file() {
     assert!(!path.exists());
 
     let path = dir.join("no-such-dir").join("chart.svg");
-    let e = draw_chart(&spec, &case.1, &path, DEFAULT_WIDTH, DEFAULT_HEIGHT)
-        .err()
-        .map(|e| e.kind);
+    let e = draw_chart(&spec, &case.1, &path, DEFAULT_WIDTH, DEFAULT_HEIGHT).err().map(|e| e.kind);
     assert_eq!(e, Some(crate::ErrorKind::Runtime));
     assert!(!path.exists());
 }
@@ -861,135 +616,42 @@ fn a_failed_draw_leaves_no_file() {
 #[test]
 fn every_visualization_draws() {
     let dir = out_dir();
-    let hosts = vec![
-        "vm-web-frontend-01.contoso.internal",
-        "vm-db-02",
-        "10.0.0.4",
-        "10.0.0.5",
-        "gateway",
-        "vm-web-frontend-01.contoso.internal",
-    ];
+    let hosts =
+        vec!["vm-web-frontend-01.contoso.internal", "vm-db-02", "10.0.0.4", "10.0.0.5", "gateway", "vm-web-frontend-01.contoso.internal"];
     let dirs = vec!["in", "in", "in", "out", "out", "out"];
     let by_host = table(vec![
         ("Host", Values::Str(hosts)),
         ("Direction", Values::Str(dirs)),
-        (
-            "Bytes",
-            Values::Long(vec![
-                12_500_000, 8_300_000, 950_000, 4_100_000, 22_000_000, 3_000_000,
-            ]),
-        ),
+        ("Bytes", Values::Long(vec![12_500_000, 8_300_000, 950_000, 4_100_000, 22_000_000, 3_000_000])),
     ]);
-    let times: Vec<i64> = (0..48)
-        .flat_map(|h| [T0_NS + h * 15 * 60_000_000_000; 3])
-        .collect();
+    let times: Vec<i64> = (0..48).flat_map(|h| [T0_NS + h * 15 * 60_000_000_000; 3]).collect();
     let protos: Vec<&'static str> = (0..48).flat_map(|_| ["TCP", "UDP", "ICMP"]).collect();
     let n: Vec<Option<f64>> = (0..144)
-        .map(|i| {
-            if (60..66).contains(&i) {
-                None
-            } else {
-                Some(50.0 + (i % 3) as f64 * 40.0 + (i as f64 / 9.0).sin() * 20.0)
-            }
-        })
+        .map(|i| if (60..66).contains(&i) { None } else { Some(50.0 + (i % 3) as f64 * 40.0 + (i as f64 / 9.0).sin() * 20.0) })
         .collect();
-    let by_time = table(vec![
-        ("TimeGenerated", Values::Time(times)),
-        ("L4Protocol", Values::Str(protos)),
-        ("Flows", Values::Real(n)),
-    ]);
+    let by_time = table(vec![("TimeGenerated", Values::Time(times)), ("L4Protocol", Values::Str(protos)), ("Flows", Values::Real(n))]);
     let ports = table(vec![
-        (
-            "DestPort",
-            Values::Long(vec![1, 10, 100, 1000, 10_000, 60_000]),
-        ),
-        (
-            "Flows",
-            Values::Real(vec![
-                Some(3.0),
-                Some(40.0),
-                Some(500.0),
-                Some(7000.0),
-                Some(20_000.0),
-                Some(90_000.0),
-            ]),
-        ),
+        ("DestPort", Values::Long(vec![1, 10, 100, 1000, 10_000, 60_000])),
+        ("Flows", Values::Real(vec![Some(3.0), Some(40.0), Some(500.0), Some(7000.0), Some(20_000.0), Some(90_000.0)])),
     ]);
     let subnets = table(vec![
-        (
-            "Subnet",
-            Values::Owned(
-                (0..30)
-                    .map(|i| format!("10.{i}.0.0/16 (vnet-{i})"))
-                    .collect(),
-            ),
-        ),
-        (
-            "Flows",
-            Values::Long((0..30).map(|i| 100 + (i * 37) % 90).collect()),
-        ),
+        ("Subnet", Values::Owned((0..30).map(|i| format!("10.{i}.0.0/16 (vnet-{i})")).collect())),
+        ("Flows", Values::Long((0..30).map(|i| 100 + (i * 37) % 90).collect())),
     ]);
     let cases: Vec<(&str, Render, &ResultTable)> = vec![
-        (
-            "column-rotated",
-            render("columnchart", vec![("title", text("Flows by subnet"))]),
-            &subnets,
-        ),
-        (
-            "bar",
-            render(
-                "barchart",
-                vec![("title", text("Bytes by host")), ("ytitle", text("bytes"))],
-            ),
-            &by_host,
-        ),
-        (
-            "column-stacked",
-            render(
-                "columnchart",
-                vec![("kind", word("stacked")), ("title", text("Stacked"))],
-            ),
-            &by_host,
-        ),
-        (
-            "column-stacked100",
-            render("columnchart", vec![("kind", word("stacked100"))]),
-            &by_host,
-        ),
-        (
-            "timechart",
-            render(
-                "timechart",
-                vec![("title", text("Flows by protocol (15 min)"))],
-            ),
-            &by_time,
-        ),
-        (
-            "stackedarea",
-            render("stackedareachart", vec![("title", text("積み上げ"))]),
-            &by_time,
-        ),
-        (
-            "line-log",
-            render(
-                "linechart",
-                vec![("xaxis", word("log")), ("yaxis", word("log"))],
-            ),
-            &ports,
-        ),
-        (
-            "scatter",
-            render("scatterchart", vec![("legend", word("hidden"))]),
-            &ports,
-        ),
+        ("column-rotated", render("columnchart", vec![("title", text("Flows by subnet"))]), &subnets),
+        ("bar", render("barchart", vec![("title", text("Bytes by host")), ("ytitle", text("bytes"))]), &by_host),
+        ("column-stacked", render("columnchart", vec![("kind", word("stacked")), ("title", text("Stacked"))]), &by_host),
+        ("column-stacked100", render("columnchart", vec![("kind", word("stacked100"))]), &by_host),
+        ("timechart", render("timechart", vec![("title", text("Flows by protocol (15 min)"))]), &by_time),
+        ("stackedarea", render("stackedareachart", vec![("title", text("積み上げ"))]), &by_time),
+        ("line-log", render("linechart", vec![("xaxis", word("log")), ("yaxis", word("log"))]), &ports),
+        ("scatter", render("scatterchart", vec![("legend", word("hidden"))]), &ports),
         (
             "column-ymax",
             render(
                 "columnchart",
-                vec![
-                    ("ymin", RenderValue::Literal(Literal::Long(0))),
-                    ("ymax", RenderValue::Literal(Literal::Long(10_000_000))),
-                ],
+                vec![("ymin", RenderValue::Literal(Literal::Long(0))), ("ymax", RenderValue::Literal(Literal::Long(10_000_000)))],
             ),
             &by_host,
         ),
@@ -999,11 +661,7 @@ fn every_visualization_draws() {
             Ok(s) => s,
             Err(e) => panic!("{name}: {}", e.message),
         };
-        for (w, h, ext) in [
-            (DEFAULT_WIDTH, DEFAULT_HEIGHT, "png"),
-            (640, 360, "png"),
-            (640, 360, "svg"),
-        ] {
+        for (w, h, ext) in [(DEFAULT_WIDTH, DEFAULT_HEIGHT, "png"), (640, 360, "png"), (640, 360, "svg")] {
             let path = dir.join(format!("{name}-{w}.{ext}"));
             if let Err(e) = draw_chart(&spec, t, &path, w, h) {
                 panic!("{name}: {}", e.message);
@@ -1016,46 +674,17 @@ fn every_visualization_draws() {
 #[test]
 fn extreme_values_and_many_categories_still_draw() {
     let extreme = table(vec![
-        (
-            "x",
-            Values::Real(vec![
-                Some(f64::INFINITY),
-                Some(1.0),
-                Some(f64::NAN),
-                Some(-1e308),
-                Some(1e308),
-            ]),
-        ),
-        (
-            "y",
-            Values::Real(vec![
-                Some(1e308),
-                Some(-1e308),
-                Some(f64::NEG_INFINITY),
-                None,
-                Some(f64::NAN),
-            ]),
-        ),
+        ("x", Values::Real(vec![Some(f64::INFINITY), Some(1.0), Some(f64::NAN), Some(-1e308), Some(1e308)])),
+        ("y", Values::Real(vec![Some(1e308), Some(-1e308), Some(f64::NEG_INFINITY), None, Some(f64::NAN)])),
     ]);
-    for viz in [
-        "linechart",
-        "scatterchart",
-        "columnchart",
-        "areachart",
-        "piechart",
-    ] {
+    for viz in ["linechart", "scatterchart", "columnchart", "areachart", "piechart"] {
         let spec = chart_spec(&render(viz, vec![]), &extreme.schema).expect("spec");
         if let Err(e) = chart_bytes(&spec, &extreme, ChartFormat::Svg, 640, 360) {
             panic!("{viz}: {}", e.message);
         }
     }
-    let names: Vec<&'static str> = (0..3000)
-        .map(|i| &*Box::leak(format!("10.1.{}.{}", i / 256, i % 256).into_boxed_str()))
-        .collect();
-    let many = table(vec![
-        ("DestIP_s", Values::Str(names)),
-        ("n", Values::Long((0..3000).collect())),
-    ]);
+    let names: Vec<&'static str> = (0..3000).map(|i| &*Box::leak(format!("10.1.{}.{}", i / 256, i % 256).into_boxed_str())).collect();
+    let many = table(vec![("DestIP_s", Values::Str(names)), ("n", Values::Long((0..3000).collect()))]);
     for viz in ["columnchart", "barchart", "piechart"] {
         let spec = chart_spec(&render(viz, vec![]), &many.schema).expect("spec");
         let svg = svg_of(&spec, &many);

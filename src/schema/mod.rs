@@ -5,19 +5,10 @@
 use crate::types::{KqlType, Schema};
 
 const TABLES: &[(&str, &str)] = &[
-    (
-        "AzureNetworkAnalytics_CL",
-        include_str!("tables/AzureNetworkAnalytics_CL.json"),
-    ),
-    (
-        "NTANetAnalytics",
-        include_str!("tables/NTANetAnalytics.json"),
-    ),
+    ("AzureNetworkAnalytics_CL", include_str!("tables/AzureNetworkAnalytics_CL.json")),
+    ("NTANetAnalytics", include_str!("tables/NTANetAnalytics.json")),
     ("VMConnection", include_str!("tables/VMConnection.json")),
-    (
-        "InsightsMetrics",
-        include_str!("tables/InsightsMetrics.json"),
-    ),
+    ("InsightsMetrics", include_str!("tables/InsightsMetrics.json")),
     ("AWSVPCFlow", include_str!("tables/AWSVPCFlow.json")),
 ];
 
@@ -30,10 +21,7 @@ pub fn builtin_names() -> impl Iterator<Item = &'static str> {
 pub fn builtin(name: &str) -> Option<Schema> {
     let (_, json) = TABLES.iter().find(|(n, _)| *n == name)?;
     let columns: Vec<(String, String)> = serde_json::from_str(json).ok()?;
-    let columns = columns
-        .into_iter()
-        .map(|(c, t)| (c, KqlType::from_name(&t).unwrap_or(KqlType::String)))
-        .collect();
+    let columns = columns.into_iter().map(|(c, t)| (c, KqlType::from_name(&t).unwrap_or(KqlType::String))).collect();
     Some(Schema::new(columns))
 }
 
@@ -44,26 +32,12 @@ mod tests {
     #[test]
     fn every_builtin_schema_parses_with_known_types() {
         for name in builtin_names() {
-            let json = TABLES
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, j)| *j)
-                .unwrap_or("");
-            let cols: Vec<(String, String)> =
-                serde_json::from_str(json).expect("valid schema json");
-            assert!(
-                cols.iter().all(|(_, t)| KqlType::from_name(t).is_some()),
-                "{name}"
-            );
+            let json = TABLES.iter().find(|(n, _)| *n == name).map(|(_, j)| *j).unwrap_or("");
+            let cols: Vec<(String, String)> = serde_json::from_str(json).expect("valid schema json");
+            assert!(cols.iter().all(|(_, t)| KqlType::from_name(t).is_some()), "{name}");
             assert_eq!(builtin(name).map(|s| s.len()), Some(cols.len()));
         }
-        assert_eq!(
-            builtin("InsightsMetrics").and_then(|s| s.get("Val")),
-            Some(KqlType::Real)
-        );
-        assert_eq!(
-            builtin("VMConnection").and_then(|s| s.get("DestinationPort")),
-            Some(KqlType::Int)
-        );
+        assert_eq!(builtin("InsightsMetrics").and_then(|s| s.get("Val")), Some(KqlType::Real));
+        assert_eq!(builtin("VMConnection").and_then(|s| s.get("DestinationPort")), Some(KqlType::Int));
     }
 }

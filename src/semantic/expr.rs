@@ -12,19 +12,8 @@ use crate::types::{KqlType, Schema};
 use KqlType as T;
 
 /// Types a row-level scalar expression. Aggregate calls are errors here.
-pub(crate) fn check_scalar(
-    e: &Expr,
-    schema: &Schema,
-    scope: &Scope,
-    catalog: &Catalog,
-) -> Result<TExpr> {
-    Checker {
-        schema,
-        scope,
-        catalog,
-        agg: None,
-    }
-    .check(e)
+pub(crate) fn check_scalar(e: &Expr, schema: &Schema, scope: &Scope, catalog: &Catalog) -> Result<TExpr> {
+    Checker { schema, scope, catalog, agg: None }.check(e)
 }
 
 /// Types one `summarize` item: a tree of scalar operations over aggregate calls. Returns
@@ -36,49 +25,36 @@ pub(crate) fn check_aggregate(
     scope: &Scope,
     catalog: &Catalog,
 ) -> Result<Vec<(String, TExpr)>> {
-    let checker = Checker {
-        schema,
-        scope,
-        catalog,
-        agg: Some(AggState { inside: false }),
-    };
+    let checker = Checker { schema, scope, catalog, agg: Some(AggState { inside: false }) };
     // arg_max / arg_min at the top level expand to several columns.
     if let ExprKind::Call { func, args } = &item.expr.kind {
         if func.name == "arg_max" || func.name == "arg_min" {
             return checker.arg_extreme(func, args, item, keys);
         }
+        if func.name == "percentiles" {
+            return checker.percentiles(func, args, item);
+        }
     }
     let e = checker.check(&item.expr)?;
     if !contains_aggregate(&e) {
-        return Err(Error::semantic(
-            item.expr.span,
-            "a `summarize` item must use an aggregation function such as count(), sum() or avg()",
-        )
-        .with_help("to group by this value, put it after `by`"));
+        return Err(Error::semantic(item.expr.span, "a `summarize` item must use an aggregation function such as count(), sum() or avg()")
+            .with_help("to group by this value, put it after `by`"));
     }
     let name = match &item.name {
         Some(id) => id.name.clone(),
-        None => {
-            expr_name(&item.expr).unwrap_or_else(|| super::naming::generated(std::iter::empty()))
-        }
+        None => expr_name(&item.expr).unwrap_or_else(|| super::naming::generated(std::iter::empty())),
     };
     Ok(vec![(name, e)])
 }
 
 fn contains_aggregate(e: &TExpr) -> bool {
     match &e.kind {
-        TExprKind::Call { func, args } => {
-            func.kind == FnKind::Aggregate || args.iter().any(contains_aggregate)
-        }
+        TExprKind::Call { func, args } => func.kind == FnKind::Aggregate || args.iter().any(contains_aggregate),
         TExprKind::Unary { operand, .. } => contains_aggregate(operand),
         TExprKind::Binary { lhs, rhs, .. } => contains_aggregate(lhs) || contains_aggregate(rhs),
-        TExprKind::Between { lhs, low, high, .. } => {
-            contains_aggregate(lhs) || contains_aggregate(low) || contains_aggregate(high)
-        }
-        TExprKind::In { lhs, .. } => contains_aggregate(lhs),
-        TExprKind::Index { target, index } => {
-            contains_aggregate(target) || contains_aggregate(index)
-        }
+        TExprKind::Between { lhs, low, high, .. } => contains_aggregate(lhs) || contains_aggregate(low) || contains_aggregate(high),
+        TExprKind::In { lhs, .. } | TExprKind::HasAny { lhs, .. } => contains_aggregate(lhs),
+        TExprKind::Index { target, index } => contains_aggregate(target) || contains_aggregate(index),
         TExprKind::Column(_) | TExprKind::Literal(_) => false,
     }
 }
@@ -98,94 +74,64 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn with_agg(&self, agg: Option<AggState>) -> Checker<'_> {
-        Checker {
-            schema: self.schema,
-            scope: self.scope,
-            catalog: self.catalog,
-            agg,
-        }
+        Checker { schema: self.schema, scope: self.scope, catalog: self.catalog, agg }
     }
 
     fn check(&self, e: &Expr) -> Result<TExpr> {
         let span = e.span;
         match &e.kind {
             ExprKind::Literal(l) => Ok(TExpr::literal(l.clone(), span)),
-            ExprKind::Star => Err(Error::semantic(
-                span,
-                "`*` is only allowed in count(*), arg_max(x, *) and distinct *",
-            )),
+            ExprKind::Star => Err(Error::semantic(span, "`*` is only allowed in count(*), arg_max(x, *) and distinct *")),
             ExprKind::Name(n) => self.name(n, span),
             ExprKind::Unary { op, operand } => {
                 let o = self.check(operand)?;
                 if !(o.ty.is_numeric() || o.ty == T::TimeSpan) {
-                    return Err(Error::semantic(
-                        span,
-                        format!("unary `-` needs a number or a timespan, not {}", o.ty),
-                    ));
+                    return Err(Error::semantic(span, format!("unary `-` needs a number or a timespan, not {}", o.ty)));
                 }
                 let ty = if o.ty == T::Int { T::Long } else { o.ty };
-                Ok(fold_constant(&TExpr {
-                    kind: TExprKind::Unary {
-                        op: *op,
-                        operand: Box::new(o),
-                    },
-                    ty,
-                    span,
-                }))
+                Ok(fold_constant(&TExpr { kind: TExprKind::Unary { op: *op, operand: Box::new(o) }, ty, span }))
             }
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, span),
-            ExprKind::In {
-                lhs,
-                list,
-                negated,
-                case_sensitive,
-            } => {
+            ExprKind::In { lhs, list, negated, case_sensitive } => {
                 let l = self.check(lhs)?;
                 let mut lits = Vec::new();
                 for item in list {
                     let t = fold_constant(&self.check(item)?);
                     let Some(lit) = t.as_literal() else {
-                        return Err(Error::unsupported(
-                            item.span,
-                            "a non-constant value in an `in` list",
-                        ));
+                        return Err(Error::unsupported(item.span, "a non-constant value in an `in` list"));
                     };
                     if !comparable(l.ty, t.ty) {
-                        return Err(Error::semantic(
-                            item.span,
-                            format!("cannot compare {} with {} in `in`", l.ty, t.ty),
-                        ));
+                        return Err(Error::semantic(item.span, format!("cannot compare {} with {} in `in`", l.ty, t.ty)));
                     }
                     lits.push(lit.clone());
                 }
-                let kind = TExprKind::In {
-                    lhs: Box::new(l),
-                    list: lits,
-                    negated: *negated,
-                    case_sensitive: *case_sensitive,
-                };
-                Ok(TExpr {
-                    kind,
-                    ty: T::Bool,
-                    span,
-                })
+                let kind = TExprKind::In { lhs: Box::new(l), list: lits, negated: *negated, case_sensitive: *case_sensitive };
+                Ok(TExpr { kind, ty: T::Bool, span })
             }
-            ExprKind::Between {
-                lhs,
-                low,
-                high,
-                negated,
-            } => {
+            ExprKind::HasAny { lhs, list, all } => {
+                let l = self.check(lhs)?;
+                let mut terms = Vec::new();
+                for item in list {
+                    let t = fold_constant(&self.check(item)?);
+                    match t.as_literal() {
+                        Some(Literal::String(s)) => terms.push(s.clone()),
+                        Some(Literal::Dynamic(serde_json::Value::Array(items))) => {
+                            terms.extend(items.iter().map(|v| v.as_str().map(|s| s.to_string()).unwrap_or_else(|| v.to_string())))
+                        }
+                        Some(Literal::Long(n)) => terms.push(n.to_string()),
+                        _ => return Err(Error::unsupported(item.span, "a non-constant term in `has_any`/`has_all`")),
+                    }
+                }
+                Ok(TExpr { kind: TExprKind::HasAny { lhs: Box::new(l), terms, all: *all }, ty: T::Bool, span })
+            }
+            ExprKind::Between { lhs, low, high, negated } => {
                 let l = self.check(lhs)?;
                 let lo = self.check(low)?;
                 let hi = self.check(high)?;
                 for b in [&lo, &hi] {
                     let ok = comparable(l.ty, b.ty) || (l.ty == T::DateTime && b.ty == T::TimeSpan);
                     if !ok || !(l.ty.is_numeric() || matches!(l.ty, T::DateTime | T::TimeSpan)) {
-                        return Err(Error::semantic(
-                            b.span,
-                            format!("`between` cannot compare {} with {}", l.ty, b.ty),
-                        ));
+                        return Err(Error::semantic(b.span, format!("`between` cannot compare {} with {}", l.ty, b.ty)));
                     }
                 }
                 // `dt between (start .. 1h)`: a timespan upper bound is relative to the lower.
@@ -193,72 +139,33 @@ impl Checker<'_> {
                     fold_constant(&TExpr {
                         span: hi.span,
                         ty: T::DateTime,
-                        kind: TExprKind::Binary {
-                            op: BinaryOp::Add,
-                            lhs: Box::new(lo.clone()),
-                            rhs: Box::new(hi),
-                        },
+                        kind: TExprKind::Binary { op: BinaryOp::Add, lhs: Box::new(lo.clone()), rhs: Box::new(hi) },
                     })
                 } else {
                     hi
                 };
-                let kind = TExprKind::Between {
-                    lhs: Box::new(l),
-                    low: Box::new(lo),
-                    high: Box::new(hi),
-                    negated: *negated,
-                };
-                Ok(TExpr {
-                    kind,
-                    ty: T::Bool,
-                    span,
-                })
+                let kind = TExprKind::Between { lhs: Box::new(l), low: Box::new(lo), high: Box::new(hi), negated: *negated };
+                Ok(TExpr { kind, ty: T::Bool, span })
             }
             ExprKind::Index { target, index } => {
                 let t = self.check(target)?;
                 let i = fold_constant(&self.check(index)?);
                 if t.ty != T::Dynamic {
-                    return Err(Error::semantic(
-                        target.span,
-                        format!("only dynamic values can be indexed; this is {}", t.ty),
-                    )
-                    .with_help("parse it first, e.g. parse_json(x)[0]"));
+                    return Err(Error::semantic(target.span, format!("only dynamic values can be indexed; this is {}", t.ty))
+                        .with_help("parse it first, e.g. parse_json(x)[0]"));
                 }
                 if !matches!(i.ty, T::Long | T::Int | T::String) {
-                    return Err(Error::semantic(
-                        index.span,
-                        format!(
-                            "an index must be a whole number or a string key, not {}",
-                            i.ty
-                        ),
-                    ));
+                    return Err(Error::semantic(index.span, format!("an index must be a whole number or a string key, not {}", i.ty)));
                 }
-                Ok(TExpr {
-                    kind: TExprKind::Index {
-                        target: Box::new(t),
-                        index: Box::new(i),
-                    },
-                    ty: T::Dynamic,
-                    span,
-                })
+                Ok(TExpr { kind: TExprKind::Index { target: Box::new(t), index: Box::new(i) }, ty: T::Dynamic, span })
             }
             ExprKind::Member { target, name } => {
                 let t = self.check(target)?;
                 if t.ty != T::Dynamic {
-                    return Err(Error::semantic(
-                        span,
-                        format!("`.{}` needs a dynamic value; this is {}", name.name, t.ty),
-                    ));
+                    return Err(Error::semantic(span, format!("`.{}` needs a dynamic value; this is {}", name.name, t.ty)));
                 }
                 let key = TExpr::literal(Literal::String(name.name.clone()), name.span);
-                Ok(TExpr {
-                    kind: TExprKind::Index {
-                        target: Box::new(t),
-                        index: Box::new(key),
-                    },
-                    ty: T::Dynamic,
-                    span,
-                })
+                Ok(TExpr { kind: TExprKind::Index { target: Box::new(t), index: Box::new(key) }, ty: T::Dynamic, span })
             }
             ExprKind::Call { func, args } => self.call(func, args, span),
         }
@@ -267,11 +174,8 @@ impl Checker<'_> {
     fn name(&self, n: &str, span: Span) -> Result<TExpr> {
         if let Some(ty) = self.schema.get(n) {
             if let Some(AggState { inside: false }) = self.agg {
-                return Err(Error::semantic(
-                    span,
-                    format!("column `{n}` must be inside an aggregation function here"),
-                )
-                .with_help(format!("use e.g. take_any({n}), or list `{n}` after `by`")));
+                return Err(Error::semantic(span, format!("column `{n}` must be inside an aggregation function here"))
+                    .with_help(format!("use e.g. take_any({n}), or list `{n}` after `by`")));
             }
             return Ok(column(n, ty, span));
         }
@@ -279,15 +183,9 @@ impl Checker<'_> {
             return Ok(TExpr { span, ..v.clone() });
         }
         if self.scope.tables.contains_key(n) || self.catalog.tables.contains_key(n) {
-            return Err(Error::semantic(
-                span,
-                format!("`{n}` is a table, not a scalar value"),
-            ));
+            return Err(Error::semantic(span, format!("`{n}` is a table, not a scalar value")));
         }
-        let ident = Ident {
-            name: n.to_string(),
-            span,
-        };
+        let ident = Ident { name: n.to_string(), span };
         let mut err = unknown_column(&ident, self.schema);
         if err.help.is_none() {
             if let Some(s) = nearest(n, self.scope.scalars.keys().map(|s| s.as_str())) {
@@ -301,27 +199,14 @@ impl Checker<'_> {
         let l = self.check(lhs)?;
         let r = self.check(rhs)?;
         let mismatch = |what: &str| {
-            Error::semantic(
-                span,
-                format!("`{}` is not defined for {} and {}", op.symbol(), l.ty, r.ty),
-            )
-            .with_help(what.to_string())
+            Error::semantic(span, format!("`{}` is not defined for {} and {}", op.symbol(), l.ty, r.ty)).with_help(what.to_string())
         };
         let ty = match op {
-            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => {
-                match arithmetic_type(op, l.ty, r.ty) {
-                    Some(t) => t,
-                    None => return Err(mismatch(
-                        "convert the operands first, e.g. with toint(), todouble() or todatetime()",
-                    )),
-                }
-            }
-            BinaryOp::Eq
-            | BinaryOp::NotEq
-            | BinaryOp::Lt
-            | BinaryOp::Le
-            | BinaryOp::Gt
-            | BinaryOp::Ge => {
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => match arithmetic_type(op, l.ty, r.ty) {
+                Some(t) => t,
+                None => return Err(mismatch("convert the operands first, e.g. with toint(), todouble() or todatetime()")),
+            },
+            BinaryOp::Eq | BinaryOp::NotEq | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
                 if !comparable(l.ty, r.ty) {
                     return Err(mismatch("compare values of the same kind; convert one side with tostring(), toint(), todatetime() ..."));
                 }
@@ -329,9 +214,7 @@ impl Checker<'_> {
             }
             BinaryOp::EqCi | BinaryOp::NotEqCi => {
                 if !(l.ty.is_textual() && r.ty.is_textual()) {
-                    return Err(mismatch(
-                        "`=~` and `!~` compare strings; use tostring() on the other side",
-                    ));
+                    return Err(mismatch("`=~` and `!~` compare strings; use tostring() on the other side"));
                 }
                 T::Bool
             }
@@ -343,31 +226,22 @@ impl Checker<'_> {
             }
             BinaryOp::Str(_) => {
                 if !r.ty.is_textual() {
-                    return Err(mismatch(
-                        "the right side of a string operator must be a string",
-                    ));
+                    return Err(mismatch("the right side of a string operator must be a string"));
                 }
                 T::Bool
             }
         };
-        Ok(fold_constant(&TExpr {
-            kind: TExprKind::Binary {
-                op,
-                lhs: Box::new(l),
-                rhs: Box::new(r),
-            },
-            ty,
-            span,
-        }))
+        Ok(fold_constant(&TExpr { kind: TExprKind::Binary { op, lhs: Box::new(l), rhs: Box::new(r) }, ty, span }))
     }
 
     fn call(&self, func: &Ident, args: &[Expr], span: Span) -> Result<TExpr> {
+        if let Some(def) = self.scope.functions.get(&func.name) {
+            return self.user_call(def, func, args);
+        }
         let Some(f) = lookup(&func.name) else {
             if KNOWN_UNSUPPORTED.contains(&func.name.as_str()) {
-                return Err(
-                    Error::unsupported(func.span, format!("the function `{}`", func.name))
-                        .with_help("run `flowkql functions` for the functions supported today"),
-                );
+                return Err(Error::unsupported(func.span, format!("the function `{}`", func.name))
+                    .with_help("run `flowkql functions` for the functions supported today"));
             }
             let mut e = Error::semantic(func.span, format!("unknown function `{}`", func.name));
             if let Some(n) = nearest(&func.name, FUNCTIONS.iter().map(|f| f.name)) {
@@ -383,31 +257,15 @@ impl Checker<'_> {
             } else {
                 format!("{} to {}", f.min_args, f.max_args)
             };
-            return Err(Error::semantic(
-                span,
-                format!(
-                    "`{}` takes {expected} argument(s), got {}",
-                    f.name,
-                    args.len()
-                ),
-            )
-            .with_help(format!("usage: {}", f.signature)));
+            return Err(Error::semantic(span, format!("`{}` takes {expected} argument(s), got {}", f.name, args.len()))
+                .with_help(format!("usage: {}", f.signature)));
         }
         let agg_args = match (f.kind, self.agg) {
             (FnKind::Aggregate, None) => {
-                return Err(Error::semantic(
-                    func.span,
-                    format!("`{}` is an aggregation: use it in `summarize`", f.name),
-                ));
+                return Err(Error::semantic(func.span, format!("`{}` is an aggregation: use it in `summarize`", f.name)));
             }
             (FnKind::Aggregate, Some(AggState { inside: true })) => {
-                return Err(Error::semantic(
-                    func.span,
-                    format!(
-                        "aggregations cannot be nested: `{}` inside another aggregation",
-                        f.name
-                    ),
-                ));
+                return Err(Error::semantic(func.span, format!("aggregations cannot be nested: `{}` inside another aggregation", f.name)));
             }
             (FnKind::Aggregate, Some(_)) => Some(AggState { inside: true }),
             (FnKind::Scalar, a) => a,
@@ -421,15 +279,24 @@ impl Checker<'_> {
             targs.push(inner.check(a)?);
         }
         let ty = call_type(f, &targs, span)?;
-        let call = TExpr {
-            kind: TExprKind::Call {
-                func: f,
-                args: targs,
-            },
-            ty,
-            span,
-        };
+        let call = TExpr { kind: TExprKind::Call { func: f, args: targs }, ty, span };
         Ok(self.fold_time(call))
+    }
+
+    /// A user-defined scalar function: its body checked with the parameters bound to
+    /// the arguments, in place of the call.
+    fn user_call(&self, def: &FunctionDef, func: &Ident, args: &[Expr]) -> Result<TExpr> {
+        let values = args.iter().map(|a| self.check(a)).collect::<Result<Vec<_>>>()?;
+        let inner = super::function_scope(def, func, values, self.scope, self.catalog)?;
+        match &def.body {
+            LetValue::Scalar(e) => {
+                let empty = Schema::default();
+                Checker { schema: &empty, scope: &inner, catalog: self.catalog, agg: self.agg }.check(e)
+            }
+            _ => {
+                Err(Error::semantic(func.span, format!("`{}` returns a table; use it as a table, e.g. `{}() | ...`", func.name, func.name)))
+            }
+        }
     }
 
     /// `now()` and `ago(constant)` become datetime literals: `now()` is fixed for the
@@ -451,29 +318,42 @@ impl Checker<'_> {
             },
             _ => None,
         };
-        match offset {
-            Some(off) => TExpr::literal(Literal::DateTime(now.saturating_add(off)), call.span),
-            None => call,
+        if let Some(off) = offset {
+            return TExpr::literal(Literal::DateTime(now.saturating_add(off)), call.span);
         }
+        fold_conversion(call)
     }
 
-    fn arg_extreme(
-        &self,
-        func: &Ident,
-        args: &[Expr],
-        item: &NamedExpr,
-        keys: &[String],
-    ) -> Result<Vec<(String, TExpr)>> {
+    /// `percentiles(x, p1, p2, ...)`: one `percentile(x, p)` column per p, named
+    /// `percentile_x_p`.
+    fn percentiles(&self, func: &Ident, args: &[Expr], item: &NamedExpr) -> Result<Vec<(String, TExpr)>> {
+        if args.len() < 2 {
+            return Err(
+                Error::semantic(item.span, "`percentiles` needs a value and at least one percentile").with_help("percentiles(x, 50, 95)")
+            );
+        }
+        let mut out = Vec::new();
+        for p in &args[1..] {
+            let call = Expr {
+                kind: ExprKind::Call { func: Ident { name: "percentile".into(), span: func.span }, args: vec![args[0].clone(), p.clone()] },
+                span: item.span,
+            };
+            let e = self.check(&call)?;
+            let name = expr_name(&call).unwrap_or_else(|| format!("percentile_{}", out.len()));
+            out.push((name, e));
+        }
+        Ok(out)
+    }
+
+    fn arg_extreme(&self, func: &Ident, args: &[Expr], item: &NamedExpr, keys: &[String]) -> Result<Vec<(String, TExpr)>> {
         let Some(f) = lookup(&func.name) else {
             return Err(Error::semantic(func.span, "unknown function"));
         };
         let inner = self.with_agg(Some(AggState { inside: true }));
         let Some(first) = args.first() else {
-            return Err(Error::semantic(
-                item.span,
-                format!("`{}` needs at least the expression to maximize", f.name),
-            )
-            .with_help(f.signature));
+            return Err(
+                Error::semantic(item.span, format!("`{}` needs at least the expression to maximize", f.name)).with_help(f.signature)
+            );
         };
         let by = inner.check(first)?;
         let mut out = Vec::new();
@@ -481,14 +361,7 @@ impl Checker<'_> {
             Some(id) => id.name.clone(),
             None => expr_name(first).unwrap_or_else(|| format!("{}_", f.name)),
         };
-        let mk = |value: TExpr| TExpr {
-            ty: value.ty,
-            span: item.span,
-            kind: TExprKind::Call {
-                func: f,
-                args: vec![by.clone(), value],
-            },
-        };
+        let mk = |value: TExpr| TExpr { ty: value.ty, span: item.span, kind: TExprKind::Call { func: f, args: vec![by.clone(), value] } };
         out.push((by_name, mk(by.clone())));
         for a in &args[1..] {
             if a.kind == ExprKind::Star {
@@ -508,13 +381,34 @@ impl Checker<'_> {
     }
 }
 
+/// Conversions of constants become constants (`todatetime('2022-11-13')` is a datetime
+/// literal), so a filter on them keeps its file-statistics pushdown.
+fn fold_conversion(call: TExpr) -> TExpr {
+    let TExprKind::Call { func, args } = &call.kind else { return call };
+    let [arg] = args.as_slice() else { return call };
+    let Some(lit) = fold_constant(arg).as_literal().cloned() else { return call };
+    let folded = match (func.name, &lit) {
+        ("todatetime", Literal::String(s)) => {
+            Some(crate::syntax::lex::parse_datetime_text(s).map(Literal::DateTime).unwrap_or(Literal::Null(T::DateTime)))
+        }
+        ("todatetime", Literal::DateTime(_)) => Some(lit.clone()),
+        ("totimespan", Literal::String(s)) => {
+            Some(crate::syntax::lex::parse_timespan_text(s).map(Literal::TimeSpan).unwrap_or(Literal::Null(T::TimeSpan)))
+        }
+        ("totimespan", Literal::TimeSpan(_)) => Some(lit.clone()),
+        ("tolong", Literal::Long(_) | Literal::Int(_)) | ("toint", Literal::Int(_)) => literal_to_type(&lit, call.ty),
+        ("todouble" | "toreal", Literal::Long(_) | Literal::Int(_) | Literal::Real(_)) => literal_to_type(&lit, T::Real),
+        _ => None,
+    };
+    match folded {
+        Some(l) => TExpr { kind: TExprKind::Literal(l), ty: call.ty, span: call.span },
+        None => call,
+    }
+}
+
 /// Whether `==`/`<` and friends are defined between two types.
 fn comparable(a: KqlType, b: KqlType) -> bool {
-    a == b
-        || (a.is_numeric() && b.is_numeric())
-        || (a.is_textual() && b.is_textual())
-        || a == T::Dynamic
-        || b == T::Dynamic
+    a == b || (a.is_numeric() && b.is_numeric()) || (a.is_textual() && b.is_textual()) || a == T::Dynamic || b == T::Dynamic
 }
 
 fn numeric_result(a: KqlType, b: KqlType) -> KqlType {
@@ -530,9 +424,7 @@ pub fn arithmetic_type(op: BinaryOp, a: KqlType, b: KqlType) -> Option<KqlType> 
     use BinaryOp::*;
     Some(match (op, a, b) {
         (_, a, b) if a.is_numeric() && b.is_numeric() => numeric_result(a, b),
-        (Add, T::DateTime, T::TimeSpan)
-        | (Add, T::TimeSpan, T::DateTime)
-        | (Sub, T::DateTime, T::TimeSpan) => T::DateTime,
+        (Add, T::DateTime, T::TimeSpan) | (Add, T::TimeSpan, T::DateTime) | (Sub, T::DateTime, T::TimeSpan) => T::DateTime,
         (Sub, T::DateTime, T::DateTime) => T::TimeSpan,
         (Add | Sub, T::TimeSpan, T::TimeSpan) => T::TimeSpan,
         (Mul, T::TimeSpan, n) | (Mul, n, T::TimeSpan) if n.is_numeric() => T::TimeSpan,
@@ -546,16 +438,8 @@ fn expect(f: &Function, arg: &TExpr, n: usize, ok: bool, wanted: &str) -> Result
     if ok {
         return Ok(());
     }
-    Err(Error::semantic(
-        arg.span,
-        format!(
-            "argument {} of `{}` must be {wanted}, but it is {}",
-            n + 1,
-            f.name,
-            arg.ty
-        ),
-    )
-    .with_help(format!("usage: {}", f.signature)))
+    Err(Error::semantic(arg.span, format!("argument {} of `{}` must be {wanted}, but it is {}", n + 1, f.name, arg.ty))
+        .with_help(format!("usage: {}", f.signature)))
 }
 
 fn is_integer(t: KqlType) -> bool {
@@ -570,15 +454,7 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
     let boolean = |n: usize| expect(f, arg(n), n, matches!(ty(n), T::Bool | T::Dynamic), "bool");
     let datetime = |n: usize| expect(f, arg(n), n, ty(n) == T::DateTime, "datetime");
     let numeric = |n: usize| expect(f, arg(n), n, ty(n).is_numeric(), "a number");
-    let integer = |n: usize| {
-        expect(
-            f,
-            arg(n),
-            n,
-            is_integer(ty(n)),
-            "a whole number (int or long)",
-        )
-    };
+    let integer = |n: usize| expect(f, arg(n), n, is_integer(ty(n)), "a whole number (int or long)");
     Ok(match f.name {
         "iff" | "iif" => {
             boolean(0)?;
@@ -586,17 +462,14 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
         }
         "case" => {
             if args.len().is_multiple_of(2) {
-                return Err(Error::semantic(span, "`case` takes condition/value pairs and a final else value (an odd number of arguments)"));
+                return Err(Error::semantic(
+                    span,
+                    "`case` takes condition/value pairs and a final else value (an odd number of arguments)",
+                ));
             }
             let mut values = Vec::new();
             for pair in args[..args.len() - 1].chunks(2) {
-                expect(
-                    f,
-                    &pair[0],
-                    0,
-                    matches!(pair[0].ty, T::Bool | T::Dynamic),
-                    "bool",
-                )?;
+                expect(f, &pair[0], 0, matches!(pair[0].ty, T::Bool | T::Dynamic), "bool")?;
                 values.push(pair[1].clone());
             }
             values.push(args[args.len() - 1].clone());
@@ -670,13 +543,7 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
                 (T::DateTime, T::TimeSpan) | (T::TimeSpan, T::TimeSpan) => true,
                 (a, b) => a.is_numeric() && b.is_numeric(),
             };
-            expect(
-                f,
-                arg(1),
-                1,
-                ok,
-                "a bin size of the value's kind (a timespan for datetimes, a number for numbers)",
-            )?;
+            expect(f, arg(1), 1, ok, "a bin size of the value's kind (a timespan for datetimes, a number for numbers)")?;
             match ty(0) {
                 T::Int => T::Long,
                 t => t,
@@ -715,13 +582,7 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
             ty(0)
         }
         "abs" => {
-            expect(
-                f,
-                arg(0),
-                0,
-                ty(0).is_numeric() || ty(0) == T::TimeSpan,
-                "a number or a timespan",
-            )?;
+            expect(f, arg(0), 0, ty(0).is_numeric() || ty(0) == T::TimeSpan, "a number or a timespan")?;
             match ty(0) {
                 T::Int => T::Long,
                 t => t,
@@ -748,12 +609,242 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
             textual(0, "a string (an IPv4 address)")?;
             T::Bool
         }
+        "unixtime_seconds_todatetime" | "unixtime_milliseconds_todatetime" => {
+            numeric(0)?;
+            T::DateTime
+        }
+        "dayofyear" => {
+            datetime(0)?;
+            T::Int
+        }
+        "endofweek" | "endofmonth" | "endofyear" => {
+            datetime(0)?;
+            if args.len() == 2 {
+                integer(1)?;
+            }
+            T::DateTime
+        }
+        "sign" => {
+            numeric(0)?;
+            match ty(0) {
+                T::Int => T::Long,
+                t => t,
+            }
+        }
+        "isinf" => {
+            numeric(0)?;
+            T::Bool
+        }
+        "strcmp" => {
+            textual(0, "a string")?;
+            textual(1, "a string")?;
+            T::Long
+        }
+        "bin_at" => {
+            let ok = match (ty(0), ty(1), ty(2)) {
+                (T::DateTime, T::TimeSpan, T::DateTime) | (T::TimeSpan, T::TimeSpan, T::TimeSpan) => true,
+                (a, b, c) => a.is_numeric() && b.is_numeric() && c.is_numeric(),
+            };
+            expect(f, arg(2), 2, ok, "an anchor of the value's kind, with a size of its kind")?;
+            match ty(0) {
+                T::Int => T::Long,
+                t => t,
+            }
+        }
+        "parse_ipv6" => {
+            textual(0, "a string (an IPv6 or IPv4 address)")?;
+            T::String
+        }
+        "ipv6_compare" | "ipv6_is_match" => {
+            textual(0, "a string (an IPv6 or IPv4 address)")?;
+            textual(1, "a string (an IPv6 or IPv4 address)")?;
+            if args.len() == 3 {
+                integer(2)?;
+            }
+            if f.name == "ipv6_compare" {
+                T::Long
+            } else {
+                T::Bool
+            }
+        }
         "parse_ipv4" => {
             textual(0, "a string (an IPv4 address)")?;
             T::Long
         }
+        "max_of" | "min_of" => {
+            for (n, a) in args.iter().enumerate() {
+                expect(
+                    f,
+                    a,
+                    n,
+                    a.ty.is_numeric() || matches!(a.ty, T::DateTime | T::TimeSpan | T::String),
+                    "a number, datetime, timespan or string",
+                )?;
+            }
+            unify(f, args, span)?
+        }
+        "ceiling" => {
+            numeric(0)?;
+            ty(0)
+        }
+        "sqrt" | "exp" | "log" | "log10" | "log2" => {
+            numeric(0)?;
+            T::Real
+        }
+        "pow" => {
+            numeric(0)?;
+            numeric(1)?;
+            T::Real
+        }
+        "isnan" => {
+            numeric(0)?;
+            T::Bool
+        }
+        "countof" => {
+            textual(1, "a string")?;
+            T::Long
+        }
+        "indexof" | "indexof_regex" => {
+            textual(1, "a string")?;
+            for n in 2..args.len() {
+                integer(n)?;
+            }
+            T::Long
+        }
+        "replace_regex" => {
+            textual(1, "a string (a regular expression)")?;
+            textual(2, "a string")?;
+            T::String
+        }
+        "extract_all" => {
+            textual(0, "a string (a regular expression)")?;
+            T::Dynamic
+        }
+        "reverse" | "url_decode" => T::String,
+        "strcat_delim" => {
+            textual(0, "a string delimiter")?;
+            T::String
+        }
+        "datetime_add" => {
+            textual(0, "a part name string")?;
+            integer(1)?;
+            datetime(2)?;
+            T::DateTime
+        }
+        "datetime_diff" => {
+            textual(0, "a part name string")?;
+            datetime(1)?;
+            datetime(2)?;
+            T::Long
+        }
+        "format_bytes" => {
+            numeric(0)?;
+            if args.len() >= 2 {
+                integer(1)?;
+            }
+            if args.len() == 3 {
+                textual(2, "a units string")?;
+            }
+            T::String
+        }
+        "ipv4_is_in_any_range" => {
+            textual(0, "a string (an IPv4 address)")?;
+            for n in 1..args.len() {
+                expect(f, arg(n), n, ty(n).is_textual(), "a string range or a dynamic array of ranges")?;
+            }
+            T::Bool
+        }
+        "ipv4_netmask_suffix" => {
+            textual(0, "a string (an IPv4 address)")?;
+            T::Long
+        }
+        "format_ipv4" | "format_ipv4_mask" => {
+            textual(0, "a string (an IPv4 address)")?;
+            if args.len() == 2 {
+                integer(1)?;
+            }
+            T::String
+        }
+        "parse_json" | "todynamic" | "parsejson" => T::Dynamic,
+        "pack" | "bag_pack" => {
+            if !args.len().is_multiple_of(2) {
+                return Err(Error::semantic(span, format!("`{}` takes key/value pairs (an even number of arguments)", f.name)));
+            }
+            for n in (0..args.len()).step_by(2) {
+                textual(n, "a string key")?;
+            }
+            T::Dynamic
+        }
+        "pack_array" => T::Dynamic,
+        "array_concat" | "set_union" | "set_intersect" => {
+            for n in 0..args.len() {
+                expect(f, arg(n), n, ty(n) == T::Dynamic, "a dynamic array")?;
+            }
+            T::Dynamic
+        }
+        "array_slice" => {
+            expect(f, arg(0), 0, ty(0) == T::Dynamic, "a dynamic array")?;
+            integer(1)?;
+            integer(2)?;
+            T::Dynamic
+        }
+        "strcat_array" => {
+            expect(f, arg(0), 0, ty(0) == T::Dynamic, "a dynamic array")?;
+            textual(1, "a string delimiter")?;
+            T::String
+        }
+        "bag_keys" => {
+            expect(f, arg(0), 0, ty(0) == T::Dynamic, "a dynamic property bag")?;
+            T::Dynamic
+        }
+        "row_number" => {
+            if !args.is_empty() {
+                integer(0)?;
+            }
+            if args.len() == 2 {
+                boolean(1)?;
+            }
+            T::Long
+        }
+        "prev" | "next" => {
+            if args.len() >= 2 {
+                integer(1)?;
+            }
+            if args.len() == 3 && args[2].ty != ty(0) && !(args[2].ty.is_numeric() && ty(0).is_numeric()) {
+                expect(f, arg(2), 2, false, &format!("a default of the column's type ({})", ty(0)))?;
+            }
+            ty(0)
+        }
         // Aggregates
         "count" => T::Long,
+        "dcountif" => {
+            boolean(1)?;
+            T::Long
+        }
+        "count_distinct" => T::Long,
+        "make_set_if" | "make_list_if" => {
+            boolean(1)?;
+            if args.len() == 3 {
+                integer(2)?;
+            }
+            T::Dynamic
+        }
+        "makeset" | "makelist" | "make_bag" => {
+            if args.len() == 2 {
+                integer(1)?;
+            }
+            T::Dynamic
+        }
+        "percentiles" => {
+            expect(f, arg(0), 0, ty(0).is_numeric() || matches!(ty(0), T::DateTime | T::TimeSpan), "a number, datetime or timespan")?;
+            for n in 1..args.len() {
+                numeric(n)?;
+            }
+            match ty(0) {
+                T::Int => T::Long,
+                t => t,
+            }
+        }
         "countif" => {
             boolean(0)?;
             T::Long
@@ -763,13 +854,7 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
             if f.name == "sumif" {
                 boolean(1)?;
             }
-            expect(
-                f,
-                arg(0),
-                0,
-                ty(0).is_numeric() || ty(0) == T::TimeSpan,
-                "a number or a timespan",
-            )?;
+            expect(f, arg(0), 0, ty(0).is_numeric() || ty(0) == T::TimeSpan, "a number or a timespan")?;
             match ty(0) {
                 T::Int => T::Long,
                 t => t,
@@ -800,13 +885,7 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
             T::Dynamic
         }
         "percentile" => {
-            expect(
-                f,
-                arg(0),
-                0,
-                ty(0).is_numeric() || matches!(ty(0), T::DateTime | T::TimeSpan),
-                "a number, datetime or timespan",
-            )?;
+            expect(f, arg(0), 0, ty(0).is_numeric() || matches!(ty(0), T::DateTime | T::TimeSpan), "a number, datetime or timespan")?;
             numeric(1)?;
             match ty(0) {
                 T::Int => T::Long,
@@ -838,40 +917,29 @@ fn unify(f: &Function, values: &[TExpr], span: Span) -> Result<KqlType> {
             Some(t) => {
                 return Err(Error::semantic(
                     v.span,
-                    format!(
-                    "the values of `{}` must have one type; this one is {} and an earlier one {}",
-                    f.name, v.ty, t
-                ),
+                    format!("the values of `{}` must have one type; this one is {} and an earlier one {}", f.name, v.ty, t),
                 )
                 .with_help("convert them to one type, e.g. with tostring()"))
             }
         });
     }
-    Ok(ty
-        .or_else(|| values.first().map(|v| v.ty))
-        .unwrap_or_else(|| {
-            let _ = span;
-            T::String
-        }))
+    Ok(ty.or_else(|| values.first().map(|v| v.ty)).unwrap_or_else(|| {
+        let _ = span;
+        T::String
+    }))
 }
 
 /// Evaluates operations on constants (`1024*1024`, `-1h`), so the plan holds literals.
 pub fn fold_constant(e: &TExpr) -> TExpr {
     let folded = match &e.kind {
-        TExprKind::Unary {
-            op: UnaryOp::Neg,
-            operand,
-        } => match operand.as_literal() {
+        TExprKind::Unary { op: UnaryOp::Neg, operand } => match operand.as_literal() {
             Some(Literal::Long(n)) => n.checked_neg().map(Literal::Long),
             Some(Literal::Int(n)) => Some(Literal::Long(-(*n as i64))),
             Some(Literal::Real(f)) => Some(Literal::Real(-f)),
             Some(Literal::TimeSpan(n)) => n.checked_neg().map(Literal::TimeSpan),
             _ => None,
         },
-        TExprKind::Unary {
-            op: UnaryOp::Plus,
-            operand,
-        } => operand.as_literal().cloned(),
+        TExprKind::Unary { op: UnaryOp::Plus, operand } => operand.as_literal().cloned(),
         TExprKind::Binary { op, lhs, rhs } => match (lhs.as_literal(), rhs.as_literal()) {
             (Some(a), Some(b)) => fold_binary(*op, a, b),
             _ => None,
@@ -879,11 +947,9 @@ pub fn fold_constant(e: &TExpr) -> TExpr {
         _ => None,
     };
     match folded {
-        Some(lit) if lit.kql_type() == e.ty || matches!(lit, Literal::Null(_)) => TExpr {
-            kind: TExprKind::Literal(lit),
-            ty: e.ty,
-            span: e.span,
-        },
+        Some(lit) if lit.kql_type() == e.ty || matches!(lit, Literal::Null(_)) => {
+            TExpr { kind: TExprKind::Literal(lit), ty: e.ty, span: e.span }
+        }
         _ => e.clone(),
     }
 }
@@ -927,34 +993,19 @@ fn fold_binary(op: BinaryOp, a: &Literal, b: &Literal) -> Option<Literal> {
         };
     }
     match (op, a, b) {
-        (Add, Literal::TimeSpan(x), Literal::TimeSpan(y)) => {
-            x.checked_add(*y).map(Literal::TimeSpan)
-        }
-        (Sub, Literal::TimeSpan(x), Literal::TimeSpan(y)) => {
-            x.checked_sub(*y).map(Literal::TimeSpan)
-        }
-        (Add, Literal::DateTime(x), Literal::TimeSpan(y))
-        | (Add, Literal::TimeSpan(y), Literal::DateTime(x)) => {
+        (Add, Literal::TimeSpan(x), Literal::TimeSpan(y)) => x.checked_add(*y).map(Literal::TimeSpan),
+        (Sub, Literal::TimeSpan(x), Literal::TimeSpan(y)) => x.checked_sub(*y).map(Literal::TimeSpan),
+        (Add, Literal::DateTime(x), Literal::TimeSpan(y)) | (Add, Literal::TimeSpan(y), Literal::DateTime(x)) => {
             x.checked_add(*y).map(Literal::DateTime)
         }
-        (Sub, Literal::DateTime(x), Literal::TimeSpan(y)) => {
-            x.checked_sub(*y).map(Literal::DateTime)
-        }
-        (Sub, Literal::DateTime(x), Literal::DateTime(y)) => {
-            x.checked_sub(*y).map(Literal::TimeSpan)
-        }
+        (Sub, Literal::DateTime(x), Literal::TimeSpan(y)) => x.checked_sub(*y).map(Literal::DateTime),
+        (Sub, Literal::DateTime(x), Literal::DateTime(y)) => x.checked_sub(*y).map(Literal::TimeSpan),
         (Mul, Literal::TimeSpan(x), n) | (Mul, n, Literal::TimeSpan(x)) => match n {
             Literal::Real(f) => Some(Literal::TimeSpan((*x as f64 * f).round() as i64)),
-            other => as_i64(other)
-                .and_then(|k| x.checked_mul(k))
-                .map(Literal::TimeSpan),
+            other => as_i64(other).and_then(|k| x.checked_mul(k)).map(Literal::TimeSpan),
         },
-        (Div, Literal::TimeSpan(x), Literal::TimeSpan(y)) if *y != 0 => {
-            Some(Literal::Real(*x as f64 / *y as f64))
-        }
-        (Div, Literal::TimeSpan(x), n) => as_f64(n)
-            .filter(|d| *d != 0.0)
-            .map(|d| Literal::TimeSpan((*x as f64 / d).round() as i64)),
+        (Div, Literal::TimeSpan(x), Literal::TimeSpan(y)) if *y != 0 => Some(Literal::Real(*x as f64 / *y as f64)),
+        (Div, Literal::TimeSpan(x), n) => as_f64(n).filter(|d| *d != 0.0).map(|d| Literal::TimeSpan((*x as f64 / d).round() as i64)),
         _ => None,
     }
 }

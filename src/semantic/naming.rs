@@ -45,10 +45,7 @@ pub fn expr_name(e: &Expr) -> Option<String> {
 /// The first `ColumnN` (N from 1) not among `taken`.
 pub fn generated<'a>(taken: impl IntoIterator<Item = &'a str>) -> String {
     let taken: Vec<&str> = taken.into_iter().collect();
-    (1..)
-        .map(|n| format!("Column{n}"))
-        .find(|c| !taken.contains(&c.as_str()))
-        .unwrap_or_default()
+    (1..).map(|n| format!("Column{n}")).find(|c| !taken.contains(&c.as_str())).unwrap_or_default()
 }
 
 /// `name`, or `name1`, `name2`, ... whichever is first not among `taken`.
@@ -57,10 +54,7 @@ pub fn unique_name<'a>(name: &str, taken: impl IntoIterator<Item = &'a str>) -> 
     if !taken.contains(&name) {
         return name.to_string();
     }
-    (1..)
-        .map(|n| format!("{name}{n}"))
-        .find(|c| !taken.contains(&c.as_str()))
-        .unwrap_or_default()
+    (1..).map(|n| format!("{name}{n}")).find(|c| !taken.contains(&c.as_str())).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -31,6 +31,25 @@ pub enum LetValue {
     Scalar(Expr),
     /// A tabular expression (anything with a pipe or a tabular source).
     Tabular(Box<Pipeline>),
+    /// A user-defined function: `(a:string, b:long = 5) { let ...; body }`.
+    Function(Box<FunctionDef>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionDef {
+    pub params: Vec<Param>,
+    /// `let` statements inside the body, then its value.
+    pub lets: Vec<Let>,
+    pub body: LetValue,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: Ident,
+    /// `None` for a tabular parameter (`T:(*)` or `T:(a:long, ...)`).
+    pub ty: Option<KqlType>,
+    pub default: Option<Expr>,
 }
 
 /// `source | op | op ...`
@@ -52,21 +71,17 @@ pub enum SourceKind {
     /// A table or a tabular `let` name.
     Table(Ident),
     /// `datatable(a:long, b:string)[1, "x", ...]`
-    Datatable {
-        columns: Vec<(Ident, KqlType)>,
-        values: Vec<Expr>,
-    },
+    Datatable { columns: Vec<(Ident, KqlType)>, values: Vec<Expr> },
     /// `print a = 1, 2`
     Print(Vec<NamedExpr>),
     /// `range x from 1 to 10 step 1`
-    Range {
-        name: Ident,
-        from: Box<Expr>,
-        to: Box<Expr>,
-        step: Box<Expr>,
-    },
+    Range { name: Ident, from: Box<Expr>, to: Box<Expr>, step: Box<Expr> },
     /// `( pipeline )`
     Nested(Box<Pipeline>),
+    /// `union T1, T2` as the first thing in a pipeline.
+    Union(Box<Union>),
+    /// A call of a tabular user-defined function: `f(1, "x")`.
+    Call { func: Ident, args: Vec<Expr> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +113,121 @@ pub enum OperatorKind {
     /// `distinct *` is an empty list.
     Distinct(Vec<Expr>),
     Render(Render),
+    /// `join kind=... (right) on key, $left.a == $right.b`
+    Join(Box<Join>),
+    /// `union [kind=...] [withsource=Name] T1, (T2 | ...)`
+    Union(Box<Union>),
+    /// `mv-expand [kind=bag|array] [with_itemindex=I] [Name =] expr [to typeof(T)], ... [limit N]`
+    MvExpand(Box<MvExpand>),
+    /// `parse [kind=simple|regex|relaxed] expr with * "const" Col:type ...`; `parse-where`
+    /// keeps only the rows that match.
+    Parse(Box<Parse>),
+    /// `getschema`: the input's columns and types as rows.
+    GetSchema,
+    /// `serialize [Name = expr, ...]`: marks the rows as ordered (for row_number, prev,
+    /// next) and extends like `extend`.
+    Serialize(Vec<NamedExpr>),
+    /// `as [hint.materialized=true] Name`: names the result; the rows pass unchanged.
+    As(Ident),
+    /// `lookup [kind=leftouter|inner] (R) on keys`: a join that keeps the right side's key
+    /// columns out of the result.
+    Lookup(Box<Join>),
+    /// `make-series agg() [default=v], ... on Axis [from a] [to b] step s [by ...]`
+    MakeSeries(Box<MakeSeries>),
+    /// `evaluate plugin(args)`; `ipv4_lookup` runs, other plugins are named as unsupported.
+    Evaluate {
+        plugin: Ident,
+        args: Vec<Expr>,
+    },
+    /// `top-nested [N] of Expr [with others = C] by [Name =] Agg [asc|desc], top-nested ...`
+    TopNested(Vec<TopNestedLevel>),
+    /// `invoke f(args)`: a function whose first parameter is a table gets the rows.
+    Invoke {
+        func: Ident,
+        args: Vec<Expr>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopNestedLevel {
+    pub count: Option<Expr>,
+    pub of: NamedExpr,
+    pub others: Option<Expr>,
+    pub aggregate: NamedExpr,
+    pub order: SortOrder,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MakeSeries {
+    pub aggregates: Vec<(NamedExpr, Option<Expr>)>,
+    pub axis: Ident,
+    pub from: Option<Expr>,
+    pub to: Option<Expr>,
+    pub step: Expr,
+    pub by: Vec<NamedExpr>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseKind {
+    Simple,
+    Regex,
+    Relaxed,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parse {
+    pub kind: ParseKind,
+    pub flags: Option<String>,
+    pub expr: Expr,
+    pub pattern: Vec<ParsePart>,
+    pub keep_only_matches: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParsePart {
+    Wildcard,
+    Text(String),
+    Column(Ident, Option<KqlType>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MvExpand {
+    /// `kind=array` (or `bagexpansion=array`): a property bag expands to [key, value] arrays.
+    pub bag_as_array: bool,
+    pub item_index: Option<Ident>,
+    pub items: Vec<MvExpandItem>,
+    pub limit: Option<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MvExpandItem {
+    pub name: Option<Ident>,
+    pub expr: Expr,
+    pub to: Option<(KqlType, Span)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Join {
+    /// `None` is Kusto's default, `innerunique`.
+    pub kind: Option<Ident>,
+    pub right: Pipeline,
+    pub on: Vec<JoinKey>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum JoinKey {
+    /// `on Col`: the same column name on both sides.
+    Same(Ident),
+    /// `on $left.A == $right.B`
+    Pair { left: Ident, right: Ident },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    pub kind: Option<Ident>,
+    pub with_source: Option<Ident>,
+    pub tables: Vec<Pipeline>,
 }
 
 impl OperatorKind {
@@ -118,6 +248,19 @@ impl OperatorKind {
             OperatorKind::Count => "count",
             OperatorKind::Distinct(_) => "distinct",
             OperatorKind::Render(_) => "render",
+            OperatorKind::Join(_) => "join",
+            OperatorKind::Union(_) => "union",
+            OperatorKind::MvExpand(_) => "mv-expand",
+            OperatorKind::Parse(p) if p.keep_only_matches => "parse-where",
+            OperatorKind::Parse(_) => "parse",
+            OperatorKind::GetSchema => "getschema",
+            OperatorKind::Serialize(_) => "serialize",
+            OperatorKind::As(_) => "as",
+            OperatorKind::Lookup(_) => "lookup",
+            OperatorKind::MakeSeries(_) => "make-series",
+            OperatorKind::Evaluate { .. } => "evaluate",
+            OperatorKind::TopNested(_) => "top-nested",
+            OperatorKind::Invoke { .. } => "invoke",
         }
     }
 }
@@ -198,6 +341,12 @@ pub enum ExprKind {
         list: Vec<Expr>,
         negated: bool,
         case_sensitive: bool,
+    },
+    /// `x has_any ("a", "b")`, `x has_all (...)`
+    HasAny {
+        lhs: Box<Expr>,
+        list: Vec<Expr>,
+        all: bool,
     },
     /// `x between (a .. b)`
     Between {
@@ -303,11 +452,7 @@ impl StringOp {
             StringOpKind::MatchesRegex => "matches regex",
         };
         let neg = if self.negated { "!" } else { "" };
-        let cs = if self.case_sensitive && self.kind != StringOpKind::MatchesRegex {
-            "_cs"
-        } else {
-            ""
-        };
+        let cs = if self.case_sensitive && self.kind != StringOpKind::MatchesRegex { "_cs" } else { "" };
         format!("{neg}{base}{cs}")
     }
 }

@@ -34,8 +34,7 @@ fn value(i: In) -> PResult<Value> {
                 i = rest;
                 continue;
             }
-            let (rest, _) =
-                punct("]")(rest).map_err(|_| fail(&rest, "`,` or `]` in this array"))?;
+            let (rest, _) = punct("]")(rest).map_err(|_| fail(&rest, "`,` or `]` in this array"))?;
             return Ok((rest, Value::Array(items)));
         }
     }
@@ -47,28 +46,19 @@ fn value(i: In) -> PResult<Value> {
         }
         loop {
             let (rest, key) = string_lit(i).map_err(|_| fail(&i, "a quoted property name"))?;
-            let (rest, _) =
-                punct(":")(rest).map_err(|_| fail(&rest, "`:` after the property name"))?;
+            let (rest, _) = punct(":")(rest).map_err(|_| fail(&rest, "`:` after the property name"))?;
             let (rest, v) = value(rest)?;
             map.insert(key, v);
             if let Ok((rest, _)) = punct(",")(rest) {
                 i = rest;
                 continue;
             }
-            let (rest, _) =
-                punct("}")(rest).map_err(|_| fail(&rest, "`,` or `}` in this object"))?;
+            let (rest, _) = punct("}")(rest).map_err(|_| fail(&rest, "`,` or `}` in this object"))?;
             return Ok((rest, Value::Object(map)));
         }
     }
-    for (word, v) in [
-        ("true", Value::Bool(true)),
-        ("false", Value::Bool(false)),
-        ("null", Value::Null),
-    ] {
-        if frag.starts_with(word)
-            && !frag[word.len()..]
-                .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '(')
-        {
+    for (word, v) in [("true", Value::Bool(true)), ("false", Value::Bool(false)), ("null", Value::Null)] {
+        if frag.starts_with(word) && !frag[word.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '(') {
             return Ok((i.take_from(word.len()), v));
         }
     }
@@ -80,16 +70,8 @@ fn value(i: In) -> PResult<Value> {
     if let Ok((rest, lit)) = number(num_in) {
         let v = match lit {
             Literal::Long(n) => Value::Number(Number::from(if negative { -n } else { n })),
-            Literal::Real(f) => Number::from_f64(if negative { -f } else { f })
-                .map(Value::Number)
-                .unwrap_or(Value::Null),
-            Literal::TimeSpan(ns) => {
-                Value::String(crate::syntax::lex_format::timespan(if negative {
-                    -ns
-                } else {
-                    ns
-                }))
-            }
+            Literal::Real(f) => Number::from_f64(if negative { -f } else { f }).map(Value::Number).unwrap_or(Value::Null),
+            Literal::TimeSpan(ns) => Value::String(crate::text::format_timespan(if negative { -ns } else { ns })),
             _ => Value::Null,
         };
         return Ok((rest, v));
@@ -97,8 +79,5 @@ fn value(i: In) -> PResult<Value> {
     if let Ok((rest, lit)) = typed_literal(i) {
         return Ok((rest, crate::syntax::lex_format::literal_to_json(&lit)));
     }
-    Err(fail(
-        &i,
-        "a JSON value (array, object, string, number, true, false or null)",
-    ))
+    Err(fail(&i, "a JSON value (array, object, string, number, true, false or null)"))
 }

@@ -17,14 +17,7 @@ pub fn expr(i: In) -> PResult<Expr> {
 
 fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
     let span = lhs.span.to(rhs.span);
-    Expr {
-        kind: ExprKind::Binary {
-            op,
-            lhs: Box::new(lhs),
-            rhs: Box::new(rhs),
-        },
-        span,
-    }
+    Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
 }
 
 /// or_expr := and_expr ("or" and_expr)*
@@ -52,6 +45,7 @@ fn and_expr(i: In) -> PResult<Expr> {
 enum CompOp {
     Binary(BinaryOp),
     In { negated: bool, case_sensitive: bool },
+    HasAny { all: bool },
     Between { negated: bool },
 }
 
@@ -78,16 +72,7 @@ const STRING_OPS: [(&str, StringOpKind); 6] = [
 ];
 
 /// Kusto operators that take a list and are not run yet: named so the error says so.
-const UNSUPPORTED_WORD_OPS: [&str; 8] = [
-    "has_any",
-    "has_all",
-    "!has_any",
-    "has_any_cs",
-    "has_any_ipv4",
-    "has_any_ipv4_prefix",
-    "has_ipv4",
-    "has_ipv4_prefix",
-];
+const UNSUPPORTED_WORD_OPS: [&str; 5] = ["!has_any", "has_any_ipv4", "has_any_ipv4_prefix", "has_ipv4", "has_ipv4_prefix"];
 
 fn comparison_op(i: In) -> PResult<(CompOp, Span)> {
     let (i, _) = sp(i)?;
@@ -99,44 +84,25 @@ fn comparison_op(i: In) -> PResult<(CompOp, Span)> {
             return Ok((rest, (CompOp::Binary(op), span_from(&start, &rest))));
         }
     }
-    let word: String = frag
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '!' | '~'))
-        .collect();
+    let word: String = frag.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '!' | '~')).collect();
     let rest = i.take_from(word.len());
     let span = span_from(&start, &rest);
     let op = match word.as_str() {
-        "in" => CompOp::In {
-            negated: false,
-            case_sensitive: true,
-        },
-        "!in" => CompOp::In {
-            negated: true,
-            case_sensitive: true,
-        },
-        "in~" => CompOp::In {
-            negated: false,
-            case_sensitive: false,
-        },
-        "!in~" => CompOp::In {
-            negated: true,
-            case_sensitive: false,
-        },
+        "in" => CompOp::In { negated: false, case_sensitive: true },
+        "!in" => CompOp::In { negated: true, case_sensitive: true },
+        "in~" => CompOp::In { negated: false, case_sensitive: false },
+        "!in~" => CompOp::In { negated: true, case_sensitive: false },
+        "has_any" => CompOp::HasAny { all: false },
+        "has_all" => CompOp::HasAny { all: true },
         "between" => CompOp::Between { negated: false },
         "!between" => CompOp::Between { negated: true },
         "matches" => {
             let (rest, _) = cut_expect(keyword("regex"), "`regex` after `matches`")(rest)?;
             let span = span_from(&start, &rest);
-            let op = StringOp {
-                kind: StringOpKind::MatchesRegex,
-                negated: false,
-                case_sensitive: true,
-            };
+            let op = StringOp { kind: StringOpKind::MatchesRegex, negated: false, case_sensitive: true };
             return Ok((rest, (CompOp::Binary(BinaryOp::Str(op)), span)));
         }
-        w if UNSUPPORTED_WORD_OPS.contains(&w) => {
-            return Err(unsupported(span, format!("the `{w}` operator")))
-        }
+        w if UNSUPPORTED_WORD_OPS.contains(&w) => return Err(unsupported(span, format!("the `{w}` operator"))),
         w => {
             let negated = w.starts_with('!');
             let base = w.trim_start_matches('!');
@@ -145,11 +111,7 @@ fn comparison_op(i: In) -> PResult<(CompOp, Span)> {
                 None => (base, false),
             };
             match STRING_OPS.iter().find(|(name, _)| *name == base) {
-                Some((_, kind)) => CompOp::Binary(BinaryOp::Str(StringOp {
-                    kind: *kind,
-                    negated,
-                    case_sensitive,
-                })),
+                Some((_, kind)) => CompOp::Binary(BinaryOp::Str(StringOp { kind: *kind, negated, case_sensitive })),
                 None => return Err(nom::Err::Error(PErr::expected(&start, "an operator"))),
             }
         }
@@ -169,26 +131,20 @@ fn comparison(i: In) -> PResult<Expr> {
             let (rest, rhs) = cut_expect(additive, &what)(rest)?;
             Ok((rest, binary(op, lhs, rhs)))
         }
-        CompOp::In {
-            negated,
-            case_sensitive,
-        } => {
+        CompOp::In { negated, case_sensitive } => {
             let (rest, _) = cut_expect(punct("("), "`(` and a list of values after `in`")(rest)?;
             let (rest, list) = expr_list(rest)?;
             let (rest, close) = cut_expect(punct(")"), "`,` or `)` in the `in` list")(rest)?;
             let span = lhs.span.to(close);
-            Ok((
-                rest,
-                Expr {
-                    kind: ExprKind::In {
-                        lhs: Box::new(lhs),
-                        list,
-                        negated,
-                        case_sensitive,
-                    },
-                    span,
-                },
-            ))
+            Ok((rest, Expr { kind: ExprKind::In { lhs: Box::new(lhs), list, negated, case_sensitive }, span }))
+        }
+        CompOp::HasAny { all } => {
+            let word = if all { "has_all" } else { "has_any" };
+            let (rest, _) = cut_expect(punct("("), &format!("`(` and a list of terms after `{word}`"))(rest)?;
+            let (rest, list) = expr_list(rest)?;
+            let (rest, close) = cut_expect(punct(")"), &format!("`,` or `)` in the `{word}` list"))(rest)?;
+            let span = lhs.span.to(close);
+            Ok((rest, Expr { kind: ExprKind::HasAny { lhs: Box::new(lhs), list, all }, span }))
         }
         CompOp::Between { negated } => {
             let (rest, _) = cut_expect(punct("("), "`(` after `between`")(rest)?;
@@ -198,18 +154,7 @@ fn comparison(i: In) -> PResult<Expr> {
             let (rest, close) = cut_expect(punct(")"), "`)` closing `between`")(rest)?;
             let _ = op_span;
             let span = lhs.span.to(close);
-            Ok((
-                rest,
-                Expr {
-                    kind: ExprKind::Between {
-                        lhs: Box::new(lhs),
-                        low: Box::new(low),
-                        high: Box::new(high),
-                        negated,
-                    },
-                    span,
-                },
-            ))
+            Ok((rest, Expr { kind: ExprKind::Between { lhs: Box::new(lhs), low: Box::new(low), high: Box::new(high), negated }, span }))
         }
     }
 }
@@ -240,10 +185,7 @@ fn additive(i: In) -> PResult<Expr> {
             _ => return Ok((i, lhs)),
         };
         let rest = rest.take_from(1);
-        let (rest, rhs) = cut_expect(
-            multiplicative,
-            &format!("an expression after `{}`", op.symbol()),
-        )(rest)?;
+        let (rest, rhs) = cut_expect(multiplicative, &format!("an expression after `{}`", op.symbol()))(rest)?;
         lhs = binary(op, lhs, rhs);
         i = rest;
     }
@@ -261,8 +203,7 @@ fn multiplicative(i: In) -> PResult<Expr> {
             _ => return Ok((i, lhs)),
         };
         let rest = rest.take_from(1);
-        let (rest, rhs) =
-            cut_expect(unary, &format!("an expression after `{}`", op.symbol()))(rest)?;
+        let (rest, rhs) = cut_expect(unary, &format!("an expression after `{}`", op.symbol()))(rest)?;
         lhs = binary(op, lhs, rhs);
         i = rest;
     }
@@ -279,19 +220,9 @@ fn unary(i: In) -> PResult<Expr> {
     };
     match op {
         Some(op) => {
-            let (rest, operand) =
-                cut_expect(unary, "an expression after the sign")(i.take_from(1))?;
+            let (rest, operand) = cut_expect(unary, "an expression after the sign")(i.take_from(1))?;
             let span = Span::new(pos(&start), operand.span.end);
-            Ok((
-                rest,
-                Expr {
-                    kind: ExprKind::Unary {
-                        op,
-                        operand: Box::new(operand),
-                    },
-                    span,
-                },
-            ))
+            Ok((rest, Expr { kind: ExprKind::Unary { op, operand: Box::new(operand) }, span }))
         }
         None => postfix(i),
     }
@@ -305,26 +236,14 @@ fn postfix(i: In) -> PResult<Expr> {
             let (rest, index) = cut_expect(expr, "an index or key inside `[ ]`")(rest)?;
             let (rest, close) = cut_expect(punct("]"), "`]`")(rest)?;
             let span = e.span.to(close);
-            e = Expr {
-                kind: ExprKind::Index {
-                    target: Box::new(e),
-                    index: Box::new(index),
-                },
-                span,
-            };
+            e = Expr { kind: ExprKind::Index { target: Box::new(e), index: Box::new(index) }, span };
             i = rest;
             continue;
         }
         if i.fragment().starts_with('.') && !i.fragment().starts_with("..") {
             let (rest, name) = cut_expect(ident, "a property name after `.`")(i.take_from(1))?;
             let span = e.span.to(name.span);
-            e = Expr {
-                kind: ExprKind::Member {
-                    target: Box::new(e),
-                    name,
-                },
-                span,
-            };
+            e = Expr { kind: ExprKind::Member { target: Box::new(e), name }, span };
             i = rest;
             continue;
         }
@@ -339,13 +258,7 @@ fn primary<'a>(i: In<'a>) -> PResult<'a, Expr> {
     let start = i;
     let lit = |rest: In<'a>, l: Literal| -> PResult<'a, Expr> {
         let span = span_from(&start, &rest);
-        Ok((
-            rest,
-            Expr {
-                kind: ExprKind::Literal(l),
-                span,
-            },
-        ))
+        Ok((rest, Expr { kind: ExprKind::Literal(l), span }))
     };
     let frag = *i.fragment();
     match frag.chars().next() {
@@ -359,18 +272,9 @@ fn primary<'a>(i: In<'a>) -> PResult<'a, Expr> {
         }
         Some('*') => {
             let rest = i.take_from(1);
-            return Ok((
-                rest,
-                Expr {
-                    kind: ExprKind::Star,
-                    span: span_from(&start, &rest),
-                },
-            ));
+            return Ok((rest, Expr { kind: ExprKind::Star, span: span_from(&start, &rest) }));
         }
-        Some(c)
-            if c.is_ascii_digit()
-                || (c == '.' && frag[1..].starts_with(|d: char| d.is_ascii_digit())) =>
-        {
+        Some(c) if c.is_ascii_digit() || (c == '.' && frag[1..].starts_with(|d: char| d.is_ascii_digit())) => {
             let (rest, l) = number(i)?;
             return lit(rest, l);
         }
@@ -388,8 +292,7 @@ fn primary<'a>(i: In<'a>) -> PResult<'a, Expr> {
         Err(nom::Err::Failure(e)) => return Err(nom::Err::Failure(e)),
         Err(_) => {}
     }
-    let (rest, name) =
-        ident(i).map_err(|_| nom::Err::Error(PErr::expected(&i, "an expression")))?;
+    let (rest, name) = ident(i).map_err(|_| nom::Err::Error(PErr::expected(&i, "an expression")))?;
     match name.name.as_str() {
         "true" => return lit(rest, Literal::Bool(true)),
         "false" => return lit(rest, Literal::Bool(false)),
@@ -398,39 +301,15 @@ fn primary<'a>(i: In<'a>) -> PResult<'a, Expr> {
     if let Ok((args_start, _)) = punct("(")(rest) {
         if let Ok((r, _)) = punct(")")(args_start) {
             let span = span_from(&start, &r);
-            return Ok((
-                r,
-                Expr {
-                    kind: ExprKind::Call {
-                        func: name,
-                        args: Vec::new(),
-                    },
-                    span,
-                },
-            ));
+            return Ok((r, Expr { kind: ExprKind::Call { func: name, args: Vec::new() }, span }));
         }
         let (r, args) = call_args(args_start, &name)?;
-        let (r, close) = cut_expect(
-            punct(")"),
-            &format!("`,` or `)` in the arguments of `{}`", name.name),
-        )(r)?;
+        let (r, close) = cut_expect(punct(")"), &format!("`,` or `)` in the arguments of `{}`", name.name))(r)?;
         let span = Span::new(pos(&start), close.end);
-        return Ok((
-            r,
-            Expr {
-                kind: ExprKind::Call { func: name, args },
-                span,
-            },
-        ));
+        return Ok((r, Expr { kind: ExprKind::Call { func: name, args }, span }));
     }
     let span = name.span;
-    Ok((
-        rest,
-        Expr {
-            kind: ExprKind::Name(name.name),
-            span,
-        },
-    ))
+    Ok((rest, Expr { kind: ExprKind::Name(name.name), span }))
 }
 
 /// Arguments of a call. `typeof(long)` style type names parse as names.
@@ -439,8 +318,7 @@ fn call_args<'a>(i: In<'a>, func: &Ident) -> PResult<'a, Vec<Expr>> {
     let mut args = vec![first];
     let mut i = i;
     while let Ok((rest, _)) = punct(",")(i) {
-        let (rest, e) =
-            cut_expect(expr, &format!("an argument of `{}` after `,`", func.name))(rest)?;
+        let (rest, e) = cut_expect(expr, &format!("an argument of `{}` after `,`", func.name))(rest)?;
         args.push(e);
         i = rest;
     }

@@ -38,9 +38,7 @@ pub fn sp(mut i: In) -> PResult<()> {
 use nom::Parser;
 
 /// Runs `p` after skipping white space.
-pub fn tok<'a, O>(
-    mut p: impl Parser<In<'a>, Output = O, Error = PErr>,
-) -> impl FnMut(In<'a>) -> PResult<'a, O> {
+pub fn tok<'a, O>(mut p: impl Parser<In<'a>, Output = O, Error = PErr>) -> impl FnMut(In<'a>) -> PResult<'a, O> {
     move |i| {
         let (i, _) = sp(i)?;
         p.parse(i)
@@ -76,13 +74,7 @@ pub fn ident(i: In) -> PResult<Ident> {
             if rest[end + 1..].starts_with(']') {
                 let name = rest[..end].to_string();
                 let i = i.take_from(2 + end + 2);
-                return Ok((
-                    i,
-                    Ident {
-                        name,
-                        span: span_from(&start, &i),
-                    },
-                ));
+                return Ok((i, Ident { name, span: span_from(&start, &i) }));
             }
         }
         return Err(fail(&i, "a bracketed name such as ['name']"));
@@ -92,19 +84,10 @@ pub fn ident(i: In) -> PResult<Ident> {
         Some((_, c)) if is_ident_start(c) => {}
         _ => return Err(nom::Err::Error(PErr::expected(&i, "a name"))),
     }
-    let len = chars
-        .find(|(_, c)| !is_ident_char(*c))
-        .map(|(n, _)| n)
-        .unwrap_or(frag.len());
+    let len = chars.find(|(_, c)| !is_ident_char(*c)).map(|(n, _)| n).unwrap_or(frag.len());
     let name = frag[..len].to_string();
     let i = i.take_from(len);
-    Ok((
-        i,
-        Ident {
-            name,
-            span: span_from(&start, &i),
-        },
-    ))
+    Ok((i, Ident { name, span: span_from(&start, &i) }))
 }
 
 /// A keyword: the word `kw` not followed by a name character. Kusto keywords are
@@ -113,9 +96,7 @@ pub fn keyword<'a>(kw: &'static str) -> impl FnMut(In<'a>) -> PResult<'a, Span> 
     move |i| {
         let (i, _) = sp(i)?;
         let frag = *i.fragment();
-        if frag.starts_with(kw)
-            && !frag[kw.len()..].starts_with(|c: char| is_ident_char(c) || c == '-')
-        {
+        if frag.starts_with(kw) && !frag[kw.len()..].starts_with(|c: char| is_ident_char(c) || c == '-') {
             let start = i;
             let i = i.take_from(kw.len());
             Ok((i, span_from(&start, &i)))
@@ -129,9 +110,7 @@ pub fn keyword<'a>(kw: &'static str) -> impl FnMut(In<'a>) -> PResult<'a, Span> 
 pub fn peek_word(i: &In) -> String {
     let frag = i.fragment().trim_start();
     let frag = frag.strip_prefix("//").map(|_| "").unwrap_or(frag);
-    frag.chars()
-        .take_while(|c| is_ident_char(*c) || *c == '-' || *c == '!' || *c == '~')
-        .collect()
+    frag.chars().take_while(|c| is_ident_char(*c) || *c == '-' || *c == '!' || *c == '~').collect()
 }
 
 /// A string literal: `"..."`, `'...'`, verbatim `@"..."`, obfuscated `h"..."`,
@@ -220,12 +199,7 @@ fn one_string(i: In) -> PResult<String> {
                         _ => return Err(fail(&i.take_from(skip + m), "four hex digits after \\u")),
                     }
                 }
-                _ => {
-                    return Err(fail(
-                        &i.take_from(skip + n),
-                        "a known escape (\\n \\t \\\\ \\\" \\' \\uXXXX)",
-                    ))
-                }
+                _ => return Err(fail(&i.take_from(skip + n), "a known escape (\\n \\t \\\\ \\\" \\' \\uXXXX)")),
             }
             continue;
         }
@@ -262,8 +236,7 @@ pub fn number(i: In) -> PResult<Literal> {
     while n < bytes.len() && bytes[n].is_ascii_digit() {
         n += 1;
     }
-    if n == 0 && !(bytes.first() == Some(&b'.') && bytes.get(1).is_some_and(|b| b.is_ascii_digit()))
-    {
+    if n == 0 && !(bytes.first() == Some(&b'.') && bytes.get(1).is_some_and(|b| b.is_ascii_digit())) {
         return Err(nom::Err::Error(PErr::expected(&i, "a number")));
     }
     let mut is_real = false;
@@ -289,20 +262,14 @@ pub fn number(i: In) -> PResult<Literal> {
     }
     let text = &frag[..n];
     // A unit glued to the number makes a timespan literal.
-    let unit_len = frag[n..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .count();
+    let unit_len = frag[n..].chars().take_while(|c| c.is_ascii_alphabetic()).count();
     if unit_len > 0 {
         let unit = &frag[n..n + unit_len];
         if frag[n + unit_len..].starts_with(is_ident_char) {
             return Err(fail(&i, "a number"));
         }
         let Some(nanos_per_unit) = timespan_unit(unit) else {
-            return Err(fail(
-                &i.take_from(n),
-                "a time unit (d, h, m, s, ms, microsecond, tick)",
-            ));
+            return Err(fail(&i.take_from(n), "a time unit (d, h, m, s, ms, microsecond, tick)"));
         };
         let value: f64 = text.parse().unwrap_or(0.0);
         let nanos = (value * nanos_per_unit as f64).round() as i64;
@@ -365,21 +332,13 @@ pub fn parse_timespan_text(s: &str) -> Option<i64> {
         if parts.next().is_some() || frac.len() > 9 || !frac.chars().all(|c| c.is_ascii_digit()) {
             return None;
         }
-        let frac_nanos = if frac.is_empty() {
-            0
-        } else {
-            format!("{frac:0<9}").parse::<i64>().ok()?
-        };
+        let frac_nanos = if frac.is_empty() { 0 } else { format!("{frac:0<9}").parse::<i64>().ok()? };
         ((days * 24 + h) * 60 + m) * 60 * NANOS_PER_SEC + sec * NANOS_PER_SEC + frac_nanos
     } else {
         let digits = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
         let unit = &s[digits.len()..];
         let value: f64 = digits.parse().ok()?;
-        let per = if unit.is_empty() {
-            86_400 * NANOS_PER_SEC
-        } else {
-            timespan_unit(unit)?
-        };
+        let per = if unit.is_empty() { 86_400 * NANOS_PER_SEC } else { timespan_unit(unit)? };
         (value * per as f64).round() as i64
     };
     Some(if neg { -v } else { v })
@@ -393,13 +352,7 @@ pub fn parse_datetime_text(s: &str) -> Option<i64> {
         return dt.timestamp_nanos_opt();
     }
     let t = s.trim_end_matches('Z').trim_end_matches('z');
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-        "%Y/%m/%d %H:%M:%S%.f",
-    ] {
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S%.f"] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(t, fmt) {
             return dt.and_utc().timestamp_nanos_opt();
         }
@@ -468,12 +421,7 @@ pub fn typed_literal(i: In) -> PResult<Literal> {
     if ty == KqlType::Dynamic {
         let (i, value) = super::dynamic::dynamic_value(body_start)?;
         let (i, _) = super::cut_expect(punct(")"), "`)` closing dynamic(...)")(i)?;
-        return Ok((
-            i,
-            value
-                .map(Literal::Dynamic)
-                .unwrap_or(Literal::Null(KqlType::Dynamic)),
-        ));
+        return Ok((i, value.map(Literal::Dynamic).unwrap_or(Literal::Null(KqlType::Dynamic))));
     }
     let (i, body) = paren_body(body_start)?;
     let raw = body.trim();
@@ -483,13 +431,8 @@ pub fn typed_literal(i: In) -> PResult<Literal> {
     let text = unquote(raw);
     let bad = |what: &str| fail(&body_start, what);
     let lit = match ty {
-        KqlType::DateTime => Literal::DateTime(
-            parse_datetime_text(text)
-                .ok_or_else(|| bad("a datetime such as 2022-11-13T00:00:00Z"))?,
-        ),
-        KqlType::TimeSpan => Literal::TimeSpan(
-            parse_timespan_text(text).ok_or_else(|| bad("a timespan such as 1.02:03:04 or 2h"))?,
-        ),
+        KqlType::DateTime => Literal::DateTime(parse_datetime_text(text).ok_or_else(|| bad("a datetime such as 2022-11-13T00:00:00Z"))?),
+        KqlType::TimeSpan => Literal::TimeSpan(parse_timespan_text(text).ok_or_else(|| bad("a timespan such as 1.02:03:04 or 2h"))?),
         KqlType::Bool => match text {
             "true" | "1" => Literal::Bool(true),
             "false" | "0" => Literal::Bool(false),
@@ -505,14 +448,8 @@ pub fn typed_literal(i: In) -> PResult<Literal> {
         }),
         KqlType::Guid => {
             let g = text.to_ascii_lowercase();
-            let ok = g.len() == 36
-                && g.char_indices().all(|(n, c)| {
-                    if [8, 13, 18, 23].contains(&n) {
-                        c == '-'
-                    } else {
-                        c.is_ascii_hexdigit()
-                    }
-                });
+            let ok =
+                g.len() == 36 && g.char_indices().all(|(n, c)| if [8, 13, 18, 23].contains(&n) { c == '-' } else { c.is_ascii_hexdigit() });
             if !ok {
                 return Err(bad("a guid such as 74be27de-1e4e-49d9-b579-fe0b331d3642"));
             }

@@ -26,14 +26,9 @@ pub struct State {
 impl State {
     /// Records a typographic quote used as a string delimiter.
     fn curly_quote(&self, at: usize) {
-        let w = Error::warning(
-            Span::new(at, at + 3),
-            "typographic quote read as a plain quote",
-        )
-        .with_label("this quote")
-        .with_help(
-            "Kusto itself rejects “ ” ‘ ’; replace them with \" or ' so the query also runs there",
-        );
+        let w = Error::warning(Span::new(at, at + 3), "typographic quote read as a plain quote")
+            .with_label("this quote")
+            .with_help("Kusto itself rejects “ ” ‘ ’; replace them with \" or ' so the query also runs there");
         self.warnings.borrow_mut().push(w);
     }
 }
@@ -54,25 +49,13 @@ pub struct PErr {
 
 impl PErr {
     pub fn expected(i: &In, what: &str) -> Self {
-        PErr {
-            offset: lex::pos(i),
-            expected: Some(what.to_string()),
-            message: None,
-            help: None,
-            error: None,
-        }
+        PErr { offset: lex::pos(i), expected: Some(what.to_string()), message: None, help: None, error: None }
     }
 }
 
 impl<'a> nom::error::ParseError<In<'a>> for PErr {
     fn from_error_kind(input: In<'a>, _kind: nom::error::ErrorKind) -> Self {
-        PErr {
-            offset: lex::pos(&input),
-            expected: None,
-            message: None,
-            help: None,
-            error: None,
-        }
+        PErr { offset: lex::pos(&input), expected: None, message: None, help: None, error: None }
     }
 
     fn append(_input: In<'a>, _kind: nom::error::ErrorKind, other: Self) -> Self {
@@ -96,31 +79,17 @@ pub fn fail(i: &In, what: &str) -> nom::Err<PErr> {
 
 /// A committed failure carrying a finished "not supported yet" diagnostic.
 pub fn unsupported(span: Span, what: impl std::fmt::Display) -> nom::Err<PErr> {
-    let e = Error::unsupported(span, what)
-        .with_help("see `flowkql functions` and grammar/kql.ebnf for what runs today");
-    nom::Err::Failure(PErr {
-        offset: span.start,
-        expected: None,
-        message: None,
-        help: None,
-        error: Some(Box::new(e)),
-    })
+    let e = Error::unsupported(span, what).with_help("see `flowkql functions` and grammar/kql.ebnf for what runs today");
+    nom::Err::Failure(PErr { offset: span.start, expected: None, message: None, help: None, error: Some(Box::new(e)) })
 }
 
 /// Runs `p`; a plain error becomes a committed failure that says `what` was expected.
-pub fn cut_expect<'a, O>(
-    mut p: impl FnMut(In<'a>) -> PResult<'a, O>,
-    what: &str,
-) -> impl FnMut(In<'a>) -> PResult<'a, O> {
+pub fn cut_expect<'a, O>(mut p: impl FnMut(In<'a>) -> PResult<'a, O>, what: &str) -> impl FnMut(In<'a>) -> PResult<'a, O> {
     let what = what.to_string();
     move |i| match p(i) {
         Err(nom::Err::Error(e)) => {
             let at = lex::sp(i).map(|(r, _)| lex::pos(&r)).unwrap_or(e.offset);
-            Err(nom::Err::Failure(PErr {
-                offset: e.offset.max(at),
-                expected: Some(what.clone()),
-                ..e
-            }))
+            Err(nom::Err::Failure(PErr { offset: e.offset.max(at), expected: Some(what.clone()), ..e }))
         }
         other => other,
     }
@@ -143,24 +112,14 @@ pub fn parse_query(text: &str, strict: bool) -> Result<Parsed, Error> {
         Ok((_, query)) => {
             if strict {
                 if let Some(w) = warnings.into_iter().next() {
-                    return Err(Error {
-                        severity: Severity::Error,
-                        kind: ErrorKind::Syntax,
-                        ..w
-                    });
+                    return Err(Error { severity: Severity::Error, kind: ErrorKind::Syntax, ..w });
                 }
-                return Ok(Parsed {
-                    query,
-                    warnings: Vec::new(),
-                });
+                return Ok(Parsed { query, warnings: Vec::new() });
             }
             Ok(Parsed { query, warnings })
         }
         Err(nom::Err::Error(e)) | Err(nom::Err::Failure(e)) => Err(to_error(text, e)),
-        Err(nom::Err::Incomplete(_)) => Err(Error::syntax(
-            Span::new(text.len(), text.len()),
-            "unexpected end of query",
-        )),
+        Err(nom::Err::Incomplete(_)) => Err(Error::syntax(Span::new(text.len(), text.len()), "unexpected end of query")),
     }
 }
 
@@ -171,19 +130,11 @@ fn to_error(text: &str, e: PErr) -> Error {
     let offset = e.offset.min(text.len());
     let rest = &text[offset..];
     let found_len = found_token_len(rest);
-    let found = if rest.trim().is_empty() {
-        "the end of the query".to_string()
-    } else {
-        format!("`{}`", &rest[..found_len])
-    };
+    let found = if rest.trim().is_empty() { "the end of the query".to_string() } else { format!("`{}`", &rest[..found_len]) };
     let span = if rest.trim().is_empty() {
         // At the end of the text, point at the last thing written.
         let end = text.trim_end().len();
-        let start = text[..end]
-            .char_indices()
-            .next_back()
-            .map(|(n, _)| n)
-            .unwrap_or(0);
+        let start = text[..end].char_indices().next_back().map(|(n, _)| n).unwrap_or(0);
         Span::new(start, end)
     } else {
         Span::new(offset, offset + found_len)
@@ -209,11 +160,9 @@ fn found_token_len(rest: &str) -> usize {
     let mut chars = rest.char_indices();
     match chars.next() {
         None => 0,
-        Some((_, c)) if c.is_alphanumeric() || c == '_' => rest
-            .char_indices()
-            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '-'))
-            .map(|(n, _)| n)
-            .unwrap_or(rest.len()),
+        Some((_, c)) if c.is_alphanumeric() || c == '_' => {
+            rest.char_indices().find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '-')).map(|(n, _)| n).unwrap_or(rest.len())
+        }
         Some((_, c)) => c.len_utf8(),
     }
 }
@@ -221,55 +170,37 @@ fn found_token_len(rest: &str) -> usize {
 /// The tabular operators the parser accepts, with a one-line description, for
 /// `flowkql functions` (kept in step with grammar/kql.ebnf).
 pub const OPERATORS: &[(&str, &str)] = &[
-    (
-        "where | filter <predicate>",
-        "Keeps the rows where the predicate is true",
-    ),
-    (
-        "project [Name =] expr, ...",
-        "Chooses, computes and renames columns",
-    ),
+    ("where | filter <predicate>", "Keeps the rows where the predicate is true"),
+    ("project [Name =] expr, ...", "Chooses, computes and renames columns"),
     ("project-away col, ...", "Drops columns (wildcards allowed)"),
-    (
-        "project-keep col, ...",
-        "Keeps only these columns (wildcards allowed)",
-    ),
+    ("project-keep col, ...", "Keeps only these columns (wildcards allowed)"),
     ("project-rename New = Old, ...", "Renames columns"),
-    (
-        "project-reorder col [asc|desc], ...",
-        "Moves columns to the front",
-    ),
-    (
-        "extend Name = expr, ...",
-        "Adds or replaces computed columns",
-    ),
-    (
-        "summarize [Name =] agg(...), ... [by key, ...]",
-        "Aggregates rows per group",
-    ),
-    (
-        "sort | order by expr [asc|desc] [nulls first|last]",
-        "Sorts rows (default: descending)",
-    ),
+    ("project-reorder col [asc|desc], ...", "Moves columns to the front"),
+    ("extend Name = expr, ...", "Adds or replaces computed columns"),
+    ("summarize [Name =] agg(...), ... [by key, ...]", "Aggregates rows per group"),
+    ("sort | order by expr [asc|desc] [nulls first|last]", "Sorts rows (default: descending)"),
     ("take | limit N", "Keeps N rows"),
-    (
-        "top N by expr [asc|desc]",
-        "The first N rows by an expression",
-    ),
+    ("top N by expr [asc|desc]", "The first N rows by an expression"),
     ("count", "Number of rows, as column Count"),
-    (
-        "distinct * | col, ...",
-        "Distinct rows or column combinations",
-    ),
-    (
-        "render visualization [with (property = value, ...)]",
-        "Charts the result (see flowkql run --chart)",
-    ),
+    ("distinct * | col, ...", "Distinct rows or column combinations"),
+    ("render visualization [with (property = value, ...)]", "Charts the result (see flowkql run --chart)"),
+    ("join [kind=innerunique|inner|leftouter|rightouter|fullouter|leftsemi|rightsemi|leftanti|rightanti] (T) on key | $left.a == $right.b", "Joins with another table"),
+    ("union [kind=outer|inner] [withsource=Col] T, ...", "Rows of several tables"),
+    ("mv-expand [kind=bag|array] [with_itemindex=I] [Name =] expr [to typeof(T)], ... [limit N]", "One row per element of dynamic arrays or bags"),
+    ("parse [kind=simple|regex|relaxed] expr with * \"text\" Col:type ...", "Extracts columns from text by a pattern"),
+    ("parse-where ...", "Like parse, keeping only the rows that match"),
+    ("lookup [kind=leftouter|inner] (T) on key", "Adds a dimension table's columns (keys not repeated)"),
+    ("getschema", "The input's column names and types"),
+    ("serialize [Name = expr, ...]", "Orders the rows for row_number(), prev(), next()"),
+    ("as Name", "Names the result (rows pass unchanged)"),
+    ("let f = (a:type [= default], ...) { [let ...;] body };", "A user-defined scalar or tabular function"),
+    ("materialize(T)", "T, computed once"),
+    ("invoke f(args)", "Passes the rows to a function's tabular parameter"),
+    ("top-nested [N] of expr by agg [asc|desc], top-nested ...", "Top groups within top groups"),
+    ("evaluate ipv4_lookup(Lookup, SourceKey, RangeKey [, return_unmatched])", "Joins each address to the IPv4 range holding it"),
+    ("make-series agg() [default=v], ... on Axis [from a] [to b] step s [by ...]", "Aggregates as arrays over a regular axis"),
     ("datatable(col:type, ...)[values]", "An inline table"),
     ("print [Name =] expr, ...", "One row of computed values"),
     ("range x from a to b step s", "A column of values"),
-    (
-        "let name = expr | tabular;",
-        "Names a value or a table for the rest of the query",
-    ),
+    ("let name = expr | tabular;", "Names a value or a table for the rest of the query"),
 ];

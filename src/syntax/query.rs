@@ -2,14 +2,12 @@
 
 use super::ast::*;
 use super::expr::{expr, expr_list};
-use super::lex::{
-    ident, keyword, number, peek_word, pos, punct, sp, span_from, string_lit, typed_literal,
-};
+use super::lex::{ident, keyword, number, peek_word, pos, punct, sp, span_from, string_lit, typed_literal};
 use super::{cut_expect, fail, unsupported, In, PErr, PResult};
 use crate::error::nearest;
 use crate::span::Span;
 use crate::types::KqlType;
-use nom::Input;
+use nom::{Input, Parser};
 
 /// query := (let_stmt ";")* pipeline ";"? EOF
 pub fn query(i: In) -> PResult<Query> {
@@ -25,10 +23,7 @@ pub fn query(i: In) -> PResult<Query> {
         lets.push(l);
         i = rest;
     }
-    let (i, body) = cut_expect(
-        pipeline,
-        "a tabular expression (a table name, datatable, print or range)",
-    )(i)?;
+    let (i, body) = cut_expect(pipeline, "a tabular expression (a table name, datatable, print or range)")(i)?;
     let i = punct(";")(i).map(|(r, _)| r).unwrap_or(i);
     let (i, _) = sp(i)?;
     if !i.fragment().is_empty() {
@@ -49,89 +44,138 @@ fn let_stmt(i: In, let_span: Span) -> PResult<Let> {
     let after_eq = i;
     if i.fragment().starts_with('(') {
         // `(a:string) { ... }` is a user-defined function; `( T | ... )` a tabular value.
-        let inner = i.take_from(1);
-        if let (Ok((r, _)), true) = (ident(inner), true) {
-            if punct(":")(r).is_ok() || punct(")")(r).is_ok_and(|(r2, _)| punct("{")(r2).is_ok()) {
-                return Err(unsupported(
-                    Span::new(pos(&i), pos(&i) + 1),
-                    "user-defined functions (`let f = (...) { ... }`)",
-                ));
-            }
+        if looks_like_function(i) {
+            let (rest, def) = function_def(i)?;
+            let span = Span::new(let_span.start, def.span.end);
+            return Ok((rest, Let { name, value: LetValue::Function(Box::new(def)), span }));
         }
         if let Ok((rest, p)) = pipeline(i) {
-            if !p.ops.is_empty()
-                || matches!(p.source.kind, SourceKind::Nested(_))
-                    && rest.fragment().trim_start().starts_with(';')
-            {
+            if !p.ops.is_empty() || matches!(p.source.kind, SourceKind::Nested(_)) && rest.fragment().trim_start().starts_with(';') {
                 let span = Span::new(let_span.start, p.span.end);
-                return Ok((
-                    rest,
-                    Let {
-                        name,
-                        value: LetValue::Tabular(Box::new(p)),
-                        span,
-                    },
-                ));
+                return Ok((rest, Let { name, value: LetValue::Tabular(Box::new(p)), span }));
             }
         }
     }
     let word = peek_word(&after_eq);
-    if matches!(word.as_str(), "datatable" | "range" | "print") && tabular_source_start(&after_eq) {
+    if matches!(word.as_str(), "datatable" | "range" | "print" | "materialize" | "union") && tabular_source_start(&after_eq) {
         let (rest, p) = pipeline(after_eq)?;
         let span = Span::new(let_span.start, p.span.end);
-        return Ok((
-            rest,
-            Let {
-                name,
-                value: LetValue::Tabular(Box::new(p)),
-                span,
-            },
-        ));
+        return Ok((rest, Let { name, value: LetValue::Tabular(Box::new(p)), span }));
     }
-    if matches!(word.as_str(), "view" | "materialize" | "toscalar" | "union") {
+    if matches!(word.as_str(), "view" | "toscalar") {
         let (r, w) = ident(after_eq)?;
         if w.name != "toscalar" || punct("(")(r).is_err() {
             return Err(unsupported(w.span, format!("`{}`", w.name)));
         }
     }
-    let (rest, value) =
-        cut_expect(expr, "an expression or a tabular expression after `=`")(after_eq)?;
+    let (rest, value) = cut_expect(expr, "an expression or a tabular expression after `=`")(after_eq)?;
     if let (Ok(_), ExprKind::Name(n)) = (punct("|")(rest), &value.kind) {
         // `let T = Table | where ...;`
-        let src_ident = Ident {
-            name: n.clone(),
-            span: value.span,
-        };
-        let source = Source {
-            kind: SourceKind::Table(src_ident),
-            span: value.span,
-        };
+        let src_ident = Ident { name: n.clone(), span: value.span };
+        let source = Source { kind: SourceKind::Table(src_ident), span: value.span };
         let (rest, ops) = operators(rest)?;
         let end = ops.last().map(|o| o.span.end).unwrap_or(value.span.end);
-        let p = Pipeline {
-            source,
-            ops,
-            span: Span::new(value.span.start, end),
-        };
+        let p = Pipeline { source, ops, span: Span::new(value.span.start, end) };
         let span = Span::new(let_span.start, end);
-        return Ok((
-            rest,
-            Let {
-                name,
-                value: LetValue::Tabular(Box::new(p)),
-                span,
-            },
-        ));
+        return Ok((rest, Let { name, value: LetValue::Tabular(Box::new(p)), span }));
     }
     let span = Span::new(let_span.start, value.span.end);
-    Ok((
-        rest,
-        Let {
-            name,
-            value: LetValue::Scalar(value),
-            span,
-        },
-    ))
+    Ok((rest, Let { name, value: LetValue::Scalar(value), span }))
+}
+
+/// `(` `)` `{`, or `(` name `:` starts a function definition.
+fn looks_like_function(i: In) -> bool {
+    let Ok((r, _)) = punct("(")(i) else { return false };
+    if let Ok((r2, _)) = punct(")")(r) {
+        return punct("{")(r2).is_ok();
+    }
+    ident(r).is_ok_and(|(r2, _)| punct(":")(r2).is_ok())
+}
+
+/// function := "(" (param ("," param)*)? ")" "{" (let_stmt ";")* (pipeline | expr) ";"? "}"
+/// param := name ":" (type ("=" expr)? | "(" ("*" | column_decl ("," column_decl)*) ")")
+fn function_def(i: In) -> PResult<FunctionDef> {
+    let (i, open) = punct("(")(i)?;
+    let mut params = Vec::new();
+    let mut i = i;
+    if let Ok((r, _)) = punct(")")(i) {
+        i = r;
+    } else {
+        loop {
+            let (r, name) = cut_expect(ident, "a parameter name")(i)?;
+            let (r, _) = cut_expect(punct(":"), "`:` and the parameter's type")(r)?;
+            let (r, ty, default) = if let Ok((r2, _)) = punct("(")(r) {
+                // A tabular parameter: its columns do not matter for checking the call.
+                let mut depth = 1;
+                let mut r2 = r2;
+                while depth > 0 {
+                    let frag = *r2.fragment();
+                    let Some(c) = frag.chars().next() else {
+                        return Err(fail(&r2, "`)` closing the tabular parameter"));
+                    };
+                    depth += match c {
+                        '(' => 1,
+                        ')' => -1,
+                        _ => 0,
+                    };
+                    r2 = r2.take_from(c.len_utf8());
+                }
+                (r2, None, None)
+            } else {
+                let (r2, t) = cut_expect(ident, "a type name (string, long, datetime, ...)")(r)?;
+                let Some(ty) = KqlType::from_name(&t.name) else {
+                    return Err(fail(&r, "a type name (string, long, datetime, ...)"));
+                };
+                match punct("=")(r2) {
+                    Ok((r3, _)) => {
+                        let (r3, d) = cut_expect(expr, "a default value")(r3)?;
+                        (r3, Some(ty), Some(d))
+                    }
+                    Err(_) => (r2, Some(ty), None),
+                }
+            };
+            params.push(Param { name, ty, default });
+            match punct(",")(r) {
+                Ok((r2, _)) => i = r2,
+                Err(_) => {
+                    let (r2, _) = cut_expect(punct(")"), "`,` or `)` after the parameter")(r)?;
+                    i = r2;
+                    break;
+                }
+            }
+        }
+    }
+    let (mut i, _) = cut_expect(punct("{"), "`{` and the function body")(i)?;
+    let mut lets = Vec::new();
+    while let Ok((r, let_span)) = keyword("let")(i) {
+        let (r, l) = let_stmt(r, let_span)?;
+        let (r, _) = cut_expect(punct(";"), "`;` after the `let` statement")(r)?;
+        lets.push(l);
+        i = r;
+    }
+    let (i, body) = function_body(i)?;
+    let i = punct(";")(i).map(|(r, _)| r).unwrap_or(i);
+    let (i, close) = cut_expect(punct("}"), "`}` closing the function body")(i)?;
+    Ok((i, FunctionDef { params, lets, body, span: Span::new(open.start, close.end) }))
+}
+
+/// A function body's value: a tabular expression when it has a pipe or a tabular source,
+/// else a scalar expression.
+fn function_body(i: In) -> PResult<LetValue> {
+    if let Ok((rest, p)) = pipeline(i) {
+        let ends = punct("}")(rest).is_ok() || punct(";")(rest).is_ok();
+        if ends && (!p.ops.is_empty() || !matches!(p.source.kind, SourceKind::Table(_) | SourceKind::Call { .. })) {
+            return Ok((rest, LetValue::Tabular(Box::new(p))));
+        }
+    }
+    let (rest, e) = cut_expect(expr, "the function's value (an expression or a tabular expression)")(i)?;
+    if let (Ok(_), ExprKind::Name(n)) = (punct("|")(rest), &e.kind) {
+        let source = Source { kind: SourceKind::Table(Ident { name: n.clone(), span: e.span }), span: e.span };
+        let (rest, ops) = operators(rest)?;
+        let end = ops.last().map(|o| o.span.end).unwrap_or(e.span.end);
+        return Ok((rest, LetValue::Tabular(Box::new(Pipeline { source, ops, span: Span::new(e.span.start, end) }))));
+    }
+    Ok((rest, LetValue::Scalar(e)))
 }
 
 fn tabular_source_start(i: &In) -> bool {
@@ -142,6 +186,8 @@ fn tabular_source_start(i: &In) -> bool {
         "datatable" => punct("(")(rest).is_ok(),
         "print" => true,
         "range" => ident(rest).is_ok(),
+        "materialize" => punct("(")(rest).is_ok(),
+        "union" => true,
         _ => false,
     }
 }
@@ -174,43 +220,39 @@ fn source(i: In) -> PResult<Source> {
         let (rest, _) = punct("(")(i)?;
         let (rest, inner) = cut_expect(pipeline, "a tabular expression inside `( )`")(rest)?;
         let (rest, _) = cut_expect(punct(")"), "`)`")(rest)?;
-        return Ok((
-            rest,
-            Source {
-                kind: SourceKind::Nested(Box::new(inner)),
-                span: span_from(&start, &rest),
-            },
-        ));
+        return Ok((rest, Source { kind: SourceKind::Nested(Box::new(inner)), span: span_from(&start, &rest) }));
     }
     let (rest, name) = ident(i).map_err(|_| nom::Err::Error(PErr::expected(&i, "a table name")))?;
     let kind = match name.name.as_str() {
         "datatable" if punct("(")(rest).is_ok() => return datatable(start, rest),
         "print" => {
             let (rest, items) = named_exprs(rest, "an expression to print")?;
-            return Ok((
-                rest,
-                Source {
-                    kind: SourceKind::Print(items),
-                    span: span_from(&start, &rest),
-                },
-            ));
+            return Ok((rest, Source { kind: SourceKind::Print(items), span: span_from(&start, &rest) }));
         }
         "range" if ident(rest).is_ok() => return range(start, rest),
-        "union" | "find" | "search" | "externaldata" | "materialize" | "view" | "evaluate" => {
-            return Err(unsupported(
-                name.span,
-                format!("the `{}` source", name.name),
-            ));
+        "union" => {
+            let (rest, u) = union_body(rest)?;
+            return Ok((rest, Source { kind: SourceKind::Union(Box::new(u)), span: span_from(&start, &rest) }));
+        }
+        "materialize" if punct("(")(rest).is_ok() => {
+            // materialize(T) caches T for reuse; here it is T itself.
+            let (r, _) = punct("(")(rest)?;
+            let (r, inner) = cut_expect(pipeline, "a tabular expression inside materialize( )")(r)?;
+            let (r, _) = cut_expect(punct(")"), "`)` closing materialize")(r)?;
+            return Ok((r, Source { kind: SourceKind::Nested(Box::new(inner)), span: span_from(&start, &r) }));
+        }
+        "find" | "search" | "externaldata" | "materialize" | "view" | "evaluate" => {
+            return Err(unsupported(name.span, format!("the `{}` source", name.name)));
+        }
+        _ if punct("(")(rest).is_ok() => {
+            let (r, _) = punct("(")(rest)?;
+            let (r, args) = expr_list(r)?;
+            let (r, _) = cut_expect(punct(")"), &format!("`,` or `)` in the arguments of `{}`", name.name))(r)?;
+            return Ok((r, Source { kind: SourceKind::Call { func: name, args }, span: span_from(&start, &r) }));
         }
         _ => SourceKind::Table(name),
     };
-    Ok((
-        rest,
-        Source {
-            kind,
-            span: span_from(&start, &rest),
-        },
-    ))
+    Ok((rest, Source { kind, span: span_from(&start, &rest) }))
 }
 
 fn datatable<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
@@ -241,13 +283,7 @@ fn datatable<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
     let (i, _) = cut_expect(punct("["), "`[` and the datatable's values")(i)?;
     let (i, values) = expr_list(i)?;
     let (i, _) = cut_expect(punct("]"), "`,` or `]` after the datatable's values")(i)?;
-    Ok((
-        i,
-        Source {
-            kind: SourceKind::Datatable { columns, values },
-            span: span_from(&start, &i),
-        },
-    ))
+    Ok((i, Source { kind: SourceKind::Datatable { columns, values }, span: span_from(&start, &i) }))
 }
 
 fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
@@ -261,12 +297,7 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
     Ok((
         i,
         Source {
-            kind: SourceKind::Range {
-                name,
-                from: Box::new(from),
-                to: Box::new(to),
-                step: Box::new(step),
-            },
+            kind: SourceKind::Range { name, from: Box::new(from), to: Box::new(to), step: Box::new(step) },
             span: span_from(&start, &i),
         },
     ))
@@ -275,23 +306,9 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
 /// Operators Kusto has that flowkql does not run yet: they get a clear "not supported"
 /// diagnostic instead of a confusing syntax error further on.
 const UNSUPPORTED_OPERATORS: &[&str] = &[
-    "join",
-    "union",
-    "lookup",
-    "mv-expand",
-    "mvexpand",
     "mv-apply",
-    "parse",
-    "parse-where",
     "parse-kv",
-    "top-nested",
     "top-hitters",
-    "make-series",
-    "as",
-    "getschema",
-    "serialize",
-    "invoke",
-    "evaluate",
     "sample",
     "sample-distinct",
     "scan",
@@ -326,22 +343,28 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "count",
     "distinct",
     "render",
+    "join",
+    "union",
+    "mv-expand",
+    "parse",
+    "parse-where",
+    "getschema",
+    "serialize",
+    "as",
+    "lookup",
+    "make-series",
+    "evaluate",
+    "top-nested",
+    "invoke",
 ];
 
 /// operator := where | project | ... (see grammar/kql.ebnf)
 fn operator(i: In) -> PResult<Operator> {
     let (i, _) = sp(i)?;
     let start = i;
-    let word: String = i
-        .fragment()
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-        .collect();
+    let word: String = i.fragment().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
     if word.is_empty() {
-        return Err(fail(
-            &i,
-            "an operator after `|` (where, project, extend, summarize, ...)",
-        ));
+        return Err(fail(&i, "an operator after `|` (where, project, extend, summarize, ...)"));
     }
     let i = i.take_from(word.len());
     let word_span = span_from(&start, &i);
@@ -396,37 +419,81 @@ fn operator(i: In) -> PResult<Operator> {
             if cols.is_empty() {
                 return Err(fail(&i, "`*` or column names after `distinct`"));
             }
-            let cols = if cols.len() == 1 && cols[0].kind == ExprKind::Star {
-                Vec::new()
-            } else {
-                cols
-            };
+            let cols = if cols.len() == 1 && cols[0].kind == ExprKind::Star { Vec::new() } else { cols };
             (i, OperatorKind::Distinct(cols))
+        }
+        "join" => {
+            let (i, j) = join(i)?;
+            (i, OperatorKind::Join(Box::new(j)))
+        }
+        "union" => {
+            let (i, u) = union_body(i)?;
+            (i, OperatorKind::Union(Box::new(u)))
+        }
+        "getschema" => (i, OperatorKind::GetSchema),
+        "invoke" => {
+            let (i, func) = cut_expect(ident, "a function name after `invoke`")(i)?;
+            let (i, _) = cut_expect(punct("("), "`(` and the function's arguments")(i)?;
+            let (i, args) = expr_list(i)?;
+            let (i, _) = cut_expect(punct(")"), "`,` or `)` in the arguments")(i)?;
+            (i, OperatorKind::Invoke { func, args })
+        }
+        "top-nested" => {
+            let (i, levels) = top_nested(i)?;
+            (i, OperatorKind::TopNested(levels))
+        }
+        "evaluate" => {
+            let (i, _) = hints(i)?;
+            let (i, plugin) = cut_expect(ident, "a plugin name after `evaluate`")(i)?;
+            let (i, _) = cut_expect(punct("("), "`(` and the plugin's arguments")(i)?;
+            let (i, args) = expr_list(i)?;
+            let (i, _) = cut_expect(punct(")"), "`,` or `)` in the plugin's arguments")(i)?;
+            (i, OperatorKind::Evaluate { plugin, args })
+        }
+        "make-series" => {
+            let (i, m) = make_series(i)?;
+            (i, OperatorKind::MakeSeries(Box::new(m)))
+        }
+        "serialize" => {
+            let (i, items) = match named_exprs(i, "`Name = expression` after `serialize`") {
+                Ok(x) => x,
+                Err(nom::Err::Failure(_)) if pipe_or_end(i) => (i, Vec::new()),
+                Err(e) => return Err(e),
+            };
+            (i, OperatorKind::Serialize(items))
+        }
+        "as" => {
+            let (i, _) = hints(i)?;
+            let (i, name) = cut_expect(ident, "a name after `as`")(i)?;
+            (i, OperatorKind::As(name))
+        }
+        "lookup" => {
+            let (i, j) = join(i)?;
+            (i, OperatorKind::Lookup(Box::new(j)))
+        }
+        "parse" | "parse-where" => {
+            let (i, p) = parse_operator(i, word == "parse-where")?;
+            (i, OperatorKind::Parse(Box::new(p)))
+        }
+        "mv-expand" | "mvexpand" => {
+            let (i, m) = mv_expand(i, word == "mvexpand")?;
+            (i, OperatorKind::MvExpand(Box::new(m)))
         }
         "render" => {
             let (i, r) = render(i, word_span)?;
             (i, OperatorKind::Render(r))
         }
-        w if UNSUPPORTED_OPERATORS.contains(&w) => {
-            return Err(unsupported(word_span, format!("the `{w}` operator")))
-        }
+        w if UNSUPPORTED_OPERATORS.contains(&w) => return Err(unsupported(word_span, format!("the `{w}` operator"))),
         w => {
             let mut e = fail(&start, "an operator after `|`");
             if let nom::Err::Failure(pe) = &mut e {
                 pe.message = Some(format!("unknown operator `{w}`"));
-                pe.help = nearest(w, SUPPORTED_OPERATORS.iter().copied())
-                    .map(|n| format!("did you mean `{n}`?"));
+                pe.help = nearest(w, SUPPORTED_OPERATORS.iter().copied()).map(|n| format!("did you mean `{n}`?"));
             }
             return Err(e);
         }
     };
-    Ok((
-        i,
-        Operator {
-            kind,
-            span: span_from(&start, &i),
-        },
-    ))
+    Ok((i, Operator { kind, span: span_from(&start, &i) }))
 }
 
 /// named_exprs := named_expr ("," named_expr)*
@@ -449,38 +516,20 @@ fn named_expr(i: In) -> PResult<NamedExpr> {
         if let Ok((after, _)) = punct("=")(rest) {
             let next = after.fragment().chars().next();
             if !matches!(next, Some('=') | Some('~')) {
-                let (after, e) =
-                    cut_expect(expr, &format!("an expression after `{} =`", name.name))(after)?;
-                return Ok((
-                    after,
-                    NamedExpr {
-                        name: Some(name),
-                        expr: e,
-                        span: span_from(&start, &after),
-                    },
-                ));
+                let (after, e) = cut_expect(expr, &format!("an expression after `{} =`", name.name))(after)?;
+                return Ok((after, NamedExpr { name: Some(name), expr: e, span: span_from(&start, &after) }));
             }
         }
     }
     if i.fragment().starts_with('(') {
         if let Ok((r, _)) = ident(i.take_from(1)) {
             if punct(",")(r).is_ok() {
-                return Err(unsupported(
-                    Span::new(pos(&i), pos(&i) + 1),
-                    "naming several columns at once (`(a, b) = ...`)",
-                ));
+                return Err(unsupported(Span::new(pos(&i), pos(&i) + 1), "naming several columns at once (`(a, b) = ...`)"));
             }
         }
     }
     let (i, e) = expr(i)?;
-    Ok((
-        i,
-        NamedExpr {
-            name: None,
-            expr: e,
-            span: span_from(&start, &i),
-        },
-    ))
+    Ok((i, NamedExpr { name: None, expr: e, span: span_from(&start, &i) }))
 }
 
 /// A column name that may contain `*` wildcards (`project-away *_s`).
@@ -491,21 +540,12 @@ fn name_pattern(i: In) -> PResult<Ident> {
     if frag.starts_with('[') {
         return ident(i);
     }
-    let len = frag
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '*' || *c == '$')
-        .count();
+    let len = frag.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '*' || *c == '$').count();
     if len == 0 {
         return Err(nom::Err::Error(PErr::expected(&i, "a column name")));
     }
     let rest = i.take_from(len);
-    Ok((
-        rest,
-        Ident {
-            name: frag[..len].to_string(),
-            span: span_from(&start, &rest),
-        },
-    ))
+    Ok((rest, Ident { name: frag[..len].to_string(), span: span_from(&start, &rest) }))
 }
 
 fn name_patterns<'a>(i: In<'a>, what: &str) -> PResult<'a, Vec<Ident>> {
@@ -557,28 +597,11 @@ fn reorders(i: In) -> PResult<Vec<(Ident, Option<SortOrder>)>> {
 
 /// summarize := "summarize" hints? named_exprs? ("by" named_exprs)?
 fn summarize(i: In) -> PResult<OperatorKind> {
-    let mut i = i;
-    // Query hints (`hint.strategy=shuffle`) change how Kusto distributes work, not results.
-    loop {
-        let (rest, _) = sp(i)?;
-        if !rest.fragment().starts_with("hint.") {
-            break;
-        }
-        let (r, _) = ident(rest.take_from(5))?;
-        let (r, _) = cut_expect(punct("="), "`=` after the hint name")(r)?;
-        let (r, _) = match ident(r) {
-            Ok(x) => (x.0, ()),
-            Err(_) => (cut_expect(number, "a hint value")(r)?.0, ()),
-        };
-        i = r;
-    }
+    let (i, _) = hints(i)?;
     let (i, aggregates) = if keyword("by")(i).is_ok() {
         (i, Vec::new())
     } else {
-        named_exprs(
-            i,
-            "an aggregation such as `count()` or `by` after `summarize`",
-        )?
+        named_exprs(i, "an aggregation such as `count()` or `by` after `summarize`")?
     };
     let (i, by) = match keyword("by")(i) {
         Ok((rest, _)) => named_exprs(rest, "a column or expression after `by`")?,
@@ -619,41 +642,20 @@ fn sort_key(i: In) -> PResult<SortKey> {
         Err(_) => (i, None),
     };
     let span = Span::new(e.span.start, pos(&i).max(e.span.end));
-    Ok((
-        i,
-        SortKey {
-            expr: e,
-            order,
-            nulls_first,
-            span,
-        },
-    ))
+    Ok((i, SortKey { expr: e, order, nulls_first, span }))
 }
 
 /// render := "render" name ("with" "(" property ("," property)* ")")?
 fn render(i: In, keyword_span: Span) -> PResult<Render> {
-    let (i, visualization) = cut_expect(
-        ident,
-        "a visualization after `render` (piechart, columnchart, timechart, ...)",
-    )(i)?;
+    let (i, visualization) = cut_expect(ident, "a visualization after `render` (piechart, columnchart, timechart, ...)")(i)?;
     let mut properties = Vec::new();
     let Ok((i, _)) = keyword("with")(i) else {
         let span = Span::new(keyword_span.start, visualization.span.end);
-        return Ok((
-            i,
-            Render {
-                visualization,
-                properties,
-                span,
-            },
-        ));
+        return Ok((i, Render { visualization, properties, span }));
     };
     let (mut i, _) = cut_expect(punct("("), "`(` after `with`")(i)?;
     loop {
-        let (rest, name) = cut_expect(
-            ident,
-            "a property name such as title, xtitle, ytitle, legend",
-        )(i)?;
+        let (rest, name) = cut_expect(ident, "a property name such as title, xtitle, ytitle, legend")(i)?;
         let (rest, _) = cut_expect(punct("="), "`=` after the property name")(rest)?;
         let (rest, value) = render_value(rest)?;
         let span = Span::new(name.span.start, pos(&rest));
@@ -664,14 +666,7 @@ fn render(i: In, keyword_span: Span) -> PResult<Render> {
         }
         let (rest, close) = cut_expect(punct(")"), "`,` or `)` in the render properties")(rest)?;
         let span = Span::new(keyword_span.start, close.end);
-        return Ok((
-            rest,
-            Render {
-                visualization,
-                properties,
-                span,
-            },
-        ));
+        return Ok((rest, Render { visualization, properties, span }));
     }
 }
 
@@ -705,14 +700,379 @@ fn render_value(i: In) -> PResult<RenderValue> {
     let (i, _) = sp(i)?;
     let negative = i.fragment().starts_with('-');
     let num_in = if negative { i.take_from(1) } else { i };
-    let (rest, lit) = cut_expect(
-        number,
-        "a property value (a string, number, name or true/false)",
-    )(num_in)?;
+    let (rest, lit) = cut_expect(number, "a property value (a string, number, name or true/false)")(num_in)?;
     let lit = match (negative, lit) {
         (true, Literal::Long(n)) => Literal::Long(-n),
         (true, Literal::Real(f)) => Literal::Real(-f),
         (_, l) => l,
     };
     Ok((rest, RenderValue::Literal(lit)))
+}
+
+/// `kind=NAME` and `hint.x=y` / `withsource=Name` style parameters before a join's or a
+/// union's operands. Returns (kind, withsource).
+fn operator_params(mut i: In) -> PResult<(Option<Ident>, Option<Ident>)> {
+    let mut kind = None;
+    let mut with_source = None;
+    loop {
+        let (rest, _) = sp(i)?;
+        let frag = *rest.fragment();
+        if let Some(after) = frag.strip_prefix("hint.") {
+            let _ = after;
+            let (r, _) = ident(rest.take_from(5))?;
+            let (r, _) = cut_expect(punct("="), "`=` after the hint name")(r)?;
+            let (r, _) = cut_expect(ident, "a hint value")(r)?;
+            i = r;
+            continue;
+        }
+        let Ok((r, name)) = ident(rest) else { break };
+        let Ok((r2, _)) = punct("=")(r) else { break };
+        if r2.fragment().starts_with('=') {
+            break;
+        }
+        match name.name.as_str() {
+            "kind" => {
+                let (r3, k) = cut_expect(ident, "a kind after `kind=`")(r2)?;
+                kind = Some(k);
+                i = r3;
+            }
+            "withsource" | "WithSource" => {
+                let (r3, w) = cut_expect(ident, "a column name after `withsource=`")(r2)?;
+                with_source = Some(w);
+                i = r3;
+            }
+            "isfuzzy" => {
+                let (r3, _) = cut_expect(ident, "true or false")(r2)?;
+                i = r3;
+            }
+            _ => break,
+        }
+    }
+    Ok((i, (kind, with_source)))
+}
+
+/// join := "join" params ( "(" pipeline ")" | name ) "on" join_key ("," | "and" join_key)*
+fn join(i: In) -> PResult<Join> {
+    let (i, (kind, _)) = operator_params(i)?;
+    let (i, right) = cut_expect(join_operand, "the right side of the join: a table name or `( query )`")(i)?;
+    let (i, _) = cut_expect(keyword("on"), "`on` and the join keys")(i)?;
+    let mut on = Vec::new();
+    let mut i = i;
+    loop {
+        let (rest, key) = cut_expect(join_key, "a join key: a column name or `$left.a == $right.b`")(i)?;
+        on.push(key);
+        if let Ok((r, _)) = punct(",")(rest) {
+            i = r;
+        } else if let Ok((r, _)) = keyword("and")(rest) {
+            i = r;
+        } else {
+            return Ok((rest, Join { kind, right, on }));
+        }
+    }
+}
+
+fn join_operand(i: In) -> PResult<Pipeline> {
+    let (i, _) = sp(i)?;
+    if i.fragment().starts_with('(') {
+        let (rest, _) = punct("(")(i)?;
+        let (rest, p) = cut_expect(pipeline, "a tabular expression inside `( )`")(rest)?;
+        let (rest, _) = cut_expect(punct(")"), "`)` closing the join's right side")(rest)?;
+        return Ok((rest, p));
+    }
+    let (rest, name) = ident(i)?;
+    let source = Source { span: name.span, kind: SourceKind::Table(name.clone()) };
+    Ok((rest, Pipeline { span: name.span, source, ops: Vec::new() }))
+}
+
+fn join_key(i: In) -> PResult<JoinKey> {
+    let (i, first) = ident(i)?;
+    match first.name.as_str() {
+        "$left" | "$right" => {
+            let (i, _) = cut_expect(punct("."), "`.` and a column name")(i)?;
+            let (i, a) = cut_expect(ident, "a column name")(i)?;
+            let (i, _) = cut_expect(punct("=="), "`==` between the two sides")(i)?;
+            let (i, side2) = cut_expect(ident, "`$left` or `$right`")(i)?;
+            let (i, _) = cut_expect(punct("."), "`.` and a column name")(i)?;
+            let (i, b) = cut_expect(ident, "a column name")(i)?;
+            if side2.name == first.name || !matches!(side2.name.as_str(), "$left" | "$right") {
+                return Err(fail(&i, "one `$left.` and one `$right.` column"));
+            }
+            let (left, right) = if first.name == "$left" { (a, b) } else { (b, a) };
+            Ok((i, JoinKey::Pair { left, right }))
+        }
+        _ => Ok((i, JoinKey::Same(first))),
+    }
+}
+
+/// union := "union" params operand ("," operand)*
+fn union_body(i: In) -> PResult<Union> {
+    let (i, (kind, with_source)) = operator_params(i)?;
+    let (mut i, first) = cut_expect(join_operand, "a table name or `( query )` after `union`")(i)?;
+    let mut tables = vec![first];
+    while let Ok((rest, _)) = punct(",")(i) {
+        let (rest, t) = cut_expect(join_operand, "a table name or `( query )` after `,`")(rest)?;
+        tables.push(t);
+        i = rest;
+    }
+    Ok((i, Union { kind, with_source, tables }))
+}
+
+/// mv_expand := "mv-expand" params item ("," item)* ("limit" expr)?
+/// item := (name "=")? expr ("to" "typeof" "(" type ")")?
+fn mv_expand(i: In, legacy: bool) -> PResult<MvExpand> {
+    let mut i = i;
+    let mut bag_as_array = false;
+    let mut item_index = None;
+    while let Ok((r, name)) = ident(i) {
+        if !matches!(name.name.as_str(), "kind" | "bagexpansion" | "with_itemindex") {
+            break;
+        }
+        let Ok((r, _)) = punct("=")(r) else { break };
+        let (r, value) = cut_expect(ident, "a value after `=`")(r)?;
+        match (name.name.as_str(), value.name.as_str()) {
+            ("with_itemindex", _) => item_index = Some(value),
+            (_, "array") => bag_as_array = true,
+            (_, "bag") => bag_as_array = false,
+            _ => return Err(fail(&r, "`bag` or `array`")),
+        }
+        i = r;
+    }
+    let mut items = Vec::new();
+    loop {
+        let (r, _) = sp(i)?;
+        let start = r;
+        let (r, named) = cut_expect(named_expr, "a dynamic column or expression to expand")(r)?;
+        let (r, to) = match keyword("to")(r) {
+            Ok((r2, _)) => {
+                let (r2, _) = cut_expect(keyword("typeof"), "`typeof(type)` after `to`")(r2)?;
+                let (r2, _) = cut_expect(punct("("), "`(`")(r2)?;
+                let (r2, t) = cut_expect(ident, "a type name")(r2)?;
+                let Some(ty) = KqlType::from_name(&t.name) else {
+                    return Err(fail(&r2, "a type name (long, string, real, ...)"));
+                };
+                let (r2, _) = cut_expect(punct(")"), "`)`")(r2)?;
+                (r2, Some((ty, t.span)))
+            }
+            Err(_) => (r, None),
+        };
+        items.push(MvExpandItem { name: named.name, expr: named.expr, to, span: span_from(&start, &r) });
+        match punct(",")(r) {
+            Ok((r, _)) => i = r,
+            Err(_) => {
+                i = r;
+                break;
+            }
+        }
+    }
+    let (i, limit) = match keyword("limit")(i) {
+        Ok((r, _)) => {
+            let (r, e) = cut_expect(expr, "a row limit after `limit`")(r)?;
+            (r, Some(e))
+        }
+        // The legacy `mvexpand` stops at 128 rows per input row.
+        Err(_) if legacy => {
+            let span = Span::new(pos(&i), pos(&i));
+            (i, Some(Expr { kind: ExprKind::Literal(Literal::Long(128)), span }))
+        }
+        Err(_) => (i, None),
+    };
+    Ok((i, MvExpand { bag_as_array, item_index, items, limit }))
+}
+
+/// parse := ("parse" | "parse-where") ("kind" "=" kind ("flags" "=" name)?)? expr "with" part+
+/// part := "*" | string | name (":" type)?
+fn parse_operator(i: In, keep_only_matches: bool) -> PResult<Parse> {
+    let mut kind = ParseKind::Simple;
+    let mut flags = None;
+    let mut i = i;
+    if let Ok((r, _)) = keyword("kind")(i) {
+        let (r, _) = cut_expect(punct("="), "`=` after `kind`")(r)?;
+        let (r, k) = cut_expect(ident, "simple, regex or relaxed")(r)?;
+        kind = match k.name.as_str() {
+            "simple" => ParseKind::Simple,
+            "regex" => ParseKind::Regex,
+            "relaxed" => ParseKind::Relaxed,
+            _ => return Err(fail(&r, "simple, regex or relaxed")),
+        };
+        i = r;
+        if let Ok((r, _)) = keyword("flags")(i) {
+            let (r, _) = cut_expect(punct("="), "`=` after `flags`")(r)?;
+            let (r, f) = cut_expect(ident, "regex flags such as i, m, s or U")(r)?;
+            flags = Some(f.name);
+            i = r;
+        }
+    }
+    let (i, e) = cut_expect(expr, "the expression to parse")(i)?;
+    let (mut i, _) = cut_expect(keyword("with"), "`with` and the pattern")(i)?;
+    let mut pattern = Vec::new();
+    loop {
+        let (r, _) = sp(i)?;
+        if r.fragment().starts_with('*') {
+            pattern.push(ParsePart::Wildcard);
+            i = r.take_from(1);
+        } else if let Ok((r2, text)) = string_lit(r) {
+            pattern.push(ParsePart::Text(text));
+            i = r2;
+        } else if let Ok((r2, name)) = ident(r) {
+            let (r2, ty) = match punct(":")(r2) {
+                Ok((r3, _)) => {
+                    let (r3, t) = cut_expect(ident, "a type name after `:`")(r3)?;
+                    let Some(ty) = KqlType::from_name(&t.name) else {
+                        return Err(fail(&r3, "a type name (string, long, real, datetime, ...)"));
+                    };
+                    (r3, Some(ty))
+                }
+                Err(_) => (r2, None),
+            };
+            pattern.push(ParsePart::Column(name, ty));
+            i = r2;
+        } else {
+            break;
+        }
+        if let Ok((r, _)) = punct(",")(i) {
+            i = r;
+        }
+    }
+    if !pattern.iter().any(|p| matches!(p, ParsePart::Column(..))) {
+        return Err(fail(&i, "a pattern with at least one column name after `with`"));
+    }
+    Ok((i, Parse { kind, flags, expr: e, pattern, keep_only_matches }))
+}
+
+fn pipe_or_end(i: In) -> bool {
+    let rest = i.fragment().trim_start();
+    rest.is_empty() || rest.starts_with('|') || rest.starts_with(';') || rest.starts_with(')') || rest.starts_with("//")
+}
+
+/// make_series := "make-series" params item ("," item)* "on" name ("from" expr)? ("to" expr)?
+///                "step" expr ("by" named_exprs)?
+/// item := named_expr ("default" "=" expr)?
+fn make_series(i: In) -> PResult<MakeSeries> {
+    let mut i = i;
+    // `kind=nonempty` and hints change empty-input and distribution behaviour only.
+    loop {
+        let (r, _) = sp(i)?;
+        if r.fragment().starts_with("hint.") {
+            let (r2, _) = ident(r.take_from(5))?;
+            let (r2, _) = cut_expect(punct("="), "`=` after the hint name")(r2)?;
+            let (r2, _) = cut_expect(ident, "a hint value")(r2)?;
+            i = r2;
+            continue;
+        }
+        match keyword("kind")(r) {
+            Ok((r2, _)) => {
+                let (r2, _) = cut_expect(punct("="), "`=` after `kind`")(r2)?;
+                let (r2, _) = cut_expect(ident, "nonempty")(r2)?;
+                i = r2;
+            }
+            Err(_) => break,
+        }
+    }
+    let mut aggregates = Vec::new();
+    loop {
+        let (r, item) = cut_expect(named_expr, "an aggregation such as count() after `make-series`")(i)?;
+        let (r, default) = match keyword("default")(r) {
+            Ok((r2, _)) => {
+                let (r2, _) = cut_expect(punct("="), "`=` after `default`")(r2)?;
+                let (r2, d) = cut_expect(expr, "a default value")(r2)?;
+                (r2, Some(d))
+            }
+            Err(_) => (r, None),
+        };
+        aggregates.push((item, default));
+        match punct(",")(r) {
+            Ok((r2, _)) => i = r2,
+            Err(_) => {
+                i = r;
+                break;
+            }
+        }
+    }
+    let (i, _) = cut_expect(keyword("on"), "`on` and the axis column")(i)?;
+    let (i, axis) = cut_expect(ident, "the axis column after `on`")(i)?;
+    let (i, from) = match keyword("from")(i) {
+        Ok((r, _)) => {
+            let (r, e) = cut_expect(expr, "the start of the axis after `from`")(r)?;
+            (r, Some(e))
+        }
+        Err(_) => (i, None),
+    };
+    let (i, to) = match keyword("to")(i) {
+        Ok((r, _)) => {
+            let (r, e) = cut_expect(expr, "the end of the axis after `to`")(r)?;
+            (r, Some(e))
+        }
+        Err(_) => (i, None),
+    };
+    let (i, _) = cut_expect(keyword("step"), "`step` and the bin size")(i)?;
+    let (i, step) = cut_expect(expr, "the bin size after `step`")(i)?;
+    let (i, by) = match keyword("by")(i) {
+        Ok((r, _)) => named_exprs(r, "a column or expression after `by`")?,
+        Err(_) => (i, Vec::new()),
+    };
+    Ok((i, MakeSeries { aggregates, axis, from, to, step, by }))
+}
+
+/// top_nested := level ("," "top-nested" level)*
+/// level := expr? "of" named_expr ("with" "others" "=" expr)? "by" named_expr ("asc" | "desc")?
+fn top_nested(i: In) -> PResult<Vec<TopNestedLevel>> {
+    let mut levels = Vec::new();
+    let mut i = i;
+    loop {
+        let (r, count) = match keyword("of")(i) {
+            Ok(_) => (i, None),
+            Err(_) => {
+                let (r, n) = cut_expect(expr, "a count or `of` after `top-nested`")(i)?;
+                (r, Some(n))
+            }
+        };
+        let (r, _) = cut_expect(keyword("of"), "`of` and the expression to group by")(r)?;
+        let (r, of) = cut_expect(named_expr, "the expression to group by after `of`")(r)?;
+        let (r, others) = match keyword("with")(r) {
+            Ok((r2, _)) => {
+                let (r2, _) = cut_expect(keyword("others"), "`others` after `with`")(r2)?;
+                let (r2, _) = cut_expect(punct("="), "`=` after `others`")(r2)?;
+                let (r2, e) = cut_expect(expr, "the value naming the other rows")(r2)?;
+                (r2, Some(e))
+            }
+            Err(_) => (r, None),
+        };
+        let (r, _) = cut_expect(keyword("by"), "`by` and an aggregation")(r)?;
+        let (r, aggregate) = cut_expect(named_expr, "an aggregation such as count() after `by`")(r)?;
+        let (r, order) = match keyword("asc")(r) {
+            Ok((r2, _)) => (r2, SortOrder::Asc),
+            Err(_) => match keyword("desc")(r) {
+                Ok((r2, _)) => (r2, SortOrder::Desc),
+                Err(_) => (r, SortOrder::Desc),
+            },
+        };
+        levels.push(TopNestedLevel { count, of, others, aggregate, order });
+        let Ok((r2, _)) = punct(",")(r) else { return Ok((r, levels)) };
+        let (r2, _) = cut_expect(top_nested_keyword, "`top-nested` starting the next level")(r2)?;
+        i = r2;
+    }
+}
+
+fn top_nested_keyword(i: In) -> PResult<Span> {
+    let (i, _) = sp(i)?;
+    let start = i;
+    let (i, _) = nom::bytes::complete::tag("top-nested").parse_complete(i)?;
+    Ok((i, span_from(&start, &i)))
+}
+
+/// Skips query hints (`hint.strategy=shuffle`, `hint.materialized=true`): they change how
+/// Kusto distributes or caches work, not the result.
+fn hints(mut i: In) -> PResult<()> {
+    loop {
+        let (r, _) = sp(i)?;
+        if !r.fragment().starts_with("hint.") {
+            return Ok((r, ()));
+        }
+        let (r, _) = cut_expect(ident, "a hint name after `hint.`")(r.take_from(5))?;
+        let (r, _) = cut_expect(punct("="), "`=` after the hint name")(r)?;
+        i = match ident(r) {
+            Ok((r, _)) => r,
+            Err(_) => cut_expect(number, "a hint value")(r)?.0,
+        };
+    }
 }

@@ -1,4 +1,5 @@
 use flowkql::{Error, Session};
+use polars::prelude::AnyValue;
 
 /// `now()` for every test: 2024-05-03T12:00:00Z.
 pub const NOW: i64 = 1_714_737_600_000_000_000;
@@ -24,11 +25,9 @@ pub fn rows_in(s: &Session, q: &str) -> Vec<Vec<String>> {
                 .columns()
                 .iter()
                 .zip(&r.schema.columns)
-                .map(|(c, (_, t))| {
-                    c.get(i)
-                        .ok()
-                        .and_then(|v| flowkql::exec::format_value_text(&v, *t))
-                        .unwrap_or_else(|| "null".to_string())
+                .map(|(c, (_, t))| match c.get(i) {
+                    Ok(AnyValue::Null) | Err(_) => "null".to_string(),
+                    Ok(v) => flowkql::text::format_value(&v, *t),
                 })
                 .collect()
         })
@@ -37,15 +36,8 @@ pub fn rows_in(s: &Session, q: &str) -> Vec<Vec<String>> {
 
 /// The result's column names and Kusto types.
 pub fn columns(q: &str) -> Vec<(String, String)> {
-    let out = session()
-        .run(q)
-        .unwrap_or_else(|e| panic!("query failed:\n{}", e.render_plain("query", q)));
-    out.result
-        .schema
-        .columns
-        .iter()
-        .map(|(n, t)| (n.clone(), t.name().to_string()))
-        .collect()
+    let out = session().run(q).unwrap_or_else(|e| panic!("query failed:\n{}", e.render_plain("query", q)));
+    out.result.schema.columns.iter().map(|(n, t)| (n.clone(), t.name().to_string())).collect()
 }
 
 pub fn error(q: &str) -> Error {
@@ -57,13 +49,9 @@ pub fn error(q: &str) -> Error {
 
 /// Rows written compactly: `r(&[&["a", "1"], ...])`.
 pub fn r(rows: &[&[&str]]) -> Vec<Vec<String>> {
-    rows.iter()
-        .map(|row| row.iter().map(|s| s.to_string()).collect())
-        .collect()
+    rows.iter().map(|row| row.iter().map(|s| s.to_string()).collect()).collect()
 }
 
 pub fn cols(c: &[(&str, &str)]) -> Vec<(String, String)> {
-    c.iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
+    c.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
 }

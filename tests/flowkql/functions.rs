@@ -18,15 +18,9 @@ fn arithmetic_follows_kusto_types() {
     assert_eq!(one("7 / 2.0"), "3.5");
     assert_eq!(one("1h / 1m"), "60");
     assert_eq!(one("2 * 1h"), "02:00:00");
-    assert_eq!(
-        one("datetime(2024-05-03) - datetime(2024-05-01 12:00)"),
-        "1.12:00:00"
-    );
+    assert_eq!(one("datetime(2024-05-03) - datetime(2024-05-01 12:00)"), "1.12:00:00");
     assert_eq!(one("datetime(2024-05-03) + 90m"), "2024-05-03T01:30:00Z");
-    assert_eq!(
-        columns("print a = int(1) + int(2), b = 1 + 1.0, c = 5 / 2"),
-        cols(&[("a", "long"), ("b", "real"), ("c", "long")])
-    );
+    assert_eq!(columns("print a = int(1) + int(2), b = 1 + 1.0, c = 5 / 2"), cols(&[("a", "long"), ("b", "real"), ("c", "long")]));
 }
 
 #[test]
@@ -67,28 +61,16 @@ fn in_and_between() {
     assert_eq!(one("'S2S' !in ('IntraVNet', 'InterVNet')"), "true");
     assert_eq!(one("443.0 in (80, 443)"), "true");
     // between-operator.md: range x from 1 to 100 step 1 | where x between (50 .. 55) gives 6 rows.
-    assert_eq!(
-        rows("range x from 1 to 100 step 1 | where x between (50 .. 55) | count"),
-        r(&[&["6"]])
-    );
-    assert_eq!(
-        rows("range x from 1 to 100 step 1 | where x !between (50 .. 55) | count"),
-        r(&[&["94"]])
-    );
-    assert_eq!(
-        one("datetime(2024-05-03 10:30) between (datetime(2024-05-03 10:00) .. 1h)"),
-        "true"
-    );
+    assert_eq!(rows("range x from 1 to 100 step 1 | where x between (50 .. 55) | count"), r(&[&["6"]]));
+    assert_eq!(rows("range x from 1 to 100 step 1 | where x !between (50 .. 55) | count"), r(&[&["94"]]));
+    assert_eq!(one("datetime(2024-05-03 10:30) between (datetime(2024-05-03 10:00) .. 1h)"), "true");
 }
 
 #[test]
 fn conditionals() {
     assert_eq!(one("iff(1 > 2, 'a', 'b')"), "b");
     assert_eq!(one("iif(long(null) > 2, 'a', 'b')"), "b");
-    assert_eq!(
-        one("case(5 > 10, 'big', 5 > 3, 'medium', 'small')"),
-        "medium"
-    );
+    assert_eq!(one("case(5 > 10, 'big', 5 > 3, 'medium', 'small')"), "medium");
     assert_eq!(one("case(false, 1, 2.5)"), "2.5");
     assert_eq!(one("isempty('')"), "true");
     assert_eq!(one("isempty(long(null))"), "true");
@@ -123,10 +105,7 @@ fn conversions() {
 #[test]
 fn strings() {
     assert_eq!(one("strcat('hello', ' ', 'world')"), "hello world");
-    assert_eq!(
-        one("strcat('port ', 443, ' up ', true)"),
-        "port 443 up true"
-    );
+    assert_eq!(one("strcat('port ', 443, ' up ', true)"), "port 443 up true");
     assert_eq!(one("strlen('hello')"), "5");
     assert_eq!(one("strlen('⒦⒰⒮⒯⒪')"), "5");
     // substring.md
@@ -136,14 +115,8 @@ fn strings() {
     assert_eq!(one("tolower('Hello')"), "hello");
     assert_eq!(one("toupper('Hello')"), "HELLO");
     // trim.md
-    assert_eq!(
-        one("trim('--', '--https://bing.com--')"),
-        "https://bing.com"
-    );
-    assert_eq!(
-        one("trim_start('[^\\\\w]+', 'https://bing.com')"),
-        "https://bing.com"
-    );
+    assert_eq!(one("trim('--', '--https://bing.com--')"), "https://bing.com");
+    assert_eq!(one("trim_start('[^\\\\w]+', 'https://bing.com')"), "https://bing.com");
     assert_eq!(one("trim_end('.com', 'bing.com')"), "bing");
     // replace-string.md
     assert_eq!(
@@ -162,34 +135,22 @@ fn split_and_dynamic_indexing() {
     assert_eq!(one("split('aa_bb', '_', 1)"), r#"["bb"]"#);
     assert_eq!(one("split('aabbcc', 'bb')"), r#"["aa","cc"]"#);
     assert_eq!(one("split('aaa_bbb_ccc', '_', 5)"), "[]");
-    assert_eq!(
-        one("tostring(split('52.239.184.180|1|1|3|2|767|1580', '|', 0)[0])"),
-        "52.239.184.180"
-    );
-    assert_eq!(one("split('a|b', '|')[1]"), r#""b""#);
-    assert_eq!(one("split('a|b', '|')[-1]"), r#""b""#);
+    assert_eq!(one("tostring(split('52.239.184.180|1|1|3|2|767|1580', '|', 0)[0])"), "52.239.184.180");
+    assert_eq!(one("split('a|b', '|')[1]"), "b");
+    assert_eq!(one("split('a|b', '|')[-1]"), "b");
     assert_eq!(one("tostring(split('a|b', '|')[5])"), "");
     assert_eq!(one("array_length(split('a,b,c', ','))"), "3");
-    assert_eq!(
-        columns("print x = 'a|b' | extend split(x, '|')[0]"),
-        cols(&[("x", "string"), ("x_0", "dynamic")])
-    );
+    assert_eq!(columns("print x = 'a|b' | extend split(x, '|')[0]"), cols(&[("x", "string"), ("x_0", "dynamic")]));
 }
 
 #[test]
 fn datetime_functions() {
     // bin.md: bin(datetime(1970-05-11 13:45:07), 1d) == 1970-05-11; bin(4.5, 1) == 4;
     // bin(time(16d), 7d) == 14d.
-    assert_eq!(
-        one("bin(datetime(1970-05-11 13:45:07), 1d)"),
-        "1970-05-11T00:00:00Z"
-    );
+    assert_eq!(one("bin(datetime(1970-05-11 13:45:07), 1d)"), "1970-05-11T00:00:00Z");
     assert_eq!(one("bin(4.5, 1)"), "4");
     assert_eq!(one("bin(16d, 7d)"), "14.00:00:00");
-    assert_eq!(
-        one("floor(datetime(2024-05-03 10:59:59), 1h)"),
-        "2024-05-03T10:00:00Z"
-    );
+    assert_eq!(one("floor(datetime(2024-05-03 10:59:59), 1h)"), "2024-05-03T10:00:00Z");
     assert_eq!(one("bin(-3, 2)"), "-4");
     // datetime-part.md
     let d = "datetime(2017-10-30 01:02:03.7654321)";
@@ -204,53 +165,25 @@ fn datetime_functions() {
         ("Second", "3"),
         ("Millisecond", "765"),
     ] {
-        assert_eq!(
-            one(&format!("datetime_part('{part}', {d})")),
-            want,
-            "{part}"
-        );
+        assert_eq!(one(&format!("datetime_part('{part}', {d})")), want, "{part}");
     }
     // dayofweek.md: Sunday is 0, Monday 1.
     assert_eq!(one("dayofweek(datetime(1947-11-30 10:00:05))"), "00:00:00");
     assert_eq!(one("dayofweek(datetime(1970-05-11))"), "1.00:00:00");
     // startofweek.md / startofmonth.md / startofday.md / endofday.md
-    assert_eq!(
-        one("startofweek(datetime(2017-01-03 10:10:17))"),
-        "2017-01-01T00:00:00Z"
-    );
-    assert_eq!(
-        one("startofmonth(datetime(2017-01-23 10:10:17))"),
-        "2017-01-01T00:00:00Z"
-    );
-    assert_eq!(
-        one("startofyear(datetime(2017-05-23 10:10:17))"),
-        "2017-01-01T00:00:00Z"
-    );
-    assert_eq!(
-        one("startofday(datetime(2017-01-01 10:10:17))"),
-        "2017-01-01T00:00:00Z"
-    );
-    assert_eq!(
-        one("endofday(datetime(2017-01-01 10:10:17))"),
-        "2017-01-01T23:59:59.9999999Z"
-    );
+    assert_eq!(one("startofweek(datetime(2017-01-03 10:10:17))"), "2017-01-01T00:00:00Z");
+    assert_eq!(one("startofmonth(datetime(2017-01-23 10:10:17))"), "2017-01-01T00:00:00Z");
+    assert_eq!(one("startofyear(datetime(2017-05-23 10:10:17))"), "2017-01-01T00:00:00Z");
+    assert_eq!(one("startofday(datetime(2017-01-01 10:10:17))"), "2017-01-01T00:00:00Z");
+    assert_eq!(one("endofday(datetime(2017-01-01 10:10:17))"), "2017-01-01T23:59:59.9999999Z");
     assert_eq!(one("hourofday(datetime(2015-12-14 18:54))"), "18");
     assert_eq!(one("dayofmonth(datetime(2015-12-14))"), "14");
     assert_eq!(one("getmonth(datetime(2015-10-12))"), "10");
     assert_eq!(one("getyear(datetime(2015-10-12))"), "2015");
     // format-datetime.md
-    assert_eq!(
-        one("format_datetime(datetime(2017-01-29 09:00:05), 'yy-MM-dd [HH:mm:ss]')"),
-        "17-01-29 [09:00:05]"
-    );
-    assert_eq!(
-        one("format_datetime(datetime(2017-01-29 09:00:05), 'yyyy-M-dd [H:mm:ss]')"),
-        "2017-1-29 [9:00:05]"
-    );
-    assert_eq!(
-        one("format_datetime(datetime(2017-01-29 09:00:05), 'yy-MM-dd [hh:mm:ss tt]')"),
-        "17-01-29 [09:00:05 AM]"
-    );
+    assert_eq!(one("format_datetime(datetime(2017-01-29 09:00:05), 'yy-MM-dd [HH:mm:ss]')"), "17-01-29 [09:00:05]");
+    assert_eq!(one("format_datetime(datetime(2017-01-29 09:00:05), 'yyyy-M-dd [H:mm:ss]')"), "2017-1-29 [9:00:05]");
+    assert_eq!(one("format_datetime(datetime(2017-01-29 09:00:05), 'yy-MM-dd [hh:mm:ss tt]')"), "17-01-29 [09:00:05 AM]");
 }
 
 #[test]
@@ -276,38 +209,17 @@ fn numbers() {
 #[test]
 fn ipv4_functions() {
     // ipv4-is-match.md, ipv4-compare.md, ipv4-is-in-range.md, ipv4-is-private.md, parse-ipv4.md
-    assert_eq!(
-        one("ipv4_is_match('192.168.1.1', '192.168.1.255')"),
-        "false"
-    );
-    assert_eq!(
-        one("ipv4_is_match('192.168.1.1/24', '192.168.1.255/24')"),
-        "true"
-    );
-    assert_eq!(
-        one("ipv4_is_match('192.168.1.1', '192.168.1.255', 24)"),
-        "true"
-    );
+    assert_eq!(one("ipv4_is_match('192.168.1.1', '192.168.1.255')"), "false");
+    assert_eq!(one("ipv4_is_match('192.168.1.1/24', '192.168.1.255/24')"), "true");
+    assert_eq!(one("ipv4_is_match('192.168.1.1', '192.168.1.255', 24)"), "true");
     assert_eq!(one("ipv4_is_match('10.1.1.77', '10.1.1.0/24')"), "true");
-    assert_eq!(
-        one("ipv4_is_match('10.100.10.10', '10.100.10.10/24')"),
-        "true"
-    );
+    assert_eq!(one("ipv4_is_match('10.100.10.10', '10.100.10.10/24')"), "true");
     assert_eq!(one("ipv4_is_match('not an ip', '10.1.1.0/24')"), "null");
     assert_eq!(one("ipv4_compare('192.168.1.1', '192.168.1.255')"), "-1");
-    assert_eq!(
-        one("ipv4_compare('192.168.1.1/24', '192.168.1.255/24')"),
-        "0"
-    );
+    assert_eq!(one("ipv4_compare('192.168.1.1/24', '192.168.1.255/24')"), "0");
     assert_eq!(one("ipv4_compare('192.168.1.1', '192.168.1.255', 24)"), "0");
-    assert_eq!(
-        one("ipv4_is_in_range('192.168.1.6', '192.168.1.1/24')"),
-        "true"
-    );
-    assert_eq!(
-        one("ipv4_is_in_range('192.168.1.6', '192.168.1.1')"),
-        "false"
-    );
+    assert_eq!(one("ipv4_is_in_range('192.168.1.6', '192.168.1.1/24')"), "true");
+    assert_eq!(one("ipv4_is_in_range('192.168.1.6', '192.168.1.1')"), "false");
     assert_eq!(one("ipv4_is_private('192.168.1.1/24')"), "true");
     assert_eq!(one("ipv4_is_private('10.1.2.3/24')"), "true");
     assert_eq!(one("ipv4_is_private('202.1.2.3')"), "false");
@@ -319,13 +231,7 @@ fn ipv4_functions() {
     // Over a column, with the prefix as a column too.
     let q = "datatable(ip:string, net:string)['10.1.1.5', '10.1.1.0/24', '10.1.2.5', '10.1.1.0/24', 'x', '10.1.1.0/24']
         | extend m = ipv4_is_match(ip, net)";
-    assert_eq!(
-        rows(q)
-            .into_iter()
-            .map(|r| r[2].clone())
-            .collect::<Vec<_>>(),
-        ["true", "false", "null"]
-    );
+    assert_eq!(rows(q).into_iter().map(|r| r[2].clone()).collect::<Vec<_>>(), ["true", "false", "null"]);
 }
 
 #[test]
@@ -359,4 +265,16 @@ fn unnamed_columns_are_named_as_kusto_names_them() {
             ("percentile_a_95", "long"),
         ])
     );
+}
+
+#[test]
+fn conversions_of_constants_are_folded() {
+    // A filter on todatetime('...') compares with a datetime constant (explain shows it).
+    let s = session();
+    let (checked, _) = s
+        .check("datatable(t:datetime)[datetime(2022-11-13 01:00)] | where t >= todatetime('2022-11-13T00:00:00')")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let plan = flowkql::plan::explain(&checked.plan);
+    assert!(plan.contains("datetime(2022-11-13T00:00:00Z)") && !plan.contains("todatetime"), "{plan}");
+    assert_eq!(one("todatetime('nope')"), "null");
 }

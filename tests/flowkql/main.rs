@@ -1,8 +1,16 @@
 //! One integration test binary, a module per area.
 
+mod article;
+mod breadth;
+mod cli;
 mod common;
 mod diagnostics;
 mod functions;
+mod functions_user;
 mod grammar;
+mod joins;
+mod library;
+mod make_series;
+mod mv_expand;
 mod operators;
 mod snapshots;

@@ -12,14 +12,8 @@ const T: &str = "datatable(Name:string, Port:long, Bytes:real, At:datetime)[
 #[test]
 fn where_keeps_true_rows_and_drops_null_comparisons() {
     // A comparison with null is false (null-values.md).
-    assert_eq!(
-        rows(&format!("{T} | where Port > 100 | project Name")),
-        r(&[&["b"], &["a"]])
-    );
-    assert_eq!(
-        rows(&format!("{T} | where Port != 80 | project Name")),
-        r(&[&["b"], &["a"], &["c"]])
-    );
+    assert_eq!(rows(&format!("{T} | where Port > 100 | project Name")), r(&[&["b"], &["a"]]));
+    assert_eq!(rows(&format!("{T} | where Port != 80 | project Name")), r(&[&["b"], &["a"], &["c"]]));
 }
 
 #[test]
@@ -29,97 +23,47 @@ fn null_equality_follows_the_documented_table() {
     let q = "datatable(val:int)[5, int(null)]
         | extend IsBiggerThan3 = val > 3, IsBiggerThan3OrNull = val > 3 or isnull(val),
                  IsEqualToNull = val == int(null), IsNotEqualToNull = val != int(null)";
-    assert_eq!(
-        rows(q),
-        r(&[
-            &["5", "true", "true", "false", "true"],
-            &["null", "false", "true", "null", "null"]
-        ])
-    );
+    assert_eq!(rows(q), r(&[&["5", "true", "true", "false", "true"], &["null", "false", "true", "null", "null"]]));
 }
 
 #[test]
 fn project_renames_computes_and_orders() {
     let q = format!("{T} | project Port, N = Name, Kb = Bytes / 1024 * 1024 | take 1");
-    assert_eq!(
-        columns(&q),
-        cols(&[("Port", "long"), ("N", "string"), ("Kb", "real")])
-    );
+    assert_eq!(columns(&q), cols(&[("Port", "long"), ("N", "string"), ("Kb", "real")]));
     assert_eq!(rows(&q), r(&[&["80", "a", "10"]]));
 }
 
 #[test]
 fn extend_replaces_a_column_in_place() {
     let q = format!("{T} | extend Port = Port * 2, Twice = Port | take 1 | project-away At");
-    assert_eq!(
-        columns(&q),
-        cols(&[
-            ("Name", "string"),
-            ("Port", "long"),
-            ("Bytes", "real"),
-            ("Twice", "long")
-        ])
-    );
+    assert_eq!(columns(&q), cols(&[("Name", "string"), ("Port", "long"), ("Bytes", "real"), ("Twice", "long")]));
     // Later items of the same extend see earlier ones.
     assert_eq!(rows(&q), r(&[&["a", "160", "10", "160"]]));
 }
 
 #[test]
 fn project_away_keep_rename_reorder() {
-    assert_eq!(
-        columns(&format!("{T} | project-away B*, At")),
-        cols(&[("Name", "string"), ("Port", "long")])
-    );
-    assert_eq!(
-        columns(&format!("{T} | project-keep At, *or*")),
-        cols(&[("Port", "long"), ("At", "datetime")])
-    );
+    assert_eq!(columns(&format!("{T} | project-away B*, At")), cols(&[("Name", "string"), ("Port", "long")]));
+    assert_eq!(columns(&format!("{T} | project-keep At, *or*")), cols(&[("Port", "long"), ("At", "datetime")]));
     assert_eq!(
         columns(&format!("{T} | project-rename Host = Name, When = At")),
-        cols(&[
-            ("Host", "string"),
-            ("Port", "long"),
-            ("Bytes", "real"),
-            ("When", "datetime")
-        ])
+        cols(&[("Host", "string"), ("Port", "long"), ("Bytes", "real"), ("When", "datetime")])
     );
     assert_eq!(
         columns(&format!("{T} | project-reorder At, Bytes")),
-        cols(&[
-            ("At", "datetime"),
-            ("Bytes", "real"),
-            ("Name", "string"),
-            ("Port", "long")
-        ])
+        cols(&[("At", "datetime"), ("Bytes", "real"), ("Name", "string"), ("Port", "long")])
     );
 }
 
 #[test]
 fn sort_defaults_to_descending_with_nulls_last() {
     // sort-operator.md: default order desc; nulls last for desc, first for asc.
+    assert_eq!(rows(&format!("{T} | sort by Port | project Port")), r(&[&["443"], &["443"], &["80"], &["null"]]));
+    assert_eq!(rows(&format!("{T} | order by Port asc | project Port")), r(&[&["null"], &["80"], &["443"], &["443"]]));
+    assert_eq!(rows(&format!("{T} | sort by Port asc nulls last | project Port")), r(&[&["80"], &["443"], &["443"], &["null"]]));
+    assert_eq!(rows(&format!("{T} | sort by Name asc, Port desc | project Name, Port")).len(), 4);
     assert_eq!(
-        rows(&format!("{T} | sort by Port | project Port")),
-        r(&[&["443"], &["443"], &["80"], &["null"]])
-    );
-    assert_eq!(
-        rows(&format!("{T} | order by Port asc | project Port")),
-        r(&[&["null"], &["80"], &["443"], &["443"]])
-    );
-    assert_eq!(
-        rows(&format!("{T} | sort by Port asc nulls last | project Port")),
-        r(&[&["80"], &["443"], &["443"], &["null"]])
-    );
-    assert_eq!(
-        rows(&format!(
-            "{T} | sort by Name asc, Port desc | project Name, Port"
-        ))
-        .len(),
-        4
-    );
-    assert_eq!(
-        rows(&format!(
-            "{T} | sort by Name asc, Port desc | project Name, Port"
-        )),
+        rows(&format!("{T} | sort by Name asc, Port desc | project Name, Port")),
         r(&[&["a", "443"], &["a", "80"], &["b", "443"], &["c", "null"]])
     );
 }
@@ -129,22 +73,10 @@ fn take_top_count_distinct() {
     assert_eq!(rows(&format!("{T} | take 2 | count")), r(&[&["2"]]));
     assert_eq!(rows(&format!("{T} | limit 0 | count")), r(&[&["0"]]));
     assert_eq!(columns(&format!("{T} | count")), cols(&[("Count", "long")]));
-    assert_eq!(
-        rows(&format!("{T} | top 2 by Bytes | project Name, Bytes")),
-        r(&[&["b", "25.5"], &["a", "10"]])
-    );
-    assert_eq!(
-        rows(&format!("{T} | top 1 by Bytes asc | project Name")),
-        r(&[&["a"]])
-    );
-    assert_eq!(
-        rows(&format!("{T} | distinct Name | sort by Name asc")),
-        r(&[&["a"], &["b"], &["c"]])
-    );
-    assert_eq!(
-        rows(&format!("{T} | distinct Name, Port | count")),
-        r(&[&["4"]])
-    );
+    assert_eq!(rows(&format!("{T} | top 2 by Bytes | project Name, Bytes")), r(&[&["b", "25.5"], &["a", "10"]]));
+    assert_eq!(rows(&format!("{T} | top 1 by Bytes asc | project Name")), r(&[&["a"]]));
+    assert_eq!(rows(&format!("{T} | distinct Name | sort by Name asc")), r(&[&["a"], &["b"], &["c"]]));
+    assert_eq!(rows(&format!("{T} | distinct Name, Port | count")), r(&[&["4"]]));
 }
 
 #[test]
@@ -183,14 +115,7 @@ fn summarize_arithmetic_over_aggregates() {
 fn summarize_by_bin_keeps_the_column_name_and_type() {
     let q = format!("{T} | summarize n = count() by bin(At, 1h) | sort by At asc");
     assert_eq!(columns(&q), cols(&[("At", "datetime"), ("n", "long")]));
-    assert_eq!(
-        rows(&q),
-        r(&[
-            &["2024-05-02T23:00:00Z", "1"],
-            &["2024-05-03T10:00:00Z", "2"],
-            &["2024-05-03T11:00:00Z", "1"]
-        ])
-    );
+    assert_eq!(rows(&q), r(&[&["2024-05-02T23:00:00Z", "1"], &["2024-05-03T10:00:00Z", "2"], &["2024-05-03T11:00:00Z", "1"]]));
 }
 
 #[test]
@@ -200,13 +125,7 @@ fn summarize_on_empty_input() {
     // with by, no rows.
     let q = format!("{T} | where Port > 10000 | summarize count(), sum(Bytes), dcount(Name), make_set(Name), avg(Bytes), max(At)");
     assert_eq!(rows(&q), r(&[&["0", "0", "0", "[]", "null", "null"]]));
-    assert_eq!(
-        rows(&format!(
-            "{T} | where Port > 10000 | summarize count() by Name"
-        ))
-        .len(),
-        0
-    );
+    assert_eq!(rows(&format!("{T} | where Port > 10000 | summarize count() by Name")).len(), 0);
 }
 
 #[test]
@@ -222,15 +141,7 @@ fn summarize_clashing_names_get_suffixes() {
 fn arg_max_returns_the_row_of_the_maximum() {
     // arg-max-aggregation-function.md: the columns of the row where the first argument is largest.
     let q = format!("{T} | summarize arg_max(At, Port, Bytes) by Name | sort by Name asc");
-    assert_eq!(
-        columns(&q),
-        cols(&[
-            ("Name", "string"),
-            ("At", "datetime"),
-            ("Port", "long"),
-            ("Bytes", "real")
-        ])
-    );
+    assert_eq!(columns(&q), cols(&[("Name", "string"), ("At", "datetime"), ("Port", "long"), ("Bytes", "real")]));
     assert_eq!(
         rows(&q),
         r(&[
@@ -240,15 +151,7 @@ fn arg_max_returns_the_row_of_the_maximum() {
         ])
     );
     let star = format!("{T} | summarize arg_min(At, *) by Name | sort by Name asc");
-    assert_eq!(
-        columns(&star),
-        cols(&[
-            ("Name", "string"),
-            ("At", "datetime"),
-            ("Port", "long"),
-            ("Bytes", "real")
-        ])
-    );
+    assert_eq!(columns(&star), cols(&[("Name", "string"), ("At", "datetime"), ("Port", "long"), ("Bytes", "real")]));
 }
 
 #[test]
@@ -257,26 +160,12 @@ fn aggregates_skip_nulls_and_follow_kusto_rules() {
         | summarize c = count(), cx = count(x), s = sum(x), p50 = percentile(x, 50), p90 = percentile(x, 90),
                     p0 = percentile(x, 0), ci = countif(x > 5), si = sumif(x, x % 2 == 0), l = make_list(x)";
     // Nearest-rank percentile: the ceil(p/100*n)-th smallest of the 10 values.
-    assert_eq!(
-        rows(q),
-        r(&[&[
-            "11",
-            "10",
-            "55",
-            "5",
-            "9",
-            "1",
-            "5",
-            "30",
-            "[1,2,3,4,5,6,7,8,9,10]"
-        ]])
-    );
+    assert_eq!(rows(q), r(&[&["11", "10", "55", "5", "9", "1", "5", "30", "[1,2,3,4,5,6,7,8,9,10]"]]));
 }
 
 #[test]
 fn let_statements_scalar_and_tabular() {
-    let q =
-        "let threshold = 2; let T = datatable(x:long)[1, 2, 3]; T | where x >= threshold | count";
+    let q = "let threshold = 2; let T = datatable(x:long)[1, 2, 3]; T | where x >= threshold | count";
     assert_eq!(rows(q), r(&[&["2"]]));
     let q = "let T = datatable(x:long)[1, 2, 3] | where x > 1; T | summarize sum(x)";
     assert_eq!(rows(q), r(&[&["5"]]));
@@ -286,33 +175,17 @@ fn let_statements_scalar_and_tabular() {
 fn set_overrides_a_let() {
     let mut s = session();
     s.overrides.insert("threshold".into(), "3".into());
-    assert_eq!(
-        rows_in(
-            &s,
-            "let threshold = 2; datatable(x:long)[1, 2, 3] | where x >= threshold | count"
-        ),
-        r(&[&["1"]])
-    );
+    assert_eq!(rows_in(&s, "let threshold = 2; datatable(x:long)[1, 2, 3] | where x >= threshold | count"), r(&[&["1"]]));
 }
 
 #[test]
 fn print_and_range_sources() {
     // print-operator.md: unnamed columns are print_0, print_1, ...
-    assert_eq!(
-        columns("print 1, x = 'a', 2.5"),
-        cols(&[("print_0", "long"), ("x", "string"), ("print_2", "real")])
-    );
-    assert_eq!(
-        rows("range x from 1 to 10 step 3"),
-        r(&[&["1"], &["4"], &["7"], &["10"]])
-    );
+    assert_eq!(columns("print 1, x = 'a', 2.5"), cols(&[("print_0", "long"), ("x", "string"), ("print_2", "real")]));
+    assert_eq!(rows("range x from 1 to 10 step 3"), r(&[&["1"], &["4"], &["7"], &["10"]]));
     assert_eq!(
         rows("range t from datetime(2024-01-01) to datetime(2024-01-01 02:00) step 1h"),
-        r(&[
-            &["2024-01-01T00:00:00Z"],
-            &["2024-01-01T01:00:00Z"],
-            &["2024-01-01T02:00:00Z"]
-        ])
+        r(&[&["2024-01-01T00:00:00Z"], &["2024-01-01T01:00:00Z"], &["2024-01-01T02:00:00Z"]])
     );
 }
 
@@ -323,4 +196,27 @@ fn comments_and_commented_out_pipeline_lines() {
 | where x > 1 // keep two
 | count";
     assert_eq!(rows(q), r(&[&["2"]]));
+}
+
+#[test]
+fn top_nested_levels() {
+    // top-nested-operator.md: each level keeps its top N within the level above; the
+    // aggregate column is named aggregated_<key> unless named.
+    let q = "datatable(c:string, ip:string, b:long)[
+            'a', 'x', 10, 'a', 'y', 30, 'a', 'z', 5, 'b', 'x', 100, 'c', 'q', 1, 'a', 'y', 1]
+        | top-nested 2 of c by sum(b), top-nested 1 of ip by Bytes = sum(b)";
+    assert_eq!(columns(q), cols(&[("c", "string"), ("aggregated_c", "long"), ("ip", "string"), ("Bytes", "long")]));
+    assert_eq!(rows(q), r(&[&["b", "100", "x", "100"], &["a", "46", "y", "31"]]));
+    let q = "datatable(c:string)['a', 'a', 'b'] | top-nested of c by count() asc";
+    assert_eq!(rows(q), r(&[&["b", "1"], &["a", "2"]]));
+}
+
+#[test]
+fn where_keeps_kusto_null_semantics_under_not_and_or() {
+    // null > 3 is false, so not(null > 3) is true and the row stays; `!=` keeps nulls too.
+    let t = "datatable(x:long)[1, 5, long(null)]";
+    assert_eq!(rows(&format!("{t} | where not(x > 3)")), r(&[&["1"], &["null"]]));
+    assert_eq!(rows(&format!("{t} | where x != 5")), r(&[&["1"], &["null"]]));
+    assert_eq!(rows(&format!("{t} | where x > 3 or isnull(x)")), r(&[&["5"], &["null"]]));
+    assert_eq!(rows(&format!("{t} | where x > 0 and x < 3")), r(&[&["1"]]));
 }

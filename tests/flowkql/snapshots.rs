@@ -6,11 +6,7 @@ fn diagnostics(q: &str) -> String {
     let mut s = Session::new(crate::common::NOW);
     s.builtin_schemas = true;
     match s.check(q) {
-        Ok((_, warnings)) => warnings
-            .iter()
-            .map(|w| w.render_plain("query.kql", q))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        Ok((_, warnings)) => warnings.iter().map(|w| w.render_plain("query.kql", q)).collect::<Vec<_>>().join("\n"),
         Err(e) => e.render_plain("query.kql", q),
     }
 }
@@ -25,39 +21,15 @@ macro_rules! snapshot {
     };
 }
 
-snapshot!(
-    unknown_column_case,
-    "InsightsMetrics\n| where TimeGenerated > ago(1h)\n| project TimeGenerated,Computer,val"
-);
+snapshot!(unknown_column_case, "InsightsMetrics\n| where TimeGenerated > ago(1h)\n| project TimeGenerated,Computer,val");
 snapshot!(unknown_table, "AzureNetworkAnalytic_CL | take 10");
 snapshot!(missing_condition, "VMConnection\n| where");
-snapshot!(
-    unknown_operator,
-    "VMConnection | summarise count() by Computer"
-);
-snapshot!(
-    unsupported_operator,
-    "VMConnection | mv-expand RemoteDnsQuestions"
-);
+snapshot!(unknown_operator, "VMConnection | summarise count() by Computer");
+snapshot!(unsupported_operator, "VMConnection | facet by Computer");
 snapshot!(type_mismatch, "VMConnection | where BytesSent > \"large\"");
-snapshot!(
-    aggregate_outside_summarize,
-    "VMConnection | extend n = count()"
-);
-snapshot!(
-    column_outside_aggregate,
-    "VMConnection | summarize BytesSent by Computer"
-);
-snapshot!(
-    wrong_arity,
-    "AzureNetworkAnalytics_CL | where ipv4_is_match(DestIP_s)"
-);
-snapshot!(
-    typographic_quote_warning,
-    "VMConnection\n| where IndicatorThreatType != “\""
-);
+snapshot!(aggregate_outside_summarize, "VMConnection | extend n = count()");
+snapshot!(column_outside_aggregate, "VMConnection | summarize BytesSent by Computer");
+snapshot!(wrong_arity, "AzureNetworkAnalytics_CL | where ipv4_is_match(DestIP_s)");
+snapshot!(typographic_quote_warning, "VMConnection\n| where IndicatorThreatType != “\"");
 snapshot!(unterminated_string, "VMConnection | where Computer == 'abc");
-snapshot!(
-    bad_datetime_literal,
-    "VMConnection | where TimeGenerated > datetime(2022-13-45)"
-);
+snapshot!(bad_datetime_literal, "VMConnection | where TimeGenerated > datetime(2022-13-45)");

@@ -38,19 +38,14 @@ fn strict_error(path: &Path, needles: &[&str]) -> Error {
 
 /// Lenient read: the rows and the report's skipped lines.
 fn lenient_read(path: &Path) -> (usize, ReadReport) {
-    let (_, table, report) =
-        read_native(&path.to_string_lossy(), None, &lenient()).expect("lenient read");
+    let (_, table, report) = read_native(&path.to_string_lossy(), None, &lenient()).expect("lenient read");
     (collect(&table).height(), report)
 }
 
 #[test]
 fn truncated_last_record() {
     let dir = tempfile::tempdir().expect("dir");
-    let whole = format!(
-        "{{\"records\":[{},{}]}}",
-        nsg_record(2, &[GOOD_TUPLE, GOOD_TUPLE]),
-        nsg_record(2, &[GOOD_TUPLE])
-    );
+    let whole = format!("{{\"records\":[{},{}]}}", nsg_record(2, &[GOOD_TUPLE, GOOD_TUPLE]), nsg_record(2, &[GOOD_TUPLE]));
     // Cut inside the second record, as a blob still being appended can be.
     let cut = &whole[..whole.len() - 40];
     let path = write(&dir, "PT1H.json", cut);
@@ -58,11 +53,7 @@ fn truncated_last_record() {
     let (rows, report) = lenient_read(&path);
     assert_eq!(rows, 2);
     assert_eq!(report.skipped.len(), 1);
-    assert!(
-        report.skipped[0].contains("record 2"),
-        "{:?}",
-        report.skipped
-    );
+    assert!(report.skipped[0].contains("record 2"), "{:?}", report.skipped);
 
     // Cut between records: nothing is lost, but the file is still reported as cut.
     let cut = &whole[..whole.find("},{\"time\"").expect("separator") + 2];
@@ -77,47 +68,19 @@ fn truncated_last_record() {
 fn malformed_tuple() {
     let dir = tempfile::tempdir().expect("dir");
     let bad = "1542110379,10.5.16.999,13.67.143.117,59932,443,T,O,A,E,1,66,1,66";
-    let text = format!(
-        "{{\"records\":[{},{}]}}",
-        nsg_record(2, &[GOOD_TUPLE]),
-        nsg_record(2, &[GOOD_TUPLE, bad, GOOD_TUPLE])
-    );
+    let text = format!("{{\"records\":[{},{}]}}", nsg_record(2, &[GOOD_TUPLE]), nsg_record(2, &[GOOD_TUPLE, bad, GOOD_TUPLE]));
     let path = write(&dir, "bad-ip.json", &text);
-    strict_error(
-        &path,
-        &[
-            "bad-ip.json",
-            "record 2",
-            "properties.flows[0].flows[0].flowTuples[1]",
-            "field 2 (source IP)",
-            "10.5.16.999",
-        ],
-    );
+    strict_error(&path, &["bad-ip.json", "record 2", "properties.flows[0].flows[0].flowTuples[1]", "field 2 (source IP)", "10.5.16.999"]);
     let (rows, report) = lenient_read(&path);
     assert_eq!(rows, 3);
     assert_eq!(report.skipped.len(), 1);
 
     for (tuple, needle) in [
-        (
-            "x,10.5.16.4,13.67.143.117,59932,443,T,O,A,E,1,66,1,66",
-            "field 1 (timestamp)",
-        ),
-        (
-            "1542110379,10.5.16.4,13.67.143.117,59932,70000,T,O,A,E,1,66,1,66",
-            "field 5 (destination port)",
-        ),
-        (
-            "1542110379,10.5.16.4,13.67.143.117,59932,443,X,O,A,E,1,66,1,66",
-            "field 6 (protocol)",
-        ),
-        (
-            "1542110379,10.5.16.4,13.67.143.117,59932,443,T,O,A,Q,1,66,1,66",
-            "field 9 (flow state)",
-        ),
-        (
-            "1542110379,10.5.16.4,13.67.143.117,59932,443,T,O,A,E,1,six,1,66",
-            "field 11 (bytes source to destination)",
-        ),
+        ("x,10.5.16.4,13.67.143.117,59932,443,T,O,A,E,1,66,1,66", "field 1 (timestamp)"),
+        ("1542110379,10.5.16.4,13.67.143.117,59932,70000,T,O,A,E,1,66,1,66", "field 5 (destination port)"),
+        ("1542110379,10.5.16.4,13.67.143.117,59932,443,X,O,A,E,1,66,1,66", "field 6 (protocol)"),
+        ("1542110379,10.5.16.4,13.67.143.117,59932,443,T,O,A,Q,1,66,1,66", "field 9 (flow state)"),
+        ("1542110379,10.5.16.4,13.67.143.117,59932,443,T,O,A,E,1,six,1,66", "field 11 (bytes source to destination)"),
     ] {
         let path = write(&dir, "one.json", &nsg_record(2, &[tuple]));
         strict_error(&path, &["record 1", needle]);
@@ -130,10 +93,7 @@ fn wrong_field_count() {
     // A version 2 record with a version 1 (8-field) tuple.
     let text = nsg_record(2, &["1542110379,10.5.16.4,13.67.143.117,59932,443,T,O,A"]);
     let path = write(&dir, "count.json", &text);
-    strict_error(
-        &path,
-        &["record 1", "8 fields where a version 2 tuple has 13"],
-    );
+    strict_error(&path, &["record 1", "8 fields where a version 2 tuple has 13"]);
     // And the reverse.
     let text = nsg_record(1, &[GOOD_TUPLE]);
     let path = write(&dir, "count1.json", &text);
@@ -145,16 +105,9 @@ fn wrong_field_count() {
 #[test]
 fn unknown_version() {
     let dir = tempfile::tempdir().expect("dir");
-    let text = format!(
-        "{}\n{}\n",
-        nsg_record(3, &[GOOD_TUPLE]),
-        nsg_record(2, &[GOOD_TUPLE])
-    );
+    let text = format!("{}\n{}\n", nsg_record(3, &[GOOD_TUPLE]), nsg_record(2, &[GOOD_TUPLE]));
     let path = write(&dir, "v3.json", &text);
-    strict_error(
-        &path,
-        &["v3.json", "record 1", "properties.Version", "version 3"],
-    );
+    strict_error(&path, &["v3.json", "record 1", "properties.Version", "version 3"]);
     let (rows, report) = lenient_read(&path);
     assert_eq!((rows, report.skipped.len()), (1, 1));
 
@@ -168,10 +121,7 @@ fn record_of_the_wrong_shape_names_the_field() {
     let dir = tempfile::tempdir().expect("dir");
     let text = nsg_record(2, &[GOOD_TUPLE]).replace(&format!("\"{GOOD_TUPLE}\""), "5");
     let path = write(&dir, "shape.json", &text);
-    strict_error(
-        &path,
-        &["record 1", "properties.flows[0].flows[0].flowTuples[0]"],
-    );
+    strict_error(&path, &["record 1", "properties.flows[0].flows[0].flowTuples[0]"]);
     let text = nsg_record(2, &[GOOD_TUPLE]).replace("\"rule\":\"UserRule_Web\",", "");
     let path = write(&dir, "norule.json", &text);
     strict_error(&path, &["record 1", "properties.flows[0]", "rule"]);
@@ -179,11 +129,7 @@ fn record_of_the_wrong_shape_names_the_field() {
     let path = write(&dir, "time.json", &text);
     strict_error(&path, &["record 1", "time"]);
     // Broken JSON inside a record whose extent is still known.
-    let text = format!(
-        "{{\"records\":[{},{{\"time\":tru}},{}]}}",
-        nsg_record(2, &[GOOD_TUPLE]),
-        nsg_record(2, &[GOOD_TUPLE])
-    );
+    let text = format!("{{\"records\":[{},{{\"time\":tru}},{}]}}", nsg_record(2, &[GOOD_TUPLE]), nsg_record(2, &[GOOD_TUPLE]));
     let path = write(&dir, "json.json", &text);
     strict_error(&path, &["record 2"]);
     let (rows, report) = lenient_read(&path);
@@ -199,35 +145,19 @@ fn vnet_tuple_faults() {
         )
     };
     for (tuple, needle) in [
-        (
-            "1663146003606,10.0.0.6,52.239.184.180,23956,443,TCP,O,E,NX,3,767,2,1580",
-            "field 6 (protocol)",
-        ),
-        (
-            "1663146003606,10.0.0.6,52.239.184.180,23956,443,6,O,A,NX,3,767,2,1580",
-            "field 8 (flow state)",
-        ),
-        (
-            "1663146003606,10.0.0.6,52.239.184.180,23956,443,6,O,E,NX,3,767,2",
-            "12 fields",
-        ),
+        ("1663146003606,10.0.0.6,52.239.184.180,23956,443,TCP,O,E,NX,3,767,2,1580", "field 6 (protocol)"),
+        ("1663146003606,10.0.0.6,52.239.184.180,23956,443,6,O,A,NX,3,767,2,1580", "field 8 (flow state)"),
+        ("1663146003606,10.0.0.6,52.239.184.180,23956,443,6,O,E,NX,3,767,2", "12 fields"),
     ] {
         let path = write(&dir, "vnet.json", &record(tuple));
         strict_error(&path, &["vnet.json", "record 1", "flowTuples[0]", needle]);
     }
     // Empty counters (the documentation's bandwidth example) are nulls, not faults.
-    let path = write(
-        &dir,
-        "ok.json",
-        &record("1663146003,10.0.0.6,52.239.184.180,23956,443,6,O,B,NX,,,,"),
-    );
+    let path = write(&dir, "ok.json", &record("1663146003,10.0.0.6,52.239.184.180,23956,443,6,O,B,NX,,,,"));
     let (_, table, _) = read_native(&path.to_string_lossy(), None, &strict()).expect("reads");
     let df = collect(&table);
     assert_eq!(longs(&df, "BytesSrcToDest"), vec![None]);
-    assert_eq!(
-        longs(&df, "TimeGenerated"),
-        vec![Some(1_663_146_003_000_000_000)]
-    );
+    assert_eq!(longs(&df, "TimeGenerated"), vec![Some(1_663_146_003_000_000_000)]);
 }
 
 #[test]
@@ -250,43 +180,21 @@ fn aws_line_faults() {
     }
     // No header and not the default layout: the file cannot be bound to fields.
     let path = write(&dir, "nohead.log", "2 123456789010 eni-1 10.0.0.1\n");
-    let err = read_native(&path.to_string_lossy(), Some(RawFormat::AwsVpc), &strict())
-        .err()
-        .expect("fails");
+    let err = read_native(&path.to_string_lossy(), Some(RawFormat::AwsVpc), &strict()).err().expect("fails");
     assert!(err.message.contains("no header line"), "{}", err.message);
 }
 
 #[test]
 fn not_a_flow_log() {
     let dir = tempfile::tempdir().expect("dir");
-    let path = write(
-        &dir,
-        "export.csv",
-        "TimeGenerated [UTC],SrcIP_s\n2024-01-01,10.0.0.1\n",
-    );
+    let path = write(&dir, "export.csv", "TimeGenerated [UTC],SrcIP_s\n2024-01-01,10.0.0.1\n");
     assert_eq!(detect(&path).expect("readable"), None);
-    let err = read_native(&path.to_string_lossy(), None, &strict())
-        .err()
-        .expect("fails");
-    assert!(
-        err.message.contains("not a raw flow log"),
-        "{}",
-        err.message
-    );
+    let err = read_native(&path.to_string_lossy(), None, &strict()).err().expect("fails");
+    assert!(err.message.contains("not a raw flow log"), "{}", err.message);
     assert!(err.help.is_some());
     // Forced as NSG, it is not JSON at all.
-    let err = read_native(
-        &path.to_string_lossy(),
-        Some(RawFormat::NsgFlowV2),
-        &strict(),
-    )
-    .err()
-    .expect("fails");
-    assert!(
-        err.message.contains("export.csv") && err.message.contains("not JSON"),
-        "{}",
-        err.message
-    );
+    let err = read_native(&path.to_string_lossy(), Some(RawFormat::NsgFlowV2), &strict()).err().expect("fails");
+    assert!(err.message.contains("export.csv") && err.message.contains("not JSON"), "{}", err.message);
     let missing = dir.path().join("nope.json");
     assert!(read_native(&missing.to_string_lossy(), None, &strict()).is_err());
 }
@@ -340,12 +248,7 @@ fn damaged_bytes_never_panic() {
             let mut bytes = full.clone();
             bytes[k] = b;
             let (_, skipped, strict_failed) = both_ways(nsg::read, &bytes);
-            assert_eq!(
-                strict_failed,
-                !skipped.is_empty(),
-                "byte {k} set to {}",
-                b as char
-            );
+            assert_eq!(strict_failed, !skipped.is_empty(), "byte {k} set to {}", b as char);
         }
     }
     let full = std::fs::read(sample("azure-vnet-flow-v4/testdata.log")).expect("sample");

@@ -11,10 +11,7 @@ use polars::prelude::DataFrame;
 
 /// The public raw samples shared beside the repository (see their SOURCES.md).
 pub(super) fn sample(rel: &str) -> String {
-    format!(
-        "{}/../shared/data/raw-samples/{rel}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/../shared/data/raw-samples/{rel}", env!("CARGO_MANIFEST_DIR"))
 }
 
 pub(super) fn strict() -> ReadOptions {
@@ -22,10 +19,7 @@ pub(super) fn strict() -> ReadOptions {
 }
 
 pub(super) fn lenient() -> ReadOptions {
-    ReadOptions {
-        lenient: true,
-        ..ReadOptions::default()
-    }
+    ReadOptions { lenient: true, ..ReadOptions::default() }
 }
 
 pub(super) fn collect(t: &Table) -> DataFrame {
@@ -35,17 +29,11 @@ pub(super) fn collect(t: &Table) -> DataFrame {
 pub(super) fn texts(df: &DataFrame, name: &str) -> Vec<String> {
     let col = df.column(name).expect("column exists");
     let ca = col.str().expect("string column");
-    ca.iter()
-        .map(|v| v.expect("strings are never null").to_string())
-        .collect()
+    ca.iter().map(|v| v.expect("strings are never null").to_string()).collect()
 }
 
 pub(super) fn longs(df: &DataFrame, name: &str) -> Vec<Option<i64>> {
-    let col = df
-        .column(name)
-        .expect("column exists")
-        .cast(&polars::prelude::DataType::Int64)
-        .expect("casts to Int64");
+    let col = df.column(name).expect("column exists").cast(&polars::prelude::DataType::Int64).expect("casts to Int64");
     col.i64().expect("i64").iter().collect()
 }
 
@@ -64,18 +52,11 @@ pub(super) fn assert_layout(t: &Table, df: &DataFrame) {
     let want: Vec<&str> = t.schema.names().collect();
     assert_eq!(names, want);
     for (n, ty) in &t.schema.columns {
-        assert_eq!(
-            df.column(n).expect("column").dtype(),
-            &ty.polars(),
-            "column {n}"
-        );
+        assert_eq!(df.column(n).expect("column").dtype(), &ty.polars(), "column {n}");
     }
 }
 
 /// Nanoseconds of a UTC time given as text, computed with chrono, not the readers.
 pub(super) fn ns(text: &str) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(text)
-        .expect("valid time")
-        .timestamp_nanos_opt()
-        .expect("in range")
+    chrono::DateTime::parse_from_rfc3339(text).expect("valid time").timestamp_nanos_opt().expect("in range")
 }

@@ -9,14 +9,8 @@ fn nsg_tuples_by_hand(path: &str) -> (usize, Vec<String>) {
     let text = String::from_utf8(bytes).expect("utf-8");
     let text = text.trim_start_matches('\u{feff}');
     let records: Vec<Value> = match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(o)) if o.contains_key("records") => {
-            o["records"].as_array().expect("array").clone()
-        }
-        _ => text
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| serde_json::from_str(l).expect("a record per line"))
-            .collect(),
+        Ok(Value::Object(o)) if o.contains_key("records") => o["records"].as_array().expect("array").clone(),
+        _ => text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("a record per line")).collect(),
     };
     let mut tuples = Vec::new();
     for r in &records {
@@ -32,38 +26,19 @@ fn nsg_tuples_by_hand(path: &str) -> (usize, Vec<String>) {
 }
 
 fn field_sum(tuples: &[String], k: usize) -> i64 {
-    tuples
-        .iter()
-        .filter_map(|t| t.split(',').nth(k))
-        .filter_map(|f| f.parse::<i64>().ok())
-        .sum()
+    tuples.iter().filter_map(|t| t.split(',').nth(k)).filter_map(|f| f.parse::<i64>().ok()).sum()
 }
 
 #[test]
 fn detects_every_sample() {
     let cases = [
-        (
-            "azure-nsg-flow-v1/nsgFlowLogsSample.json",
-            Some(RawFormat::NsgFlowV1),
-        ),
+        ("azure-nsg-flow-v1/nsgFlowLogsSample.json", Some(RawFormat::NsgFlowV1)),
         ("azure-nsg-flow-v2/testdata.log", Some(RawFormat::NsgFlowV2)),
         ("azure-nsg-flow-v2/test-nsg.log", Some(RawFormat::NsgFlowV2)),
-        (
-            "azure-vnet-flow-v4/testdata.log",
-            Some(RawFormat::VnetFlowV4),
-        ),
-        (
-            "azure-vnet-flow-v4/test-vnet.log",
-            Some(RawFormat::VnetFlowV4),
-        ),
-        (
-            "aws-vpc-flow/test-extra-samples.log",
-            Some(RawFormat::AwsVpc),
-        ),
-        (
-            "aws-vpc-flow/test-v5-all-fields.log",
-            Some(RawFormat::AwsVpc),
-        ),
+        ("azure-vnet-flow-v4/testdata.log", Some(RawFormat::VnetFlowV4)),
+        ("azure-vnet-flow-v4/test-vnet.log", Some(RawFormat::VnetFlowV4)),
+        ("aws-vpc-flow/test-extra-samples.log", Some(RawFormat::AwsVpc)),
+        ("aws-vpc-flow/test-v5-all-fields.log", Some(RawFormat::AwsVpc)),
         ("aws-vpc-flow/flow_log.txt", Some(RawFormat::AwsVpc)),
         ("SOURCES.md", None),
     ];
@@ -89,35 +64,11 @@ fn nsg_v2_envelope_sample() {
     assert!(report.skipped.is_empty());
     assert_eq!(report.to_string(), "read 1 file, 2 records, 11 rows");
     // Byte and packet sums over the tuples; B tuples add nothing (their fields are empty).
-    assert_eq!(
-        longs(&df, "BytesSrcToDest")
-            .into_iter()
-            .flatten()
-            .sum::<i64>(),
-        field_sum(&tuples, 10)
-    );
-    assert_eq!(
-        longs(&df, "BytesDestToSrc")
-            .into_iter()
-            .flatten()
-            .sum::<i64>(),
-        66 + 14008 + 7054
-    );
-    assert_eq!(
-        longs(&df, "PacketsSrcToDest")
-            .into_iter()
-            .flatten()
-            .sum::<i64>(),
-        1 + 30 + 15
-    );
+    assert_eq!(longs(&df, "BytesSrcToDest").into_iter().flatten().sum::<i64>(), field_sum(&tuples, 10));
+    assert_eq!(longs(&df, "BytesDestToSrc").into_iter().flatten().sum::<i64>(), 66 + 14008 + 7054);
+    assert_eq!(longs(&df, "PacketsSrcToDest").into_iter().flatten().sum::<i64>(), 1 + 30 + 15);
     // Empty counters of B tuples are null, not 0: 8 B tuples.
-    assert_eq!(
-        longs(&df, "BytesSrcToDest")
-            .iter()
-            .filter(|v| v.is_none())
-            .count(),
-        8
-    );
+    assert_eq!(longs(&df, "BytesSrcToDest").iter().filter(|v| v.is_none()).count(), 8);
     let states = texts(&df, "State");
     assert_eq!(states.iter().filter(|s| *s == "B").count(), 8);
     assert_eq!(states.iter().filter(|s| *s == "E").count(), 2);
@@ -128,34 +79,16 @@ fn nsg_v2_envelope_sample() {
     assert_eq!(texts(&df, "DestIP")[3], "13.67.143.118");
     assert_eq!(longs(&df, "SrcPort")[3], Some(59831));
     assert_eq!(longs(&df, "DestPort")[3], Some(443));
-    assert_eq!(
-        longs(&df, "TimeGenerated")[3],
-        Some(1_542_110_377_000_000_000)
-    );
-    assert_eq!(
-        longs(&df, "RecordTime")[3],
-        Some(ns("2018-11-13T12:00:35.3899262Z"))
-    );
-    assert_eq!(
-        longs(&df, "RecordTime")[10],
-        Some(ns("2018-11-13T12:01:35.3918317Z"))
-    );
+    assert_eq!(longs(&df, "TimeGenerated")[3], Some(1_542_110_377_000_000_000));
+    assert_eq!(longs(&df, "RecordTime")[3], Some(ns("2018-11-13T12:00:35.3899262Z")));
+    assert_eq!(longs(&df, "RecordTime")[10], Some(ns("2018-11-13T12:01:35.3918317Z")));
     assert_eq!(texts(&df, "MacAddress")[0], "000D3AF87856");
     assert!(texts(&df, "ResourceId")[0].ends_with("/NETWORKSECURITYGROUPS/FABRIAKMVM1-NSG"));
     assert_eq!(texts(&df, "Category")[0], "NetworkSecurityGroupFlowEvent");
-    assert_eq!(
-        texts(&df, "OperationName")[0],
-        "NetworkSecurityGroupFlowEvents"
-    );
-    assert_eq!(
-        texts(&df, "SystemId")[0],
-        "a0fca5ce-022c-47b1-9735-89943b42f2fa"
-    );
+    assert_eq!(texts(&df, "OperationName")[0], "NetworkSecurityGroupFlowEvents");
+    assert_eq!(texts(&df, "SystemId")[0], "a0fca5ce-022c-47b1-9735-89943b42f2fa");
     assert_eq!(longs(&df, "Version"), vec![Some(2); 11]);
-    assert_eq!(
-        texts(&df, "Decision").iter().filter(|d| *d == "D").count(),
-        7
-    );
+    assert_eq!(texts(&df, "Decision").iter().filter(|d| *d == "D").count(), 7);
     assert_eq!(texts(&df, "Protocol")[0], "U");
     assert!(texts(&df, "SourceFile")[0].ends_with("testdata.log"));
 }
@@ -186,19 +119,10 @@ fn nsg_v1_sample_with_bom() {
     assert!(texts(&df, "State").iter().all(|s| s.is_empty()));
     assert!(longs(&df, "BytesSrcToDest").iter().all(Option::is_none));
     assert!(longs(&df, "Version").iter().all(|v| *v == Some(1)));
-    let inbound = tuples
-        .iter()
-        .filter(|t| t.split(',').nth(6) == Some("I"))
-        .count();
-    assert_eq!(
-        texts(&df, "Direction").iter().filter(|d| *d == "I").count(),
-        inbound
-    );
+    let inbound = tuples.iter().filter(|t| t.split(',').nth(6) == Some("I")).count();
+    assert_eq!(texts(&df, "Direction").iter().filter(|d| *d == "I").count(), inbound);
     let port_sum: i64 = field_sum(&tuples, 4);
-    assert_eq!(
-        longs(&df, "DestPort").into_iter().flatten().sum::<i64>(),
-        port_sum
-    );
+    assert_eq!(longs(&df, "DestPort").into_iter().flatten().sum::<i64>(), port_sum);
 }
 
 #[test]
@@ -223,33 +147,18 @@ fn vnet_sample() {
     assert_eq!(report.records, 1);
     assert_eq!(df.height(), tuples.len());
     assert_eq!(df.height(), 19);
-    assert_eq!(
-        longs(&df, "BytesDestToSrc")
-            .into_iter()
-            .flatten()
-            .sum::<i64>(),
-        field_sum(&tuples, 12)
-    );
+    assert_eq!(longs(&df, "BytesDestToSrc").into_iter().flatten().sum::<i64>(), field_sum(&tuples, 12));
     assert_eq!(field_sum(&tuples, 12), 1580 + 4569 + 4569 + 108 + 32466);
     assert_eq!(texts(&df, "State").iter().filter(|s| *s == "D").count(), 9);
     // Milliseconds: 1663146003599 is 2022-09-14T09:00:03.599Z.
-    assert_eq!(
-        longs(&df, "TimeGenerated")[0],
-        Some(ns("2022-09-14T09:00:03.599Z"))
-    );
+    assert_eq!(longs(&df, "TimeGenerated")[0], Some(ns("2022-09-14T09:00:03.599Z")));
     assert_eq!(longs(&df, "Protocol")[0], Some(6));
     assert_eq!(texts(&df, "Encryption")[0], "NX");
-    assert_eq!(
-        texts(&df, "AclId")[10],
-        "01020304-abcd-ef00-1234-102030405060"
-    );
+    assert_eq!(texts(&df, "AclId")[10], "01020304-abcd-ef00-1234-102030405060");
     assert_eq!(texts(&df, "Rule")[10], "BlockHighRiskTCPPortsFromInternet");
     assert_eq!(texts(&df, "Rule")[18], "Internet");
     assert_eq!(texts(&df, "MacAddress")[0], "00224871C205");
-    assert_eq!(
-        texts(&df, "FlowLogGuid")[0],
-        "abcdef01-2345-6789-0abc-def012345678"
-    );
+    assert_eq!(texts(&df, "FlowLogGuid")[0], "abcdef01-2345-6789-0abc-def012345678");
     assert!(texts(&df, "TargetResourceId")[0].ends_with("/virtualNetworks/myVNet"));
     assert_eq!(longs(&df, "FlowLogVersion")[0], Some(4));
 }
@@ -271,31 +180,19 @@ fn aws_default_format_samples() {
     let df = collect(&table);
     assert_eq!(name, "AWSVPCFlow");
     assert_layout(&table, &df);
-    assert_eq!(
-        table.schema,
-        crate::schema::builtin("AWSVPCFlow").expect("builtin")
-    );
+    assert_eq!(table.schema, crate::schema::builtin("AWSVPCFlow").expect("builtin"));
     assert_eq!(report.records, 7);
     assert_eq!(df.height(), 7);
     // 8855 + 4249 + 4249 + 336 + 336; NODATA/SKIPDATA rows have `-`.
-    assert_eq!(
-        longs(&df, "Bytes").into_iter().flatten().sum::<i64>(),
-        18025
-    );
+    assert_eq!(longs(&df, "Bytes").into_iter().flatten().sum::<i64>(), 18025);
     assert_eq!(longs(&df, "Bytes")[1], None);
     assert_eq!(texts(&df, "SrcAddr")[1], "");
     assert_eq!(texts(&df, "Action")[1], "");
     assert_eq!(texts(&df, "LogStatus")[1], "NODATA");
     assert_eq!(texts(&df, "LogStatus")[2], "SKIPDATA");
-    assert_eq!(
-        texts(&df, "SrcAddr")[0],
-        "2001:db8:1234:a100:8d6e:3477:df66:f105"
-    );
+    assert_eq!(texts(&df, "SrcAddr")[0], "2001:db8:1234:a100:8d6e:3477:df66:f105");
     assert_eq!(longs(&df, "Protocol")[5], Some(1));
-    assert_eq!(
-        longs(&df, "TimeGenerated")[0],
-        Some(1_477_913_708_000_000_000)
-    );
+    assert_eq!(longs(&df, "TimeGenerated")[0], Some(1_477_913_708_000_000_000));
     assert_eq!(longs(&df, "End")[0], Some(1_477_913_820_000_000_000));
     assert_eq!(texts(&df, "Type"), vec!["AWSVPCFlow"; 7]);
     assert_eq!(texts(&df, "InterfaceId")[2], "eni-11111111aaaaaaaaa");
@@ -305,23 +202,11 @@ fn aws_default_format_samples() {
     let (_, table, _) = read_native(&path, None, &strict()).expect("reads");
     let df = collect(&table);
     assert_eq!(df.height(), lines.len());
-    let bytes: i64 = lines
-        .iter()
-        .map(|l| l[9].parse::<i64>().expect("bytes"))
-        .sum();
+    let bytes: i64 = lines.iter().map(|l| l[9].parse::<i64>().expect("bytes")).sum();
     assert_eq!(bytes, 111_000);
-    assert_eq!(
-        longs(&df, "Bytes").into_iter().flatten().sum::<i64>(),
-        bytes
-    );
+    assert_eq!(longs(&df, "Bytes").into_iter().flatten().sum::<i64>(), bytes);
     let rejects = lines.iter().filter(|l| l[12] == "REJECT").count();
-    assert_eq!(
-        texts(&df, "Action")
-            .iter()
-            .filter(|a| *a == "REJECT")
-            .count(),
-        rejects
-    );
+    assert_eq!(texts(&df, "Action").iter().filter(|a| *a == "REJECT").count(), rejects);
 }
 
 #[test]
@@ -335,10 +220,7 @@ fn aws_all_v5_fields_without_header() {
     assert_eq!(texts(&df, "AccountId"), vec!["64111117617"]);
     assert_eq!(longs(&df, "Packets"), vec![Some(52)]);
     assert_eq!(longs(&df, "Bytes"), vec![Some(1)]);
-    assert_eq!(
-        longs(&df, "TimeGenerated"),
-        vec![Some(164_000_066_000_000_000)]
-    );
+    assert_eq!(longs(&df, "TimeGenerated"), vec![Some(164_000_066_000_000_000)]);
     assert_eq!(texts(&df, "VpcId"), vec!["vpc-09676f97xxxxxb8a7"]);
     assert_eq!(longs(&df, "TcpFlags"), vec![Some(1)]);
     assert_eq!(texts(&df, "TrafficType"), vec!["IPv4"]);
@@ -374,11 +256,7 @@ fn aws_custom_header_order_and_unknown_fields() {
     assert_eq!(longs(&df, "Version"), vec![None, None]);
     // The field with no column is said, not dropped silently.
     assert_eq!(report.notes.len(), 1);
-    assert!(
-        report.notes[0].contains("ecs-cluster-name"),
-        "{:?}",
-        report.notes
-    );
+    assert!(report.notes[0].contains("ecs-cluster-name"), "{:?}", report.notes);
 }
 
 #[test]
@@ -405,16 +283,10 @@ fn aws_parquet_with_underscored_names() {
     )
     .expect("frame");
     let file = std::fs::File::create(&path).expect("create");
-    ParquetWriter::new(file)
-        .finish(&mut df)
-        .expect("write parquet");
+    ParquetWriter::new(file).finish(&mut df).expect("write parquet");
 
-    assert_eq!(
-        detect(&path).expect("readable"),
-        Some(RawFormat::AwsVpcParquet)
-    );
-    let (name, table, report) =
-        read_native(&path.to_string_lossy(), None, &strict()).expect("reads");
+    assert_eq!(detect(&path).expect("readable"), Some(RawFormat::AwsVpcParquet));
+    let (name, table, report) = read_native(&path.to_string_lossy(), None, &strict()).expect("reads");
     let out = collect(&table);
     assert_eq!(name, "AWSVPCFlow");
     assert_layout(&table, &out);
@@ -423,10 +295,7 @@ fn aws_parquet_with_underscored_names() {
     assert_eq!(texts(&out, "SrcAddr"), vec!["10.0.0.1", ""]);
     assert_eq!(texts(&out, "LogStatus"), vec!["OK", "NODATA"]);
     assert_eq!(longs(&out, "Packets"), vec![Some(10), None]);
-    assert_eq!(
-        longs(&out, "TimeGenerated")[0],
-        Some(1_700_000_000_000_000_000)
-    );
+    assert_eq!(longs(&out, "TimeGenerated")[0], Some(1_700_000_000_000_000_000));
     assert!(report.notes.iter().any(|n| n.contains("extra_thing")));
 }
 
@@ -447,16 +316,10 @@ fn formats_by_name() {
 fn vnets_file() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("vnets.txt");
-    std::fs::write(
-        &path,
-        "# hub\n10.0.0.0/16\n\n10.1.0.0/16  # spoke\n192.168.5.7\nfd00::/8\n",
-    )
-    .expect("write");
+    std::fs::write(&path, "# hub\n10.0.0.0/16\n\n10.1.0.0/16  # spoke\n192.168.5.7\nfd00::/8\n").expect("write");
     let nets = parse_vnets_file(&path).expect("parses");
-    let want: Vec<ipnet::IpNet> = ["10.0.0.0/16", "10.1.0.0/16", "192.168.5.7/32", "fd00::/8"]
-        .iter()
-        .map(|s| s.parse().expect("cidr"))
-        .collect();
+    let want: Vec<ipnet::IpNet> =
+        ["10.0.0.0/16", "10.1.0.0/16", "192.168.5.7/32", "fd00::/8"].iter().map(|s| s.parse().expect("cidr")).collect();
     assert_eq!(nets, want);
     std::fs::write(&path, "10.0.0.0/16\n10.0.0/33\n").expect("write");
     let err = parse_vnets_file(&path).expect_err("bad line");

@@ -14,27 +14,19 @@ fn nsg_view(opts: &ReadOptions) -> (Table, ReadReport, DataFrame) {
 #[test]
 fn nsg_v2_view_columns() {
     let (table, report, df) = nsg_view(&strict());
-    assert_eq!(
-        table.schema,
-        crate::schema::builtin("AzureNetworkAnalytics_CL").expect("builtin")
-    );
+    assert_eq!(table.schema, crate::schema::builtin("AzureNetworkAnalytics_CL").expect("builtin"));
     assert_layout(&table, &df);
     assert_eq!(df.height(), 11);
     assert_eq!(report.rows, 11);
     assert!(texts(&df, "SubType_s").iter().all(|s| s == "FlowLog"));
     assert!(texts(&df, "FASchemaVersion_s").iter().all(|s| s == "2"));
-    assert!(texts(&df, "Type")
-        .iter()
-        .all(|s| s == "AzureNetworkAnalytics_CL"));
+    assert!(texts(&df, "Type").iter().all(|s| s == "AzureNetworkAnalytics_CL"));
     // Row 5 is FORMATS.md 11.3's example tuple (with this sample's address):
     // 1542110379,10.5.16.4,13.67.143.117,59932,443,T,O,A,E,1,66,1,66
     let r = 4;
     assert_eq!(texts(&df, "SrcIP_s")[r], "10.5.16.4");
     assert_eq!(texts(&df, "DestIP_s")[r], "");
-    assert_eq!(
-        texts(&df, "DestPublicIPs_s")[r],
-        "13.67.143.117|0|1|1|1|66|66"
-    );
+    assert_eq!(texts(&df, "DestPublicIPs_s")[r], "13.67.143.117|0|1|1|1|66|66");
     assert_eq!(texts(&df, "SrcPublicIPs_s")[r], "");
     assert_eq!(texts(&df, "PublicIPs_s")[r], "13.67.143.117|0|1|1|1|66|66");
     assert_eq!(texts(&df, "VMIP_s")[r], "10.5.16.4");
@@ -44,14 +36,8 @@ fn nsg_v2_view_columns() {
     assert_eq!(texts(&df, "FlowDirection_s")[r], "O");
     assert_eq!(texts(&df, "FlowStatus_s")[r], "A");
     assert_eq!(texts(&df, "FlowType_s")[r], "ExternalPublic");
-    assert_eq!(
-        texts(&df, "NSGList_s")[r],
-        "00000000-0000-0000-0000-000000000000/fabrikamrg/fabriakmvm1-nsg"
-    );
-    assert_eq!(
-        texts(&df, "NSGRule_s")[r],
-        "DefaultRule_AllowInternetOutBound"
-    );
+    assert_eq!(texts(&df, "NSGList_s")[r], "00000000-0000-0000-0000-000000000000/fabrikamrg/fabriakmvm1-nsg");
+    assert_eq!(texts(&df, "NSGRule_s")[r], "DefaultRule_AllowInternetOutBound");
     assert_eq!(texts(&df, "NSGRuleType_s")[r], "Default");
     assert_eq!(texts(&df, "MACAddress_s")[r], "00-0D-3A-F8-78-56");
     assert_eq!(reals(&df, "AllowedOutFlows_d")[r], Some(0.0));
@@ -64,26 +50,14 @@ fn nsg_v2_view_columns() {
     assert_eq!(reals(&df, "OutboundBytes_d")[5], Some(16978.0));
     assert_eq!(reals(&df, "InboundPackets_d")[5], Some(24.0));
     assert_eq!(reals(&df, "InboundBytes_d")[5], Some(14008.0));
-    assert_eq!(
-        texts(&df, "DestPublicIPs_s")[5],
-        "13.67.143.115|0|0|30|24|16978|14008"
-    );
+    assert_eq!(texts(&df, "DestPublicIPs_s")[5], "13.67.143.115|0|0|30|24|16978|14008");
     assert_eq!(reals(&df, "FlowCount_d")[5], Some(0.0));
     let t = ns("2018-11-13T11:59:39Z");
     assert_eq!(longs(&df, "TimeGenerated")[r], Some(t));
     assert_eq!(longs(&df, "FlowStartTime_t")[r], Some(t));
-    assert_eq!(
-        longs(&df, "FlowIntervalStartTime_t")[r],
-        Some(ns("2018-11-13T11:00:00Z"))
-    );
-    assert_eq!(
-        longs(&df, "FlowIntervalEndTime_t")[r],
-        Some(ns("2018-11-13T12:00:00Z"))
-    );
-    assert_eq!(
-        longs(&df, "TimeProcessed_t")[r],
-        Some(ns("2018-11-13T12:00:00Z"))
-    );
+    assert_eq!(longs(&df, "FlowIntervalStartTime_t")[r], Some(ns("2018-11-13T11:00:00Z")));
+    assert_eq!(longs(&df, "FlowIntervalEndTime_t")[r], Some(ns("2018-11-13T12:00:00Z")));
+    assert_eq!(longs(&df, "TimeProcessed_t")[r], Some(ns("2018-11-13T12:00:00Z")));
     // Row 1: inbound, denied, begin: the public side is the source.
     // 1542110402,94.102.49.190,10.5.16.4,28746,443,U,I,D,B,,,,
     assert_eq!(texts(&df, "SrcIP_s")[0], "");
@@ -104,52 +78,30 @@ fn nsg_v2_view_columns() {
     assert!(texts(&df, "Subnet1_s").iter().all(String::is_empty));
     assert!(texts(&df, "Country_s").iter().all(String::is_empty));
     assert!(texts(&df, "Subscription1_g").iter().all(String::is_empty));
-    assert_eq!(
-        df.column("IsFlowCapturedAtUDRHop_b")
-            .expect("col")
-            .null_count(),
-        11
-    );
+    assert_eq!(df.column("IsFlowCapturedAtUDRHop_b").expect("col").null_count(), 11);
 }
 
 #[test]
 fn vnets_refine_flow_types() {
     // Local 10.0.0.6 to and from public addresses only: VNet ranges change nothing...
     let path = sample("azure-vnet-flow-v4/testdata.log");
-    let opts = ReadOptions {
-        vnets: vec!["10.0.0.0/16".parse().expect("cidr")],
-        ..ReadOptions::default()
-    };
+    let opts = ReadOptions { vnets: vec!["10.0.0.0/16".parse().expect("cidr")], ..ReadOptions::default() };
     let (table, report) = read_as_network_analytics(&path, None, &opts).expect("reads");
     let df = collect(&table);
     assert_eq!(report.rows, 19);
-    assert!(texts(&df, "FlowType_s")
-        .iter()
-        .all(|t| t == "ExternalPublic"));
+    assert!(texts(&df, "FlowType_s").iter().all(|t| t == "ExternalPublic"));
     // ... VNet D tuples are denied flows; B tuples begin allowed ones.
     assert_eq!(sum_reals(&df, "DeniedInFlows_d"), 9.0);
     assert_eq!(sum_reals(&df, "AllowedOutFlows_d"), 5.0);
     assert_eq!(sum_reals(&df, "CompletedFlows_d"), 5.0);
-    assert_eq!(
-        texts(&df, "FlowStatus_s")
-            .iter()
-            .filter(|s| *s == "D")
-            .count(),
-        9
-    );
+    assert_eq!(texts(&df, "FlowStatus_s").iter().filter(|s| *s == "D").count(), 9);
     assert_eq!(texts(&df, "NSGList_s")[0], "");
     assert_eq!(texts(&df, "NSGRuleType_s")[0], "Default");
     assert_eq!(texts(&df, "NSGRuleType_s")[10], "");
     assert_eq!(texts(&df, "MACAddress_s")[0], "00-22-48-71-C2-05");
     // FORMATS.md 11.4: 1663146003606,10.0.0.6,52.239.184.180,23956,443,6,O,E,NX,3,767,2,1580
-    assert_eq!(
-        texts(&df, "DestPublicIPs_s")[1],
-        "52.239.184.180|0|1|3|2|767|1580"
-    );
-    assert_eq!(
-        longs(&df, "FlowStartTime_t")[1],
-        Some(ns("2022-09-14T09:00:03.606Z"))
-    );
+    assert_eq!(texts(&df, "DestPublicIPs_s")[1], "52.239.184.180|0|1|3|2|767|1580");
+    assert_eq!(longs(&df, "FlowStartTime_t")[1], Some(ns("2022-09-14T09:00:03.606Z")));
 
     // ... but private remote ends do change: AWS flows between 10/8 and 192.168/16.
     let dir = tempfile::tempdir().expect("dir");
@@ -169,53 +121,22 @@ fn vnets_refine_flow_types() {
     let df = collect(&table);
     assert_eq!(df.height(), 4);
     assert!(report.notes.iter().any(|n| n.contains("1 NODATA/SKIPDATA")));
-    assert_eq!(
-        texts(&df, "FlowType_s"),
-        vec![
-            "UnknownPrivate",
-            "UnknownPrivate",
-            "UnknownPrivate",
-            "ExternalPublic"
-        ]
-    );
-    let opts = ReadOptions {
-        vnets: vec![
-            "10.0.0.0/16".parse().expect("cidr"),
-            "10.1.0.0/16".parse().expect("cidr"),
-        ],
-        ..ReadOptions::default()
-    };
+    assert_eq!(texts(&df, "FlowType_s"), vec!["UnknownPrivate", "UnknownPrivate", "UnknownPrivate", "ExternalPublic"]);
+    let opts =
+        ReadOptions { vnets: vec!["10.0.0.0/16".parse().expect("cidr"), "10.1.0.0/16".parse().expect("cidr")], ..ReadOptions::default() };
     let (table, _) = read_as_network_analytics(&path, None, &opts).expect("reads");
     let df = collect(&table);
-    assert_eq!(
-        texts(&df, "FlowType_s"),
-        vec!["IntraVNet", "InterVNet", "UnknownPrivate", "ExternalPublic"]
-    );
+    assert_eq!(texts(&df, "FlowType_s"), vec!["IntraVNet", "InterVNet", "UnknownPrivate", "ExternalPublic"]);
     assert_eq!(texts(&df, "FlowDirection_s"), vec!["O", "O", "I", "O"]);
     assert_eq!(texts(&df, "FlowStatus_s"), vec!["A", "A", "D", "A"]);
     assert_eq!(texts(&df, "L4Protocol_s"), vec!["T", "T", "T", "U"]);
-    assert_eq!(
-        texts(&df, "L7Protocol_s"),
-        vec!["ssh", "mssql", "rdp", "dns"]
-    );
-    assert_eq!(
-        reals(&df, "OutboundBytes_d"),
-        vec![Some(500.0), Some(500.0), Some(500.0), Some(80.0)]
-    );
+    assert_eq!(texts(&df, "L7Protocol_s"), vec!["ssh", "mssql", "rdp", "dns"]);
+    assert_eq!(reals(&df, "OutboundBytes_d"), vec![Some(500.0), Some(500.0), Some(500.0), Some(80.0)]);
     assert_eq!(reals(&df, "InboundBytes_d"), vec![Some(0.0); 4]);
-    assert_eq!(
-        reals(&df, "AllowedOutFlows_d"),
-        vec![Some(1.0), Some(1.0), Some(0.0), Some(1.0)]
-    );
-    assert_eq!(
-        reals(&df, "DeniedInFlows_d"),
-        vec![Some(0.0), Some(0.0), Some(1.0), Some(0.0)]
-    );
+    assert_eq!(reals(&df, "AllowedOutFlows_d"), vec![Some(1.0), Some(1.0), Some(0.0), Some(1.0)]);
+    assert_eq!(reals(&df, "DeniedInFlows_d"), vec![Some(0.0), Some(0.0), Some(1.0), Some(0.0)]);
     assert_eq!(texts(&df, "DestPublicIPs_s")[3], "1.1.1.1|1|0|1|0|80|0");
-    assert_eq!(
-        longs(&df, "FlowEndTime_t")[0],
-        Some(1_700_000_060_000_000_000)
-    );
+    assert_eq!(longs(&df, "FlowEndTime_t")[0], Some(1_700_000_060_000_000_000));
 }
 
 #[test]
@@ -293,11 +214,7 @@ AzureNetworkAnalytics_CL
     assert_eq!(out.height(), 0);
     assert_eq!(out.width(), 10);
     // ... and with the sample's subnet: the 7 inbound rows keep the local destination.
-    let out = s
-        .run(&q.replace("10.1.1.0/24", "10.5.16.0/24"))
-        .expect("runs")
-        .result
-        .frame;
+    let out = s.run(&q.replace("10.1.1.0/24", "10.5.16.0/24")).expect("runs").result.frame;
     assert_eq!(out.height(), 7);
     assert!(texts(&out, "FlowDirection_s").iter().all(|d| d == "I"));
 
@@ -310,27 +227,12 @@ AzureNetworkAnalytics_CL
 | extend DstPublicIP = tostring(split(PublicIPs_s, "|",0)[0]) // パブリックIPアドレスを抽出
 | summarize TotalFlowCounts = sum(FlowCount_d) by SrcIP_s,DstPublicIP,L7Protocol_s
 //| where TotalFlowCounts > 50 // 閾値"#;
-    let out = s
-        .run(&format!("{q}\n| sort by DstPublicIP asc"))
-        .expect("runs")
-        .result
-        .frame;
-    assert_eq!(
-        texts(&out, "DstPublicIP"),
-        vec![
-            "13.67.143.115",
-            "13.67.143.117",
-            "13.67.143.118",
-            "40.71.12.225"
-        ]
-    );
+    let out = s.run(&format!("{q}\n| sort by DstPublicIP asc")).expect("runs").result.frame;
+    assert_eq!(texts(&out, "DstPublicIP"), vec!["13.67.143.115", "13.67.143.117", "13.67.143.118", "40.71.12.225"]);
     assert!(texts(&out, "SrcIP_s").iter().all(|s| s == "10.5.16.4"));
     assert!(texts(&out, "L7Protocol_s").iter().all(|s| s == "https"));
     // Only the B tuple (to .118) begins a flow.
-    assert_eq!(
-        reals(&out, "TotalFlowCounts"),
-        vec![Some(0.0), Some(0.0), Some(1.0), Some(0.0)]
-    );
+    assert_eq!(reals(&out, "TotalFlowCounts"), vec![Some(0.0), Some(0.0), Some(1.0), Some(0.0)]);
     // Unchanged, it runs too.
     assert_eq!(s.run(q).expect("runs").result.frame.height(), 4);
 
@@ -340,28 +242,12 @@ AzureNetworkAnalytics_CL
 | where TimeGenerated > ago(timeframe)
 | summarize TotalInboundMByte = sum(InboundBytes_d)/(1024*1024),TotalOutboundMByte = sum(OutboundBytes_d)/(1024*1024) by bin(TimeGenerated, 1h)
 | render areachart with(title='NSG Flow Log Traffic (許可) ', ytitle='Mbytes')"#;
-    let out = s
-        .run(&q.replace("| render", "| sort by TimeGenerated asc\n| render"))
-        .expect("runs")
-        .result
-        .frame;
+    let out = s.run(&q.replace("| render", "| sort by TimeGenerated asc\n| render")).expect("runs").result.frame;
     // 11:00 holds the tuples stamped 11:59:37-11:59:39; 12:00 the rest.
-    assert_eq!(
-        longs(&out, "TimeGenerated"),
-        vec![
-            Some(ns("2018-11-13T11:00:00Z")),
-            Some(ns("2018-11-13T12:00:00Z"))
-        ]
-    );
+    assert_eq!(longs(&out, "TimeGenerated"), vec![Some(ns("2018-11-13T11:00:00Z")), Some(ns("2018-11-13T12:00:00Z"))]);
     let mb = 1024.0 * 1024.0;
-    assert_eq!(
-        reals(&out, "TotalInboundMByte"),
-        vec![Some((66.0 + 14008.0) / mb), Some(7054.0 / mb)]
-    );
-    assert_eq!(
-        reals(&out, "TotalOutboundMByte"),
-        vec![Some((66.0 + 16978.0) / mb), Some(8489.0 / mb)]
-    );
+    assert_eq!(reals(&out, "TotalInboundMByte"), vec![Some((66.0 + 14008.0) / mb), Some(7054.0 / mb)]);
+    assert_eq!(reals(&out, "TotalOutboundMByte"), vec![Some((66.0 + 16978.0) / mb), Some(8489.0 / mb)]);
     assert_eq!(s.run(q).expect("runs").result.frame.height(), 2);
 
     let q = r#"let timeframe = 1d;

@@ -1,0 +1,92 @@
+//! `join` and `union`. Expected rows are the join operator documentation's X/Y example
+//! (join-operator.md and the per-kind pages), sorted for a stable comparison.
+
+use crate::common::*;
+
+const XY: &str = "let X = datatable(Key:string, Value1:long)['a',1,'b',2,'b',3,'c',4];
+let Y = datatable(Key:string, Value2:long)['b',10,'c',20,'c',30,'d',40];";
+
+fn join(kind: &str) -> Vec<Vec<String>> {
+    let k = if kind.is_empty() { String::new() } else { format!("kind={kind} ") };
+    let mut out = rows(&format!("{XY} X | join {k}Y on Key"));
+    out.sort();
+    out
+}
+
+#[test]
+fn default_is_innerunique() {
+    assert_eq!(
+        columns(&format!("{XY} X | join Y on Key")),
+        cols(&[("Key", "string"), ("Value1", "long"), ("Key1", "string"), ("Value2", "long")])
+    );
+    assert_eq!(join(""), r(&[&["b", "2", "b", "10"], &["c", "4", "c", "20"], &["c", "4", "c", "30"]]));
+}
+
+#[test]
+fn inner_and_outer_kinds() {
+    assert_eq!(join("inner"), r(&[&["b", "2", "b", "10"], &["b", "3", "b", "10"], &["c", "4", "c", "20"], &["c", "4", "c", "30"]]));
+    assert_eq!(
+        join("leftouter"),
+        r(&[&["a", "1", "", "null"], &["b", "2", "b", "10"], &["b", "3", "b", "10"], &["c", "4", "c", "20"], &["c", "4", "c", "30"]])
+    );
+    assert_eq!(
+        join("rightouter"),
+        r(&[&["", "null", "d", "40"], &["b", "2", "b", "10"], &["b", "3", "b", "10"], &["c", "4", "c", "20"], &["c", "4", "c", "30"]])
+    );
+    assert_eq!(join("fullouter").len(), 6);
+}
+
+#[test]
+fn semi_and_anti_kinds() {
+    assert_eq!(columns(&format!("{XY} X | join kind=leftsemi Y on Key")), cols(&[("Key", "string"), ("Value1", "long")]));
+    assert_eq!(join("leftsemi"), r(&[&["b", "2"], &["b", "3"], &["c", "4"]]));
+    assert_eq!(join("leftanti"), r(&[&["a", "1"]]));
+    assert_eq!(columns(&format!("{XY} X | join kind=rightsemi Y on Key")), cols(&[("Key", "string"), ("Value2", "long")]));
+    assert_eq!(join("rightsemi"), r(&[&["b", "10"], &["c", "20"], &["c", "30"]]));
+    assert_eq!(join("rightanti"), r(&[&["d", "40"]]));
+}
+
+#[test]
+fn left_right_key_pairs() {
+    let q = "let A = datatable(ip:string, n:long)['1.1.1.1', 1, '2.2.2.2', 2];
+        let B = datatable(addr:string, tag:string)['2.2.2.2', 'bad'];
+        A | join kind=inner (B) on $left.ip == $right.addr | project ip, tag";
+    assert_eq!(rows(q), r(&[&["2.2.2.2", "bad"]]));
+}
+
+#[test]
+fn unknown_join_kind_is_diagnosed() {
+    let e = error(&format!("{XY} X | join kind=lefouter Y on Key"));
+    assert!(e.help.as_deref().unwrap_or("").contains("leftouter"), "{:?}", e.help);
+}
+
+#[test]
+fn union_outer_and_inner() {
+    // union-operator.md: outer keeps all columns; same name with different types becomes name_type.
+    let q = "union withsource=T (print a = 1, b = 'x'), (print a = 's', c = 2.0)";
+    assert_eq!(columns(q), cols(&[("T", "string"), ("a_long", "long"), ("b", "string"), ("a_string", "string"), ("c", "real")]));
+    assert_eq!(rows(q), r(&[&["union_arg0", "1", "x", "", "null"], &["union_arg1", "null", "", "s", "2"]]));
+    let q = "union kind=inner (print a = 1, b = 'x'), (print a = 2, c = 2.0)";
+    assert_eq!(columns(q), cols(&[("a", "long")]));
+    assert_eq!(rows(q), r(&[&["1"], &["2"]]));
+    let q = "datatable(x:long)[1, 2] | union (datatable(x:long)[3]) | count";
+    assert_eq!(rows(q), r(&[&["3"]]));
+}
+
+#[test]
+fn ipv4_lookup_finds_the_range() {
+    // ipv4-lookup-plugin.md: rows without a matching range are dropped unless
+    // return_unmatched = true; the lookup table's columns follow the input's.
+    let q = "let IP_Data = datatable(network:string, continent:string, country:string)[
+            '111.68.128.0/17', 'Asia', 'Japan', '5.8.0.0/19', 'Europe', 'Russia', '223.255.254.0/24', 'Asia', 'Singapore'];
+        let IPs = datatable(ip:string)['111.68.128.1', '5.8.1.2', '192.165.12.17'];
+        IPs | evaluate ipv4_lookup(IP_Data, ip, network) | sort by ip asc";
+    assert_eq!(columns(q), cols(&[("ip", "string"), ("network", "string"), ("continent", "string"), ("country", "string")]));
+    assert_eq!(rows(q), r(&[&["111.68.128.1", "111.68.128.0/17", "Asia", "Japan"], &["5.8.1.2", "5.8.0.0/19", "Europe", "Russia"]]));
+    let q = "let R = datatable(net:string, tag:string)['10.0.0.0/8', 'wide', '10.1.0.0/16', 'narrow'];
+        datatable(ip:string)['10.1.2.3', '10.9.9.9', '8.8.8.8'] | evaluate ipv4_lookup(R, ip, net, true) | sort by ip asc";
+    // The most specific range wins; the unmatched row keeps empty lookup columns.
+    assert_eq!(rows(q), r(&[&["10.1.2.3", "10.1.0.0/16", "narrow"], &["10.9.9.9", "10.0.0.0/8", "wide"], &["8.8.8.8", "", ""]]));
+    let e = error("datatable(ip:string)['1.1.1.1'] | evaluate bag_unpack(ip)");
+    assert!(e.message.contains("`bag_unpack` plugin"), "{}", e.message);
+}
