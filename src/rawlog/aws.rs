@@ -336,21 +336,10 @@ fn tokenize<'a>(line: &'a str, tokens: &mut Vec<&'a str>) {
     }
 }
 
-fn read_lines(
-    text: &[u8],
-    first_line: usize,
-    layout: &Layout,
-    problems: &mut Problems,
-) -> Result<(DataFrame, usize)> {
+fn read_lines(text: &[u8], first_line: usize, layout: &Layout, problems: &mut Problems) -> Result<(DataFrame, usize)> {
     // Only the fields the file has get buffers; the other columns are constant.
-    let present: Vec<bool> = (0..FIELDS.len())
-        .map(|slot| layout.slots.contains(&Some(slot)))
-        .collect();
-    let mut bufs: Vec<Option<Buf>> = FIELDS
-        .iter()
-        .zip(&present)
-        .map(|((_, _, k), p)| p.then(|| Buf::new(*k)))
-        .collect();
+    let present: Vec<bool> = (0..FIELDS.len()).map(|slot| layout.slots.contains(&Some(slot))).collect();
+    let mut bufs: Vec<Option<Buf>> = FIELDS.iter().zip(&present).map(|((_, _, k), p)| p.then(|| Buf::new(*k))).collect();
     // Per-line buffers, reused: a line costs no allocation.
     let mut tokens: Vec<&str> = Vec::with_capacity(layout.names.len() + 1);
     let mut row: Vec<Cell> = vec![Cell::Text(""); FIELDS.len()];
@@ -379,9 +368,7 @@ fn read_lines(
             },
         };
         tokenize(line, &mut tokens);
-        if tokens.is_empty()
-            || (!layout.header.is_empty() && tokens.iter().eq(layout.header.iter()))
-        {
+        if tokens.is_empty() || (!layout.header.is_empty() && tokens.iter().eq(layout.header.iter())) {
             continue;
         }
         records += 1;

@@ -121,11 +121,7 @@ pub(crate) fn epoch_seconds_or_millis(text: &str) -> Result<i64, String> {
 
 /// One of the allowed single-letter codes; the static text is returned so that rows do
 /// not borrow the input.
-pub(crate) fn code(
-    text: &str,
-    allowed: &[&'static str],
-    what: &str,
-) -> Result<&'static str, String> {
+pub(crate) fn code(text: &str, allowed: &[&'static str], what: &str) -> Result<&'static str, String> {
     allowed
         .iter()
         // Codes are one or a few letters: compare bytes inline, not through memcmp.
