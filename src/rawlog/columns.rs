@@ -65,6 +65,33 @@ pub(crate) fn gather(col: &Column, idx: &IdxCa) -> Result<Column> {
     Ok(col.take(idx)?)
 }
 
+/// A column of short codes (`T`, `O`, `B`, ...) drawn from a few static texts: each text
+/// is stored once and rows gather it, which is cheaper than building every row's text.
+pub(crate) fn codes(n: &str, values: &[&'static str]) -> Result<Column> {
+    let mut dict: Vec<&'static str> = Vec::new();
+    let mut idx: Vec<IdxSize> = Vec::with_capacity(values.len());
+    let mut last: Option<(&'static str, IdxSize)> = None;
+    for v in values {
+        let i = match last {
+            // The same static text: a pointer and length check, no comparison of bytes.
+            Some((l, i)) if std::ptr::eq(l, *v) => i,
+            _ => {
+                let i = match dict.iter().position(|d| d == v) {
+                    Some(i) => i as IdxSize,
+                    None => {
+                        dict.push(v);
+                        (dict.len() - 1) as IdxSize
+                    }
+                };
+                last = Some((v, i));
+                i
+            }
+        };
+        idx.push(i);
+    }
+    gather(&strings(n, &dict), &IdxCa::from_vec(name("idx"), idx))
+}
+
 /// Distinct texts with a per-row index, for low-cardinality derived columns.
 #[derive(Default)]
 pub(crate) struct Interner {

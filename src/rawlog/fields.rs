@@ -35,29 +35,31 @@ pub(crate) fn ip(text: &str) -> Result<(), String> {
     }
 }
 
-/// The common case, checked by hand: `Some(valid)` for text of digits and dots only (an
-/// IPv4 address or nothing), with the standard parser's rules (four decimal octets up to
-/// 255, no leading zeros); `None` for anything else (IPv6).
+/// The common case, checked by hand in one pass: `Some(valid)` for text of digits and
+/// dots only (an IPv4 address or nothing), with the standard parser's rules (four
+/// decimal octets up to 255, no leading zeros); `None` for anything else (IPv6).
 fn dotted_quad(b: &[u8]) -> Option<bool> {
-    if !b.iter().all(|c| c.is_ascii_digit() || *c == b'.') {
-        return None;
-    }
-    let mut octets = 0;
-    for part in b.split(|c| *c == b'.') {
-        octets += 1;
-        let valid = match part {
-            [d] => d.is_ascii_digit(),
-            [b'1'..=b'9', _] => true,
-            [b'1', _, _] => true,
-            [b'2', b'0'..=b'4', _] => true,
-            [b'2', b'5', b'0'..=b'5'] => true,
-            _ => false,
-        };
-        if !valid || octets > 4 {
-            return Some(false);
+    let (mut dots, mut value, mut digits, mut bad) = (0u32, 0u32, 0u32, false);
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                // A second digit after a leading zero, a fourth digit, or over 255.
+                bad |= digits > 0 && value == 0;
+                // Capped: a long run of digits is already bad and must not overflow.
+                value = value.min(1000) * 10 + u32::from(c - b'0');
+                digits += 1;
+                bad |= digits > 3 || value > 255;
+            }
+            b'.' => {
+                bad |= digits == 0;
+                dots += 1;
+                value = 0;
+                digits = 0;
+            }
+            _ => return None,
         }
     }
-    Some(octets == 4)
+    Some(!bad && dots == 3 && digits > 0)
 }
 
 /// Decimal digits only (no sign, no spaces), without overflow.
@@ -166,6 +168,10 @@ mod tests {
             "1000.1.1.1",
             "99.0.10.100",
             "1.2.3.4a",
+            "99999999999999999999.1.1.1",
+            "1.1.1.99999999999999",
+            "0.00.0.0",
+            "1.2.3.4.",
             "::1",
             "2001:db8::1",
             "::ffff:10.0.0.1",

@@ -241,10 +241,10 @@ fn frame(file: &str, g: Groups, t: Tuples) -> Result<DataFrame> {
     put(c::strings("DestIP", &t.dst));
     put(c::ints("SrcPort", t.sport));
     put(c::ints("DestPort", t.dport));
-    put(c::strings("Protocol", &t.proto));
-    put(c::strings("Direction", &t.dir));
-    put(c::strings("Decision", &t.decision));
-    put(c::strings("State", &t.state));
+    put(c::codes("Protocol", &t.proto)?);
+    put(c::codes("Direction", &t.dir)?);
+    put(c::codes("Decision", &t.decision)?);
+    put(c::codes("State", &t.state)?);
     let [p1, b1, p2, b2] = t.counters;
     put(c::longs("PacketsSrcToDest", p1));
     put(c::longs("BytesSrcToDest", b1));

@@ -240,8 +240,8 @@ fn frame(file: &str, g: Groups, t: Tuples) -> Result<DataFrame> {
     put(c::ints("SrcPort", t.sport));
     put(c::ints("DestPort", t.dport));
     put(c::ints("Protocol", t.proto));
-    put(c::strings("Direction", &t.dir));
-    put(c::strings("State", &t.state));
+    put(c::codes("Direction", &t.dir)?);
+    put(c::codes("State", &t.state)?);
     put(c::strings("Encryption", &t.encryption));
     let [p1, b1, p2, b2] = t.counters;
     put(c::longs("PacketsSrcToDest", p1));
