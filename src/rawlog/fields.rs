@@ -6,16 +6,19 @@ use std::net::IpAddr;
 /// Splits a comma-separated tuple into at most `N` fields; the count is returned
 /// separately so that a wrong count can be reported.
 pub(crate) fn split_tuple<const N: usize>(tuple: &str) -> ([&str; N], usize) {
+    // A plain byte loop: tuples are short, and searchers cost more per field here.
     let mut fields = [""; N];
     let mut n = 0;
     let mut start = 0;
-    for i in memchr::memchr_iter(b',', tuple.as_bytes()) {
-        if n < N {
-            // `,` is ASCII, so both ends are character boundaries.
-            fields[n] = tuple.get(start..i).unwrap_or("");
+    for (i, b) in tuple.bytes().enumerate() {
+        if b == b',' {
+            if n < N {
+                // `,` is ASCII, so both ends are character boundaries.
+                fields[n] = tuple.get(start..i).unwrap_or("");
+            }
+            n += 1;
+            start = i + 1;
         }
-        n += 1;
-        start = i + 1;
     }
     if n < N {
         fields[n] = tuple.get(start..).unwrap_or("");

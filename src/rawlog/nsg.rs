@@ -101,7 +101,6 @@ struct Groups<'a> {
     mac: Vec<&'a str>,
 }
 
-#[derive(Default)]
 struct Tuples<'a> {
     group: Vec<IdxSize>,
     time: Vec<Option<i64>>,
@@ -133,6 +132,22 @@ const FIELD_NAMES: [&str; 13] = [
 ];
 
 impl<'a> Tuples<'a> {
+    /// Buffers for `n` tuples, so that they never grow by copying.
+    fn with_capacity(n: usize) -> Self {
+        Tuples {
+            group: Vec::with_capacity(n),
+            time: Vec::with_capacity(n),
+            src: Vec::with_capacity(n),
+            dst: Vec::with_capacity(n),
+            sport: Vec::with_capacity(n),
+            dport: Vec::with_capacity(n),
+            proto: Vec::with_capacity(n),
+            dir: Vec::with_capacity(n),
+            decision: Vec::with_capacity(n),
+            state: Vec::with_capacity(n),
+            counters: std::array::from_fn(|_| Vec::with_capacity(n)),
+        }
+    }
     /// Checks and adds one tuple; `Err` is the reason, naming the field.
     fn push(&mut self, tuple: &'a str, version: i64, group: IdxSize) -> std::result::Result<(), String> {
         let (f, n) = fields::split_tuple::<13>(tuple);
@@ -183,8 +198,10 @@ pub(crate) fn read_chunk(file: &str, chunk: &Chunk<'_>, problems: &mut Problems)
             Err(why) => problems.fault(&format!("record {no}"), why)?,
         }
     }
+    let tuple_count =
+        parsed.iter().flat_map(|(_, r)| &r.properties.flows).flat_map(|rule| &rule.flows).map(|nic| nic.flow_tuples.len()).sum();
     let mut groups = Groups::default();
-    let mut tuples = Tuples::default();
+    let mut tuples = Tuples::with_capacity(tuple_count);
     for (no, r) in &parsed {
         let at = format!("record {no}");
         let version = r.properties.version;
