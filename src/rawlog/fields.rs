@@ -148,6 +148,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn split_agrees_with_str_split() {
+        let texts = [
+            "1542110379,10.5.16.4,13.67.143.117,59932,443,T,O,A,E,1,66,1,66",
+            "1542110402,94.102.49.190,10.5.16.4,28746,443,U,I,D,B,,,,",
+            ",,,,,,,,,,,,,,,,,,",
+            "a",
+            "",
+            "é,ü,,€,ab,cdefgh,ijklmnop,q",
+            "\u{2c}x,\u{ac},\u{12c},,",
+            "1234567,12345678,123456789,",
+        ];
+        for t in texts {
+            let want: Vec<&str> = t.split(',').collect();
+            let (got, n) = split_tuple::<13>(t);
+            assert_eq!(n, want.len(), "{t:?}");
+            let k = n.min(13);
+            assert_eq!(&got[..k], &want[..k], "{t:?}");
+        }
+    }
+
+    #[test]
     fn dotted_quads_agree_with_the_standard_parser() {
         for text in [
             "10.5.16.4",
