@@ -272,7 +272,7 @@ pub fn elapsed_text(d: Duration) -> String {
 
 /// The change in row count from the first run to the last, as Sentinel's "results
 /// change" column shows it.
-fn change(o: &QueryOutcome) -> String {
+pub(super) fn change(o: &QueryOutcome) -> String {
     let rows = |r: Option<&Run>| match r.map(|r| &r.status) {
         Some(RunStatus::Ran { result, .. }) => Some(result.frame.height() as i64),
         _ => None,

@@ -5,7 +5,7 @@
 //! browser and can be mailed or archived as it is.
 
 use super::html::{anchor, escape, inline_svg, result_table};
-use super::hunt::{elapsed_text, top_values, HuntRun, QueryOutcome, Run, RunStatus};
+use super::hunt::{change, elapsed_text, top_values, HuntRun, QueryOutcome, Run, RunStatus};
 use crate::error::{Error, Result};
 use crate::render::{self, ChartFormat, ChartKind};
 use crate::types::ResultTable;
@@ -108,17 +108,6 @@ fn rows_cell(r: &Run) -> String {
         RunStatus::Ran { result, .. } => result.frame.height().to_string(),
         RunStatus::Skipped(_) => "skipped".to_string(),
         RunStatus::Failed(_) => "failed".to_string(),
-    }
-}
-
-fn change(o: &QueryOutcome) -> String {
-    let rows = |r: Option<&Run>| match r.map(|r| &r.status) {
-        Some(RunStatus::Ran { result, .. }) => Some(result.frame.height() as i64),
-        _ => None,
-    };
-    match (rows(o.runs.first()), rows(o.runs.last())) {
-        (Some(a), Some(b)) => format!("{:+}", b - a),
-        _ => String::new(),
     }
 }
 
