@@ -388,9 +388,9 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
         }),
         "pack" | "bag_pack" | "pack_array" | "array_concat" | "array_slice" | "set_union" | "set_intersect" | "bag_keys" => {
             let values = args.iter().map(dynamic::to_json_text).collect::<Result<Vec<_>>>()?;
-            native(super::strings::dynamic_builder(f.name, values))
+            native(super::arrays::lower(f.name, values, T::Dynamic))
         }
-        "strcat_array" => {
+        "strcat_array" | "array_strcat" => {
             let delim = lit_str(&args[1], "delimiter")?.to_string();
             let values = vec![dynamic::to_json_text(&args[0])?];
             let joined = dynamic::json_map(values, move |v| match v.first() {
@@ -495,8 +495,127 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
                 None => shifted,
             })
         }
+        "tohex" => native(super::encoding::to_hex(arg(0)?, args[0].ty, args.get(1).map(lower_expr).transpose()?)),
+        "binary_and" | "binary_or" | "binary_xor" | "binary_not" | "binary_shift_left" | "binary_shift_right" | "bitset_count_ones" => {
+            native(super::numbers::bitwise(f.name, all_args(args)?))
+        }
+        "atan2" => native(super::numbers::atan2(arg(0)?, arg(1)?)),
+        "pi" => native(lit(std::f64::consts::PI)),
+        "isfinite" => native(arg(0)?.cast(DataType::Float64).is_finite()),
+        "todecimal" => native(match args[0].ty {
+            t if t.is_numeric() => arg(0)?.cast(DataType::Float64),
+            T::Bool => arg(0)?.cast(DataType::Float64),
+            _ => to_text(&args[0])?.str().strip_chars(lit(NULL)).cast(DataType::Float64),
+        }),
+        "toguid" => native(super::encoding::to_guid(to_text(&args[0])?)),
+        // One value per row: a row counter carries the frame's height.
+        "new_guid" => native(super::encoding::new_guid(int_range(lit(0i64), len(), 1, DataType::Int64))),
+        "make_datetime" => native(super::numbers::make_datetime(all_args(args)?)),
+        "make_timespan" => native(super::numbers::make_timespan(all_args(args)?)),
+        "week_of_year" => native(arg(0)?.dt().week().cast(DataType::Int32)),
+        "unixtime_microseconds_todatetime" | "unixtime_nanoseconds_todatetime" => {
+            let per = if f.name.contains("micro") { 1e3 } else { 1.0 };
+            let ns = (arg(0)?.cast(DataType::Float64) * lit(per)).round(0, RoundMode::HalfAwayFromZero).cast(DataType::Int64);
+            native(ns.cast(T::DateTime.polars()))
+        }
+        "format_timespan" => native(super::numbers::format_timespan(arg(0)?, lit_str(&args[1], "format")?.to_string())),
+        "hash" | "hash_xxhash64" => native(super::encoding::hash(arg(0)?, args[0].ty, args.get(1).map(lower_expr).transpose()?)),
+        "hash_sha256" | "hash_md5" | "hash_sha1" => native(super::encoding::digest(f.name, arg(0)?, args[0].ty)),
+        "base64_encode_tostring"
+        | "base64_decode_tostring"
+        | "base64_encode_fromguid"
+        | "base64_decode_toguid"
+        | "base64_decode_toarray"
+        | "url_encode"
+        | "url_encode_component" => native(super::encoding::transcode(f.name, to_text(&args[0])?)),
+        "base64_encode_fromarray" => native(super::encoding::base64_from_array(arg(0)?)),
+        "isascii" | "isutf8" | "string_size" | "regex_quote" | "translate" | "strrep" => {
+            let mut values = args.iter().map(to_text).collect::<Result<Vec<_>>>()?;
+            if f.name == "strrep" {
+                values[1] = arg(1)?;
+            }
+            native(super::strings::string_fn(f.name, values))
+        }
+        "gettype" => native(gettype(&args[0])?),
+        "extract_json" | "extractjson" => {
+            native(super::parsers::extract_json(lit_str(&args[0], "JSONPath")?.to_string(), to_text(&args[1])?, ty))
+        }
+        "parse_url" | "parseurl" | "parse_urlquery" | "parse_path" | "parse_csv" => {
+            native(super::parsers::lower(f.name, to_text(&args[0])?))
+        }
+        "has_ipv4" | "has_ipv4_prefix" | "has_any_ipv4" | "has_any_ipv4_prefix" => {
+            let prefix = f.name.ends_with("prefix");
+            let needles = constant_strings(&args[1..])?.iter().filter_map(|n| super::ipv4::needle(n, prefix)).collect();
+            native(super::ipv4::has_any(to_text(&args[0])?, needles))
+        }
+        "ipv6_is_in_range" | "ipv6_is_in_any_range" => {
+            let ranges = constant_strings(&args[1..])?;
+            let test = super::ipv6::in_any_range(to_text(&args[0])?, &ranges).ok_or_else(|| {
+                Error::semantic(args[1].span, "not an IPv6 (or IPv4) range").with_help("write a range as `fe80::/10` or `10.0.0.0/8`")
+            })?;
+            native(test)
+        }
+        "parse_ipv4_mask" => native(super::ipv4::parse_mask(to_text(&args[0])?, arg(1)?)),
+        "acos" | "asin" | "atan" | "cos" | "sin" | "tan" | "cot" | "exp2" | "exp10" | "degrees" | "radians" => native(
+            super::numbers::real_fn(f.name, arg(0)?).ok_or_else(|| Error::unsupported(call.span, format!("the function `{}`", f.name)))?,
+        ),
+        "array_index_of" | "array_reverse" | "array_rotate_left" | "array_rotate_right" | "array_shift_left" | "array_shift_right"
+        | "array_sort_asc" | "array_sort_desc" | "array_iff" | "array_iif" | "array_split" | "array_sum" | "bag_has_key" | "bag_merge"
+        | "bag_remove_keys" | "bag_set_key" | "bag_zip" | "zip" | "set_difference" | "set_has_element" | "set_equals" | "jaccard_index"
+        | "dynamic_to_json" | "repeat" => {
+            let values = args.iter().map(dynamic::to_json_text).collect::<Result<Vec<_>>>()?;
+            let out = super::arrays::lower(f.name, values, ty);
+            native(if ty == T::String { out.fill_null(lit("")) } else { out })
+        }
         other => return Err(Error::unsupported(call.span, format!("the function `{other}` in this position"))),
     })
+}
+
+fn all_args(args: &[TExpr]) -> Result<Vec<Expr>> {
+    args.iter().map(lower_expr).collect()
+}
+
+/// Constant string arguments, with dynamic arrays of strings flattened
+/// (`has_any_ipv4(text, dynamic(['10.0.0.1', '10.0.0.2']))`).
+fn constant_strings(args: &[TExpr]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for a in args {
+        match a.as_literal() {
+            Some(Literal::String(s)) => out.push(s.clone()),
+            Some(Literal::Dynamic(serde_json::Value::Array(items))) => {
+                out.extend(items.iter().filter_map(|v| v.as_str().map(str::to_string)));
+            }
+            _ => {
+                return Err(Error::unsupported(a.span, "a non-constant list here")
+                    .with_help("give the values as string literals or a dynamic([...]) literal"))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `gettype(x)`: the static type's name, or for a dynamic value the type of what it
+/// holds (gettype-function.md: `int` for a small whole number, `dictionary` for a bag).
+fn gettype(x: &TExpr) -> Result<Expr> {
+    if x.ty != T::Dynamic {
+        return Ok(lit(x.ty.name()));
+    }
+    use super::rowwise::{map_rows, text, Out};
+    Ok(map_rows(vec![lower_expr(x)?], T::String, |c| {
+        let name = match text(&c[0]).and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok()) {
+            None | Some(serde_json::Value::Null) => "null",
+            Some(serde_json::Value::Bool(_)) => "bool",
+            Some(serde_json::Value::Number(n)) => match n.as_i64() {
+                Some(i) if i32::try_from(i).is_ok() => "int",
+                Some(_) => "long",
+                None => "real",
+            },
+            Some(serde_json::Value::String(_)) => "string",
+            Some(serde_json::Value::Array(_)) => "array",
+            Some(serde_json::Value::Object(_)) => "dictionary",
+        };
+        Some(Out::Text(name.to_string()))
+    }))
 }
 
 fn check_regex(pattern: &str, at: &TExpr) -> Result<()> {

@@ -241,6 +241,8 @@ pub(super) fn json_map(args: Vec<Expr>, f: impl Fn(&[Option<Json>]) -> Option<Js
 /// holding it (parse-json-function.md).
 pub(super) fn parse_json(text: Expr) -> Expr {
     map_json_text(text, |s| match serde_json::from_str::<Json>(s) {
+        // Empty text is null (gettype-function.md: `gettype(parse_json(''))` is null).
+        _ if s.trim().is_empty() => None,
         Ok(Json::Null) => None,
         Ok(v) => Some(v.to_string()),
         Err(_) => Some(Json::String(s.to_string()).to_string()),

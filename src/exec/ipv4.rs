@@ -280,6 +280,73 @@ pub(super) fn lookup(
     Ok(joined.select(select))
 }
 
+/// What `has_ipv4` and friends look for in text.
+pub(super) enum Needle {
+    /// A whole address.
+    Address(u32),
+    /// The leading octets of an address (`192.168.` is two octets).
+    Prefix { value: u32, octets: u32 },
+}
+
+/// Parses a `has_ipv4` address or a `has_ipv4_prefix` prefix (a whole address, or one
+/// to three octets ending with a dot, has-any-ipv4-prefix-function.md). `None` when the
+/// argument is not valid, which makes the test false.
+pub(super) fn needle(text: &str, prefix: bool) -> Option<Needle> {
+    if let Some(p) = parse(text).filter(|p| p.bits == 32 && !text.contains('/')) {
+        return Some(Needle::Address(p.addr));
+    }
+    let body = text.trim().strip_suffix('.').filter(|_| prefix)?;
+    let mut value = 0u32;
+    let mut octets = 0u32;
+    for part in body.split('.') {
+        if part.is_empty() || part.len() > 3 || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        value = (value << 8) | part.parse::<u8>().ok()? as u32;
+        octets += 1;
+    }
+    (1..=3).contains(&octets).then_some(Needle::Prefix { value, octets })
+}
+
+/// The IPv4 addresses written in `text`, each delimited by characters that are neither
+/// letters, digits nor dots (has-ipv4-function.md): `54127.0.0.1` is not an address.
+fn addresses_in(text: &str) -> impl Iterator<Item = u32> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '.'))
+        .map(|t| t.trim_matches('.'))
+        .filter(|t| !t.is_empty() && t.as_bytes()[0].is_ascii_digit())
+        .filter_map(|t| parse(t).filter(|_| !t.contains('/')).map(|p| p.addr))
+}
+
+fn matches(addr: u32, n: &Needle) -> bool {
+    match *n {
+        Needle::Address(a) => addr == a,
+        Needle::Prefix { value, octets } => addr >> (8 * (4 - octets)) == value,
+    }
+}
+
+/// `has_ipv4`, `has_ipv4_prefix`, `has_any_ipv4`, `has_any_ipv4_prefix` with constant
+/// needles; a needle that is not valid never matches.
+pub(super) fn has_any(text: Expr, needles: Vec<Needle>) -> Expr {
+    text.map(
+        move |c| {
+            let ca = c.str()?;
+            let out: BooleanChunked =
+                ca.iter().map(|o| Some(o.is_some_and(|t| addresses_in(t).any(|a| needles.iter().any(|n| matches(a, n)))))).collect();
+            Ok(out.into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::Boolean)),
+    )
+}
+
+/// `parse_ipv4_mask(ip, prefix)`: the address masked to `prefix` bits, as a long.
+pub(super) fn parse_mask(ip: Expr, prefix: Expr) -> Expr {
+    super::rowwise::map_rows(vec![ip, prefix], crate::types::KqlType::Long, |c| {
+        let a = parse(super::rowwise::text(&c[0])?)?;
+        let bits = u8::try_from(super::rowwise::long(&c[1])?).ok().filter(|b| *b <= 32)?;
+        Some(super::rowwise::Out::Long((a.addr & mask(a.bits.min(bits))) as i64))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,5 +378,34 @@ mod tests {
             assert_eq!(parse(bad), None, "{bad}");
         }
         assert_eq!(parse(" 10.1.1.0/24 "), Some(Prefixed { addr: 0x0A01_0100, bits: 24 }));
+    }
+}
+
+#[cfg(test)]
+mod text_search_tests {
+    use super::*;
+
+    fn has(text: &str, needle_text: &str, prefix: bool) -> bool {
+        needle(needle_text, prefix).is_some_and(|n| addresses_in(text).any(|a| matches(a, &n)))
+    }
+
+    #[test]
+    fn documented_has_ipv4() {
+        // has-ipv4-function.md
+        assert!(has("05:04:54 127.0.0.1 GET /favicon.ico 404", "127.0.0.1", false));
+        assert!(!has("05:04:54 127.0.0.256 GET /favicon.ico 404", "127.0.0.256", false));
+        assert!(!has("05:04:54127.0.0.1 GET /favicon.ico 404", "127.0.0.1", false));
+        assert!(has("These requests came from: 192.168.1.1, 10.1.1.115 and 10.1.1.201", "10.1.1.201", false));
+    }
+
+    #[test]
+    fn documented_has_any_ipv4_prefix() {
+        // has-any-ipv4-prefix-function.md
+        let line = "05:04:54 127.0.0.1 GET /favicon.ico 404";
+        assert!(has(line, "127.0.", true) || has(line, "192.168.", true));
+        assert!(!has(line, "127.0", true) && !has(line, "192.168.", true));
+        assert!(!has("05:04:54 127.0.0.256 GET /favicon.ico 404", "127.0.", true));
+        assert!(!has("05:04:54127.0.0.1 GET /favicon.ico 404", "127.0.", true) && !has("05:04:54127.0.0.1 GET", "192.", true));
+        assert!(has(line, "127.0.0.1", true));
     }
 }

@@ -80,6 +80,26 @@ pub(super) fn lower(name: &str, mut args: Vec<Expr>, prefix: Option<i64>) -> Exp
     }
 }
 
+/// `ipv6_is_in_range(ip, range)` and `ipv6_is_in_any_range(ip, ranges...)` with constant
+/// ranges (IPv4 text is read as IPv4-mapped); null for a malformed address.
+pub(super) fn in_any_range(ip: Expr, ranges: &[String]) -> Option<Expr> {
+    let parsed: Vec<(u128, u32)> = ranges.iter().map(|r| parse(r)).collect::<Option<_>>()?;
+    Some(ip.map(
+        move |c| {
+            let ca = c.str()?;
+            let out: BooleanChunked = ca
+                .iter()
+                .map(|o| {
+                    let (a, _) = parse(o?)?;
+                    Some(parsed.iter().any(|(r, bits)| a & mask(*bits) == r & mask(*bits)))
+                })
+                .collect();
+            Ok(out.into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::Boolean)),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

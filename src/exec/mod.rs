@@ -3,13 +3,18 @@
 //! Polars' predicate and projection pushdown reach the file scans.
 
 mod agg;
+mod arrays;
 mod calls;
 mod dynamic;
+mod encoding;
 mod ipv4;
 mod ipv6;
 mod join;
 mod mv_expand;
+mod numbers;
 mod parse;
+mod parsers;
+mod rowwise;
 mod scalar;
 mod strings;
 mod text;

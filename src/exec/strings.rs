@@ -1,7 +1,6 @@
 //! Column kernels for functions Polars has no expression for: string searches with
 //! Kusto's arguments, calendar arithmetic, byte-size text and dynamic builders.
 
-use super::dynamic::json_map;
 use chrono::{DateTime, Datelike, Months, NaiveDate};
 use polars::prelude::*;
 use serde_json::Value as Json;
@@ -296,62 +295,48 @@ fn bytes_text(bytes: f64, precision: usize, units: &str) -> String {
     format!("{value:.precision$} {}", BYTE_UNITS[power])
 }
 
-/// The dynamic-building functions, over their arguments' JSON values.
-pub(super) fn dynamic_builder(name: &str, args: Vec<Expr>) -> Expr {
+/// String functions of the long tail, row by row: `isascii`, `isutf8`, `string_size`,
+/// `regex_quote`, `translate(from, to, s)`, `strrep(s, n, [delimiter])`.
+pub(super) fn string_fn(name: &str, args: Vec<Expr>) -> Expr {
+    use super::rowwise::{long, map_rows, text, Out};
+    use crate::types::KqlType;
     let name = name.to_string();
-    json_map(args, move |v| build(&name, v))
+    let ty = match name.as_str() {
+        "isascii" | "isutf8" => KqlType::Bool,
+        "string_size" => KqlType::Long,
+        _ => KqlType::String,
+    };
+    map_rows(args, ty, move |c| {
+        let s = text(&c[0]);
+        Some(match name.as_str() {
+            "isascii" => Out::Bool(s?.is_ascii()),
+            // Text held here is always valid UTF-8.
+            "isutf8" => Out::Bool(s.is_some()),
+            "string_size" => Out::Long(s?.len() as i64),
+            "regex_quote" => Out::Text(regex::escape(s?)),
+            "translate" => Out::Text(translate(s?, text(&c[1])?, text(&c[2])?)),
+            _ => {
+                let n = usize::try_from(long(&c[1])?).ok()?;
+                let delimiter = c.get(2).and_then(text).unwrap_or("");
+                Out::Text(vec![s?; n].join(delimiter))
+            }
+        })
+    })
 }
 
-fn build(name: &str, v: &[Option<Json>]) -> Option<Json> {
-    let arrays = || v.iter().map(|a| a.as_ref().and_then(|x| x.as_array())).collect::<Option<Vec<_>>>();
-    match name {
-        "pack" | "bag_pack" => {
-            let mut bag = serde_json::Map::new();
-            for pair in v.chunks(2) {
-                if let [Some(Json::String(k)), value] = pair {
-                    bag.insert(k.clone(), value.clone().unwrap_or(Json::Null));
-                }
-            }
-            Some(Json::Object(bag))
-        }
-        "pack_array" => Some(Json::Array(v.iter().map(|x| x.clone().unwrap_or(Json::Null)).collect())),
-        "array_concat" => Some(Json::Array(arrays()?.into_iter().flatten().cloned().collect())),
-        "set_union" => {
-            let mut out: Vec<Json> = Vec::new();
-            for item in arrays()?.into_iter().flatten() {
-                if !out.contains(item) {
-                    out.push(item.clone());
-                }
-            }
-            Some(Json::Array(out))
-        }
-        "set_intersect" => {
-            let lists = arrays()?;
-            let (first, rest) = lists.split_first()?;
-            let mut out: Vec<Json> = Vec::new();
-            for item in first.iter() {
-                if rest.iter().all(|l| l.contains(item)) && !out.contains(item) {
-                    out.push(item.clone());
-                }
-            }
-            Some(Json::Array(out))
-        }
-        "array_slice" => {
-            let items = v.first()?.as_ref()?.as_array()?;
-            let n = items.len() as i64;
-            let index = |j: &Option<Json>| j.as_ref().and_then(|x| x.as_i64()).map(|k| if k < 0 { n + k } else { k });
-            let (start, end) = (index(v.get(1)?)?.max(0), index(v.get(2)?)?.min(n - 1));
-            if start > end {
-                return Some(Json::Array(Vec::new()));
-            }
-            Some(Json::Array(items[start as usize..=end as usize].to_vec()))
-        }
-        "bag_keys" => match v.first()?.as_ref()? {
-            Json::Object(m) => Some(Json::Array(m.keys().map(|k| Json::String(k.clone())).collect())),
-            _ => None,
-        },
-        _ => None,
-    }
+/// translate-function.md: each character of `from` in `s` becomes the character at the
+/// same position of `to` (its last one when `to` is shorter), or is removed when `to`
+/// is empty.
+fn translate(from: &str, to: &str, s: &str) -> String {
+    let from: Vec<char> = from.chars().collect();
+    let to: Vec<char> = to.chars().collect();
+    s.chars()
+        .filter_map(|c| match from.iter().position(|f| *f == c) {
+            None => Some(c),
+            Some(_) if to.is_empty() => None,
+            Some(i) => Some(to[i.min(to.len() - 1)]),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -365,6 +350,14 @@ mod tests {
         assert_eq!(bytes_text(20010332.0, 0, ""), "19 MB");
         assert_eq!(bytes_text(20010332.0, 2, ""), "19.08 MB");
         assert_eq!(bytes_text(20010332.0, 0, "KB"), "19541 KB");
+    }
+
+    #[test]
+    fn documented_translate() {
+        // translate-function.md
+        assert_eq!(translate("abc", "x", "abc"), "xxx");
+        assert_eq!(translate("abc", "", "ab"), "");
+        assert_eq!(translate("krasp", "otsku", "spark"), "kusto");
     }
 
     #[test]

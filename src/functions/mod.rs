@@ -21,6 +21,9 @@ pub enum Naming {
     /// `sum(Bytes)` is `sum_Bytes`, `make_set(Ip)` is `set_Ip`. Without a named argument
     /// the prefix alone (`sum_`, `count_`).
     Prefixed(&'static str),
+    /// The first argument's name and a suffix: `array_sort_asc(x)` is `x_sorted`;
+    /// `ColumnN` when the argument has no name.
+    Suffixed(&'static str),
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -47,7 +50,7 @@ macro_rules! functions {
     };
 }
 
-use Naming::{FirstArgument as First, Generated as Gen, Prefixed as Pre};
+use Naming::{FirstArgument as First, Generated as Gen, Prefixed as Pre, Suffixed as Suf};
 
 functions! {
     // Conditionals and null tests
@@ -163,6 +166,105 @@ functions! {
     "isinf", Scalar, 1, 1, Gen, "isinf(x)", "True when x is infinite", "isinf(Val)";
     "strcmp", Scalar, 2, 2, Gen, "strcmp(a, b)", "-1, 0 or 1 comparing two strings ordinally", "strcmp(SrcIP_s, DestIP_s)";
     "bin_at", Scalar, 3, 3, First, "bin_at(x, size, anchor)", "Rounds down to a multiple of size counted from anchor", "bin_at(TimeGenerated, 1d, datetime(2024-01-01 06:00))";
+    // Conversions, bits and math
+    "todecimal", Scalar, 1, 1, First, "todecimal(x)", "Decimal number (held as a double here), null when it does not convert", "todecimal('1.5')";
+    "toguid", Scalar, 1, 1, First, "toguid(x)", "GUID from its text, null when it is not one", "toguid('ae3133f2-6e22-49ae-b06a-16e6a9b212eb')";
+    "new_guid", Scalar, 0, 0, Gen, "new_guid()", "A random GUID", "extend id = new_guid()";
+    "tohex", Scalar, 1, 2, First, "tohex(n, [min_length])", "Hex text of a whole number (two's complement when negative)", "tohex(DestPort_d)";
+    "binary_and", Scalar, 2, 2, Gen, "binary_and(a, b)", "Bitwise AND", "binary_and(Flags, 4)";
+    "binary_or", Scalar, 2, 2, Gen, "binary_or(a, b)", "Bitwise OR", "binary_or(Flags, 4)";
+    "binary_xor", Scalar, 2, 2, Gen, "binary_xor(a, b)", "Bitwise XOR", "binary_xor(Flags, 4)";
+    "binary_not", Scalar, 1, 1, Gen, "binary_not(a)", "Bitwise NOT", "binary_not(Flags)";
+    "binary_shift_left", Scalar, 2, 2, Gen, "binary_shift_left(a, n)", "a shifted left by n bits", "binary_shift_left(1, 8)";
+    "binary_shift_right", Scalar, 2, 2, Gen, "binary_shift_right(a, n)", "a shifted right by n bits", "binary_shift_right(256, 8)";
+    "bitset_count_ones", Scalar, 1, 1, Gen, "bitset_count_ones(a)", "Number of set bits", "bitset_count_ones(Flags)";
+    "acos", Scalar, 1, 1, Gen, "acos(x)", "Arc cosine", "acos(0.5)";
+    "asin", Scalar, 1, 1, Gen, "asin(x)", "Arc sine", "asin(0.5)";
+    "atan", Scalar, 1, 1, Gen, "atan(x)", "Arc tangent", "atan(1.0)";
+    "atan2", Scalar, 2, 2, Gen, "atan2(y, x)", "Angle of the point (x, y) in radians", "atan2(1.0, 1.0)";
+    "cos", Scalar, 1, 1, Gen, "cos(x)", "Cosine", "cos(pi())";
+    "sin", Scalar, 1, 1, Gen, "sin(x)", "Sine", "sin(pi() / 2)";
+    "tan", Scalar, 1, 1, Gen, "tan(x)", "Tangent", "tan(1.0)";
+    "cot", Scalar, 1, 1, Gen, "cot(x)", "Cotangent", "cot(1.0)";
+    "degrees", Scalar, 1, 1, Gen, "degrees(radians)", "Radians to degrees", "degrees(pi())";
+    "radians", Scalar, 1, 1, Gen, "radians(degrees)", "Degrees to radians", "radians(180)";
+    "pi", Scalar, 0, 0, Gen, "pi()", "The constant pi", "pi()";
+    "exp2", Scalar, 1, 1, Gen, "exp2(x)", "2 to the power x", "exp2(10)";
+    "exp10", Scalar, 1, 1, Gen, "exp10(x)", "10 to the power x", "exp10(3)";
+    "isfinite", Scalar, 1, 1, Gen, "isfinite(x)", "True when x is neither infinite nor NaN", "isfinite(Val)";
+    // Time building
+    "make_datetime", Scalar, 3, 6, Gen, "make_datetime(year, month, day, [hour, minute, [second]])", "A datetime from its parts; null when they name no date", "make_datetime(2024, 1, 31)";
+    "make_timespan", Scalar, 2, 4, Gen, "make_timespan([day,] hour, minute, [second])", "A timespan from its parts", "make_timespan(1, 12, 30, 55.123)";
+    "week_of_year", Scalar, 1, 1, Gen, "week_of_year(dt)", "ISO 8601 week number", "week_of_year(TimeGenerated)";
+    "unixtime_microseconds_todatetime", Scalar, 1, 1, Gen, "unixtime_microseconds_todatetime(us)", "The datetime that many microseconds after 1970-01-01", "unixtime_microseconds_todatetime(1546300800000000)";
+    "unixtime_nanoseconds_todatetime", Scalar, 1, 1, Gen, "unixtime_nanoseconds_todatetime(ns)", "The datetime that many nanoseconds after 1970-01-01", "unixtime_nanoseconds_todatetime(1546300800000000000)";
+    "format_timespan", Scalar, 2, 2, Gen, "format_timespan(ts, format)", "Text of a timespan in d/h/m/s/f format elements", "format_timespan(Duration, 'hh:mm:ss')";
+    // Hashes and encodings
+    "hash", Scalar, 1, 2, Gen, "hash(x, [mod])", "xxhash64 of the value (of its UTF-8 for text), optionally modulo mod", "where hash(SrcIP_s, 10) == 0";
+    "hash_xxhash64", Scalar, 1, 1, Gen, "hash_xxhash64(x)", "xxhash64 of the value", "hash_xxhash64(SrcIP_s)";
+    "hash_sha256", Scalar, 1, 1, Gen, "hash_sha256(x)", "SHA-256 of the value as lower-case hex", "hash_sha256(Computer)";
+    "hash_sha1", Scalar, 1, 1, Gen, "hash_sha1(x)", "SHA-1 of the value as lower-case hex", "hash_sha1(Computer)";
+    "hash_md5", Scalar, 1, 1, Gen, "hash_md5(x)", "MD5 of the value as lower-case hex", "hash_md5(Computer)";
+    "base64_encode_tostring", Scalar, 1, 1, Gen, "base64_encode_tostring(s)", "Base64 of the string's UTF-8", "base64_encode_tostring('Kusto')";
+    "base64_decode_tostring", Scalar, 1, 1, Gen, "base64_decode_tostring(s)", "The UTF-8 text of base64, null when it is not", "base64_decode_tostring('S3VzdG8=')";
+    "base64_decode_toarray", Scalar, 1, 1, Gen, "base64_decode_toarray(s)", "The bytes of base64 as a dynamic array", "base64_decode_toarray('S3VzdG8=')";
+    "base64_encode_fromarray", Scalar, 1, 1, Gen, "base64_encode_fromarray(bytes)", "Base64 of a dynamic array of bytes", "base64_encode_fromarray(dynamic([75, 117]))";
+    "base64_encode_fromguid", Scalar, 1, 1, Gen, "base64_encode_fromguid(g)", "Base64 of a GUID's bytes", "base64_encode_fromguid(toguid(Id))";
+    "base64_decode_toguid", Scalar, 1, 1, Gen, "base64_decode_toguid(s)", "The GUID of 16 base64 bytes", "base64_decode_toguid('8jMxriJurkmwahbmqbIS6w==')";
+    "url_encode", Scalar, 1, 1, Gen, "url_encode(s)", "Form-encodes text (space as +)", "url_encode(Url)";
+    "url_encode_component", Scalar, 1, 1, Gen, "url_encode_component(s)", "Percent-encodes text (space as %20)", "url_encode_component(Url)";
+    // Text
+    "gettype", Scalar, 1, 1, Pre("type_"), "gettype(x)", "The runtime type's name (for dynamic: of the value held)", "gettype(parse_json(Tags))";
+    "isascii", Scalar, 1, 1, Gen, "isascii(s)", "True when every character is ASCII", "isascii(Computer)";
+    "isutf8", Scalar, 1, 1, Gen, "isutf8(s)", "True for valid UTF-8 text", "isutf8(Computer)";
+    "string_size", Scalar, 1, 1, Pre("string_size_"), "string_size(s)", "Size in bytes (UTF-8)", "string_size(Computer)";
+    "strrep", Scalar, 2, 3, Gen, "strrep(value, n, [delimiter])", "The value's text repeated n times", "strrep('-', 10)";
+    "regex_quote", Scalar, 1, 1, Gen, "regex_quote(s)", "The text with regex metacharacters escaped", "regex_quote('10.0.0.1')";
+    "translate", Scalar, 3, 3, Gen, "translate(from, to, s)", "Replaces each character of from with the one at its position in to", "translate('-', ':', MACAddress_s)";
+    "parse_url", Scalar, 1, 1, Gen, "parse_url(url)", "Property bag of an absolute URL's parts", "parse_url(Url).Host";
+    "parseurl", Scalar, 1, 1, Gen, "parseurl(url)", "Legacy name of parse_url", "parseurl(Url)";
+    "parse_urlquery", Scalar, 1, 1, Gen, "parse_urlquery(query)", "Property bag of a URL query's parameters", "parse_urlquery('k1=v1&k2=v2')";
+    "parse_path", Scalar, 1, 1, Gen, "parse_path(path)", "Property bag of a file path's parts", "parse_path(FilePath)";
+    "parse_csv", Scalar, 1, 1, Gen, "parse_csv(record)", "Dynamic array of one CSV record's fields", "parse_csv(Line)";
+    // IP addresses in text
+    "has_ipv4", Scalar, 2, 2, Gen, "has_ipv4(text, ip)", "True when the IPv4 address appears in the text, delimited", "has_ipv4(Message, '10.0.0.1')";
+    "has_ipv4_prefix", Scalar, 2, 2, Gen, "has_ipv4_prefix(text, prefix)", "True when an address starting with the prefix (e.g. '10.1.') appears", "has_ipv4_prefix(Message, '10.1.')";
+    "has_any_ipv4", Scalar, 2, MANY, Gen, "has_any_ipv4(text, ip, ...)", "True when any of the addresses (or a dynamic array of them) appears", "has_any_ipv4(Message, dynamic(['10.0.0.1', '10.0.0.2']))";
+    "has_any_ipv4_prefix", Scalar, 2, MANY, Gen, "has_any_ipv4_prefix(text, prefix, ...)", "True when an address with any of the prefixes appears", "has_any_ipv4_prefix(Message, '10.', '192.168.')";
+    "ipv6_is_in_range", Scalar, 2, 2, Gen, "ipv6_is_in_range(ip, range)", "True when the IPv6 (or IPv4) address is in the prefix range", "ipv6_is_in_range(SrcIp, 'fe80::/10')";
+    "ipv6_is_in_any_range", Scalar, 2, MANY, Gen, "ipv6_is_in_any_range(ip, range, ...)", "True when the address is in any of the ranges", "ipv6_is_in_any_range(SrcIp, 'fe80::/10', 'fc00::/7')";
+    "parse_ipv4_mask", Scalar, 2, 2, Gen, "parse_ipv4_mask(ip, prefix)", "The address masked to prefix bits, as a long", "parse_ipv4_mask('10.1.2.3', 24)";
+    // Dynamic arrays and bags
+    "array_index_of", Scalar, 2, 5, Gen, "array_index_of(array, value, [start, length, occurrence])", "Zero-based position of value, or -1", "array_index_of(split(Path, '/'), 'api')";
+    "array_reverse", Scalar, 1, 1, Gen, "array_reverse(array)", "The elements in reverse order", "array_reverse(split(Fqdn, '.'))";
+    "array_rotate_left", Scalar, 2, 2, Gen, "array_rotate_left(array, n)", "Elements rotated n places to the left", "array_rotate_left(dynamic([1,2,3]), 1)";
+    "array_rotate_right", Scalar, 2, 2, Gen, "array_rotate_right(array, n)", "Elements rotated n places to the right", "array_rotate_right(dynamic([1,2,3]), 1)";
+    "array_shift_left", Scalar, 2, 3, Gen, "array_shift_left(array, n, [fill])", "Elements shifted n places left, filled with null (or fill)", "array_shift_left(dynamic([1,2,3]), 1)";
+    "array_shift_right", Scalar, 2, 3, Gen, "array_shift_right(array, n, [fill])", "Elements shifted n places right, filled with null (or fill)", "array_shift_right(dynamic([1,2,3]), 1)";
+    "array_sort_asc", Scalar, 1, 2, Suf("_sorted"), "array_sort_asc(array, [nulls_last])", "The array sorted ascending (numbers, then strings, then the rest)", "array_sort_asc(make_set_DestPort)";
+    "array_sort_desc", Scalar, 1, 2, Suf("_sorted"), "array_sort_desc(array, [nulls_last])", "The array sorted descending", "array_sort_desc(make_set_DestPort)";
+    "array_iff", Scalar, 3, 3, Gen, "array_iff(conditions, when_true, when_false)", "Element-wise iff over a condition array", "array_iff(dynamic([true,false]), 1, 0)";
+    "array_iif", Scalar, 3, 3, Gen, "array_iif(conditions, when_true, when_false)", "Same as array_iff", "array_iif(dynamic([true,false]), 1, 0)";
+    "array_split", Scalar, 2, 2, Gen, "array_split(array, index|indices)", "The array cut at the indices into an array of arrays", "array_split(dynamic([1,2,3,4]), 2)";
+    "array_sum", Scalar, 1, 1, Gen, "array_sum(array)", "Sum of a numeric array (null if an element is not a number)", "array_sum(dynamic([1, 2.5]))";
+    "array_strcat", Scalar, 2, 2, Gen, "array_strcat(array, delimiter)", "Same as strcat_array", "array_strcat(split(Path, '/'), '-')";
+    "bag_has_key", Scalar, 2, 2, Gen, "bag_has_key(bag, key)", "True when the bag has the key (or JSONPath $.a.b)", "bag_has_key(parse_json(Tags), 'env')";
+    "bag_merge", Scalar, 2, MANY, Gen, "bag_merge(bag1, bag2, ...)", "The bags merged (on a clash, the first bag's value)", "bag_merge(bag_pack('a', 1), parse_json(Extra))";
+    "bag_remove_keys", Scalar, 2, 2, Gen, "bag_remove_keys(bag, keys)", "The bag without the keys (or JSONPaths)", "bag_remove_keys(parse_json(Tags), dynamic(['secret']))";
+    "bag_set_key", Scalar, 3, 3, Gen, "bag_set_key(bag, key, value)", "The bag with key (or JSONPath) set to value", "bag_set_key(parse_json(Tags), 'env', 'prod')";
+    "bag_zip", Scalar, 2, 2, Gen, "bag_zip(keys, values)", "A bag of keys paired with values", "bag_zip(dynamic(['a','b']), dynamic([1,2]))";
+    "zip", Scalar, 2, MANY, Gen, "zip(array1, array2, ...)", "Array of arrays of the elements at each position", "zip(make_list_x, make_list_y)";
+    "set_difference", Scalar, 2, MANY, Gen, "set_difference(array1, array2, ...)", "Distinct elements of array1 in no other array", "set_difference(set_a, set_b)";
+    "set_has_element", Scalar, 2, 2, Gen, "set_has_element(array, value)", "True when the array holds the value", "set_has_element(set_DestPort, 22)";
+    "set_equals", Scalar, 2, 2, Gen, "set_equals(array1, array2)", "True when both hold the same distinct elements", "set_equals(set_a, set_b)";
+    "jaccard_index", Scalar, 2, 2, Gen, "jaccard_index(array1, array2)", "Size of the intersection over the size of the union", "jaccard_index(set_a, set_b)";
+    "dynamic_to_json", Scalar, 1, 1, Gen, "dynamic_to_json(d)", "JSON text of a dynamic value, bag keys sorted", "dynamic_to_json(parse_json(Tags))";
+    "extract_json", Scalar, 2, 3, Gen, "extract_json(jsonpath, text, [typeof(T)])", "The element at a JSONPath ($.a.b[0]) of JSON text, as a string or the given type", "extract_json('$.port', Payload, typeof(long))";
+    "extractjson", Scalar, 2, 3, Gen, "extractjson(jsonpath, text, [typeof(T)])", "Legacy name of extract_json", "extractjson('$.port', Payload)";
+    "column_ifexists", Scalar, 2, 2, Gen, "column_ifexists(name, default)", "The column called name when the input has it, else default", "column_ifexists('FlowType_s', '')";
+    "pack_all", Scalar, 0, 1, Gen, "pack_all()", "A property bag of every column of the row", "extend row = pack_all()";
+    "bag_pack_columns", Scalar, 1, MANY, Gen, "bag_pack_columns(col1, col2, ...)", "A property bag of the named columns", "bag_pack_columns(SrcIP_s, DestIP_s)";
+    "repeat", Scalar, 2, 2, Gen, "repeat(value, count)", "A dynamic array of count copies of value", "repeat('-', 3)";
     // Aggregates
     "count", Aggregate, 0, 1, Pre("count_"), "count()", "Number of rows in the group", "summarize count() by FlowType_s";
     "countif", Aggregate, 1, 1, Pre("countif_"), "countif(predicate)", "Number of rows where the predicate is true", "summarize countif(FlowStatus_s == 'D')";
@@ -199,55 +301,227 @@ pub fn lookup(name: &str) -> Option<&'static Function> {
     FUNCTIONS.iter().find(|f| f.name == name)
 }
 
-/// Kusto functions flowkql knows of but does not run yet: calling one is an
+/// Kusto functions flowkql knows of but does not run yet (Kusto's own function and
+/// aggregation list, less what the registry above runs): calling one is an
 /// "unsupported" diagnostic rather than "unknown function".
 pub const KNOWN_UNSUPPORTED: &[&str] = &[
-    "has_any_ipv4",
-    "has_any_ipv4_prefix",
-    "hash",
-    "typeof",
-    "toscalar",
-    "tohex",
-    "week_of_year",
-    "make_datetime",
-    "make_timespan",
-    "todecimal",
-    "guid",
-    "new_guid",
-    "base64_encode_tostring",
-    "base64_decode_tostring",
-    "geo_info_from_ip_address",
-    "column_ifexists",
-    "series_stats",
+    "all",
+    "around",
+    "assert",
+    "beta_cdf",
+    "beta_inv",
+    "beta_pdf",
     "bin_auto",
-    "format_timespan",
-    "translate",
-    "parse_url",
-    "parse_path",
-    "split_by",
-    "zip",
-    "array_index_of",
-    "array_sort_asc",
-    "array_sort_desc",
-    "bag_merge",
-    "bag_remove_keys",
-    "extract_json",
-    "extractjson",
-    "gettype",
-    "isascii",
-    "isutf8",
-    "toguid",
-    "tostring_utf8",
-    "hll",
-    "hll_merge",
+    "binary_all_and",
+    "binary_all_or",
+    "binary_all_xor",
+    "buildschema",
+    "cluster",
+    "column_names_of",
+    "convert_angle",
+    "convert_energy",
+    "convert_force",
+    "convert_length",
+    "convert_mass",
+    "convert_speed",
+    "convert_temperature",
+    "convert_volume",
+    "count_distinctif",
+    "covariance",
+    "covarianceif",
+    "covariancep",
+    "covariancepif",
+    "current_cluster_endpoint",
+    "current_database",
+    "current_principal",
+    "current_principal_details",
+    "current_principal_is_member_of",
+    "cursor_after",
+    "cursor_before_or_at",
+    "cursor_current",
+    "database",
+    "datetime_list_timezones",
+    "datetime_local_to_utc",
+    "datetime_utc_to_local",
     "dcount_hll",
+    "entity_group",
+    "erf",
+    "erfc",
+    "estimate_data_size",
+    "extent_id",
+    "extent_tags",
+    "external_table",
+    "gamma",
+    "geo_angle",
+    "geo_azimuth",
+    "geo_closest_point_on_line",
+    "geo_closest_point_on_polygon",
+    "geo_distance_2points",
+    "geo_distance_point_to_line",
+    "geo_distance_point_to_polygon",
+    "geo_from_wkt",
+    "geo_geohash_neighbors",
+    "geo_geohash_to_central_point",
+    "geo_geohash_to_polygon",
+    "geo_h3cell_children",
+    "geo_h3cell_level",
+    "geo_h3cell_neighbors",
+    "geo_h3cell_parent",
+    "geo_h3cell_rings",
+    "geo_h3cell_to_central_point",
+    "geo_h3cell_to_polygon",
+    "geo_info_from_ip_address",
+    "geo_intersection_2lines",
+    "geo_intersection_2polygons",
+    "geo_intersection_line_with_polygon",
+    "geo_intersects_2lines",
+    "geo_intersects_2polygons",
+    "geo_intersects_line_with_polygon",
+    "geo_line_buffer",
+    "geo_line_centroid",
+    "geo_line_densify",
+    "geo_line_interpolate_point",
+    "geo_line_length",
+    "geo_line_locate_point",
+    "geo_line_simplify",
+    "geo_line_to_s2cells",
+    "geo_point_buffer",
+    "geo_point_in_circle",
+    "geo_point_in_polygon",
+    "geo_point_to_geohash",
+    "geo_point_to_h3cell",
+    "geo_point_to_s2cell",
+    "geo_polygon_area",
+    "geo_polygon_buffer",
+    "geo_polygon_centroid",
+    "geo_polygon_densify",
+    "geo_polygon_perimeter",
+    "geo_polygon_simplify",
+    "geo_polygon_to_h3cells",
+    "geo_polygon_to_s2cells",
+    "geo_s2cell_neighbors",
+    "geo_s2cell_to_central_point",
+    "geo_s2cell_to_polygon",
+    "geo_simplify_polygons_array",
+    "geo_union_lines_array",
+    "geo_union_polygons_array",
+    "graph",
+    "guid",
+    "gzip_compress_to_base64_string",
+    "gzip_decompress_from_base64_string",
+    "has_any_index",
+    "hash_combine",
+    "hash_many",
+    "hll",
+    "hll_if",
+    "hll_merge",
+    "ingestion_time",
+    "inner_nodes",
+    "ipv4_range_to_cidr_list",
+    "labels",
+    "loggamma",
+    "make_bag_if",
+    "make_list_with_nulls",
+    "map",
+    "materialized_view",
+    "merge_tdigest",
+    "node_degree_in",
+    "node_degree_out",
+    "node_id",
+    "parse_command_line",
+    "parse_ipv6_mask",
+    "parse_user_agent",
+    "parse_version",
+    "parse_xml",
+    "percentile_tdigest",
+    "percentiles_array",
+    "percentiles_array_tdigest",
+    "percentilesw",
+    "percentilesw_array",
+    "percentilew",
+    "percentrank_tdigest",
+    "punycode_domain_from_string",
+    "punycode_domain_to_string",
+    "punycode_from_string",
+    "punycode_to_string",
+    "rand",
+    "range",
+    "rank_tdigest",
+    "replace_strings",
+    "row_cumsum",
+    "row_id",
+    "row_rank_dense",
+    "row_rank_min",
+    "row_window_session",
+    "series_abs",
+    "series_acos",
+    "series_add",
+    "series_asin",
+    "series_atan",
+    "series_ceiling",
+    "series_cos",
+    "series_cosine_similarity",
+    "series_decompose",
+    "series_decompose_anomalies",
+    "series_decompose_forecast",
+    "series_divide",
+    "series_dot_product",
+    "series_equals",
+    "series_exp",
+    "series_fft",
+    "series_fill_backward",
+    "series_fill_const",
+    "series_fill_forward",
+    "series_fill_linear",
+    "series_fir",
+    "series_fit_2lines",
+    "series_fit_2lines_dynamic",
+    "series_fit_line",
+    "series_fit_line_dynamic",
+    "series_fit_poly",
+    "series_floor",
+    "series_greater",
+    "series_greater_equals",
+    "series_ifft",
+    "series_iir",
+    "series_less",
+    "series_less_equals",
+    "series_log",
+    "series_magnitude",
+    "series_multiply",
+    "series_not_equals",
+    "series_outliers",
+    "series_pearson_correlation",
+    "series_periods_detect",
+    "series_periods_validate",
+    "series_pow",
+    "series_product",
+    "series_seasonal",
+    "series_sign",
+    "series_sin",
+    "series_stats",
+    "series_stats_dynamic",
+    "series_subtract",
+    "series_sum",
+    "series_tan",
+    "split_by",
+    "stdevif",
+    "stdevp",
+    "stored_query_result",
+    "table",
+    "take_anyif",
     "tdigest",
     "tdigest_merge",
-    "percentile_tdigest",
-    "binary_and",
-    "binary_or",
-    "binary_xor",
-    "binary_not",
-    "binary_shift_left",
-    "binary_shift_right",
+    "toscalar",
+    "tostring_utf8",
+    "treepath",
+    "typeof",
+    "unicode_codepoints_from_string",
+    "unicode_codepoints_to_string",
+    "varianceif",
+    "variancep",
+    "variancepif",
+    "welch_test",
+    "zlib_compress_to_base64_string",
+    "zlib_decompress_from_base64_string",
 ];

@@ -238,6 +238,9 @@ impl Checker<'_> {
         if let Some(def) = self.scope.functions.get(&func.name) {
             return self.user_call(def, func, args);
         }
+        if let Some(e) = self.special_call(func, args, span)? {
+            return Ok(e);
+        }
         let Some(f) = lookup(&func.name) else {
             if KNOWN_UNSUPPORTED.contains(&func.name.as_str()) {
                 return Err(Error::unsupported(func.span, format!("the function `{}`", func.name))
@@ -281,6 +284,68 @@ impl Checker<'_> {
         let ty = call_type(f, &targs, span)?;
         let call = TExpr { kind: TExprKind::Call { func: f, args: targs }, ty, span };
         Ok(self.fold_time(call))
+    }
+
+    /// Calls that look at the row's columns or at a type argument rather than at values:
+    /// `column_ifexists`, `pack_all`, `bag_pack_columns`, `extract_json(path, text, typeof(T))`.
+    fn special_call(&self, func: &Ident, args: &[Expr], span: Span) -> Result<Option<TExpr>> {
+        let string_arg = |e: &Expr| match &e.kind {
+            ExprKind::Literal(Literal::String(s)) => Ok(s.clone()),
+            _ => Err(Error::semantic(e.span, format!("`{}` needs a string literal here", func.name))),
+        };
+        let bag_of = |names: Vec<(String, Span)>| -> Result<TExpr> {
+            let mut pairs = Vec::new();
+            for (n, at) in names {
+                pairs.push(TExpr::literal(Literal::String(n.clone()), at));
+                pairs.push(self.name(&n, at)?);
+            }
+            let f = lookup("bag_pack").ok_or_else(|| Error::unsupported(span, "bag_pack"))?;
+            Ok(TExpr { kind: TExprKind::Call { func: f, args: pairs }, ty: T::Dynamic, span })
+        };
+        Ok(Some(match (func.name.as_str(), args) {
+            // column-ifexists-function.md: the column when the input has it, else the default.
+            ("column_ifexists", [name, default]) => {
+                let n = string_arg(name)?;
+                match self.schema.get(&n) {
+                    Some(_) => self.name(&n, name.span)?,
+                    None => self.check(default)?,
+                }
+            }
+            ("pack_all", []) => bag_of(self.schema.columns.iter().map(|c| (c.0.clone(), span)).collect())?,
+            ("pack_all", [flag]) => match &flag.kind {
+                ExprKind::Literal(Literal::Bool(false)) => bag_of(self.schema.columns.iter().map(|c| (c.0.clone(), span)).collect())?,
+                _ => return Err(Error::unsupported(flag.span, "`pack_all(true)` (leaving out null and empty values)")),
+            },
+            ("bag_pack_columns", cols) if !cols.is_empty() => {
+                let mut names = Vec::new();
+                for c in cols {
+                    match &c.kind {
+                        ExprKind::Name(n) => names.push((n.clone(), c.span)),
+                        _ => return Err(Error::semantic(c.span, "`bag_pack_columns` takes column names")),
+                    }
+                }
+                bag_of(names)?
+            }
+            ("extract_json" | "extractjson", [path, text, ty]) => {
+                let type_name = match &ty.kind {
+                    ExprKind::Call { func: t, args } if t.name == "typeof" && args.len() == 1 => match &args[0].kind {
+                        ExprKind::Name(n) => n.clone(),
+                        _ => String::new(),
+                    },
+                    _ => String::new(),
+                };
+                let Some(result) = KqlType::from_name(&type_name) else {
+                    return Err(Error::semantic(
+                        ty.span,
+                        "the third argument of `extract_json` is a type: typeof(long), typeof(string), ...",
+                    ));
+                };
+                let f = lookup(&func.name).ok_or_else(|| Error::unsupported(span, "extract_json"))?;
+                let checked = vec![self.check(path)?, self.check(text)?];
+                TExpr { kind: TExprKind::Call { func: f, args: checked }, ty: result, span }
+            }
+            _ => return Ok(None),
+        }))
     }
 
     /// A user-defined scalar function: its body checked with the parameters bound to
@@ -788,7 +853,7 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
             integer(2)?;
             T::Dynamic
         }
-        "strcat_array" => {
+        "strcat_array" | "array_strcat" => {
             expect(f, arg(0), 0, ty(0) == T::Dynamic, "a dynamic array")?;
             textual(1, "a string delimiter")?;
             T::String
@@ -897,7 +962,10 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
             expect(f, arg(0), 0, ty(0) != T::Dynamic, "a scalar to maximize")?;
             args.get(1).map(|a| a.ty).unwrap_or(ty(0))
         }
-        other => return Err(Error::unsupported(span, format!("the function `{other}`"))),
+        other => match super::signatures::call_type(f, args)? {
+            Some(t) => t,
+            None => return Err(Error::unsupported(span, format!("the function `{other}`"))),
+        },
     })
 }
 

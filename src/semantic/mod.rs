@@ -5,6 +5,7 @@
 
 mod expr;
 mod naming;
+mod signatures;
 
 use crate::error::{nearest, Error, Result};
 use crate::plan::{AggColumn, CheckedQuery, JoinKind, NestedLevel, Node, Plan, SortSpec, TExpr, TExprKind};
@@ -393,8 +394,14 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
                 let e = expr::check_scalar(&item.expr, &schema, scope, catalog)?;
                 let name = match &item.name {
                     Some(id) => id.name.clone(),
-                    None => naming::expr_name(&item.expr)
-                        .unwrap_or_else(|| naming::generated(cols.iter().map(|(n, _)| n.as_str()).chain(schema.names()))),
+                    // A name derived from a computed value that is taken gets the first
+                    // free numeric suffix (`project strlen(x), strlen(x)` gives
+                    // `strlen_x` and `strlen_x1`); a column itself clashes, as in Kusto.
+                    None => match naming::expr_name(&item.expr) {
+                        Some(n) if !is_column_itself(&e) => unique_name(&n, cols.iter().map(|(c, _)| c.as_str())),
+                        Some(n) => n,
+                        None => naming::generated(cols.iter().map(|(n, _)| n.as_str()).chain(schema.names())),
+                    },
                 };
                 if cols.iter().any(|(c, _)| *c == name) {
                     return Err(duplicate_column(&name, item.span));
@@ -613,6 +620,18 @@ fn substitute(e: &TExpr, defined: &HashMap<String, TExpr>) -> TExpr {
         TExprKind::Index { target, index } => TExprKind::Index { target: sub(target), index: sub(index) },
     };
     TExpr { kind, ty: e.ty, span: e.span }
+}
+
+/// A column reference, or a conversion of a column to its own type (`tostring(s)` of a
+/// string): Kusto treats both as the column when naming.
+fn is_column_itself(e: &TExpr) -> bool {
+    match &e.kind {
+        TExprKind::Column(_) => true,
+        TExprKind::Call { func, args } => {
+            func.naming == crate::functions::Naming::FirstArgument && matches!(args.as_slice(), [a] if a.ty == e.ty && is_column_itself(a))
+        }
+        _ => false,
+    }
 }
 
 pub(crate) fn column(name: &str, ty: KqlType, span: Span) -> TExpr {

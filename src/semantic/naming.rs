@@ -13,6 +13,11 @@ pub fn expr_name(e: &Expr) -> Option<String> {
         ExprKind::Name(n) => Some(n.clone()),
         ExprKind::Call { func, args } => {
             let f = lookup(&func.name)?;
+            if let ("column_ifexists", Some(ExprKind::Literal(Literal::String(n)))) = (f.name, args.first().map(|a| &a.kind)) {
+                // Named after the column it reads (when the column is missing Kusto
+                // generates `ColumnN`; the name here stays the column's).
+                return Some(n.clone());
+            }
             let first = args.first().and_then(expr_name);
             if f.name == "percentile" {
                 // `percentile(x, 95)` is `percentile_x_95`.
@@ -27,6 +32,7 @@ pub fn expr_name(e: &Expr) -> Option<String> {
                 Naming::Generated => None,
                 Naming::FirstArgument => first,
                 Naming::Prefixed(p) => Some(format!("{p}{}", first.unwrap_or_default())),
+                Naming::Suffixed(x) => first.map(|n| format!("{n}{x}")),
             }
         }
         ExprKind::Index { target, index } => {

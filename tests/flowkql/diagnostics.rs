@@ -51,7 +51,7 @@ fn unsupported_constructs_are_named() {
     let e = error("datatable(x:long)[1] | facet by x");
     assert_eq!(e.kind, ErrorKind::Unsupported);
     assert!(e.message.contains("`facet`"), "{}", e.message);
-    let e = error("print hash('a')");
+    let e = error("print geo_info_from_ip_address('20.53.203.50')");
     assert_eq!(e.kind, ErrorKind::Unsupported);
 }
 

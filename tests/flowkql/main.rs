@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod diagnostics;
 mod functions;
+mod functions_tail;
 mod functions_user;
 mod grammar;
 mod joins;

@@ -1,0 +1,134 @@
+//! Argument kinds and result types of the functions whose typing is a plain signature:
+//! each argument position accepts a kind of value, and the result type is fixed (or
+//! follows one argument). Functions with richer rules are typed in `expr.rs`.
+
+use crate::error::{Error, Result};
+use crate::functions::Function;
+use crate::plan::TExpr;
+use crate::types::KqlType;
+
+use KqlType as T;
+
+/// What an argument position accepts.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// string, guid or dynamic
+    Text,
+    /// int or long
+    Whole,
+    /// any number
+    Number,
+    Dyn,
+    Bool,
+    Time,
+    Span,
+    /// any scalar
+    Any,
+}
+
+impl Kind {
+    fn accepts(self, t: KqlType) -> bool {
+        match self {
+            Kind::Text => t.is_textual(),
+            Kind::Whole => matches!(t, T::Int | T::Long) || t == T::Dynamic,
+            Kind::Number => t.is_numeric() || t == T::Dynamic,
+            Kind::Dyn => t == T::Dynamic,
+            Kind::Bool => matches!(t, T::Bool | T::Dynamic),
+            Kind::Time => matches!(t, T::DateTime | T::Dynamic),
+            Kind::Span => matches!(t, T::TimeSpan | T::Dynamic),
+            Kind::Any => true,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Text => "a string",
+            Kind::Whole => "a whole number (int or long)",
+            Kind::Number => "a number",
+            Kind::Dyn => "dynamic (an array or a property bag)",
+            Kind::Bool => "bool",
+            Kind::Time => "a datetime",
+            Kind::Span => "a timespan",
+            Kind::Any => "a scalar",
+        }
+    }
+}
+
+/// The result type of `f` over `args`, or `None` when `f` is typed elsewhere.
+/// Positions past the signature's end take the kind of its last position.
+pub(super) fn call_type(f: &Function, args: &[TExpr]) -> Result<Option<KqlType>> {
+    use Kind::*;
+    let (kinds, result): (&[Kind], KqlType) = match f.name {
+        "tohex" => (&[Whole, Whole], T::String),
+        "binary_and" | "binary_or" | "binary_xor" | "binary_shift_left" | "binary_shift_right" => (&[Whole, Whole], T::Long),
+        "binary_not" | "bitset_count_ones" => (&[Whole], T::Long),
+        "acos" | "asin" | "atan" | "cos" | "sin" | "tan" | "cot" | "exp2" | "exp10" | "degrees" | "radians" => (&[Number], T::Real),
+        "atan2" => (&[Number, Number], T::Real),
+        "pi" => (&[], T::Real),
+        "isfinite" => (&[Number], T::Bool),
+        "todecimal" => (&[Any], T::Decimal),
+        "toguid" => (&[Any], T::Guid),
+        "new_guid" => (&[], T::Guid),
+        "make_datetime" => (&[Whole, Whole, Whole, Whole, Whole, Number], T::DateTime),
+        "make_timespan" => (&[Number], T::TimeSpan),
+        "week_of_year" => (&[Time], T::Int),
+        "unixtime_microseconds_todatetime" | "unixtime_nanoseconds_todatetime" => (&[Number], T::DateTime),
+        "format_timespan" => (&[Span, Text], T::String),
+        "hash" => (&[Any, Whole], T::Long),
+        "hash_sha256" | "hash_md5" | "hash_sha1" => (&[Any], T::String),
+        "hash_xxhash64" => (&[Any], T::Long),
+        "base64_encode_tostring" | "base64_decode_tostring" | "url_encode" | "url_encode_component" | "regex_quote" => (&[Text], T::String),
+        "base64_encode_fromguid" => (&[Text], T::String),
+        "base64_decode_toguid" => (&[Text], T::Guid),
+        "base64_decode_toarray" => (&[Text], T::Dynamic),
+        "base64_encode_fromarray" => (&[Dyn], T::String),
+        "isascii" | "isutf8" => (&[Text], T::Bool),
+        "string_size" => (&[Text], T::Long),
+        "strrep" => (&[Any, Whole, Text], T::String),
+        "translate" => (&[Text, Text, Text], T::String),
+        "replace_strings" => (&[Text, Dyn, Dyn], T::String),
+        "gettype" => (&[Any], T::String),
+        "parse_url" | "parseurl" | "parse_urlquery" | "parse_path" | "parse_csv" => (&[Text], T::Dynamic),
+        "parse_version" => (&[Text], T::Decimal),
+        "has_ipv4" | "has_ipv4_prefix" => (&[Text, Text], T::Bool),
+        "has_any_ipv4" | "has_any_ipv4_prefix" => (&[Text, Text], T::Bool),
+        "ipv6_is_in_range" => (&[Text, Text], T::Bool),
+        "ipv6_is_in_any_range" => (&[Text, Text], T::Bool),
+        "parse_ipv4_mask" => (&[Text, Whole], T::Long),
+        "array_index_of" => (&[Dyn, Any, Whole], T::Long),
+        "array_reverse" => (&[Dyn], T::Dynamic),
+        "array_rotate_left" | "array_rotate_right" => (&[Dyn, Whole], T::Dynamic),
+        "array_shift_left" | "array_shift_right" => (&[Dyn, Whole, Any], T::Dynamic),
+        "array_sort_asc" | "array_sort_desc" => (&[Dyn, Bool], T::Dynamic),
+        "array_iff" | "array_iif" => (&[Dyn, Any, Any], T::Dynamic),
+        "array_split" => (&[Dyn, Any], T::Dynamic),
+        "array_sum" => (&[Dyn], T::Real),
+        "bag_has_key" => (&[Dyn, Text], T::Bool),
+        "bag_merge" => (&[Dyn], T::Dynamic),
+        "bag_remove_keys" => (&[Dyn, Dyn], T::Dynamic),
+        "bag_set_key" => (&[Dyn, Text, Any], T::Dynamic),
+        "bag_zip" => (&[Dyn, Dyn], T::Dynamic),
+        "zip" => (&[Dyn], T::Dynamic),
+        "set_difference" => (&[Dyn], T::Dynamic),
+        "set_has_element" => (&[Dyn, Any], T::Bool),
+        "set_equals" => (&[Dyn, Dyn], T::Bool),
+        "jaccard_index" => (&[Dyn, Dyn], T::Real),
+        "dynamic_to_json" => (&[Dyn], T::String),
+        "repeat" => (&[Any, Whole], T::Dynamic),
+        "extract_json" | "extractjson" => (&[Text, Text], T::String),
+        _ => return Ok(None),
+    };
+    if let (Some(last), true) = (kinds.last(), !kinds.is_empty()) {
+        for (n, a) in args.iter().enumerate() {
+            let kind = kinds.get(n).copied().unwrap_or(*last);
+            if !kind.accepts(a.ty) {
+                return Err(Error::semantic(
+                    a.span,
+                    format!("argument {} of `{}` must be {}, but it is {}", n + 1, f.name, kind.describe(), a.ty),
+                )
+                .with_help(format!("usage: {}", f.signature)));
+            }
+        }
+    }
+    Ok(Some(result))
+}
