@@ -137,13 +137,54 @@ fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
         "maxif" => filtered(arg(0)?, &args[1])?.max(),
         "stdev" => arg(0)?.cast(DataType::Float64).std(1).fill_null(lit(0.0)),
         "variance" => arg(0)?.cast(DataType::Float64).var(1).fill_null(lit(0.0)),
+        "stdevif" => filtered(arg(0)?.cast(DataType::Float64), &args[1])?.std(1).fill_null(lit(0.0)),
+        "varianceif" => filtered(arg(0)?.cast(DataType::Float64), &args[1])?.var(1).fill_null(lit(0.0)),
+        // Population forms divide by n (stdevp-aggregation-function.md).
+        "stdevp" => arg(0)?.cast(DataType::Float64).std(0).fill_null(lit(0.0)),
+        "variancep" => arg(0)?.cast(DataType::Float64).var(0).fill_null(lit(0.0)),
+        "variancepif" => filtered(arg(0)?.cast(DataType::Float64), &args[1])?.var(0).fill_null(lit(0.0)),
+        "take_anyif" => filtered(arg(0)?, &args[1])?.drop_nulls().first(),
+        "count_distinctif" => filtered(arg(0)?, &args[1])?.drop_nulls().n_unique().cast(DataType::Int64),
+        // hll and tdigest states are exact here: the distinct values, or all values.
+        "hll" => dynamic::list_to_json(arg(0)?.drop_nulls().unique_stable().implode(true)),
+        "hll_if" => dynamic::list_to_json(filtered(arg(0)?, &args[1])?.drop_nulls().unique_stable().implode(true)),
+        "tdigest" => dynamic::list_to_json(arg(0)?.drop_nulls().implode(true)),
+        "hll_merge" => dynamic::merge_arrays(arg(0)?.drop_nulls().implode(true), true),
+        "tdigest_merge" | "merge_tdigest" => dynamic::merge_arrays(arg(0)?.drop_nulls().implode(true), false),
+        "make_list_with_nulls" => {
+            let mut v = arg(0)?;
+            if let Some(max) = args.get(1) {
+                let n = const_int(max).ok_or_else(|| Error::unsupported(max.span, "a non-constant maximum size"))?;
+                v = v.head(Some(usize::try_from(n).unwrap_or(0)));
+            }
+            dynamic::list_to_json(v.implode(true))
+        }
+        "percentiles_array" => {
+            let mut ps = Vec::new();
+            for p in &args[1..] {
+                match p.as_literal() {
+                    Some(crate::syntax::ast::Literal::Dynamic(serde_json::Value::Array(items))) => {
+                        ps.extend(items.iter().filter_map(|v| v.as_f64()));
+                    }
+                    _ => ps.push(const_real(p).ok_or_else(|| Error::unsupported(p.span, "a non-constant percentile"))?),
+                }
+            }
+            if let Some(bad) = ps.iter().find(|p| !(0.0..=100.0).contains(*p)) {
+                return Err(Error::semantic(call.span, format!("the percentile {bad} is not between 0 and 100")));
+            }
+            dynamic::percentiles_json(arg(0)?.drop_nulls().implode(true), ps)
+        }
         "dcount" => arg(0)?.drop_nulls().n_unique().cast(DataType::Int64),
         "take_any" | "any" => arg(0)?.drop_nulls().first(),
         "dcountif" => filtered(arg(0)?, &args[1])?.drop_nulls().n_unique().cast(DataType::Int64),
         "count_distinct" => arg(0)?.drop_nulls().n_unique().cast(DataType::Int64),
-        "make_bag" => {
-            let mut v = arg(0)?.drop_nulls();
-            if let Some(max) = args.get(1) {
+        "make_bag" | "make_bag_if" => {
+            let mut v = arg(0)?;
+            if name == "make_bag_if" {
+                v = filtered(v, &args[1])?;
+            }
+            let mut v = v.drop_nulls();
+            if let Some(max) = args.get(if name == "make_bag_if" { 2 } else { 1 }) {
                 let n = const_int(max).ok_or_else(|| Error::unsupported(max.span, "a non-constant maximum size"))?;
                 v = v.head(Some(usize::try_from(n).unwrap_or(0)));
             }

@@ -202,6 +202,15 @@ fn build(name: &str, v: &[Option<Json>]) -> Option<Json> {
             let count = usize::try_from(int(1)?).unwrap_or(0);
             Some(Json::Array(vec![arg(0).cloned().unwrap_or(Json::Null); count]))
         }
+        // hll states are the distinct values (exact), tdigest states all the values.
+        "dcount_hll" => Some(Json::from(array(0)?.len())),
+        "percentile_tdigest" => {
+            let mut values: Vec<Json> = array(0)?.iter().filter(|x| !x.is_null()).cloned().collect();
+            let p = arg(1)?.as_f64().filter(|p| (0.0..=100.0).contains(p))?;
+            values.sort_by(element_order);
+            let rank = ((values.len() as f64) * p / 100.0).ceil() as usize;
+            values.get(rank.saturating_sub(1)).cloned()
+        }
         "dynamic_to_json" => Some(Json::String(sorted(arg(0).cloned().unwrap_or(Json::Null)).to_string())),
         _ => None,
     }

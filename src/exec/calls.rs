@@ -562,7 +562,7 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
         "array_index_of" | "array_reverse" | "array_rotate_left" | "array_rotate_right" | "array_shift_left" | "array_shift_right"
         | "array_sort_asc" | "array_sort_desc" | "array_iff" | "array_iif" | "array_split" | "array_sum" | "bag_has_key" | "bag_merge"
         | "bag_remove_keys" | "bag_set_key" | "bag_zip" | "zip" | "set_difference" | "set_has_element" | "set_equals" | "jaccard_index"
-        | "dynamic_to_json" | "repeat" => {
+        | "dynamic_to_json" | "repeat" | "dcount_hll" | "percentile_tdigest" => {
             let values = args.iter().map(dynamic::to_json_text).collect::<Result<Vec<_>>>()?;
             let out = super::arrays::lower(f.name, values, ty);
             native(if ty == T::String { out.fill_null(lit("")) } else { out })

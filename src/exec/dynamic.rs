@@ -272,6 +272,46 @@ pub(super) fn merge_bags(e: Expr) -> Expr {
     })
 }
 
+/// A list of JSON array texts combined into one array: every element (`tdigest_merge`),
+/// or the distinct ones (`hll_merge`).
+pub(super) fn merge_arrays(e: Expr, distinct: bool) -> Expr {
+    map_lists(e, move |s| {
+        let mut out: Vec<Json> = Vec::new();
+        if let Ok(texts) = s.str() {
+            for t in texts.iter().flatten() {
+                if let Ok(Json::Array(items)) = serde_json::from_str::<Json>(t) {
+                    for item in items {
+                        if !distinct || !out.contains(&item) {
+                            out.push(item);
+                        }
+                    }
+                }
+            }
+        }
+        Some(Json::Array(out).to_string())
+    })
+}
+
+/// Nearest-rank percentiles of a list of values (sorted here), as a JSON array
+/// (`percentiles_array`).
+pub(super) fn percentiles_json(e: Expr, ps: Vec<f64>) -> Expr {
+    map_lists(e, move |s| {
+        let sorted = s.drop_nulls().sort(SortOptions::default()).ok()?;
+        let n = sorted.len();
+        let items = ps
+            .iter()
+            .map(|p| {
+                if n == 0 {
+                    return Json::Null;
+                }
+                let rank = ((n as f64) * p / 100.0).ceil() as usize;
+                sorted.get(rank.saturating_sub(1).min(n - 1)).map(|v| any_to_json(&v)).unwrap_or(Json::Null)
+            })
+            .collect();
+        Some(Json::Array(items).to_string())
+    })
+}
+
 fn bin_range(bins: &Series, first: Option<i64>, last: Option<i64>) -> PolarsResult<(Vec<i64>, i64, i64)> {
     let b: Vec<i64> = bins.cast(&DataType::Int64)?.i64()?.iter().flatten().collect();
     let lo = first.unwrap_or_else(|| b.iter().copied().min().unwrap_or(0));

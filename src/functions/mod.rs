@@ -264,6 +264,8 @@ functions! {
     "column_ifexists", Scalar, 2, 2, Gen, "column_ifexists(name, default)", "The column called name when the input has it, else default", "column_ifexists('FlowType_s', '')";
     "pack_all", Scalar, 0, 1, Gen, "pack_all()", "A property bag of every column of the row", "extend row = pack_all()";
     "bag_pack_columns", Scalar, 1, MANY, Gen, "bag_pack_columns(col1, col2, ...)", "A property bag of the named columns", "bag_pack_columns(SrcIP_s, DestIP_s)";
+    "dcount_hll", Scalar, 1, 1, Pre("dcount_hll_"), "dcount_hll(hll)", "Distinct count of an hll state (exact here)", "dcount_hll(hll_merge_hll_SrcIP_s)";
+    "percentile_tdigest", Scalar, 2, 2, Pre("percentile_tdigest_"), "percentile_tdigest(tdigest, p)", "Nearest-rank percentile of a tdigest state (exact here)", "percentile_tdigest(merge_tdigests_td, 95)";
     "repeat", Scalar, 2, 2, Gen, "repeat(value, count)", "A dynamic array of count copies of value", "repeat('-', 3)";
     // Aggregates
     "count", Aggregate, 0, 1, Pre("count_"), "count()", "Number of rows in the group", "summarize count() by FlowType_s";
@@ -292,6 +294,22 @@ functions! {
     "makelist", Aggregate, 1, 2, Pre("list_"), "makelist(x, [max])", "Legacy name of make_list", "summarize makelist(DestIP_s) by SrcIP_s";
     "make_bag", Aggregate, 1, 2, Pre("bag_"), "make_bag(bag, [max])", "The property bags of the group merged into one", "summarize make_bag(bag_pack(Name, Val)) by Computer";
     "percentiles", Aggregate, 2, MANY, Pre("percentile_"), "percentiles(x, p1, p2, ...)", "Nearest-rank percentiles, one column each", "summarize percentiles(Val, 50, 95) by Computer";
+    "stdevif", Aggregate, 2, 2, Pre("stdevif_"), "stdevif(x, predicate)", "Sample standard deviation where the predicate is true", "summarize stdevif(Val, Val > 0) by Computer";
+    "varianceif", Aggregate, 2, 2, Pre("varianceif_"), "varianceif(x, predicate)", "Sample variance where the predicate is true", "summarize varianceif(Val, Val > 0) by Computer";
+    "stdevp", Aggregate, 1, 1, Pre("stdevp_"), "stdevp(x)", "Population standard deviation", "summarize stdevp(Val) by Computer";
+    "variancep", Aggregate, 1, 1, Pre("variancep_"), "variancep(x)", "Population variance", "summarize variancep(Val) by Computer";
+    "variancepif", Aggregate, 2, 2, Pre("variancepif_"), "variancepif(x, predicate)", "Population variance where the predicate is true", "summarize variancepif(Val, Val > 0) by Computer";
+    "take_anyif", Aggregate, 2, 2, First, "take_anyif(x, predicate)", "Any one value where the predicate is true (here: the first)", "summarize take_anyif(SrcIP_s, FlowStatus_s == 'D') by DestIP_s";
+    "count_distinctif", Aggregate, 2, 2, Pre("count_distinctif_"), "count_distinctif(x, predicate)", "Exact number of distinct values where the predicate is true", "summarize count_distinctif(DestIP_s, FlowStatus_s == 'D') by SrcIP_s";
+    "make_bag_if", Aggregate, 2, 3, Pre("bag_"), "make_bag_if(bag, predicate, [max])", "The bags where the predicate is true, merged", "summarize make_bag_if(bag_pack(Name, Val), Val > 0) by Computer";
+    "make_list_with_nulls", Aggregate, 1, 2, Pre("list_"), "make_list_with_nulls(x, [max])", "Dynamic array of the values, nulls included", "summarize make_list_with_nulls(DestPort_d) by SrcIP_s";
+    "hll", Aggregate, 1, 2, Pre("hll_"), "hll(x, [accuracy])", "A distinct-count state for dcount_hll/hll_merge (exact here)", "summarize hll(SrcIP_s) by bin(TimeGenerated, 1h)";
+    "hll_if", Aggregate, 2, 3, Pre("hll_if_"), "hll_if(x, predicate, [accuracy])", "hll over the rows where the predicate is true", "summarize hll_if(SrcIP_s, FlowStatus_s == 'D')";
+    "hll_merge", Aggregate, 1, 1, Pre("hll_merge_"), "hll_merge(hll)", "The hll states of the group merged", "summarize hll_merge(hll_SrcIP_s)";
+    "tdigest", Aggregate, 1, 1, Pre("tdigest_"), "tdigest(x)", "A percentile state for percentile_tdigest/tdigest_merge (exact here)", "summarize tdigest(FlowCount_d) by FlowType_s";
+    "tdigest_merge", Aggregate, 1, 1, Pre("merge_tdigests_"), "tdigest_merge(tdigest)", "The tdigest states of the group merged", "summarize tdigest_merge(tdigest_FlowCount_d)";
+    "merge_tdigest", Aggregate, 1, 1, Pre("merge_tdigests_"), "merge_tdigest(tdigest)", "Same as tdigest_merge", "summarize merge_tdigest(tdigest_FlowCount_d)";
+    "percentiles_array", Aggregate, 2, MANY, Pre("percentiles_"), "percentiles_array(x, p1, p2, ... | dynamic([p...]))", "Nearest-rank percentiles as one dynamic array", "summarize percentiles_array(Val, 50, 95) by Computer";
     "stdev", Aggregate, 1, 1, Pre("stdev_"), "stdev(x)", "Sample standard deviation", "summarize stdev(Val) by Computer";
     "variance", Aggregate, 1, 1, Pre("variance_"), "variance(x)", "Sample variance", "summarize variance(Val) by Computer";
 }
@@ -326,7 +344,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "convert_speed",
     "convert_temperature",
     "convert_volume",
-    "count_distinctif",
     "covariance",
     "covarianceif",
     "covariancep",
@@ -343,7 +360,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "datetime_list_timezones",
     "datetime_local_to_utc",
     "datetime_utc_to_local",
-    "dcount_hll",
     "entity_group",
     "erf",
     "erfc",
@@ -412,19 +428,13 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "has_any_index",
     "hash_combine",
     "hash_many",
-    "hll",
-    "hll_if",
-    "hll_merge",
     "ingestion_time",
     "inner_nodes",
     "ipv4_range_to_cidr_list",
     "labels",
     "loggamma",
-    "make_bag_if",
-    "make_list_with_nulls",
     "map",
     "materialized_view",
-    "merge_tdigest",
     "node_degree_in",
     "node_degree_out",
     "node_id",
@@ -433,8 +443,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "parse_user_agent",
     "parse_version",
     "parse_xml",
-    "percentile_tdigest",
-    "percentiles_array",
     "percentiles_array_tdigest",
     "percentilesw",
     "percentilesw_array",
@@ -505,22 +513,14 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "series_sum",
     "series_tan",
     "split_by",
-    "stdevif",
-    "stdevp",
     "stored_query_result",
     "table",
-    "take_anyif",
-    "tdigest",
-    "tdigest_merge",
     "toscalar",
     "tostring_utf8",
     "treepath",
     "typeof",
     "unicode_codepoints_from_string",
     "unicode_codepoints_to_string",
-    "varianceif",
-    "variancep",
-    "variancepif",
     "welch_test",
     "zlib_compress_to_base64_string",
     "zlib_decompress_from_base64_string",

@@ -958,6 +958,10 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
             }
         }
         "take_any" | "any" => ty(0),
+        "take_anyif" => {
+            boolean(1)?;
+            ty(0)
+        }
         "arg_max" | "arg_min" => {
             expect(f, arg(0), 0, ty(0) != T::Dynamic, "a scalar to maximize")?;
             args.get(1).map(|a| a.ty).unwrap_or(ty(0))

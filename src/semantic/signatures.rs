@@ -116,6 +116,18 @@ pub(super) fn call_type(f: &Function, args: &[TExpr]) -> Result<Option<KqlType>>
         "dynamic_to_json" => (&[Dyn], T::String),
         "repeat" => (&[Any, Whole], T::Dynamic),
         "extract_json" | "extractjson" => (&[Text, Text], T::String),
+        // Aggregations
+        "stdevif" | "varianceif" | "variancepif" => (&[Number, Bool], T::Real),
+        "stdevp" | "variancep" => (&[Number], T::Real),
+        "count_distinctif" => (&[Any, Bool], T::Long),
+        "make_bag_if" => (&[Dyn, Bool, Whole], T::Dynamic),
+        "make_list_with_nulls" => (&[Any, Whole], T::Dynamic),
+        "hll" | "tdigest" => (&[Any, Any], T::Dynamic),
+        "hll_if" => (&[Any, Bool, Any], T::Dynamic),
+        "hll_merge" | "tdigest_merge" | "merge_tdigest" => (&[Dyn], T::Dynamic),
+        "percentiles_array" => (&[Any, Any], T::Dynamic),
+        "dcount_hll" => (&[Dyn], T::Long),
+        "percentile_tdigest" => (&[Dyn, Number], T::Dynamic),
         _ => return Ok(None),
     };
     if let (Some(last), true) = (kinds.last(), !kinds.is_empty()) {

@@ -140,3 +140,25 @@ fn result_names_and_types_follow_kusto() {
         ])
     );
 }
+
+#[test]
+fn more_aggregations() {
+    // Worked by hand: group a is 1, 2, 3, 4 (mean 2.5, squared deviations 5), b is 5, 5.
+    let q = "datatable(g:string, x:long)['a',1,'a',2,'a',3,'a',4,'b',5,'b',5] \
+             | summarize variancep(x), stdevif(x, x > 1), take_anyif(x, x > 2), count_distinctif(x, x > 1), make_list_with_nulls(x), \
+               h = hll(x), t = tdigest(x), percentiles_array(x, 50, 100) by g \
+             | extend dcount_hll(h), percentile_tdigest(t, 50) | project-away h, t";
+    assert_eq!(
+        rows(q),
+        r(&[&["a", "1.25", "1", "3", "3", "[1,2,3,4]", "[2,4]", "4", "2"], &["b", "0", "0", "5", "1", "[5,5]", "[5,5]", "1", "5"]])
+    );
+    let names = columns(q).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+    assert_eq!(
+        names,
+        ["g", "variancep_x", "stdevif_x", "x", "count_distinctif_x", "list_x", "percentiles_x", "dcount_hll_h", "percentile_tdigest_t"]
+    );
+    // States merge across groups: the distinct values, and all the values.
+    let q = "datatable(g:string, x:long)['a',1,'a',2,'b',2] | summarize h = hll(x), t = tdigest(x) by g \
+             | summarize hm = hll_merge(h), tm = tdigest_merge(t) | project dcount_hll(hm), percentile_tdigest(tm, 100)";
+    assert_eq!(rows(q), r(&[&["2", "2"]]));
+}
