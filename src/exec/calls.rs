@@ -473,14 +473,24 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
             })
         }
         "row_number" => {
-            if args.len() == 2 {
-                return Err(Error::unsupported(args[1].span, "the restart argument of `row_number`"));
-            }
             let start = match args.first() {
                 Some(a) => lit_int(a).ok_or_else(|| Error::unsupported(a.span, "a non-constant start"))?,
                 None => 1,
             };
-            native(int_range(lit(0i64), len().cast(DataType::Int64), 1, DataType::Int64) + lit(start))
+            native(super::window::row_number(start, restart(args.get(1))?)?)
+        }
+        "row_cumsum" => {
+            let term = if args[0].ty == T::Int { arg(0)?.cast(DataType::Int64) } else { arg(0)? };
+            native(super::window::row_cumsum(term, restart(args.get(1))?)?)
+        }
+        "row_rank_dense" | "row_rank_min" => native(super::window::row_rank(arg(0)?, restart(args.get(1))?, f.name == "row_rank_dense")?),
+        "row_window_session" => {
+            let span_of = |a: &TExpr| match a.as_literal() {
+                Some(Literal::TimeSpan(ns)) => Ok(*ns),
+                _ => Err(Error::unsupported(a.span, "a non-constant session limit").with_help("give it as a timespan literal, e.g. 1h")),
+            };
+            let session = super::window::row_window_session(arg(0)?, span_of(&args[1])?, span_of(&args[2])?, restart(args.get(3))?);
+            native(session.cast(T::DateTime.polars()))
         }
         "prev" | "next" => {
             let offset = match args.get(1) {
@@ -569,6 +579,11 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
         }
         other => return Err(Error::unsupported(call.span, format!("the function `{other}` in this position"))),
     })
+}
+
+/// The optional restart condition of a window function.
+fn restart(a: Option<&TExpr>) -> Result<Option<Expr>> {
+    a.map(super::scalar::lower_predicate).transpose()
 }
 
 fn all_args(args: &[TExpr]) -> Result<Vec<Expr>> {

@@ -18,6 +18,7 @@ mod rowwise;
 mod scalar;
 mod strings;
 mod text;
+mod window;
 
 use crate::error::{Error, Result};
 use crate::plan::{CheckedQuery, Node, Plan, TExpr};

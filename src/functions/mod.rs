@@ -153,6 +153,10 @@ functions! {
     "row_number", Scalar, 0, 2, Gen, "row_number([start])", "The row's position in the serialized rows, from start (default 1)", "serialize | extend rn = row_number()";
     "prev", Scalar, 1, 3, Gen, "prev(column, [offset, default])", "The value offset rows before, in the serialized rows", "extend gap = TimeGenerated - prev(TimeGenerated)";
     "next", Scalar, 1, 3, Gen, "next(column, [offset, default])", "The value offset rows after, in the serialized rows", "extend following = next(SrcIP_s)";
+    "row_cumsum", Scalar, 1, 2, Gen, "row_cumsum(term, [restart])", "Running sum of term over the serialized rows, restarting where restart is true", "serialize | extend total = row_cumsum(Bytes)";
+    "row_rank_dense", Scalar, 1, 2, Gen, "row_rank_dense(term, [restart])", "Dense rank: one more each time term changes from the previous row", "sort by Val asc | extend rank = row_rank_dense(Val)";
+    "row_rank_min", Scalar, 1, 2, Gen, "row_rank_min(term, [restart])", "Minimal rank: the row number of the first row with this term", "sort by Val asc | extend rank = row_rank_min(Val)";
+    "row_window_session", Scalar, 3, 4, Gen, "row_window_session(t, max_from_first, max_between, [restart])", "The first time of each row's session", "sort by TimeGenerated asc | extend s = row_window_session(TimeGenerated, 1h, 5m)";
     "parse_ipv6", Scalar, 1, 1, Gen, "parse_ipv6(ip)", "The canonical IPv6 form (IPv4 mapped), masked by a /n suffix; null when malformed", "parse_ipv6('fe80::85d:e82c:9446:7994/120')";
     "ipv6_compare", Scalar, 2, 3, Gen, "ipv6_compare(ip1, ip2, [prefix])", "-1, 0 or 1 comparing two IPv6 (or IPv4) addresses on the prefix bits", "ipv6_compare('::ffff:7f00:1', '127.0.0.1')";
     "ipv6_is_match", Scalar, 2, 3, Gen, "ipv6_is_match(ip1, ip2, [prefix])", "True when both addresses match on the prefix bits", "ipv6_is_match('fe80::85d:e82c:9446:7994', 'fe80::85d:e82c:9446:7995', 120)";
@@ -456,11 +460,7 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "range",
     "rank_tdigest",
     "replace_strings",
-    "row_cumsum",
     "row_id",
-    "row_rank_dense",
-    "row_rank_min",
-    "row_window_session",
     "series_abs",
     "series_acos",
     "series_add",

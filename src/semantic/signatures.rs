@@ -116,6 +116,11 @@ pub(super) fn call_type(f: &Function, args: &[TExpr]) -> Result<Option<KqlType>>
         "dynamic_to_json" => (&[Dyn], T::String),
         "repeat" => (&[Any, Whole], T::Dynamic),
         "extract_json" | "extractjson" => (&[Text, Text], T::String),
+        "row_cumsum" => {
+            (&[Number, Bool], if args.first().is_some_and(|a| matches!(a.ty, T::Real | T::Decimal)) { T::Real } else { T::Long })
+        }
+        "row_rank_dense" | "row_rank_min" => (&[Any, Bool], T::Long),
+        "row_window_session" => (&[Time, Span, Span, Bool], T::DateTime),
         // Aggregations
         "stdevif" | "varianceif" | "variancepif" => (&[Number, Bool], T::Real),
         "stdevp" | "variancep" => (&[Number], T::Real),

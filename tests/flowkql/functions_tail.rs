@@ -162,3 +162,39 @@ fn more_aggregations() {
              | summarize hm = hll_merge(h), tm = tdigest_merge(t) | project dcount_hll(hm), percentile_tdigest(tm, 100)";
     assert_eq!(rows(q), r(&[&["2", "2"]]));
 }
+
+#[test]
+fn window_functions() {
+    // row-cumsum-function.md
+    let q = "datatable (a:long) [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] | where a % 2 == 0 | serialize cs = row_cumsum(a)";
+    assert_eq!(rows(q), r(&[&["2", "2"], &["4", "6"], &["6", "12"], &["8", "20"], &["10", "30"]]));
+    let q = "datatable (name:string, month:int, salary:long) ['Alice', 1, 1000, 'Bob', 1, 1000, 'Alice', 2, 2000, 'Bob', 2, 1950, \
+             'Alice', 3, 1400, 'Bob', 3, 1450] | order by name asc, month asc | extend total = row_cumsum(salary, name != prev(name)) \
+             | project total";
+    assert_eq!(rows(q), r(&[&["1000"], &["3000"], &["4400"], &["1000"], &["2950"], &["4400"]]));
+    // row-rank-min-function.md
+    let q = "datatable (Airport:string, Airline:string, Departures:long) ['SEA', 'LH', 3, 'SEA', 'LY', 100, 'SEA', 'UA', 3, \
+             'SEA', 'BA', 2, 'SEA', 'EL', 3] | sort by Departures asc | extend Rank = row_rank_min(Departures), Dense = row_rank_dense(Departures) \
+             | project Departures, Rank, Dense";
+    assert_eq!(rows(q), r(&[&["2", "1", "1"], &["3", "2", "2"], &["3", "2", "2"], &["3", "2", "2"], &["100", "5", "3"]]));
+    // row-number-function.md: numbering restarts where the restart condition is true.
+    let q = "datatable (g:string, x:long) ['a', 1, 'a', 2, 'b', 3, 'b', 4, 'b', 5] | serialize | extend n = row_number(10, g != prev(g)) \
+             | project n";
+    assert_eq!(rows(q), r(&[&["10"], &["11"], &["10"], &["11"], &["12"]]));
+    // row-window-session-function.md
+    let q = "datatable (ID:string, Timestamp:datetime) ['1', datetime(2024-04-11 10:00:00), '2', datetime(2024-04-11 10:18:00), \
+             '1', datetime(2024-04-11 11:00:00), '3', datetime(2024-04-11 11:30:00), '2', datetime(2024-04-11 13:30:00), \
+             '2', datetime(2024-04-11 10:16:00)] | sort by ID asc, Timestamp asc \
+             | extend SessionStarted = row_window_session(Timestamp, 1h, 5m, ID != prev(ID)) | project ID, SessionStarted";
+    assert_eq!(
+        rows(q),
+        r(&[
+            &["1", "2024-04-11T10:00:00Z"],
+            &["1", "2024-04-11T11:00:00Z"],
+            &["2", "2024-04-11T10:16:00Z"],
+            &["2", "2024-04-11T10:16:00Z"],
+            &["2", "2024-04-11T13:30:00Z"],
+            &["3", "2024-04-11T11:30:00Z"],
+        ])
+    );
+}
