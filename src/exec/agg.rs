@@ -95,7 +95,7 @@ fn replace_aggregates(e: &TExpr, leaves: &mut Vec<TExpr>) -> TExpr {
         TExprKind::Index { target, index } => {
             rebuild(TExprKind::Index { target: Box::new(replace_aggregates(target, leaves)), index: index.clone() })
         }
-        TExprKind::Column(_) | TExprKind::Literal(_) => e.clone(),
+        TExprKind::Column(_) | TExprKind::Literal(_) | TExprKind::Scalar(_) => e.clone(),
     }
 }
 

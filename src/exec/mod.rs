@@ -17,6 +17,7 @@ mod parsers;
 mod rowwise;
 mod scalar;
 mod strings;
+mod subquery;
 mod text;
 mod window;
 
@@ -31,6 +32,10 @@ pub use scalar::lower_expr;
 
 /// Stage 4: the plan as one LazyFrame over the bound tables.
 pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFrame> {
+    subquery::with_tables(tables, || lower_node(plan, tables))
+}
+
+fn lower_node(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFrame> {
     let lf = match &plan.node {
         Node::Scan { table } => {
             let t = tables.get(table).ok_or_else(|| {
@@ -47,20 +52,20 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
         }
         Node::Range { from, to, step } => range_frame(&plan.schema, from, to, step)?.lazy(),
         Node::Filter { input, predicate } => {
-            let lf = lower_plan(input, tables)?;
+            let lf = lower_node(input, tables)?;
             lf.filter(scalar::lower_filter(predicate)?)
         }
         Node::Project { input, columns } => {
-            let lf = lower_plan(input, tables)?;
+            let lf = lower_node(input, tables)?;
             let exprs = columns.iter().map(|(n, e)| Ok(lower_expr(e)?.alias(n.as_str()))).collect::<Result<Vec<_>>>()?;
             lf.select(exprs)
         }
         Node::Aggregate { input, keys, aggregates } => {
-            let lf = lower_plan(input, tables)?;
+            let lf = lower_node(input, tables)?;
             agg::lower_aggregate(lf, keys, aggregates)?
         }
         Node::Sort { input, keys } => {
-            let lf = lower_plan(input, tables)?;
+            let lf = lower_node(input, tables)?;
             let exprs = keys.iter().map(|k| scalar::lower_sort_key(&k.expr)).collect::<Result<Vec<_>>>()?;
             let options = SortMultipleOptions::default()
                 .with_order_descending_multi(keys.iter().map(|k| k.descending))
@@ -69,34 +74,34 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
             lf.sort_by_exprs(exprs, options)
         }
         Node::Limit { input, count } => {
-            let lf = lower_plan(input, tables)?;
+            let lf = lower_node(input, tables)?;
             lf.limit(IdxSize::try_from(*count).unwrap_or(IdxSize::MAX))
         }
         Node::Join { left, right, kind, keys, right_names, hidden_right } => {
-            let (l, r) = (lower_plan(left, tables)?, lower_plan(right, tables)?);
+            let (l, r) = (lower_node(left, tables)?, lower_node(right, tables)?);
             join::lower_join(l, r, *kind, keys, right_names, hidden_right, &left.schema, &right.schema)?
         }
         Node::Union { inputs } => {
-            let frames = inputs.iter().map(|p| lower_plan(p, tables)).collect::<Result<Vec<_>>>()?;
+            let frames = inputs.iter().map(|p| lower_node(p, tables)).collect::<Result<Vec<_>>>()?;
             concat(frames, UnionArgs { rechunk: false, parallel: true, ..Default::default() })?
         }
         Node::MvExpand { input, items, item_index, bag_as_array, limit } => {
-            mv_expand::lower_mv_expand(lower_plan(input, tables)?, &plan.schema, items, item_index.as_deref(), *bag_as_array, *limit)?
+            mv_expand::lower_mv_expand(lower_node(input, tables)?, &plan.schema, items, item_index.as_deref(), *bag_as_array, *limit)?
         }
         Node::Parse { input, source, regex, columns, keep_only_matches } => {
-            parse::lower_parse(lower_plan(input, tables)?, &plan.schema, source, regex, columns, *keep_only_matches)?
+            parse::lower_parse(lower_node(input, tables)?, &plan.schema, source, regex, columns, *keep_only_matches)?
         }
         Node::MakeSeries { input, keys, aggregates, axis, from, to, step } => {
-            agg::lower_make_series(lower_plan(input, tables)?, &plan.schema, keys, aggregates, axis, *from, *to, *step)?
+            agg::lower_make_series(lower_node(input, tables)?, &plan.schema, keys, aggregates, axis, *from, *to, *step)?
         }
         Node::Ipv4Lookup { input, lookup, source_key, lookup_key, return_unmatched } => {
-            let left = lower_plan(input, tables)?;
-            let right = lower_plan(lookup, tables)?.collect()?;
+            let left = lower_node(input, tables)?;
+            let right = lower_node(lookup, tables)?.collect()?;
             ipv4::lookup(left, right, &plan.schema, input.schema.len(), source_key, lookup_key, *return_unmatched)?
         }
-        Node::TopNested { input, levels } => agg::lower_top_nested(lower_plan(input, tables)?, levels)?,
+        Node::TopNested { input, levels } => agg::lower_top_nested(lower_node(input, tables)?, levels)?,
         Node::Distinct { input, columns } => {
-            let lf = lower_plan(input, tables)?;
+            let lf = lower_node(input, tables)?;
             let subset: Vec<Expr> = columns.iter().map(|c| col(c.as_str())).collect();
             lf.select(subset.clone()).unique_stable_generic(Some(subset), UniqueKeepStrategy::First)
         }

@@ -150,6 +150,7 @@ pub(super) fn lower(e: &TExpr) -> Result<Value> {
             Value::native(combined.fill_null(lit(false)))
         }
         TExprKind::Call { func, args } => super::calls::lower_call(func, args, e)?,
+        TExprKind::Scalar(plan) => Value::native(super::subquery::scalar(plan)?),
     })
 }
 

@@ -265,6 +265,7 @@ functions! {
     "dynamic_to_json", Scalar, 1, 1, Gen, "dynamic_to_json(d)", "JSON text of a dynamic value, bag keys sorted", "dynamic_to_json(parse_json(Tags))";
     "extract_json", Scalar, 2, 3, Gen, "extract_json(jsonpath, text, [typeof(T)])", "The element at a JSONPath ($.a.b[0]) of JSON text, as a string or the given type", "extract_json('$.port', Payload, typeof(long))";
     "extractjson", Scalar, 2, 3, Gen, "extractjson(jsonpath, text, [typeof(T)])", "Legacy name of extract_json", "extractjson('$.port', Payload)";
+    "toscalar", Scalar, 1, 1, Gen, "toscalar(tabular expression)", "The first value of the first column of a tabular expression (null without rows)", "let top = toscalar(T | summarize max(Bytes))";
     "column_ifexists", Scalar, 2, 2, Gen, "column_ifexists(name, default)", "The column called name when the input has it, else default", "column_ifexists('FlowType_s', '')";
     "pack_all", Scalar, 0, 1, Gen, "pack_all()", "A property bag of every column of the row", "extend row = pack_all()";
     "bag_pack_columns", Scalar, 1, MANY, Gen, "bag_pack_columns(col1, col2, ...)", "A property bag of the named columns", "bag_pack_columns(SrcIP_s, DestIP_s)";
@@ -515,7 +516,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "split_by",
     "stored_query_result",
     "table",
-    "toscalar",
     "tostring_utf8",
     "treepath",
     "typeof",

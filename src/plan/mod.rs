@@ -56,6 +56,8 @@ pub enum TExprKind {
         target: Box<TExpr>,
         index: Box<TExpr>,
     },
+    /// `toscalar(...)`: the first value of the plan's first column (null without rows).
+    Scalar(Box<Plan>),
 }
 
 impl TExpr {
@@ -384,6 +386,7 @@ pub fn show(e: &TExpr) -> String {
             format!("{} {}between ({} .. {})", show(lhs), if *negated { "!" } else { "" }, show(low), show(high))
         }
         TExprKind::Index { target, index } => format!("{}[{}]", show(target), show(index)),
+        TExprKind::Scalar(p) => format!("toscalar({})", p.schema.columns.first().map_or("", |c| c.0.as_str())),
         TExprKind::HasAny { lhs, terms, all } => {
             format!("{} {} ({})", show(lhs), if *all { "has_all" } else { "has_any" }, terms.join(", "))
         }

@@ -55,7 +55,7 @@ fn contains_aggregate(e: &TExpr) -> bool {
         TExprKind::Between { lhs, low, high, .. } => contains_aggregate(lhs) || contains_aggregate(low) || contains_aggregate(high),
         TExprKind::In { lhs, .. } | TExprKind::HasAny { lhs, .. } => contains_aggregate(lhs),
         TExprKind::Index { target, index } => contains_aggregate(target) || contains_aggregate(index),
-        TExprKind::Column(_) | TExprKind::Literal(_) => false,
+        TExprKind::Column(_) | TExprKind::Literal(_) | TExprKind::Scalar(_) => false,
     }
 }
 
@@ -168,6 +168,13 @@ impl Checker<'_> {
                 Ok(TExpr { kind: TExprKind::Index { target: Box::new(t), index: Box::new(key) }, ty: T::Dynamic, span })
             }
             ExprKind::Call { func, args } => self.call(func, args, span),
+            ExprKind::ToScalar(p) => {
+                let plan = super::tabular_operand(p, self.scope, self.catalog)?;
+                let Some((_, ty)) = plan.schema.columns.first() else {
+                    return Err(Error::semantic(span, "the tabular expression of `toscalar` has no columns"));
+                };
+                Ok(TExpr { ty: *ty, kind: TExprKind::Scalar(Box::new(plan)), span })
+            }
         }
     }
 

@@ -606,7 +606,7 @@ fn substitute(e: &TExpr, defined: &HashMap<String, TExpr>) -> TExpr {
             Some(d) => return TExpr { span: e.span, ..d.clone() },
             None => return e.clone(),
         },
-        TExprKind::Literal(_) => return e.clone(),
+        TExprKind::Literal(_) | TExprKind::Scalar(_) => return e.clone(),
         TExprKind::Call { func, args } => TExprKind::Call { func, args: args.iter().map(|a| substitute(a, defined)).collect() },
         TExprKind::Unary { op, operand } => TExprKind::Unary { op: *op, operand: sub(operand) },
         TExprKind::Binary { op, lhs, rhs } => TExprKind::Binary { op: *op, lhs: sub(lhs), rhs: sub(rhs) },

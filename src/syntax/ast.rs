@@ -355,6 +355,8 @@ pub enum ExprKind {
         high: Box<Expr>,
         negated: bool,
     },
+    /// `toscalar(T | ...)`: the first column of the tabular expression's first row.
+    ToScalar(Box<Pipeline>),
     /// `a[0]`, `a["key"]`
     Index {
         target: Box<Expr>,

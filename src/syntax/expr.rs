@@ -299,6 +299,12 @@ fn primary<'a>(i: In<'a>) -> PResult<'a, Expr> {
         _ => {}
     }
     if let Ok((args_start, _)) = punct("(")(rest) {
+        if name.name == "toscalar" {
+            let (r, p) = cut_expect(super::query::pipeline, "a tabular expression inside `toscalar( )`")(args_start)?;
+            let (r, close) = cut_expect(punct(")"), "`)` closing `toscalar(`")(r)?;
+            let span = Span::new(pos(&start), close.end);
+            return Ok((r, Expr { kind: ExprKind::ToScalar(Box::new(p)), span }));
+        }
         if let Ok((r, _)) = punct(")")(args_start) {
             let span = span_from(&start, &r);
             return Ok((r, Expr { kind: ExprKind::Call { func: name, args: Vec::new() }, span }));

@@ -198,3 +198,15 @@ fn window_functions() {
         ])
     );
 }
+
+#[test]
+fn toscalar_runs_its_tabular_expression_once() {
+    // toscalar-function.md: the first column of the first row; null without rows.
+    let q = "let m = toscalar(datatable(x:long)[5, 6, 2] | summarize max(x)); datatable(y:long)[1, 6, 7] | where y >= m";
+    assert_eq!(rows(q), r(&[&["6"], &["7"]]));
+    assert_eq!(one("isnull(toscalar(datatable(x:long)[] | project x))"), "true");
+    assert_eq!(one("toscalar(datatable(s:string, n:long)['b', 2, 'a', 1] | sort by n asc)"), "a");
+    assert_eq!(columns("print toscalar(datatable(x:real)[1.5])"), cols(&[("print_0", "real")]));
+    let e = error("print toscalar(datatable(x:long)[1] | where)");
+    assert_eq!(e.kind, flowkql::error::ErrorKind::Syntax);
+}
