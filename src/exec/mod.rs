@@ -16,6 +16,7 @@ mod parse;
 mod parsers;
 mod rowwise;
 mod scalar;
+mod series;
 mod strings;
 mod subquery;
 mod text;

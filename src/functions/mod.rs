@@ -272,6 +272,34 @@ functions! {
     "dcount_hll", Scalar, 1, 1, Pre("dcount_hll_"), "dcount_hll(hll)", "Distinct count of an hll state (exact here)", "dcount_hll(hll_merge_hll_SrcIP_s)";
     "percentile_tdigest", Scalar, 2, 2, Pre("percentile_tdigest_"), "percentile_tdigest(tdigest, p)", "Nearest-rank percentile of a tdigest state (exact here)", "percentile_tdigest(merge_tdigests_td, 95)";
     "repeat", Scalar, 2, 2, Gen, "repeat(value, count)", "A dynamic array of count copies of value", "repeat('-', 3)";
+    // Series (dynamic numeric arrays, as make-series makes them)
+    "series_stats", Scalar, 1, 2, Gen, "(min, min_idx, max, max_idx, avg, stdev, variance) = series_stats(series, [ignore_nonfinite])", "Seven columns of statistics of a numeric series", "extend series_stats(bytes)";
+    "series_stats_dynamic", Scalar, 1, 2, Gen, "series_stats_dynamic(series, [ignore_nonfinite])", "The statistics of series_stats as a property bag", "extend s = series_stats_dynamic(bytes)";
+    "series_fit_line", Scalar, 1, 1, Gen, "(rsquare, slope, variance, rvariance, interception, line_fit) = series_fit_line(series)", "Least-squares line through the series, six columns", "extend series_fit_line(bytes)";
+    "series_fit_line_dynamic", Scalar, 1, 1, Gen, "series_fit_line_dynamic(series)", "The results of series_fit_line as a property bag", "extend fit = series_fit_line_dynamic(bytes)";
+    "series_fill_const", Scalar, 1, 2, Gen, "series_fill_const(series, [constant])", "Nulls replaced by the constant (default 0)", "series_fill_const(bytes, 0)";
+    "series_fill_forward", Scalar, 1, 1, Gen, "series_fill_forward(series)", "Nulls replaced by the last value before them", "series_fill_forward(bytes)";
+    "series_fill_backward", Scalar, 1, 1, Gen, "series_fill_backward(series)", "Nulls replaced by the next value after them", "series_fill_backward(bytes)";
+    "series_fill_linear", Scalar, 1, 1, Gen, "series_fill_linear(series)", "Nulls interpolated linearly (edges take the nearest value)", "series_fill_linear(bytes)";
+    "series_add", Scalar, 2, 2, Gen, "series_add(a, b)", "Element-wise a + b (each a series or a number)", "series_add(inbound, outbound)";
+    "series_subtract", Scalar, 2, 2, Gen, "series_subtract(a, b)", "Element-wise a - b (each a series or a number)", "series_subtract(inbound, outbound)";
+    "series_multiply", Scalar, 2, 2, Gen, "series_multiply(a, b)", "Element-wise a * b (each a series or a number)", "series_multiply(inbound, outbound)";
+    "series_divide", Scalar, 2, 2, Gen, "series_divide(a, b)", "Element-wise a / b (each a series or a number)", "series_divide(inbound, outbound)";
+    "series_pow", Scalar, 2, 2, Gen, "series_pow(a, b)", "Element-wise a to the power b (each a series or a number)", "series_pow(inbound, outbound)";
+    "series_greater", Scalar, 2, 2, Gen, "series_greater(a, b)", "Element-wise a > b as bools", "series_greater(bytes, 1000)";
+    "series_greater_equals", Scalar, 2, 2, Gen, "series_greater_equals(a, b)", "Element-wise a >= b as bools", "series_greater_equals(bytes, 1000)";
+    "series_less", Scalar, 2, 2, Gen, "series_less(a, b)", "Element-wise a < b as bools", "series_less(bytes, 1000)";
+    "series_less_equals", Scalar, 2, 2, Gen, "series_less_equals(a, b)", "Element-wise a <= b as bools", "series_less_equals(bytes, 1000)";
+    "series_equals", Scalar, 2, 2, Gen, "series_equals(a, b)", "Element-wise a == b as bools", "series_equals(bytes, 1000)";
+    "series_not_equals", Scalar, 2, 2, Gen, "series_not_equals(a, b)", "Element-wise a != b as bools", "series_not_equals(bytes, 1000)";
+    "series_abs", Scalar, 1, 1, Gen, "series_abs(series)", "Element-wise absolute value", "series_abs(bytes)";
+    "series_ceiling", Scalar, 1, 1, Gen, "series_ceiling(series)", "Element-wise ceiling", "series_ceiling(bytes)";
+    "series_floor", Scalar, 1, 1, Gen, "series_floor(series)", "Element-wise floor", "series_floor(bytes)";
+    "series_sign", Scalar, 1, 1, Gen, "series_sign(series)", "Element-wise sign", "series_sign(bytes)";
+    "series_exp", Scalar, 1, 1, Gen, "series_exp(series)", "Element-wise e to the power", "series_exp(bytes)";
+    "series_log", Scalar, 1, 1, Gen, "series_log(series)", "Element-wise natural logarithm", "series_log(bytes)";
+    "series_sqrt", Scalar, 1, 1, Gen, "series_sqrt(series)", "Element-wise square root", "series_sqrt(bytes)";
+    "series_sum", Scalar, 1, 1, Gen, "series_sum(series)", "Sum of the series' numbers", "series_sum(bytes)";
     // Aggregates
     "count", Aggregate, 0, 1, Pre("count_"), "count()", "Number of rows in the group", "summarize count() by FlowType_s";
     "countif", Aggregate, 1, 1, Pre("countif_"), "countif(predicate)", "Number of rows where the predicate is true", "summarize countif(FlowStatus_s == 'D')";
@@ -462,56 +490,30 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "rank_tdigest",
     "replace_strings",
     "row_id",
-    "series_abs",
     "series_acos",
-    "series_add",
     "series_asin",
     "series_atan",
-    "series_ceiling",
     "series_cos",
     "series_cosine_similarity",
     "series_decompose",
     "series_decompose_anomalies",
     "series_decompose_forecast",
-    "series_divide",
     "series_dot_product",
-    "series_equals",
-    "series_exp",
     "series_fft",
-    "series_fill_backward",
-    "series_fill_const",
-    "series_fill_forward",
-    "series_fill_linear",
     "series_fir",
     "series_fit_2lines",
     "series_fit_2lines_dynamic",
-    "series_fit_line",
-    "series_fit_line_dynamic",
     "series_fit_poly",
-    "series_floor",
-    "series_greater",
-    "series_greater_equals",
     "series_ifft",
     "series_iir",
-    "series_less",
-    "series_less_equals",
-    "series_log",
     "series_magnitude",
-    "series_multiply",
-    "series_not_equals",
     "series_outliers",
     "series_pearson_correlation",
     "series_periods_detect",
     "series_periods_validate",
-    "series_pow",
     "series_product",
     "series_seasonal",
-    "series_sign",
     "series_sin",
-    "series_stats",
-    "series_stats_dynamic",
-    "series_subtract",
-    "series_sum",
     "series_tan",
     "split_by",
     "stored_query_result",

@@ -4,6 +4,7 @@
 //! can trust the plan.
 
 mod expr;
+mod multi;
 mod naming;
 mod signatures;
 
@@ -390,7 +391,7 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
         }
         OperatorKind::Project(items) => {
             let mut cols: Vec<(String, TExpr)> = Vec::new();
-            for item in items {
+            for item in &multi::expand(items, &[])? {
                 let e = expr::check_scalar(&item.expr, &schema, scope, catalog)?;
                 let name = match &item.name {
                     Some(id) => id.name.clone(),
@@ -416,7 +417,8 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
             // Later items see the columns that earlier items of the same `extend` made.
             let mut current = schema.clone();
             let mut defined: HashMap<String, TExpr> = HashMap::new();
-            for item in items {
+            let taken: Vec<String> = schema.columns.iter().map(|(n, _)| n.clone()).collect();
+            for item in &multi::expand(items, &taken)? {
                 // A reference to a column made earlier in this `extend` means that value.
                 let e = substitute(&expr::check_scalar(&item.expr, &current, scope, catalog)?, &defined);
                 let name = match &item.name {

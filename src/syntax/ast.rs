@@ -284,6 +284,8 @@ pub struct SortKey {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamedExpr {
     pub name: Option<Ident>,
+    /// `(a, b) = f(...)`: the names of a function's several result columns.
+    pub names: Vec<Ident>,
     pub expr: Expr,
     pub span: Span,
 }

@@ -517,19 +517,34 @@ fn named_expr(i: In) -> PResult<NamedExpr> {
             let next = after.fragment().chars().next();
             if !matches!(next, Some('=') | Some('~')) {
                 let (after, e) = cut_expect(expr, &format!("an expression after `{} =`", name.name))(after)?;
-                return Ok((after, NamedExpr { name: Some(name), expr: e, span: span_from(&start, &after) }));
+                return Ok((after, NamedExpr { name: Some(name), names: Vec::new(), expr: e, span: span_from(&start, &after) }));
             }
         }
     }
-    if i.fragment().starts_with('(') {
-        if let Ok((r, _)) = ident(i.take_from(1)) {
-            if punct(",")(r).is_ok() {
-                return Err(unsupported(Span::new(pos(&i), pos(&i) + 1), "naming several columns at once (`(a, b) = ...`)"));
-            }
-        }
+    if let Ok((after, names)) = name_tuple(i) {
+        let (after, e) = cut_expect(expr, "an expression after `(...) =`")(after)?;
+        return Ok((after, NamedExpr { name: None, names, expr: e, span: span_from(&start, &after) }));
     }
     let (i, e) = expr(i)?;
-    Ok((i, NamedExpr { name: None, expr: e, span: span_from(&start, &i) }))
+    Ok((i, NamedExpr { name: None, names: Vec::new(), expr: e, span: span_from(&start, &i) }))
+}
+
+/// `(a, b, ...) =`: names for a function's several result columns.
+fn name_tuple(i: In) -> PResult<Vec<Ident>> {
+    let (i, _) = punct("(")(i)?;
+    let (mut i, first) = ident(i)?;
+    let mut names = vec![first];
+    while let Ok((rest, _)) = punct(",")(i) {
+        let (rest, n) = ident(rest)?;
+        names.push(n);
+        i = rest;
+    }
+    let (i, _) = punct(")")(i)?;
+    let (i, _) = punct("=")(i)?;
+    if matches!(i.fragment().chars().next(), Some('=') | Some('~')) {
+        return Err(nom::Err::Error(PErr::expected(&i, "an expression")));
+    }
+    Ok((i, names))
 }
 
 /// A column name that may contain `*` wildcards (`project-away *_s`).

@@ -210,3 +210,31 @@ fn toscalar_runs_its_tabular_expression_once() {
     let e = error("print toscalar(datatable(x:long)[1] | where)");
     assert_eq!(e.kind, flowkql::error::ErrorKind::Syntax);
 }
+
+#[test]
+fn series_functions_with_several_results() {
+    // series-stats-function.md
+    let q = "print x=dynamic([23, 46, 23, 87, 4, 8, 3, 75, 2, 56, 13, 75, 32, 16, 29]) | project series_stats(x)";
+    assert_eq!(
+        columns(q),
+        cols(&[
+            ("series_stats_x_min", "real"),
+            ("series_stats_x_min_idx", "long"),
+            ("series_stats_x_max", "real"),
+            ("series_stats_x_max_idx", "long"),
+            ("series_stats_x_avg", "real"),
+            ("series_stats_x_stdev", "real"),
+            ("series_stats_x_variance", "real"),
+        ])
+    );
+    assert_eq!(rows(q)[0][..5], ["2", "8", "87", "3", "32.8"]);
+    // series-fit-line-function.md, named with `(a, b, ...) =`; unnamed results keep
+    // their generated names, made unique (as Kusto's analyzer does).
+    let q = "print y=dynamic([2, 5, 6, 8, 11, 15, 17, 18, 25, 26, 30, 30]) | extend (RSquare, Slope) = series_fit_line(y) \
+             | project RSquare = round(RSquare, 3), Slope = round(Slope, 3), v = round(series_fit_line_y_variance, 3)";
+    assert_eq!(rows(q), r(&[&["0.983", "2.731", "98.629"]]));
+    let e = error("print x = 1 | extend (a, b) = strlen('x')");
+    assert!(e.message.contains("several"), "{}", e.message);
+    assert_eq!(one("series_fill_forward(dynamic([null, 1, null, 3]))"), "[null,1,1,3]");
+    assert_eq!(one("series_greater(dynamic([1, 5]), 2)"), "[false,true]");
+}
