@@ -143,6 +143,44 @@ fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
         "stdevp" => arg(0)?.cast(DataType::Float64).std(0).fill_null(lit(0.0)),
         "variancep" => arg(0)?.cast(DataType::Float64).var(0).fill_null(lit(0.0)),
         "variancepif" => filtered(arg(0)?.cast(DataType::Float64), &args[1])?.var(0).fill_null(lit(0.0)),
+        "covariance" | "covariancep" | "covarianceif" | "covariancepif" => {
+            let (mut x, mut y) = (arg(0)?.cast(DataType::Float64), arg(1)?.cast(DataType::Float64));
+            if name.ends_with("if") {
+                let keep = lower_predicate(&args[2])?;
+                x = x.filter(keep.clone());
+                y = y.filter(keep);
+            }
+            // Over the rows where both values are present.
+            let both = x.clone().is_not_null().and(y.clone().is_not_null());
+            let (x, y) = (x.filter(both.clone()), y.filter(both));
+            let n = x.clone().count().cast(DataType::Float64);
+            let sum_xy = (x.clone() * y.clone()).sum();
+            let co = sum_xy - x.sum() * y.sum() / n.clone();
+            let ddof = if name.starts_with("covariancep") { 0.0 } else { 1.0 };
+            when(n.clone().gt(lit(ddof))).then(co / (n - lit(ddof))).otherwise(lit(0.0))
+        }
+        "binary_all_and" | "binary_all_or" | "binary_all_xor" => {
+            let op = name.to_string();
+            arg(0)?.cast(DataType::Int64).drop_nulls().implode(true).map(
+                move |c| {
+                    let lists = c.list()?;
+                    let out: Int64Chunked = lists
+                        .amortized_iter()
+                        .map(|s| {
+                            let s = s?;
+                            let values = s.as_ref().i64().ok()?;
+                            values.into_no_null_iter().reduce(|a, b| match op.as_str() {
+                                "binary_all_and" => a & b,
+                                "binary_all_or" => a | b,
+                                _ => a ^ b,
+                            })
+                        })
+                        .collect();
+                    Ok(out.into_column())
+                },
+                |_, f| Ok(Field::new(f.name().clone(), DataType::Int64)),
+            )
+        }
         "take_anyif" => filtered(arg(0)?, &args[1])?.drop_nulls().first(),
         "count_distinctif" => filtered(arg(0)?, &args[1])?.drop_nulls().n_unique().cast(DataType::Int64),
         // hll and tdigest states are exact here: the distinct values, or all values.

@@ -565,8 +565,37 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
             })?;
             native(test)
         }
+        "ipv4_range_to_cidr_list" => native(super::ipv4::range_to_cidrs(to_text(&args[0])?, to_text(&args[1])?)),
+        "parse_ipv6_mask" => native(super::ipv6::parse_mask(to_text(&args[0])?, arg(1)?)),
+        "rand" => native(super::numbers::rand(int_range(lit(0i64), len(), 1, DataType::Int64), args.first().map(lower_expr).transpose()?)),
+        "datetime_utc_to_local" | "datetime_local_to_utc" => {
+            native(super::numbers::convert_zone(arg(0)?, to_text(&args[1])?, f.name == "datetime_utc_to_local"))
+        }
+        "around" => {
+            let (x, c, d) = if args[0].ty == T::DateTime {
+                (nanos(arg(0)?), nanos(arg(1)?), nanos(arg(2)?))
+            } else {
+                (arg(0)?.cast(DataType::Float64), arg(1)?.cast(DataType::Float64), arg(2)?.cast(DataType::Float64))
+            };
+            native(x.is_between(c.clone() - d.clone(), c + d, ClosedInterval::Both))
+        }
+        "unicode_codepoints_from_string" | "unicode_codepoints_to_string" => {
+            use super::rowwise::{map_rows, text, Out};
+            let from = f.name == "unicode_codepoints_from_string";
+            let input = if from { to_text(&args[0])? } else { dynamic::to_json_text(&args[0])? };
+            native(map_rows(vec![input], ty, move |c| {
+                let s = text(&c[0])?;
+                Some(Out::Text(if from {
+                    serde_json::Value::from(s.chars().map(|ch| ch as u32).collect::<Vec<_>>()).to_string()
+                } else {
+                    let codes: Vec<u32> = serde_json::from_str(s).ok()?;
+                    codes.into_iter().map(char::from_u32).collect::<Option<String>>()?
+                }))
+            }))
+        }
         "parse_ipv4_mask" => native(super::ipv4::parse_mask(to_text(&args[0])?, arg(1)?)),
-        "acos" | "asin" | "atan" | "cos" | "sin" | "tan" | "cot" | "exp2" | "exp10" | "degrees" | "radians" => native(
+        "acos" | "asin" | "atan" | "cos" | "sin" | "tan" | "cot" | "exp2" | "exp10" | "degrees" | "radians" | "erf" | "erfc" | "gamma"
+        | "loggamma" => native(
             super::numbers::real_fn(f.name, arg(0)?).ok_or_else(|| Error::unsupported(call.span, format!("the function `{}`", f.name)))?,
         ),
         "array_index_of" | "array_reverse" | "array_rotate_left" | "array_rotate_right" | "array_shift_left" | "array_shift_right"

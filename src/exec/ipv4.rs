@@ -347,6 +347,31 @@ pub(super) fn parse_mask(ip: Expr, prefix: Expr) -> Expr {
     })
 }
 
+/// `ipv4_range_to_cidr_list(start, end)`: the fewest CIDR blocks covering the range,
+/// as a dynamic array of `a.b.c.d/n` strings; null when an address is malformed or the
+/// range runs backwards.
+pub(super) fn range_to_cidrs(start: Expr, end: Expr) -> Expr {
+    use super::rowwise::{map_rows, text, Out};
+    map_rows(vec![start, end], crate::types::KqlType::Dynamic, |c| {
+        let (from, to) = (parse(text(&c[0])?)?.addr as u64, parse(text(&c[1])?)?.addr as u64);
+        (from <= to).then(|| Out::Text(serde_json::Value::from(cidr_blocks(from, to)).to_string()))
+    })
+}
+
+fn cidr_blocks(mut from: u64, to: u64) -> Vec<String> {
+    let mut out = Vec::new();
+    while from <= to {
+        // The largest aligned block at `from` that stays within `to`.
+        let mut size = if from == 0 { 1u64 << 32 } else { 1u64 << from.trailing_zeros().min(32) };
+        while from + size - 1 > to {
+            size /= 2;
+        }
+        out.push(format!("{}/{}", dotted(from as u32), 32 - size.trailing_zeros()));
+        from += size;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,6 +412,16 @@ mod text_search_tests {
 
     fn has(text: &str, needle_text: &str, prefix: bool) -> bool {
         needle(needle_text, prefix).is_some_and(|n| addresses_in(text).any(|a| matches(a, &n)))
+    }
+
+    #[test]
+    fn documented_range_to_cidrs() {
+        // ipv4-range-to-cidr-list-function.md
+        let p = |s: &str| parse(s).map(|a| a.addr as u64).unwrap_or_default();
+        assert_eq!(cidr_blocks(p("1.1.128.0"), p("1.1.140.255")), ["1.1.128.0/21", "1.1.136.0/22", "1.1.140.0/24"]);
+        // Worked by hand: an unaligned start, and the whole space.
+        assert_eq!(cidr_blocks(p("255.255.255.251"), p("255.255.255.255")), ["255.255.255.251/32", "255.255.255.252/30"]);
+        assert_eq!(cidr_blocks(p("0.0.0.0"), p("255.255.255.255")), ["0.0.0.0/0"]);
     }
 
     #[test]

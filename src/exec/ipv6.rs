@@ -100,6 +100,20 @@ pub(super) fn in_any_range(ip: Expr, ranges: &[String]) -> Option<Expr> {
     ))
 }
 
+/// `parse_ipv6_mask(ip, prefix)`: the canonical IPv6 form masked to the prefix (counted
+/// within the 32 bits of an IPv4 address, as its `/n` suffix would be).
+pub(super) fn parse_mask(ip: Expr, prefix: Expr) -> Expr {
+    use super::rowwise::{long, map_rows, text, Out};
+    map_rows(vec![ip, prefix], crate::types::KqlType::String, |c| {
+        let t = text(&c[0])?;
+        let (addr, bits) = parse(t)?;
+        let v4 = t.split('/').next().is_some_and(|a| a.trim().parse::<Ipv4Addr>().is_ok());
+        let p = u32::try_from(long(&c[1])?).ok()?;
+        let p = if v4 { 96 + p.min(32) } else { p.min(128) };
+        Some(Out::Text(canonical(addr & mask(bits.min(p)))))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

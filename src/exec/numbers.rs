@@ -23,9 +23,42 @@ pub(super) fn real_fn(name: &str, x: Expr) -> Option<Expr> {
         "exp10" => |x| 10f64.powf(x),
         "degrees" => f64::to_degrees,
         "radians" => f64::to_radians,
+        "erf" => libm::erf,
+        "erfc" => libm::erfc,
+        "gamma" => libm::tgamma,
+        "loggamma" => |x| libm::lgamma_r(x).0,
         _ => return None,
     };
     Some(map_rows(vec![x], T::Real, move |c| Some(Out::Real(f(real(&c[0])?)))))
+}
+
+/// `rand()`: a real in [0, 1) per row; `rand(n)`: a whole number in [0, n).
+pub(super) fn rand(rows: Expr, n: Option<Expr>) -> Expr {
+    let mut args = vec![rows];
+    args.extend(n);
+    map_rows(args, T::Real, |c| match c.get(1) {
+        None => Some(Out::Real(fastrand::f64())),
+        Some(n) => Some(Out::Real(fastrand::i64(0..long(n)?.max(1)) as f64)),
+    })
+}
+
+/// `datetime_utc_to_local(dt, zone)` and `datetime_local_to_utc(dt, zone)` with IANA
+/// zone names (datetime-utc-to-local-function.md); null for an unknown zone. A local
+/// time that falls in a daylight-saving gap or overlap takes the earlier reading.
+pub(super) fn convert_zone(dt: Expr, zone: Expr, to_local: bool) -> Expr {
+    use chrono::{TimeZone, Utc};
+    map_rows(vec![dt, zone], T::DateTime, move |c| {
+        let ns = nanos(&c[0])?;
+        let tz: chrono_tz::Tz = super::rowwise::text(&c[1])?.trim().parse().ok()?;
+        let instant = Utc.timestamp_nanos(ns);
+        let out = if to_local {
+            instant.with_timezone(&tz).naive_local().and_utc().timestamp_nanos_opt()?
+        } else {
+            let local = tz.from_local_datetime(&instant.naive_utc()).earliest()?;
+            local.with_timezone(&Utc).timestamp_nanos_opt()?
+        };
+        Some(Out::Nanos(out))
+    })
 }
 
 /// `atan2(y, x)`.

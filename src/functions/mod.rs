@@ -196,6 +196,18 @@ functions! {
     "exp2", Scalar, 1, 1, Gen, "exp2(x)", "2 to the power x", "exp2(10)";
     "exp10", Scalar, 1, 1, Gen, "exp10(x)", "10 to the power x", "exp10(3)";
     "isfinite", Scalar, 1, 1, Gen, "isfinite(x)", "True when x is neither infinite nor NaN", "isfinite(Val)";
+    "erf", Scalar, 1, 1, Gen, "erf(x)", "The error function", "erf(0.5)";
+    "erfc", Scalar, 1, 1, Gen, "erfc(x)", "The complementary error function", "erfc(0.5)";
+    "gamma", Scalar, 1, 1, Gen, "gamma(x)", "The gamma function", "gamma(5)";
+    "loggamma", Scalar, 1, 1, Gen, "loggamma(x)", "Natural logarithm of the absolute gamma function", "loggamma(5)";
+    "rand", Scalar, 0, 1, Gen, "rand([n])", "A random real in [0, 1), or a random whole number in [0, n)", "where rand() < 0.1";
+    "around", Scalar, 3, 3, Gen, "around(value, center, delta)", "True when value is within delta of center (inclusive)", "around(TimeGenerated, datetime(2024-01-01), 1h)";
+    "datetime_utc_to_local", Scalar, 2, 2, Gen, "datetime_utc_to_local(dt, zone)", "A UTC datetime as local time in an IANA zone", "datetime_utc_to_local(TimeGenerated, 'Europe/Berlin')";
+    "datetime_local_to_utc", Scalar, 2, 2, Gen, "datetime_local_to_utc(dt, zone)", "A local time in an IANA zone as UTC", "datetime_local_to_utc(LocalTime, 'US/Pacific')";
+    "ipv4_range_to_cidr_list", Scalar, 2, 2, Gen, "ipv4_range_to_cidr_list(start, end)", "The fewest CIDR blocks covering an address range", "ipv4_range_to_cidr_list('10.0.0.0', '10.0.3.255')";
+    "parse_ipv6_mask", Scalar, 2, 2, Gen, "parse_ipv6_mask(ip, prefix)", "Canonical IPv6 form of an address masked to the prefix", "parse_ipv6_mask('fe80::85d:e82c:9446:7994', 120)";
+    "unicode_codepoints_from_string", Scalar, 1, 1, Gen, "unicode_codepoints_from_string(s)", "Dynamic array of the string's code points", "unicode_codepoints_from_string('abc')";
+    "unicode_codepoints_to_string", Scalar, 1, 1, Gen, "unicode_codepoints_to_string(codes)", "The string of a dynamic array of code points", "unicode_codepoints_to_string(dynamic([75, 117]))";
     // Time building
     "make_datetime", Scalar, 3, 6, Gen, "make_datetime(year, month, day, [hour, minute, [second]])", "A datetime from its parts; null when they name no date", "make_datetime(2024, 1, 31)";
     "make_timespan", Scalar, 2, 4, Gen, "make_timespan([day,] hour, minute, [second])", "A timespan from its parts", "make_timespan(1, 12, 30, 55.123)";
@@ -343,6 +355,13 @@ functions! {
     "tdigest_merge", Aggregate, 1, 1, Pre("merge_tdigests_"), "tdigest_merge(tdigest)", "The tdigest states of the group merged", "summarize tdigest_merge(tdigest_FlowCount_d)";
     "merge_tdigest", Aggregate, 1, 1, Pre("merge_tdigests_"), "merge_tdigest(tdigest)", "Same as tdigest_merge", "summarize merge_tdigest(tdigest_FlowCount_d)";
     "percentiles_array", Aggregate, 2, MANY, Pre("percentiles_"), "percentiles_array(x, p1, p2, ... | dynamic([p...]))", "Nearest-rank percentiles as one dynamic array", "summarize percentiles_array(Val, 50, 95) by Computer";
+    "covariance", Aggregate, 2, 2, Pre("covariance_"), "covariance(x, y)", "Sample covariance", "summarize covariance(BytesSent, BytesReceived)";
+    "covariancep", Aggregate, 2, 2, Pre("covariancep_"), "covariancep(x, y)", "Population covariance", "summarize covariancep(BytesSent, BytesReceived)";
+    "covarianceif", Aggregate, 3, 3, Pre("covarianceif_"), "covarianceif(x, y, predicate)", "Sample covariance where the predicate is true", "summarize covarianceif(a, b, a > 0)";
+    "covariancepif", Aggregate, 3, 3, Pre("covariancepif_"), "covariancepif(x, y, predicate)", "Population covariance where the predicate is true", "summarize covariancepif(a, b, a > 0)";
+    "binary_all_and", Aggregate, 1, 1, First, "binary_all_and(x)", "Bitwise AND of the group's values", "summarize binary_all_and(Flags)";
+    "binary_all_or", Aggregate, 1, 1, First, "binary_all_or(x)", "Bitwise OR of the group's values", "summarize binary_all_or(Flags)";
+    "binary_all_xor", Aggregate, 1, 1, First, "binary_all_xor(x)", "Bitwise XOR of the group's values", "summarize binary_all_xor(Flags)";
     "stdev", Aggregate, 1, 1, Pre("stdev_"), "stdev(x)", "Sample standard deviation", "summarize stdev(Val) by Computer";
     "variance", Aggregate, 1, 1, Pre("variance_"), "variance(x)", "Sample variance", "summarize variance(Val) by Computer";
 }
@@ -357,15 +376,11 @@ pub fn lookup(name: &str) -> Option<&'static Function> {
 /// "unsupported" diagnostic rather than "unknown function".
 pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "all",
-    "around",
     "assert",
     "beta_cdf",
     "beta_inv",
     "beta_pdf",
     "bin_auto",
-    "binary_all_and",
-    "binary_all_or",
-    "binary_all_xor",
     "buildschema",
     "cluster",
     "column_names_of",
@@ -377,10 +392,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "convert_speed",
     "convert_temperature",
     "convert_volume",
-    "covariance",
-    "covarianceif",
-    "covariancep",
-    "covariancepif",
     "current_cluster_endpoint",
     "current_database",
     "current_principal",
@@ -391,16 +402,11 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "cursor_current",
     "database",
     "datetime_list_timezones",
-    "datetime_local_to_utc",
-    "datetime_utc_to_local",
     "entity_group",
-    "erf",
-    "erfc",
     "estimate_data_size",
     "extent_id",
     "extent_tags",
     "external_table",
-    "gamma",
     "geo_angle",
     "geo_azimuth",
     "geo_closest_point_on_line",
@@ -455,7 +461,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "geo_union_lines_array",
     "geo_union_polygons_array",
     "graph",
-    "guid",
     "gzip_compress_to_base64_string",
     "gzip_decompress_from_base64_string",
     "has_any_index",
@@ -463,16 +468,13 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "hash_many",
     "ingestion_time",
     "inner_nodes",
-    "ipv4_range_to_cidr_list",
     "labels",
-    "loggamma",
     "map",
     "materialized_view",
     "node_degree_in",
     "node_degree_out",
     "node_id",
     "parse_command_line",
-    "parse_ipv6_mask",
     "parse_user_agent",
     "parse_version",
     "parse_xml",
@@ -485,7 +487,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "punycode_domain_to_string",
     "punycode_from_string",
     "punycode_to_string",
-    "rand",
     "range",
     "rank_tdigest",
     "replace_strings",
@@ -521,8 +522,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "tostring_utf8",
     "treepath",
     "typeof",
-    "unicode_codepoints_from_string",
-    "unicode_codepoints_to_string",
     "welch_test",
     "zlib_compress_to_base64_string",
     "zlib_decompress_from_base64_string",

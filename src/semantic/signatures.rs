@@ -64,6 +64,15 @@ pub(super) fn call_type(f: &Function, args: &[TExpr]) -> Result<Option<KqlType>>
         "binary_not" | "bitset_count_ones" => (&[Whole], T::Long),
         "acos" | "asin" | "atan" | "cos" | "sin" | "tan" | "cot" | "exp2" | "exp10" | "degrees" | "radians" => (&[Number], T::Real),
         "atan2" => (&[Number, Number], T::Real),
+        "erf" | "erfc" | "gamma" | "loggamma" => (&[Number], T::Real),
+        // Kusto's analyzer types rand(n) as real too; its values are whole numbers.
+        "rand" => (&[Whole], T::Real),
+        "around" => (&[Any, Any, Any], T::Bool),
+        "datetime_utc_to_local" | "datetime_local_to_utc" => (&[Time, Text], T::DateTime),
+        "ipv4_range_to_cidr_list" => (&[Text, Text], T::Dynamic),
+        "parse_ipv6_mask" => (&[Text, Whole], T::String),
+        "unicode_codepoints_from_string" => (&[Text], T::Dynamic),
+        "unicode_codepoints_to_string" => (&[Dyn], T::String),
         "pi" => (&[], T::Real),
         "isfinite" => (&[Number], T::Bool),
         "todecimal" => (&[Any], T::Decimal),
@@ -140,6 +149,11 @@ pub(super) fn call_type(f: &Function, args: &[TExpr]) -> Result<Option<KqlType>>
         }
         "series_sum" => (&[Dyn], T::Real),
         // Aggregations
+        "covariance" | "covariancep" => (&[Number, Number], T::Real),
+        "covarianceif" | "covariancepif" => (&[Number, Number, Bool], T::Real),
+        "binary_all_and" | "binary_all_or" | "binary_all_xor" => {
+            (&[Whole], if args.first().is_some_and(|a| a.ty == T::Int) { T::Int } else { T::Long })
+        }
         "stdevif" | "varianceif" | "variancepif" => (&[Number, Bool], T::Real),
         "stdevp" | "variancep" => (&[Number], T::Real),
         "count_distinctif" => (&[Any, Bool], T::Long),

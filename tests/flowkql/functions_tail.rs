@@ -238,3 +238,25 @@ fn series_functions_with_several_results() {
     assert_eq!(one("series_fill_forward(dynamic([null, 1, null, 3]))"), "[null,1,1,3]");
     assert_eq!(one("series_greater(dynamic([1, 5]), 2)"), "[false,true]");
 }
+
+#[test]
+fn numbers_zones_and_ranges() {
+    // Worked by hand: (1,2), (2,4), (3,7) have co-deviations summing to 5.
+    let q =
+        "datatable(x:long, y:long)[1, 2, 2, 4, 3, 7] | summarize covariance(x, y), covariancep(x, y), binary_all_or(x), binary_all_xor(x)";
+    assert_eq!(rows(q), r(&[&["2.5", "1.6666666666666667", "3", "0"]]));
+    assert_eq!(columns(q)[2], ("x".to_string(), "long".to_string()));
+    // around-function.md: inclusive bounds.
+    assert_eq!(one("around(1.5, 1, 0.5)"), "true");
+    assert_eq!(one("around(1.5001, 1, 0.5)"), "false");
+    // Berlin is UTC+2 in July; Los Angeles is UTC-8 in January.
+    assert_eq!(one("datetime_utc_to_local(datetime(2024-07-01 12:00), 'Europe/Berlin')"), "2024-07-01T14:00:00Z");
+    assert_eq!(one("datetime_local_to_utc(datetime(2024-01-01 12:00), 'America/Los_Angeles')"), "2024-01-01T20:00:00Z");
+    // ipv4-range-to-cidr-list-function.md
+    assert_eq!(one("ipv4_range_to_cidr_list('1.1.128.0', '1.1.140.255')"), r#"["1.1.128.0/21","1.1.136.0/22","1.1.140.0/24"]"#);
+    // parse-ipv6-mask-function.md
+    assert_eq!(one("parse_ipv6_mask('127.0.0.1', 24)"), "0000:0000:0000:0000:0000:ffff:7f00:0000");
+    assert_eq!(one("parse_ipv6_mask('fe80::85d:e82c:9446:7994', 120)"), "fe80:0000:0000:0000:085d:e82c:9446:7900");
+    assert_eq!(one("unicode_codepoints_to_string(unicode_codepoints_from_string('Kusto'))"), "Kusto");
+    assert_eq!(one("round(gamma(5))"), "24");
+}
