@@ -1,7 +1,7 @@
 //! Functions over dynamic arrays and property bags, row by row on the arguments' JSON
 //! values (a null cell is `None`). Each follows its page in the Kusto documentation.
 
-use super::dynamic::{json_map, json_to_type};
+use super::dynamic::json_call;
 use crate::types::KqlType;
 use polars::prelude::*;
 use serde_json::{Map, Value as Json};
@@ -10,12 +10,7 @@ use std::cmp::Ordering;
 /// The call `name(args...)` over JSON-text arguments, as a column of type `ty`.
 pub(super) fn lower(name: &str, args: Vec<Expr>, ty: KqlType) -> Expr {
     let name = name.to_string();
-    let out = json_map(args, move |v| build(&name, v));
-    if ty == KqlType::Dynamic {
-        out
-    } else {
-        json_to_type(out, ty)
-    }
+    json_call(args, ty, move |v| build(&name, v))
 }
 
 fn build(name: &str, v: &[Option<Json>]) -> Option<Json> {

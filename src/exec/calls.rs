@@ -606,31 +606,9 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
             let out = super::arrays::lower(f.name, values, ty);
             native(if ty == T::String { out.fill_null(lit("")) } else { out })
         }
-        "series_stats_dynamic"
-        | "series_fit_line_dynamic"
-        | "series_fill_const"
-        | "series_fill_forward"
-        | "series_fill_backward"
-        | "series_fill_linear"
-        | "series_add"
-        | "series_subtract"
-        | "series_multiply"
-        | "series_divide"
-        | "series_pow"
-        | "series_greater"
-        | "series_greater_equals"
-        | "series_less"
-        | "series_less_equals"
-        | "series_equals"
-        | "series_not_equals"
-        | "series_abs"
-        | "series_ceiling"
-        | "series_floor"
-        | "series_sign"
-        | "series_exp"
-        | "series_log"
-        | "series_sqrt"
-        | "series_sum" => {
+        // Every registered series function (series_stats and series_fit_line are spread
+        // into their dynamic forms before lowering).
+        name if name.starts_with("series_") => {
             let values = args.iter().map(dynamic::to_json_text).collect::<Result<Vec<_>>>()?;
             native(super::series::lower(f.name, values, ty))
         }

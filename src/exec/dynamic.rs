@@ -237,6 +237,21 @@ pub(super) fn json_map(args: Vec<Expr>, f: impl Fn(&[Option<Json>]) -> Option<Js
     )
 }
 
+/// A function over JSON values (`f` as in [`json_map`]) as a column of type `ty`:
+/// dynamic results stay JSON text, others are converted as `to typeof(ty)` does.
+pub(super) fn json_call(
+    args: Vec<Expr>,
+    ty: crate::types::KqlType,
+    f: impl Fn(&[Option<Json>]) -> Option<Json> + Send + Sync + 'static,
+) -> Expr {
+    let out = json_map(args, f);
+    if ty == crate::types::KqlType::Dynamic {
+        out
+    } else {
+        json_to_type(out, ty)
+    }
+}
+
 /// `parse_json(text)`: JSON text parsed; text that is not JSON is a dynamic string
 /// holding it (parse-json-function.md).
 pub(super) fn parse_json(text: Expr) -> Expr {

@@ -2,19 +2,14 @@
 //! row on the JSON values: statistics, line fitting, gap filling and element-wise
 //! arithmetic and comparison. Non-numeric elements are null.
 
-use super::dynamic::{json_map, json_to_type};
+use super::dynamic::json_call;
 use crate::types::KqlType;
 use polars::prelude::*;
 use serde_json::{json, Value as Json};
 
 pub(super) fn lower(name: &str, args: Vec<Expr>, ty: KqlType) -> Expr {
     let name = name.to_string();
-    let out = json_map(args, move |v| build(&name, v));
-    if ty == KqlType::Dynamic {
-        out
-    } else {
-        json_to_type(out, ty)
-    }
+    json_call(args, ty, move |v| build(&name, v))
 }
 
 fn numbers(v: &Json) -> Option<Vec<Option<f64>>> {
