@@ -189,7 +189,7 @@ pub fn run(cli: Cli) -> Outcome {
             let mut session = session_for(&args.data, args.query.strict).map_err(fail)?;
             let tables = LibraryQuery::from_text(&name, Path::new(&name), text.clone()).tables;
             bind_threat_intel(&mut session, &tables, &args.data, &args.query.library.library()).map_err(fail)?;
-            let (checked, _) = session.check(&text).map_err(|e| Box::new(e.with_source(&name, text.clone())))?;
+            let (checked, _) = session.check_for_run(&text).map_err(|e| Box::new(e.with_source(&name, text.clone())))?;
             println!("Logical plan:\n{}", flowkql::plan::explain(&checked.plan));
             match flowkql::exec::explain_polars(&checked, session.tables()) {
                 Ok(p) => println!("Polars plan (optimized):\n{p}"),
@@ -351,7 +351,7 @@ fn run_query(args: RunArgs) -> Outcome {
     let tables = LibraryQuery::from_text(&name, Path::new(&name), text.clone()).tables;
     bind_threat_intel(&mut session, &tables, &args.data, &args.query.library.library()).map_err(fail)?;
     let with_text = |e: Error| Box::new(e.with_source(&name, text.clone()));
-    let (checked, warnings) = session.check(&text).map_err(with_text)?;
+    let (checked, warnings) = session.check_for_run(&text).map_err(with_text)?;
     if let Some(alert) = &alert {
         alert.check_against(&checked.plan.schema, session.now).map_err(fail)?;
     }

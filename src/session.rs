@@ -47,25 +47,41 @@ impl Session {
         &self.tables
     }
 
-    fn catalog(&self) -> Catalog {
+    /// The schemas the query is checked against; `with_data` lends the bound tables to
+    /// `bag_unpack`, which learns its columns from the rows.
+    fn catalog(&self, with_data: bool) -> Catalog {
         let mut c = if self.builtin_schemas { Catalog::builtin(self.now) } else { Catalog::new(self.now) };
         for (n, t) in &self.tables {
             c.tables.insert(n.clone(), t.schema.clone());
         }
         c.overrides = self.overrides.clone();
+        if with_data {
+            let tables = self.tables.clone();
+            c.slot_finder =
+                Some(crate::semantic::SlotFinder(std::sync::Arc::new(move |plan, column| crate::exec::bag_slots(plan, column, &tables))));
+        }
         c
     }
 
     /// Stages 1-3: parse and check, without data.
     pub fn check(&self, text: &str) -> Result<(CheckedQuery, Vec<Error>)> {
+        self.check_with(text, false)
+    }
+
+    fn check_with(&self, text: &str, with_data: bool) -> Result<(CheckedQuery, Vec<Error>)> {
         let parsed = crate::syntax::parse_query(text, self.strict)?;
-        let checked = crate::semantic::check_query(&parsed.query, &self.catalog())?;
+        let checked = crate::semantic::check_query(&parsed.query, &self.catalog(with_data))?;
         Ok((checked, parsed.warnings))
+    }
+
+    /// Stages 1-3 for a run: a `bag_unpack` may read the bound tables to learn its columns.
+    pub fn check_for_run(&self, text: &str) -> Result<(CheckedQuery, Vec<Error>)> {
+        self.check_with(text, true)
     }
 
     /// Every stage: the query's result.
     pub fn run(&self, text: &str) -> Result<Output> {
-        let (checked, warnings) = self.check(text)?;
+        let (checked, warnings) = self.check_for_run(text)?;
         let result = crate::exec::run(&checked, &self.tables)?;
         Ok(Output { result, render: checked.render, warnings })
     }

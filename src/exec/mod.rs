@@ -236,3 +236,29 @@ fn int_of(l: &Literal) -> i64 {
         _ => 0,
     }
 }
+
+/// The property-bag slots of a dynamic column of a plan's rows, with each slot's type
+/// (dynamic where its values differ in type), for `bag_unpack` without an output schema.
+pub fn bag_slots(plan: &Plan, column: &str, tables: &HashMap<String, Table>) -> Result<crate::semantic::Slots> {
+    let frame = lower_plan(plan, tables)?.select([col(column)]).collect()?;
+    let mut slots: Vec<(String, KqlType)> = Vec::new();
+    for text in frame.column(column)?.str()?.iter().flatten() {
+        let Ok(serde_json::Value::Object(bag)) = serde_json::from_str::<serde_json::Value>(text) else { continue };
+        for (key, value) in bag {
+            let ty = match value {
+                serde_json::Value::Null => continue,
+                serde_json::Value::Bool(_) => KqlType::Bool,
+                serde_json::Value::Number(n) if n.is_i64() => KqlType::Long,
+                serde_json::Value::Number(_) => KqlType::Real,
+                serde_json::Value::String(_) => KqlType::String,
+                _ => KqlType::Dynamic,
+            };
+            match slots.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, t)) if *t != ty => *t = KqlType::Dynamic,
+                Some(_) => {}
+                None => slots.push((key, ty)),
+            }
+        }
+    }
+    Ok(slots)
+}

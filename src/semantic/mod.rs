@@ -7,6 +7,7 @@ mod expr;
 mod multi;
 mod naming;
 mod signatures;
+mod unpack;
 
 use crate::error::{nearest, Error, Result};
 use crate::plan::{AggColumn, CheckedQuery, JoinKind, NestedLevel, Node, Plan, SortSpec, TExpr, TExprKind};
@@ -17,6 +18,7 @@ use std::collections::HashMap;
 
 pub use expr::{fold_constant, literal_to_type};
 pub use naming::unique_name;
+pub use unpack::{SlotFinder, Slots};
 
 /// What a query can see: table schemas by name, and the fixed time `now()` returns.
 #[derive(Debug, Clone)]
@@ -26,11 +28,13 @@ pub struct Catalog {
     pub now: i64,
     /// Overrides of top-level scalar `let`s (`--set NAME=VALUE`), as query text.
     pub overrides: HashMap<String, String>,
+    /// Learns `bag_unpack` columns from the data, when there is data.
+    pub slot_finder: Option<SlotFinder>,
 }
 
 impl Catalog {
     pub fn new(now: i64) -> Self {
-        Catalog { tables: HashMap::new(), now, overrides: HashMap::new() }
+        Catalog { tables: HashMap::new(), now, overrides: HashMap::new(), slot_finder: None }
     }
 
     /// A catalog holding every built-in table schema.
@@ -554,7 +558,18 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
         }
         OperatorKind::MakeSeries(m) => check_make_series(input, m, op.span, scope, catalog),
         OperatorKind::TopNested(levels) => check_top_nested(input, levels, scope, catalog),
-        OperatorKind::Evaluate { plugin, args } => check_evaluate(input, plugin, args, scope, catalog),
+        OperatorKind::Evaluate { plugin, args, named, output } if plugin.name == "bag_unpack" => {
+            unpack::check_bag_unpack(input, plugin, args, named, output.as_ref(), scope, catalog)
+        }
+        OperatorKind::Evaluate { plugin, args, named, output } => {
+            if let Some((n, _)) = named.first() {
+                return Err(Error::unsupported(n.span, format!("named arguments of `{}`", plugin.name)));
+            }
+            if let Some(o) = output {
+                return Err(Error::unsupported(o.span, format!("an output schema for `{}`", plugin.name)));
+            }
+            check_evaluate(input, plugin, args, scope, catalog)
+        }
         OperatorKind::Serialize(items) if items.is_empty() => Ok(input),
         OperatorKind::Serialize(items) => {
             let extend = Operator { kind: OperatorKind::Extend(items.clone()), span: op.span };

@@ -134,10 +134,13 @@ pub enum OperatorKind {
     Lookup(Box<Join>),
     /// `make-series agg() [default=v], ... on Axis [from a] [to b] step s [by ...]`
     MakeSeries(Box<MakeSeries>),
-    /// `evaluate plugin(args)`; `ipv4_lookup` runs, other plugins are named as unsupported.
+    /// `evaluate plugin(args, name = value) [: (schema)]`; `ipv4_lookup` and `bag_unpack`
+    /// run, other plugins are named as unsupported.
     Evaluate {
         plugin: Ident,
         args: Vec<Expr>,
+        named: Vec<(Ident, Expr)>,
+        output: Option<OutputSchema>,
     },
     /// `top-nested [N] of Expr [with others = C] by [Name =] Agg [asc|desc], top-nested ...`
     TopNested(Vec<TopNestedLevel>),
@@ -281,6 +284,15 @@ pub struct SortKey {
 }
 
 /// `Name = expr` or a bare `expr` (its name is derived the Kusto way).
+/// A plugin's declared output: `: (*, Name:string, Age:long)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputSchema {
+    /// `*`: the input's columns come first.
+    pub star: bool,
+    pub columns: Vec<(Ident, KqlType)>,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamedExpr {
     pub name: Option<Ident>,

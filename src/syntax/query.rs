@@ -255,23 +255,29 @@ fn source(i: In) -> PResult<Source> {
     Ok((rest, Source { kind, span: span_from(&start, &rest) }))
 }
 
+/// `name:type`, as datatable columns and plugin output schemas declare them.
+fn typed_column(i: In) -> PResult<(Ident, KqlType)> {
+    let (rest, col) = cut_expect(ident, "a column name in `(name:type, ...)`")(i)?;
+    let (rest, _) = cut_expect(punct(":"), "`:` and a type after the column name")(rest)?;
+    let (rest, ty_name) = cut_expect(ident, "a type name (long, string, datetime, ...)")(rest)?;
+    let Some(ty) = KqlType::from_name(&ty_name.name) else {
+        let names = KqlType::ALL.iter().map(|t| t.name());
+        let mut e = fail(&rest, "a type name");
+        if let nom::Err::Failure(pe) = &mut e {
+            pe.offset = ty_name.span.start;
+            pe.help = nearest(&ty_name.name, names).map(|n| format!("did you mean `{n}`?"));
+        }
+        return Err(e);
+    };
+    Ok((rest, (col, ty)))
+}
+
 fn datatable<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
     let (mut i, _) = punct("(")(i)?;
     let mut columns = Vec::new();
     loop {
-        let (rest, col) = cut_expect(ident, "a column name in `datatable(name:type, ...)`")(i)?;
-        let (rest, _) = cut_expect(punct(":"), "`:` and a type after the column name")(rest)?;
-        let (rest, ty_name) = cut_expect(ident, "a type name (long, string, datetime, ...)")(rest)?;
-        let Some(ty) = KqlType::from_name(&ty_name.name) else {
-            let names = KqlType::ALL.iter().map(|t| t.name());
-            let mut e = fail(&rest, "a type name");
-            if let nom::Err::Failure(pe) = &mut e {
-                pe.offset = ty_name.span.start;
-                pe.help = nearest(&ty_name.name, names).map(|n| format!("did you mean `{n}`?"));
-            }
-            return Err(e);
-        };
-        columns.push((col, ty));
+        let (rest, column) = typed_column(i)?;
+        columns.push(column);
         if let Ok((rest, _)) = punct(",")(rest) {
             i = rest;
             continue;
@@ -284,6 +290,73 @@ fn datatable<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
     let (i, values) = expr_list(i)?;
     let (i, _) = cut_expect(punct("]"), "`,` or `]` after the datatable's values")(i)?;
     Ok((i, Source { kind: SourceKind::Datatable { columns, values }, span: span_from(&start, &i) }))
+}
+
+/// A plugin's positional and `name = value` arguments.
+type PluginArgs = (Vec<Expr>, Vec<(Ident, Expr)>);
+
+/// A plugin's arguments: expressions, then or among them `name = value`.
+fn plugin_args(mut i: In) -> PResult<PluginArgs> {
+    let (mut args, mut named) = (Vec::new(), Vec::new());
+    if punct(")")(i).is_ok() {
+        return Ok((i, (args, named)));
+    }
+    loop {
+        let (lead, _) = sp(i)?;
+        let name_eq = ident(lead)
+            .ok()
+            .and_then(|(r, n)| punct("=")(r).ok().filter(|(a, _)| !a.fragment().starts_with(['=', '~'])).map(|(a, _)| (a, n)));
+        let rest = match name_eq {
+            Some((after, n)) => {
+                let (rest, e) = cut_expect(expr, &format!("a value after `{} =`", n.name))(after)?;
+                named.push((n, e));
+                rest
+            }
+            None => {
+                let (rest, e) = cut_expect(expr, "a plugin argument")(i)?;
+                args.push(e);
+                rest
+            }
+        };
+        match punct(",")(rest) {
+            Ok((r, _)) => i = r,
+            Err(_) => return Ok((rest, (args, named))),
+        }
+    }
+}
+
+/// `: ([*,] name:type, ...)` after a plugin call.
+fn output_schema(i: In) -> PResult<Option<OutputSchema>> {
+    let (i, _) = sp(i)?;
+    let start = i;
+    let Ok((i, _)) = punct(":")(i) else {
+        return Ok((i, None));
+    };
+    let (mut i, _) = cut_expect(punct("("), "`(` and the output columns")(i)?;
+    let mut star = false;
+    if let Ok((r, _)) = punct("*")(i) {
+        star = true;
+        i = match punct(",")(r) {
+            Ok((r, _)) => r,
+            Err(_) => r,
+        };
+    }
+    let mut columns = Vec::new();
+    if punct(")")(i).is_err() {
+        loop {
+            let (rest, column) = typed_column(i)?;
+            columns.push(column);
+            match punct(",")(rest) {
+                Ok((r, _)) => i = r,
+                Err(_) => {
+                    i = rest;
+                    break;
+                }
+            }
+        }
+    }
+    let (i, _) = cut_expect(punct(")"), "`,` or `)` in the output columns")(i)?;
+    Ok((i, Some(OutputSchema { star, columns, span: span_from(&start, &i) })))
 }
 
 fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
@@ -446,9 +519,10 @@ fn operator(i: In) -> PResult<Operator> {
             let (i, _) = hints(i)?;
             let (i, plugin) = cut_expect(ident, "a plugin name after `evaluate`")(i)?;
             let (i, _) = cut_expect(punct("("), "`(` and the plugin's arguments")(i)?;
-            let (i, args) = expr_list(i)?;
+            let (i, (args, named)) = plugin_args(i)?;
             let (i, _) = cut_expect(punct(")"), "`,` or `)` in the plugin's arguments")(i)?;
-            (i, OperatorKind::Evaluate { plugin, args })
+            let (i, output) = output_schema(i)?;
+            (i, OperatorKind::Evaluate { plugin, args, named, output })
         }
         "make-series" => {
             let (i, m) = make_series(i)?;

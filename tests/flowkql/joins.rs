@@ -87,6 +87,6 @@ fn ipv4_lookup_finds_the_range() {
         datatable(ip:string)['10.1.2.3', '10.9.9.9', '8.8.8.8'] | evaluate ipv4_lookup(R, ip, net, true) | sort by ip asc";
     // The most specific range wins; the unmatched row keeps empty lookup columns.
     assert_eq!(rows(q), r(&[&["10.1.2.3", "10.1.0.0/16", "narrow"], &["10.9.9.9", "10.0.0.0/8", "wide"], &["8.8.8.8", "", ""]]));
-    let e = error("datatable(ip:string)['1.1.1.1'] | evaluate bag_unpack(ip)");
-    assert!(e.message.contains("`bag_unpack` plugin"), "{}", e.message);
+    let e = error("datatable(ip:string)['1.1.1.1'] | evaluate narrow()");
+    assert!(e.message.contains("`narrow` plugin"), "{}", e.message);
 }

@@ -1,6 +1,7 @@
 //! One integration test binary, a module per area.
 
 mod article;
+mod bag_unpack;
 mod breadth;
 mod cli;
 mod common;
