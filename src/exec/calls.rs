@@ -325,12 +325,13 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
             native(to_text(&args[0])?.str().replace_all(lit(re.to_string()), lit(super::strings::rewrite_groups(rewrite)), false))
         }
         "extract_all" => {
-            if args.len() == 3 {
-                return Err(Error::unsupported(args[1].span, "the capture-group list of `extract_all`"));
-            }
             let re = lit_str(&args[0], "regular expression")?;
             let compiled = regex::Regex::new(re).map_err(|e| Error::semantic(args[0].span, format!("invalid regular expression: {e}")))?;
-            native(super::strings::extract_all(to_text(&args[1])?, compiled))
+            let selected = match args.len() {
+                3 => Some(capture_groups(&args[1], &compiled)?),
+                _ => None,
+            };
+            native(super::strings::extract_all(to_text(&args[args.len() - 1])?, compiled, selected))
         }
         "reverse" => native(to_text(&args[0])?.str().reverse()),
         "url_decode" => native(super::strings::url_decode(to_text(&args[0])?)),
@@ -614,6 +615,26 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
         }
         other => return Err(Error::unsupported(call.span, format!("the function `{other}` in this position"))),
     })
+}
+
+/// The capture groups `extract_all` selects: indexes from 1, or group names.
+fn capture_groups(list: &TExpr, re: &regex::Regex) -> Result<Vec<usize>> {
+    let Some(Literal::Dynamic(serde_json::Value::Array(items))) = list.as_literal() else {
+        return Err(Error::unsupported(list.span, "capture groups that are not a dynamic([...]) constant"));
+    };
+    let count = re.captures_len() - 1;
+    items
+        .iter()
+        .map(|g| {
+            let index = match g {
+                serde_json::Value::String(name) => re.capture_names().position(|n| n == Some(name.as_str())),
+                other => other.as_u64().and_then(|n| usize::try_from(n).ok()),
+            };
+            index.filter(|i| (1..=count).contains(i)).ok_or_else(|| {
+                Error::semantic(list.span, format!("`{g}` is not a capture group of the regular expression (it has {count})"))
+            })
+        })
+        .collect()
 }
 
 /// The optional restart condition of a window function.

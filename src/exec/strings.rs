@@ -73,13 +73,17 @@ pub(super) fn rewrite_groups(rewrite: &str) -> String {
     out
 }
 
-/// `extract_all(regex, s)`: every match (its group, or its groups as an array when there
-/// are several); null when nothing matches.
-pub(super) fn extract_all(s: Expr, re: regex::Regex) -> Expr {
+/// `extract_all(regex, [groups,] s)`: every match, as the selected groups (all of them
+/// when none are selected, the whole match without groups): one group gives a flat array,
+/// several an array per match; null when nothing matches (extract-all-function.md).
+pub(super) fn extract_all(s: Expr, re: regex::Regex, selected: Option<Vec<usize>>) -> Expr {
+    let groups: Vec<usize> = selected.unwrap_or_else(|| match re.captures_len() - 1 {
+        0 => vec![0],
+        n => (1..=n).collect(),
+    });
     s.map(
         move |c| {
             let ca = c.str()?;
-            let groups = re.captures_len() - 1;
             let out: StringChunked = ca
                 .iter()
                 .map(|v| {
@@ -87,11 +91,10 @@ pub(super) fn extract_all(s: Expr, re: regex::Regex) -> Expr {
                     let items: Vec<Json> = re
                         .captures_iter(t)
                         .map(|cap| {
-                            let text = |i: usize| cap.get(i).map(|m| Json::String(m.as_str().to_string())).unwrap_or(Json::Null);
-                            match groups {
-                                0 => text(0),
-                                1 => text(1),
-                                n => Json::Array((1..=n).map(text).collect()),
+                            let text = |i: &usize| cap.get(*i).map(|m| Json::String(m.as_str().to_string())).unwrap_or(Json::Null);
+                            match groups.as_slice() {
+                                [one] => text(one),
+                                many => Json::Array(many.iter().map(text).collect()),
                             }
                         })
                         .collect();

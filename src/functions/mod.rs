@@ -127,7 +127,7 @@ functions! {
     "indexof", Scalar, 2, 5, Gen, "indexof(s, lookup, [start, length, occurrence])", "Zero-based position of lookup, or -1", "indexof(NSGList_s, '/')";
     "indexof_regex", Scalar, 2, 5, Gen, "indexof_regex(s, regex, [start, length, occurrence])", "Zero-based position of the regex match, or -1", "indexof_regex(Name_s, @'\\d')";
     "replace_regex", Scalar, 3, 3, Gen, "replace_regex(s, regex, rewrite)", "Replaces every regex match; \\1 in rewrite is group 1", "replace_regex(MACAddress_s, '-', ':')";
-    "extract_all", Scalar, 2, 3, Gen, "extract_all(regex, s)", "Dynamic array of every match (of the groups, when there are groups), null when none", "extract_all(@'(\\d+)', SrcIP_s)";
+    "extract_all", Scalar, 2, 3, Gen, "extract_all(regex, [groups,] s)", "Dynamic array of every match (of the groups, or of the selected ones), null when none", "extract_all(@'(\\d+)', SrcIP_s)";
     "reverse", Scalar, 1, 1, Gen, "reverse(s)", "The string reversed", "reverse(Computer)";
     "url_decode", Scalar, 1, 1, Gen, "url_decode(s)", "Decodes %XX escapes (and + as space)", "url_decode('a%20b')";
     "strcat_delim", Scalar, 3, MANY, Gen, "strcat_delim(delimiter, a, b, ...)", "Concatenates the text forms with a delimiter", "strcat_delim(':', SrcIP_s, DestPort_d)";

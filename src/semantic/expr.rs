@@ -790,6 +790,9 @@ fn call_type(f: &Function, args: &[TExpr], span: Span) -> Result<KqlType> {
         }
         "extract_all" => {
             textual(0, "a string (a regular expression)")?;
+            if args.len() == 3 {
+                expect(f, arg(1), 1, ty(1) == T::Dynamic, "a dynamic array of capture groups")?;
+            }
             T::Dynamic
         }
         "reverse" | "url_decode" => T::String,

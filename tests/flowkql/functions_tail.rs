@@ -260,3 +260,20 @@ fn numbers_zones_and_ranges() {
     assert_eq!(one("unicode_codepoints_to_string(unicode_codepoints_from_string('Kusto'))"), "Kusto");
     assert_eq!(one("round(gamma(5))"), "24");
 }
+
+#[test]
+fn extract_all_capture_groups() {
+    // extract-all-function.md
+    let id = "'82b8be2d-dfa7-4bd1-8f63-24ad26d31449'";
+    assert_eq!(
+        one(&format!(r#"extract_all(@"(\w)(\w+)(\w)", dynamic([1,3]), {id})"#)),
+        r#"[["8","d"],["d","7"],["4","1"],["8","3"],["2","9"]]"#
+    );
+    assert_eq!(
+        one(&format!(r#"extract_all(@"(?P<first>\w)(?P<middle>\w+)(?P<last>\w)", dynamic(['first',2,'last']), {id})"#)),
+        r#"[["8","2b8be2","d"],["d","fa","7"],["4","bd","1"],["8","f6","3"],["2","4ad26d3144","9"]]"#
+    );
+    assert_eq!(one(&format!(r#"extract_all(@"(\w)(\w+)(\w)", dynamic([2]), {id})"#)), r#"["2b8be2","fa","bd","f6","4ad26d3144"]"#);
+    let e = error(&format!(r#"print extract_all(@"(\w)", dynamic([2]), {id})"#));
+    assert!(e.message.contains("capture group"), "{}", e.message);
+}
