@@ -371,6 +371,24 @@ pub fn lookup(name: &str) -> Option<&'static Function> {
     FUNCTIONS.iter().find(|f| f.name == name)
 }
 
+/// Why a Kusto function cannot run offline, where that is the reason it does not run.
+pub fn offline_reason(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "geo_info_from_ip_address" => "it needs Kusto's IP geolocation data, which is not available offline",
+        "ingestion_time" | "extent_id" | "extent_tags" => "rows read from files carry no ingestion metadata",
+        "cluster"
+        | "database"
+        | "current_cluster_endpoint"
+        | "current_database"
+        | "external_table"
+        | "materialized_view"
+        | "stored_query_result" => "there is no cluster or database offline",
+        n if n.starts_with("current_principal") => "there is no signed-in principal offline",
+        n if n.starts_with("cursor_") => "there are no ingestion cursors offline",
+        _ => return None,
+    })
+}
+
 /// Kusto functions flowkql knows of but does not run yet (Kusto's own function and
 /// aggregation list, less what the registry above runs): calling one is an
 /// "unsupported" diagnostic rather than "unknown function".

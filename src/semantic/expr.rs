@@ -250,8 +250,11 @@ impl Checker<'_> {
         }
         let Some(f) = lookup(&func.name) else {
             if KNOWN_UNSUPPORTED.contains(&func.name.as_str()) {
-                return Err(Error::unsupported(func.span, format!("the function `{}`", func.name))
-                    .with_help("run `flowkql functions` for the functions supported today"));
+                let help = match crate::functions::offline_reason(&func.name) {
+                    Some(why) => format!("`{}` cannot run here: {why}", func.name),
+                    None => "run `flowkql functions` for the functions supported today".to_string(),
+                };
+                return Err(Error::unsupported(func.span, format!("the function `{}`", func.name)).with_help(help));
             }
             let mut e = Error::semantic(func.span, format!("unknown function `{}`", func.name));
             if let Some(n) = nearest(&func.name, FUNCTIONS.iter().map(|f| f.name)) {

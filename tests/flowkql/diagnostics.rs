@@ -53,6 +53,10 @@ fn unsupported_constructs_are_named() {
     assert!(e.message.contains("`facet`"), "{}", e.message);
     let e = error("print geo_info_from_ip_address('20.53.203.50')");
     assert_eq!(e.kind, ErrorKind::Unsupported);
+    assert!(e.help.as_deref().unwrap_or_default().contains("geolocation"), "{:?}", e.help);
+    // Any function of Kusto's own list is named as not supported, not as unknown.
+    let e = error("print series_periods_detect(dynamic([1, 2]), 0.0, 50.0, 2)");
+    assert_eq!(e.kind, ErrorKind::Unsupported);
 }
 
 #[test]
