@@ -163,7 +163,11 @@ fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
                 let n = const_int(max).ok_or_else(|| Error::unsupported(max.span, "a non-constant maximum size"))?;
                 v = v.head(Some(usize::try_from(n).unwrap_or(0)));
             }
-            dynamic::list_to_json(v.implode(true))
+            if args[0].ty == KqlType::Dynamic {
+                dynamic::json_list_to_json(v.implode(true))
+            } else {
+                dynamic::list_to_json(v.implode(true))
+            }
         }
         "arg_max" | "arg_min" => {
             let by = arg(0)?;

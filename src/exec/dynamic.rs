@@ -149,6 +149,18 @@ pub(super) fn list_to_json(e: Expr) -> Expr {
     map_lists(e, |s| Some(Json::Array(s.iter().map(|v| any_to_json(&v)).collect()).to_string()))
 }
 
+/// A list of dynamic values (JSON texts) as one JSON array of those values.
+pub(super) fn json_list_to_json(e: Expr) -> Expr {
+    map_lists(e, |s| {
+        let ca = s.str().ok()?;
+        let values = ca.iter().map(|v| match v {
+            Some(t) => serde_json::from_str(t).unwrap_or_else(|_| Json::String(t.to_string())),
+            None => Json::Null,
+        });
+        Some(Json::Array(values.collect()).to_string())
+    })
+}
+
 fn any_to_json(v: &AnyValue) -> Json {
     match v {
         AnyValue::Null => Json::Null,

@@ -8,6 +8,7 @@ mod dynamic;
 mod ipv4;
 mod ipv6;
 mod join;
+mod mv_apply;
 mod mv_expand;
 mod parse;
 mod scalar;
@@ -77,6 +78,11 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
         Node::MvExpand { input, items, item_index, bag_as_array, limit } => {
             mv_expand::lower_mv_expand(lower_plan(input, tables)?, &plan.schema, items, item_index.as_deref(), *bag_as_array, *limit)?
         }
+        Node::MvApply { input, items, item_index, limit, subquery } => {
+            let lf = lower_plan(input, tables)?;
+            mv_apply::lower_mv_apply(lf, &input.schema, &plan.schema, items, item_index.as_deref(), *limit, subquery)?
+        }
+        Node::ApplyInput => return Err(Error::runtime("an mv-apply subtable outside mv-apply")),
         Node::Parse { input, source, regex, columns, keep_only_matches } => {
             parse::lower_parse(lower_plan(input, tables)?, &plan.schema, source, regex, columns, *keep_only_matches)?
         }

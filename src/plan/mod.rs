@@ -193,6 +193,18 @@ pub enum Node {
         bag_as_array: bool,
         limit: Option<usize>,
     },
+    /// `mv-apply`: each input row expanded (as `MvExpand`) into a subtable, `subquery` run on
+    /// every subtable, then the input's non-expanded columns the subquery's result lacks
+    /// added back from the row it came from.
+    MvApply {
+        input: Box<Plan>,
+        items: Vec<(String, TExpr, KqlType)>,
+        item_index: Option<String>,
+        limit: Option<usize>,
+        subquery: Box<Plan>,
+    },
+    /// The subtable an `mv-apply` subquery runs on (its implicit source).
+    ApplyInput,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -256,6 +268,7 @@ impl Plan {
             | Node::Limit { input, .. }
             | Node::Distinct { input, .. }
             | Node::MvExpand { input, .. }
+            | Node::MvApply { input, .. }
             | Node::Parse { input, .. }
             | Node::MakeSeries { input, .. }
             | Node::TopNested { input, .. } => vec![input],
@@ -343,8 +356,16 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
         Node::MvExpand { items, .. } => {
             format!("MvExpand {}", items.iter().map(|(n, e, t)| format!("{n} = {} to {t}", show(e))).collect::<Vec<_>>().join(", "))
         }
+        Node::MvApply { items, .. } => {
+            format!("MvApply {}", items.iter().map(|(n, e, t)| format!("{n} = {} to {t}", show(e))).collect::<Vec<_>>().join(", "))
+        }
+        Node::ApplyInput => "ApplyInput (each row's expanded subtable)".to_string(),
     };
     let _ = writeln!(out, "{pad}{line}  -> ({cols})");
+    if let Node::MvApply { subquery, .. } = &plan.node {
+        let _ = writeln!(out, "{pad}  on (per row):");
+        explain_into(subquery, depth + 2, out);
+    }
     for input in plan.inputs() {
         explain_into(input, depth + 1, out);
     }

@@ -586,6 +586,7 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
             wrap(Node::Datatable { rows }, out)
         }
         OperatorKind::MvExpand(m) => check_mv_expand(input, m, scope, catalog),
+        OperatorKind::MvApply(m) => check_mv_apply(input, m, scope, catalog),
         OperatorKind::Parse(p) => check_parse(input, p, op.span, scope, catalog),
         OperatorKind::Union(u) => check_union(Some((input, "union_arg0".to_string())), u, op.span, scope, catalog),
     }
@@ -993,6 +994,79 @@ fn check_mv_expand(input: Plan, m: &MvExpand, scope: &Scope, catalog: &Catalog) 
     let limit = m.limit.as_ref().map(|l| row_count(l, scope, catalog)).transpose()?;
     let node = Node::MvExpand { input: Box::new(input), items, item_index, bag_as_array: m.bag_as_array, limit };
     Ok(Plan { node, schema: Schema::new(out) })
+}
+
+/// `mv-apply` (mv-apply-operator.md): the subquery sees the subtable (the input row's
+/// columns, the expanded items replacing the columns they expand, the item index). The
+/// result (checked against Kusto's analyzer) is the input's non-expanded columns, each
+/// as the subquery left it if it kept one of that name, then the subquery's other columns.
+fn check_mv_apply(input: Plan, m: &MvApply, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+    let input_schema = input.schema.clone();
+    let leaf = Plan { node: Node::ApplyInput, schema: input_schema.clone() };
+    let expanded = check_mv_expand(leaf, &m.expand, scope, catalog)?;
+    let Node::MvExpand { items, item_index, limit, .. } = expanded.node else {
+        return Err(Error::runtime("mv-apply: the expansion did not plan as mv-expand"));
+    };
+    let mut sub = Plan { node: Node::ApplyInput, schema: expanded.schema };
+    for op in &m.subquery {
+        if let OperatorKind::Render(r) = &op.kind {
+            return Err(Error::semantic(r.span, "`render` cannot be inside an `mv-apply` subquery"));
+        }
+        sub = check_operator(sub, op, scope, catalog)?;
+        if let Some(what) = unsupported_per_row(&sub) {
+            return Err(Error::unsupported(op.span, format!("{what} inside an `mv-apply` subquery")).with_help(
+                "mv-apply subqueries run where, extend, project, summarize, sort, top, take, distinct, count, mv-expand and parse",
+            ));
+        }
+    }
+    let kept: Vec<(String, KqlType)> =
+        input_schema.columns.iter().filter(|(n, _)| !items.iter().any(|(i, _, _)| i == n)).cloned().collect();
+    let mut out: Vec<(String, KqlType)> = kept.iter().map(|(n, t)| (n.clone(), sub.schema.get(n).unwrap_or(*t))).collect();
+    for (n, t) in &sub.schema.columns {
+        if !kept.iter().any(|(k, _)| k == n) {
+            out.push((n.clone(), *t));
+        }
+    }
+    let node = Node::MvApply { input: Box::new(input), items, item_index, limit, subquery: Box::new(sub) };
+    Ok(Plan { node, schema: Schema::new(out) })
+}
+
+/// What in an `mv-apply` subquery plan cannot run per subtable, if anything.
+fn unsupported_per_row(plan: &Plan) -> Option<String> {
+    const WINDOW: &[&str] = &["row_number", "prev", "next", "row_cumsum", "row_rank_dense", "row_rank_min"];
+    let windowed = |e: &TExpr| uses_function(e, WINDOW).then(|| format!("`{}`", crate::plan::show(e)));
+    let here = match &plan.node {
+        Node::ApplyInput => return None,
+        Node::Filter { predicate, .. } => windowed(predicate),
+        Node::Project { columns, .. } => columns.iter().find_map(|(_, e)| windowed(e)),
+        Node::Aggregate { .. }
+        | Node::Sort { .. }
+        | Node::Limit { .. }
+        | Node::Distinct { .. }
+        | Node::MvExpand { .. }
+        | Node::Parse { .. } => None,
+        Node::Join { .. } | Node::Ipv4Lookup { .. } => Some("a join".to_string()),
+        Node::Union { .. } => Some("`union`".to_string()),
+        Node::MakeSeries { .. } => Some("`make-series`".to_string()),
+        Node::TopNested { .. } => Some("`top-nested`".to_string()),
+        Node::MvApply { .. } => Some("a nested `mv-apply`".to_string()),
+        _ => Some("an operator that ignores its input".to_string()),
+    };
+    here.or_else(|| plan.inputs().into_iter().find_map(unsupported_per_row))
+}
+
+/// Whether `e` calls one of `names`.
+fn uses_function(e: &TExpr, names: &[&str]) -> bool {
+    let any = |xs: &[&TExpr]| xs.iter().any(|x| uses_function(x, names));
+    match &e.kind {
+        TExprKind::Column(_) | TExprKind::Literal(_) => false,
+        TExprKind::Call { func, args } => names.contains(&func.name) || args.iter().any(|a| uses_function(a, names)),
+        TExprKind::Unary { operand, .. } => any(&[operand]),
+        TExprKind::Binary { lhs, rhs, .. } => any(&[lhs, rhs]),
+        TExprKind::In { lhs, .. } | TExprKind::HasAny { lhs, .. } => any(&[lhs]),
+        TExprKind::Between { lhs, low, high, .. } => any(&[lhs, low, high]),
+        TExprKind::Index { target, index } => any(&[target, index]),
+    }
 }
 
 /// `join`: Kusto's kinds, keys, and renaming of right columns whose names the left has.

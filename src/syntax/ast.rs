@@ -146,6 +146,17 @@ pub enum OperatorKind {
         func: Ident,
         args: Vec<Expr>,
     },
+    /// `mv-apply [with_itemindex=I] [Name =] expr [to typeof(T)], ... [limit N] on (subquery)`
+    MvApply(Box<MvApply>),
+}
+
+/// `mv-apply`: the expansion (as `mv-expand`, never `kind=array`) and the subquery run on
+/// each input row's subtable; the subquery has no source of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MvApply {
+    pub expand: MvExpand,
+    pub subquery: Vec<Operator>,
+    pub subquery_span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -261,6 +272,7 @@ impl OperatorKind {
             OperatorKind::Evaluate { .. } => "evaluate",
             OperatorKind::TopNested(_) => "top-nested",
             OperatorKind::Invoke { .. } => "invoke",
+            OperatorKind::MvApply(_) => "mv-apply",
         }
     }
 }

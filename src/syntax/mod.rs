@@ -187,6 +187,7 @@ pub const OPERATORS: &[(&str, &str)] = &[
     ("join [kind=innerunique|inner|leftouter|rightouter|fullouter|leftsemi|rightsemi|leftanti|rightanti] (T) on key | $left.a == $right.b", "Joins with another table"),
     ("union [kind=outer|inner] [withsource=Col] T, ...", "Rows of several tables"),
     ("mv-expand [kind=bag|array] [with_itemindex=I] [Name =] expr [to typeof(T)], ... [limit N]", "One row per element of dynamic arrays or bags"),
+    ("mv-apply [with_itemindex=I] [Name =] expr [to typeof(T)], ... [limit N] on (subquery)", "Runs a subquery on each row's expanded arrays"),
     ("parse [kind=simple|regex|relaxed] expr with * \"text\" Col:type ...", "Extracts columns from text by a pattern"),
     ("parse-where ...", "Like parse, keeping only the rows that match"),
     ("lookup [kind=leftouter|inner] (T) on key", "Adds a dimension table's columns (keys not repeated)"),

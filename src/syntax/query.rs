@@ -306,7 +306,6 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
 /// Operators Kusto has that flowkql does not run yet: they get a clear "not supported"
 /// diagnostic instead of a confusing syntax error further on.
 const UNSUPPORTED_OPERATORS: &[&str] = &[
-    "mv-apply",
     "parse-kv",
     "top-hitters",
     "sample",
@@ -346,6 +345,7 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "join",
     "union",
     "mv-expand",
+    "mv-apply",
     "parse",
     "parse-where",
     "getschema",
@@ -474,6 +474,10 @@ fn operator(i: In) -> PResult<Operator> {
         "parse" | "parse-where" => {
             let (i, p) = parse_operator(i, word == "parse-where")?;
             (i, OperatorKind::Parse(Box::new(p)))
+        }
+        "mv-apply" => {
+            let (i, m) = mv_apply(i)?;
+            (i, OperatorKind::MvApply(Box::new(m)))
         }
         "mv-expand" | "mvexpand" => {
             let (i, m) = mv_expand(i, word == "mvexpand")?;
@@ -877,6 +881,25 @@ fn mv_expand(i: In, legacy: bool) -> PResult<MvExpand> {
         Err(_) => (i, None),
     };
     Ok((i, MvExpand { bag_as_array, item_index, items, limit }))
+}
+
+/// mv_apply := "mv-apply" ("with_itemindex" "=" name)? item ("," item)* ("limit" expr)?
+///             "on" "(" operator ("|" operator)* ")"
+fn mv_apply(i: In) -> PResult<MvApply> {
+    let (i, expand) = mv_expand(i, false)?;
+    if expand.bag_as_array {
+        return Err(fail(&i, "no `kind=array` in `mv-apply` (expand bags with an inner `mv-expand kind=array`)"));
+    }
+    let (i, _) = cut_expect(keyword("on"), "`on` and the subquery in `( )`")(i)?;
+    let (i, _) = sp(i)?;
+    let start = i;
+    let (i, _) = cut_expect(punct("("), "`(` and the subquery")(i)?;
+    let (i, first) = operator(i)?;
+    let (i, mut rest) = operators(i)?;
+    let (i, _) = cut_expect(punct(")"), "`|` and another operator, or `)` closing the subquery")(i)?;
+    let mut subquery = vec![first];
+    subquery.append(&mut rest);
+    Ok((i, MvApply { expand, subquery, subquery_span: span_from(&start, &i) }))
 }
 
 /// parse := ("parse" | "parse-where") ("kind" "=" kind ("flags" "=" name)?)? expr "with" part+

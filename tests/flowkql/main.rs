@@ -11,6 +11,7 @@ mod grammar;
 mod joins;
 mod library;
 mod make_series;
+mod mv_apply;
 mod mv_expand;
 mod operators;
 mod snapshots;

@@ -1,0 +1,107 @@
+//! `mv-apply`: every input row gets a row number, the rows are expanded as `mv-expand`
+//! does, and the subquery runs on all subtables at once with the row number as an extra
+//! grouping key: `summarize` groups by it too, `sort` sorts within it, `take` keeps the
+//! first rows of each. Row-wise operators need nothing more. The input's columns the
+//! subquery dropped come back by a join on the row number.
+
+use super::scalar::{lower_expr, lower_filter, lower_sort_key};
+use super::{agg, mv_expand, parse};
+use crate::error::{Error, Result};
+use crate::plan::{Node, Plan, TExpr, TExprKind};
+use crate::span::Span;
+use crate::types::{KqlType, Schema};
+use polars::prelude::*;
+
+/// The row-number column: which input row a subtable row came from.
+const ROW: &str = "__flowkql_apply_row";
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn lower_mv_apply(
+    lf: LazyFrame,
+    input: &Schema,
+    out: &Schema,
+    items: &[(String, TExpr, KqlType)],
+    item_index: Option<&str>,
+    limit: Option<usize>,
+    subquery: &Plan,
+) -> Result<LazyFrame> {
+    let numbered = lf.with_row_index(ROW, None);
+    let subtable = leaf_schema(subquery).ok_or_else(|| Error::runtime("mv-apply subquery without its subtable"))?;
+    let expanded = mv_expand::lower_mv_expand(numbered.clone(), &with_row(subtable), items, item_index, false, limit)?;
+    let mut result = lower_per_row(subquery, expanded)?;
+    let missing: Vec<&str> = input.names().filter(|n| subquery.schema.get(n).is_none() && !items.iter().any(|(i, _, _)| i == n)).collect();
+    if !missing.is_empty() {
+        let mut cols_back: Vec<Expr> = vec![col(ROW)];
+        cols_back.extend(missing.iter().map(|n| col(*n)));
+        let mut args = JoinArgs::new(JoinType::Left);
+        args.maintain_order = MaintainOrderJoin::Left;
+        result = result.join(numbered.select(cols_back), [col(ROW)], [col(ROW)], args);
+    }
+    Ok(result.select(out.names().map(col).collect::<Vec<_>>()))
+}
+
+fn leaf_schema(plan: &Plan) -> Option<&Schema> {
+    match &plan.node {
+        Node::ApplyInput => Some(&plan.schema),
+        _ => plan.inputs().into_iter().find_map(leaf_schema),
+    }
+}
+
+fn with_row(schema: &Schema) -> Schema {
+    let mut columns = schema.columns.clone();
+    columns.push((ROW.to_string(), KqlType::Long));
+    Schema::new(columns)
+}
+
+/// The subquery over the subtables of all rows at once; every frame keeps the row number.
+fn lower_per_row(plan: &Plan, subtables: LazyFrame) -> Result<LazyFrame> {
+    let row = || col(ROW);
+    Ok(match &plan.node {
+        Node::ApplyInput => subtables,
+        Node::Filter { input, predicate } => lower_per_row(input, subtables)?.filter(lower_filter(predicate)?),
+        Node::Project { input, columns } => {
+            let mut exprs = columns.iter().map(|(n, e)| Ok(lower_expr(e)?.alias(n.as_str()))).collect::<Result<Vec<_>>>()?;
+            exprs.push(row());
+            lower_per_row(input, subtables)?.select(exprs)
+        }
+        Node::Aggregate { input, keys, aggregates } => {
+            let mut all_keys =
+                vec![(ROW.to_string(), TExpr { kind: TExprKind::Column(ROW.into()), ty: KqlType::Long, span: Span::default() })];
+            all_keys.extend(keys.iter().cloned());
+            agg::lower_aggregate(lower_per_row(input, subtables)?, &all_keys, aggregates)?
+        }
+        Node::Sort { input, keys } => {
+            let mut exprs = vec![row()];
+            for k in keys {
+                exprs.push(lower_sort_key(&k.expr)?);
+            }
+            let options = SortMultipleOptions::default()
+                .with_order_descending_multi(std::iter::once(false).chain(keys.iter().map(|k| k.descending)))
+                .with_nulls_last_multi(std::iter::once(true).chain(keys.iter().map(|k| !k.nulls_first)))
+                .with_maintain_order(true);
+            lower_per_row(input, subtables)?.sort_by_exprs(exprs, options)
+        }
+        Node::Limit { input, count } => {
+            let n = i64::try_from(*count).unwrap_or(i64::MAX);
+            let position = int_range(lit(0i64), len().cast(DataType::Int64), 1, DataType::Int64).over([row()])?;
+            lower_per_row(input, subtables)?.filter(position.lt(lit(n)))
+        }
+        Node::Distinct { input, columns } => {
+            let mut subset: Vec<Expr> = vec![row()];
+            subset.extend(columns.iter().map(|c| col(c.as_str())));
+            lower_per_row(input, subtables)?.select(subset.clone()).unique_stable_generic(Some(subset), UniqueKeepStrategy::First)
+        }
+        Node::MvExpand { input, items, item_index, bag_as_array, limit } => mv_expand::lower_mv_expand(
+            lower_per_row(input, subtables)?,
+            &with_row(&plan.schema),
+            items,
+            item_index.as_deref(),
+            *bag_as_array,
+            *limit,
+        )?,
+        Node::Parse { input, source, regex, columns, keep_only_matches } => {
+            parse::lower_parse(lower_per_row(input, subtables)?, &with_row(&plan.schema), source, regex, columns, *keep_only_matches)?
+        }
+        _ => return Err(Error::unsupported(Span::default(), "this operator inside an `mv-apply` subquery")),
+    })
+}
