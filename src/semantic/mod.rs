@@ -241,6 +241,7 @@ fn check_source(src: &Source, scope: &Scope, catalog: &Catalog) -> Result<Plan> 
             Ok(plan)
         }
         SourceKind::Union(u) => check_union(None, u, src.span, scope, catalog),
+        SourceKind::Search(s) => check_search(None, s, src.span, scope, catalog),
         SourceKind::Call { func, args } => {
             let Some(def) = scope.functions.get(&func.name) else {
                 return Err(unknown_table(func, scope, catalog));
@@ -587,6 +588,7 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
         }
         OperatorKind::MvExpand(m) => check_mv_expand(input, m, scope, catalog),
         OperatorKind::MvApply(m) => check_mv_apply(input, m, scope, catalog),
+        OperatorKind::Search(s) => check_search(Some(input), s, op.span, scope, catalog),
         OperatorKind::Parse(p) => check_parse(input, p, op.span, scope, catalog),
         OperatorKind::Union(u) => check_union(Some((input, "union_arg0".to_string())), u, op.span, scope, catalog),
     }
@@ -1067,6 +1069,135 @@ fn uses_function(e: &TExpr, names: &[&str]) -> bool {
         TExprKind::Between { lhs, low, high, .. } => any(&[lhs, low, high]),
         TExprKind::Index { target, index } => any(&[target, index]),
     }
+}
+
+/// `search` (search-operator.md): the rows of the piped input, of the tables named by
+/// `in (...)` (wildcards allowed), or of every table, that satisfy the predicate; the
+/// result starts with `$table`, the table each row came from.
+fn check_search(input: Option<Plan>, s: &Search, span: Span, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+    let source = Ident { name: "$table".into(), span };
+    let base = match input {
+        Some(plan) => {
+            let label = match &plan.node {
+                Node::Scan { table } => table.clone(),
+                _ => String::new(),
+            };
+            let mut columns = vec![(source.name.clone(), TExpr::literal(Literal::String(label), span))];
+            columns.extend(plan.schema.columns.iter().map(|(n, t)| (n.clone(), column(n, *t, span))));
+            let mut out = vec![(source.name.clone(), KqlType::String)];
+            out.extend(plan.schema.columns.iter().cloned());
+            Plan { node: Node::Project { input: Box::new(plan), columns }, schema: Schema::new(out) }
+        }
+        None => {
+            let mut known: Vec<&str> = catalog.tables.keys().chain(scope.tables.keys()).map(|s| s.as_str()).collect();
+            known.sort();
+            known.dedup();
+            let mut names: Vec<Ident> = Vec::new();
+            match &s.tables {
+                None => names.extend(catalog.tables.keys().map(|n| Ident { name: n.clone(), span })),
+                Some(patterns) => {
+                    for p in patterns {
+                        if !p.name.contains('*') {
+                            names.push(p.clone());
+                            continue;
+                        }
+                        let hits: Vec<&str> = known.iter().copied().filter(|n| wildcard_match(&p.name, n)).collect();
+                        if hits.is_empty() {
+                            return Err(Error::semantic(p.span, format!("no table matches `{}`", p.name))
+                                .with_help(format!("known tables: {}", known.join(", "))));
+                        }
+                        names.extend(hits.into_iter().map(|n| Ident { name: n.to_string(), span: p.span }));
+                    }
+                }
+            }
+            names.sort_by(|a, b| a.name.cmp(&b.name));
+            names.dedup_by(|a, b| a.name == b.name);
+            if names.is_empty() {
+                return Err(Error::semantic(span, "`search` has no table to search").with_help("bind a table with --table NAME=PATH"));
+            }
+            let tables = names
+                .into_iter()
+                .map(|n| Pipeline { span: n.span, source: Source { span: n.span, kind: SourceKind::Table(n) }, ops: Vec::new() })
+                .collect();
+            check_union(None, &Union { kind: None, with_source: Some(source), tables }, span, scope, catalog)?
+        }
+    };
+    let predicate = search_predicate(&s.predicate, &base.schema, s.case_sensitive, scope, catalog)?;
+    let schema = base.schema.clone();
+    Ok(Plan { node: Node::Filter { input: Box::new(base), predicate }, schema })
+}
+
+/// A search predicate as a `where` condition: a term is `has` (`hasprefix`, `hassuffix`,
+/// `contains` or a regex by where its `*` wildcards are) over one column or all of them.
+fn search_predicate(p: &SearchPredicate, schema: &Schema, cs: bool, scope: &Scope, catalog: &Catalog) -> Result<TExpr> {
+    let boolean = |op: BinaryOp, l: TExpr, r: TExpr| {
+        let span = l.span.to(r.span);
+        TExpr { kind: TExprKind::Binary { op, lhs: Box::new(l), rhs: Box::new(r) }, ty: KqlType::Bool, span }
+    };
+    match p {
+        SearchPredicate::And(a, b) => {
+            Ok(boolean(BinaryOp::And, search_predicate(a, schema, cs, scope, catalog)?, search_predicate(b, schema, cs, scope, catalog)?))
+        }
+        SearchPredicate::Or(a, b) => {
+            Ok(boolean(BinaryOp::Or, search_predicate(a, schema, cs, scope, catalog)?, search_predicate(b, schema, cs, scope, catalog)?))
+        }
+        SearchPredicate::All => Ok(TExpr::literal(Literal::Bool(true), Span::default())),
+        SearchPredicate::Expr(e) => {
+            let t = expr::check_scalar(e, schema, scope, catalog)?;
+            if !matches!(t.ty, KqlType::Bool | KqlType::Dynamic) {
+                return Err(Error::semantic(e.span, format!("a search condition must be bool, but this expression is {}", t.ty))
+                    .with_help("search for text with a string literal: search \"term\" or Column:\"term\""));
+            }
+            Ok(t)
+        }
+        SearchPredicate::Term { column: col, text, span } => {
+            let targets: Vec<(String, KqlType)> = match col {
+                Some(c) => vec![(c.name.clone(), schema.get(&c.name).ok_or_else(|| unknown_column(c, schema))?)],
+                None => schema.columns.iter().filter(|(n, _)| n != "$table").cloned().collect(),
+            };
+            let Some((kind, pattern)) = search_term(text, cs) else {
+                return Ok(TExpr::literal(Literal::Bool(true), *span));
+            };
+            let op = BinaryOp::Str(StringOp { kind, negated: false, case_sensitive: cs });
+            let tostring = crate::functions::lookup("tostring").ok_or_else(|| Error::runtime("tostring missing from the registry"))?;
+            let mut out: Option<TExpr> = None;
+            for (name, ty) in targets {
+                let mut lhs = column(&name, ty, *span);
+                if ty != KqlType::String {
+                    lhs = TExpr { kind: TExprKind::Call { func: tostring, args: vec![lhs] }, ty: KqlType::String, span: *span };
+                }
+                let rhs = TExpr::literal(Literal::String(pattern.clone()), *span);
+                let test = boolean(op, lhs, rhs);
+                out = Some(match out {
+                    None => test,
+                    Some(prev) => boolean(BinaryOp::Or, prev, test),
+                });
+            }
+            Ok(out.unwrap_or_else(|| TExpr::literal(Literal::Bool(false), *span)))
+        }
+    }
+}
+
+/// The string operator and operand a search term stands for; `None` for a term of only
+/// wildcards, which every row matches.
+fn search_term(text: &str, cs: bool) -> Option<(StringOpKind, String)> {
+    let inner = text.trim_matches('*');
+    if inner.is_empty() {
+        return None;
+    }
+    if inner.contains('*') {
+        // `Lab*PC` is `matches regex @"\bLab.*PC\b"`.
+        let body = inner.split('*').map(regex::escape).collect::<Vec<_>>().join(".*");
+        let flags = if cs { "" } else { "(?i)" };
+        return Some((StringOpKind::MatchesRegex, format!("{flags}\\b{body}\\b")));
+    }
+    let kind = match (text.starts_with('*'), text.ends_with('*')) {
+        (true, true) => StringOpKind::Contains,
+        (true, false) => StringOpKind::HasSuffix,
+        (false, true) => StringOpKind::HasPrefix,
+        (false, false) => StringOpKind::Has,
+    };
+    Some((kind, inner.to_string()))
 }
 
 /// `join`: Kusto's kinds, keys, and renaming of right columns whose names the left has.

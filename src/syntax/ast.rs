@@ -82,6 +82,8 @@ pub enum SourceKind {
     Union(Box<Union>),
     /// A call of a tabular user-defined function: `f(1, "x")`.
     Call { func: Ident, args: Vec<Expr> },
+    /// `search [kind=...] [in (T1, T2*)] predicate` as the first thing in a pipeline.
+    Search(Box<Search>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -148,6 +150,33 @@ pub enum OperatorKind {
     },
     /// `mv-apply [with_itemindex=I] [Name =] expr [to typeof(T)], ... [limit N] on (subquery)`
     MvApply(Box<MvApply>),
+    /// `search [kind=case_sensitive] predicate`
+    Search(Box<Search>),
+}
+
+/// `search`: a predicate over whole rows (search-operator.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Search {
+    pub case_sensitive: bool,
+    /// `in (T1, A*)`; `None` searches the piped input, or every table as a source.
+    pub tables: Option<Vec<Ident>>,
+    pub predicate: SearchPredicate,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchPredicate {
+    And(Box<SearchPredicate>, Box<SearchPredicate>),
+    Or(Box<SearchPredicate>, Box<SearchPredicate>),
+    /// `"term"` (in any column) or `Col:"term"`; `*` in the term is a wildcard.
+    Term {
+        column: Option<Ident>,
+        text: String,
+        span: Span,
+    },
+    /// `search *`: every row.
+    All,
+    /// Any other condition, as in `where`.
+    Expr(Expr),
 }
 
 /// `mv-apply`: the expansion (as `mv-expand`, never `kind=array`) and the subquery run on
@@ -273,6 +302,7 @@ impl OperatorKind {
             OperatorKind::TopNested(_) => "top-nested",
             OperatorKind::Invoke { .. } => "invoke",
             OperatorKind::MvApply(_) => "mv-apply",
+            OperatorKind::Search(_) => "search",
         }
     }
 }

@@ -83,6 +83,12 @@ pub fn unsupported(span: Span, what: impl std::fmt::Display) -> nom::Err<PErr> {
     nom::Err::Failure(PErr { offset: span.start, expected: None, message: None, help: None, error: Some(Box::new(e)) })
 }
 
+/// A committed failure carrying a finished diagnostic.
+pub fn failure(e: Error) -> nom::Err<PErr> {
+    let offset = e.span.map(|s| s.start).unwrap_or(0);
+    nom::Err::Failure(PErr { offset, expected: None, message: None, help: None, error: Some(Box::new(e)) })
+}
+
 /// Runs `p`; a plain error becomes a committed failure that says `what` was expected.
 pub fn cut_expect<'a, O>(mut p: impl FnMut(In<'a>) -> PResult<'a, O>, what: &str) -> impl FnMut(In<'a>) -> PResult<'a, O> {
     let what = what.to_string();
@@ -188,6 +194,7 @@ pub const OPERATORS: &[(&str, &str)] = &[
     ("union [kind=outer|inner] [withsource=Col] T, ...", "Rows of several tables"),
     ("mv-expand [kind=bag|array] [with_itemindex=I] [Name =] expr [to typeof(T)], ... [limit N]", "One row per element of dynamic arrays or bags"),
     ("mv-apply [with_itemindex=I] [Name =] expr [to typeof(T)], ... [limit N] on (subquery)", "Runs a subquery on each row's expanded arrays"),
+    ("search [kind=case_sensitive] [in (T, A*, ...)] \"term\" | Col:\"term\" | condition [and|or ...]", "Rows with a term in any column (as a source, of several tables, with $table)"),
     ("parse [kind=simple|regex|relaxed] expr with * \"text\" Col:type ...", "Extracts columns from text by a pattern"),
     ("parse-where ...", "Like parse, keeping only the rows that match"),
     ("lookup [kind=leftouter|inner] (T) on key", "Adds a dimension table's columns (keys not repeated)"),

@@ -1,10 +1,11 @@
 //! Statements, tabular sources and the tabular operators after `|`.
 
 use super::ast::*;
-use super::expr::{expr, expr_list};
+use super::expr::{comparison, expr, expr_list};
 use super::lex::{ident, keyword, number, peek_word, pos, punct, sp, span_from, string_lit, typed_literal};
-use super::{cut_expect, fail, unsupported, In, PErr, PResult};
+use super::{cut_expect, fail, failure, unsupported, In, PErr, PResult};
 use crate::error::nearest;
+use crate::error::Error;
 use crate::span::Span;
 use crate::types::KqlType;
 use nom::{Input, Parser};
@@ -57,7 +58,9 @@ fn let_stmt(i: In, let_span: Span) -> PResult<Let> {
         }
     }
     let word = peek_word(&after_eq);
-    if matches!(word.as_str(), "datatable" | "range" | "print" | "materialize" | "union") && tabular_source_start(&after_eq) {
+    if matches!(word.as_str(), "datatable" | "range" | "print" | "materialize" | "union" | "externaldata" | "search")
+        && tabular_source_start(&after_eq)
+    {
         let (rest, p) = pipeline(after_eq)?;
         let span = Span::new(let_span.start, p.span.end);
         return Ok((rest, Let { name, value: LetValue::Tabular(Box::new(p)), span }));
@@ -187,7 +190,8 @@ fn tabular_source_start(i: &In) -> bool {
         "print" => true,
         "range" => ident(rest).is_ok(),
         "materialize" => punct("(")(rest).is_ok(),
-        "union" => true,
+        "union" | "externaldata" => true,
+        "search" => !rest.fragment().trim_start().starts_with(['(', '[', '.']),
         _ => false,
     }
 }
@@ -241,7 +245,17 @@ fn source(i: In) -> PResult<Source> {
             let (r, _) = cut_expect(punct(")"), "`)` closing materialize")(r)?;
             return Ok((r, Source { kind: SourceKind::Nested(Box::new(inner)), span: span_from(&start, &r) }));
         }
-        "find" | "search" | "externaldata" | "materialize" | "view" | "evaluate" => {
+        "search" => {
+            let (rest, s) = search_body(rest, true)?;
+            return Ok((rest, Source { kind: SourceKind::Search(Box::new(s)), span: span_from(&start, &rest) }));
+        }
+        "externaldata" => {
+            return Err(failure(
+                Error::unsupported(name.span, "`externaldata`")
+                    .with_help("flowkql runs offline and does not fetch URLs: download the file and bind it with --table NAME=PATH"),
+            ));
+        }
+        "find" | "materialize" | "view" | "evaluate" => {
             return Err(unsupported(name.span, format!("the `{}` source", name.name)));
         }
         _ if punct("(")(rest).is_ok() => {
@@ -311,7 +325,6 @@ const UNSUPPORTED_OPERATORS: &[&str] = &[
     "sample",
     "sample-distinct",
     "scan",
-    "search",
     "fork",
     "facet",
     "find",
@@ -346,6 +359,7 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "union",
     "mv-expand",
     "mv-apply",
+    "search",
     "parse",
     "parse-where",
     "getschema",
@@ -474,6 +488,10 @@ fn operator(i: In) -> PResult<Operator> {
         "parse" | "parse-where" => {
             let (i, p) = parse_operator(i, word == "parse-where")?;
             (i, OperatorKind::Parse(Box::new(p)))
+        }
+        "search" => {
+            let (i, s) = search_body(i, false)?;
+            (i, OperatorKind::Search(Box::new(s)))
         }
         "mv-apply" => {
             let (i, m) = mv_apply(i)?;
@@ -900,6 +918,105 @@ fn mv_apply(i: In) -> PResult<MvApply> {
     let mut subquery = vec![first];
     subquery.append(&mut rest);
     Ok((i, MvApply { expand, subquery, subquery_span: span_from(&start, &i) }))
+}
+
+/// search := "search" ("kind" "=" name)? ("in" "(" name ("," name)* ")")? search_or
+/// (`in` only where `search` starts the pipeline)
+fn search_body(i: In, as_source: bool) -> PResult<Search> {
+    let mut i = i;
+    let mut case_sensitive = false;
+    if let Ok((r, _)) = keyword("kind")(i) {
+        if let Ok((r2, _)) = punct("=")(r) {
+            if !r2.fragment().starts_with('=') {
+                let (r3, k) = cut_expect(ident, "case_sensitive, case_insensitive or default")(r2)?;
+                case_sensitive = match k.name.as_str() {
+                    "case_sensitive" => true,
+                    "case_insensitive" | "default" => false,
+                    _ => return Err(fail(&r2, "case_sensitive, case_insensitive or default")),
+                };
+                i = r3;
+            }
+        }
+    }
+    let mut tables = None;
+    if let Ok((r, in_span)) = keyword("in")(i) {
+        if punct("(")(r).is_ok() {
+            if !as_source {
+                return Err(failure(
+                    Error::syntax(in_span, "`search in (...)` cannot follow `|`: it names its own tables")
+                        .with_help("drop `in (...)`, or start the query with `search in (...)`"),
+                ));
+            }
+            let (mut r, _) = punct("(")(r)?;
+            let mut names = Vec::new();
+            loop {
+                let (r2, n) = cut_expect(name_pattern, "a table name (wildcards allowed)")(r)?;
+                names.push(n);
+                match punct(",")(r2) {
+                    Ok((r3, _)) => r = r3,
+                    Err(_) => {
+                        let (r3, _) = cut_expect(punct(")"), "`,` or `)` in the table list")(r2)?;
+                        r = r3;
+                        break;
+                    }
+                }
+            }
+            tables = Some(names);
+            i = r;
+        }
+    }
+    let (i, predicate) = cut_expect(search_or, "a search predicate: a \"term\", Column:\"term\", * or a condition")(i)?;
+    Ok((i, Search { case_sensitive, tables, predicate }))
+}
+
+fn search_or(i: In) -> PResult<SearchPredicate> {
+    let (mut i, mut lhs) = search_and(i)?;
+    while let Ok((r, _)) = keyword("or")(i) {
+        let (r, rhs) = cut_expect(search_and, "a search term or condition after `or`")(r)?;
+        lhs = SearchPredicate::Or(Box::new(lhs), Box::new(rhs));
+        i = r;
+    }
+    Ok((i, lhs))
+}
+
+fn search_and(i: In) -> PResult<SearchPredicate> {
+    let (mut i, mut lhs) = search_atom(i)?;
+    while let Ok((r, _)) = keyword("and")(i) {
+        let (r, rhs) = cut_expect(search_atom, "a search term or condition after `and`")(r)?;
+        lhs = SearchPredicate::And(Box::new(lhs), Box::new(rhs));
+        i = r;
+    }
+    Ok((i, lhs))
+}
+
+/// search_atom := "(" search_or ")" | "*" | string | name ":" string | comparison
+fn search_atom(i: In) -> PResult<SearchPredicate> {
+    let (i, _) = sp(i)?;
+    let frag = *i.fragment();
+    if frag.starts_with('*') && !frag[1..].trim_start().starts_with(|c: char| c.is_ascii_alphanumeric() || c == '"' || c == '\'') {
+        return Ok((i.take_from(1), SearchPredicate::All));
+    }
+    if frag.starts_with('(') {
+        let inner = punct("(")(i).and_then(|(r, _)| search_or(r)).and_then(|(r, p)| punct(")")(r).map(|(r, _)| (r, p)));
+        if let Ok((r, p)) = inner {
+            let next = r.fragment().trim_start();
+            if !next.starts_with(|c: char| "<>=!+-*/%".contains(c)) && super::lex::peek_word(&r).chars().all(|c| c.is_ascii_alphanumeric())
+            {
+                return Ok((r, p));
+            }
+        }
+    }
+    if let Ok((r, column)) = ident(i) {
+        if let Ok((r2, _)) = punct(":")(r) {
+            let (r2, text) = cut_expect(string_lit, "a string to search the column for")(r2)?;
+            return Ok((r2, SearchPredicate::Term { column: Some(column), text, span: span_from(&i, &r2) }));
+        }
+    }
+    let (r, e) = comparison(i)?;
+    match e.kind {
+        ExprKind::Literal(Literal::String(text)) => Ok((r, SearchPredicate::Term { column: None, text, span: e.span })),
+        _ => Ok((r, SearchPredicate::Expr(e))),
+    }
 }
 
 /// parse := ("parse" | "parse-where") ("kind" "=" kind ("flags" "=" name)?)? expr "with" part+

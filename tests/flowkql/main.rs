@@ -14,4 +14,5 @@ mod make_series;
 mod mv_apply;
 mod mv_expand;
 mod operators;
+mod search;
 mod snapshots;
