@@ -11,6 +11,7 @@ mod join;
 mod mv_apply;
 mod mv_expand;
 mod parse;
+mod parse_kv;
 mod scalar;
 mod strings;
 mod text;
@@ -82,6 +83,7 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
             let lf = lower_plan(input, tables)?;
             mv_apply::lower_mv_apply(lf, &input.schema, &plan.schema, items, item_index.as_deref(), *limit, subquery)?
         }
+        Node::ParseKv { input, source, keys, spec } => parse_kv::lower_parse_kv(lower_plan(input, tables)?, source, keys, spec)?,
         Node::ApplyInput => return Err(Error::runtime("an mv-apply subtable outside mv-apply")),
         Node::Parse { input, source, regex, columns, keep_only_matches } => {
             parse::lower_parse(lower_plan(input, tables)?, &plan.schema, source, regex, columns, *keep_only_matches)?

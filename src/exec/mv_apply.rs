@@ -5,7 +5,7 @@
 //! subquery dropped come back by a join on the row number.
 
 use super::scalar::{lower_expr, lower_filter, lower_sort_key};
-use super::{agg, mv_expand, parse};
+use super::{agg, mv_expand, parse, parse_kv};
 use crate::error::{Error, Result};
 use crate::plan::{Node, Plan, TExpr, TExprKind};
 use crate::span::Span;
@@ -102,6 +102,7 @@ fn lower_per_row(plan: &Plan, subtables: LazyFrame) -> Result<LazyFrame> {
         Node::Parse { input, source, regex, columns, keep_only_matches } => {
             parse::lower_parse(lower_per_row(input, subtables)?, &with_row(&plan.schema), source, regex, columns, *keep_only_matches)?
         }
+        Node::ParseKv { input, source, keys, spec } => parse_kv::lower_parse_kv(lower_per_row(input, subtables)?, source, keys, spec)?,
         _ => return Err(Error::unsupported(Span::default(), "this operator inside an `mv-apply` subquery")),
     })
 }

@@ -205,6 +205,32 @@ pub enum Node {
     },
     /// The subtable an `mv-apply` subquery runs on (its implicit source).
     ApplyInput,
+    /// `parse-kv`: the value of each key found in `source`, as a new column.
+    ParseKv {
+        input: Box<Plan>,
+        source: TExpr,
+        keys: Vec<(String, KqlType)>,
+        spec: KvSpec,
+    },
+}
+
+/// How `parse-kv` finds keys and values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KvSpec {
+    pub mode: KvMode,
+    /// Opening and closing quote characters.
+    pub quotes: Vec<(char, char)>,
+    pub escapes: Vec<char>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum KvMode {
+    /// `pair_delimiter` and `kv_delimiter` given; `greedy` values run to the next key.
+    Delimited { pair: String, kv: String, greedy: bool },
+    /// No delimiters given: any non-alphanumeric character separates.
+    Free,
+    /// A regex whose two groups are the key and the value.
+    Regex(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -269,6 +295,7 @@ impl Plan {
             | Node::Distinct { input, .. }
             | Node::MvExpand { input, .. }
             | Node::MvApply { input, .. }
+            | Node::ParseKv { input, .. }
             | Node::Parse { input, .. }
             | Node::MakeSeries { input, .. }
             | Node::TopNested { input, .. } => vec![input],
@@ -360,6 +387,10 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
             format!("MvApply {}", items.iter().map(|(n, e, t)| format!("{n} = {} to {t}", show(e))).collect::<Vec<_>>().join(", "))
         }
         Node::ApplyInput => "ApplyInput (each row's expanded subtable)".to_string(),
+        Node::ParseKv { source, keys, spec, .. } => {
+            let keys = keys.iter().map(|(k, t)| format!("{k}:{t}")).collect::<Vec<_>>().join(", ");
+            format!("ParseKv {} as ({keys}) {:?}", show(source), spec.mode)
+        }
     };
     let _ = writeln!(out, "{pad}{line}  -> ({cols})");
     if let Node::MvApply { subquery, .. } = &plan.node {

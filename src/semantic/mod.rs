@@ -7,7 +7,7 @@ mod expr;
 mod naming;
 
 use crate::error::{nearest, Error, Result};
-use crate::plan::{AggColumn, CheckedQuery, JoinKind, NestedLevel, Node, Plan, SortSpec, TExpr, TExprKind};
+use crate::plan::{AggColumn, CheckedQuery, JoinKind, KvMode, KvSpec, NestedLevel, Node, Plan, SortSpec, TExpr, TExprKind};
 use crate::span::Span;
 use crate::syntax::ast::*;
 use crate::types::{KqlType, Schema};
@@ -589,6 +589,7 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
         OperatorKind::MvExpand(m) => check_mv_expand(input, m, scope, catalog),
         OperatorKind::MvApply(m) => check_mv_apply(input, m, scope, catalog),
         OperatorKind::Search(s) => check_search(Some(input), s, op.span, scope, catalog),
+        OperatorKind::ParseKv(p) => check_parse_kv(input, p, op.span, scope, catalog),
         OperatorKind::Parse(p) => check_parse(input, p, op.span, scope, catalog),
         OperatorKind::Union(u) => check_union(Some((input, "union_arg0".to_string())), u, op.span, scope, catalog),
     }
@@ -1017,7 +1018,7 @@ fn check_mv_apply(input: Plan, m: &MvApply, scope: &Scope, catalog: &Catalog) ->
         sub = check_operator(sub, op, scope, catalog)?;
         if let Some(what) = unsupported_per_row(&sub) {
             return Err(Error::unsupported(op.span, format!("{what} inside an `mv-apply` subquery")).with_help(
-                "mv-apply subqueries run where, extend, project, summarize, sort, top, take, distinct, count, mv-expand and parse",
+                "mv-apply subqueries run where, extend, project, summarize, sort, top, take, distinct, count, mv-expand, parse and parse-kv",
             ));
         }
     }
@@ -1046,7 +1047,8 @@ fn unsupported_per_row(plan: &Plan) -> Option<String> {
         | Node::Limit { .. }
         | Node::Distinct { .. }
         | Node::MvExpand { .. }
-        | Node::Parse { .. } => None,
+        | Node::Parse { .. }
+        | Node::ParseKv { .. } => None,
         Node::Join { .. } | Node::Ipv4Lookup { .. } => Some("a join".to_string()),
         Node::Union { .. } => Some("`union`".to_string()),
         Node::MakeSeries { .. } => Some("`make-series`".to_string()),
@@ -1198,6 +1200,86 @@ fn search_term(text: &str, cs: bool) -> Option<(StringOpKind, String)> {
         (false, false) => StringOpKind::Has,
     };
     Some((kind, inner.to_string()))
+}
+
+/// `parse-kv` (parse-kv-operator.md): the input's columns, then one per key. The mode
+/// follows the options: `regex`, both delimiters, or neither (any non-alphanumeric
+/// character delimits).
+fn check_parse_kv(input: Plan, p: &ParseKv, span: Span, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+    let schema = input.schema.clone();
+    let source = expr::check_scalar(&p.expr, &schema, scope, catalog)?;
+    if !source.ty.is_textual() && source.ty != KqlType::Dynamic {
+        return Err(Error::semantic(p.expr.span, format!("`parse-kv` parses a string, but this expression is {}", source.ty)));
+    }
+    let (mut pair, mut kv, mut regex, mut greedy) = (None, None, None, false);
+    let (mut quotes, mut escapes) = (Vec::new(), Vec::new());
+    for (name, value) in &p.options {
+        let text = match value {
+            Literal::String(s) => Some(s.clone()),
+            _ => None,
+        };
+        let need_text = || text.clone().ok_or_else(|| Error::semantic(name.span, format!("`{}` takes a string", name.name)));
+        match name.name.as_str() {
+            "pair_delimiter" => pair = Some(need_text()?),
+            "kv_delimiter" => kv = Some(need_text()?),
+            "regex" => regex = Some(need_text()?),
+            "greedy" => match value {
+                Literal::Bool(b) => greedy = *b,
+                _ => return Err(Error::semantic(name.span, "`greedy` takes true or false")),
+            },
+            "quote" => {
+                let q: Vec<char> = need_text()?.chars().collect();
+                match q.as_slice() {
+                    [c] => quotes.push((*c, *c)),
+                    [o, c] => quotes.push((*o, *c)),
+                    _ => return Err(Error::semantic(name.span, "`quote` takes one character, or an opening and a closing one")),
+                }
+            }
+            "escape" => {
+                let e: Vec<char> = need_text()?.chars().collect();
+                let [c] = e.as_slice() else {
+                    return Err(Error::semantic(name.span, "`escape` takes one character"));
+                };
+                escapes.push(*c);
+            }
+            other => {
+                let known = ["pair_delimiter", "kv_delimiter", "quote", "escape", "greedy", "regex"];
+                let mut e = Error::semantic(name.span, format!("unknown parse-kv option `{other}`"));
+                if let Some(n) = nearest(other, known.iter().copied()) {
+                    e = e.with_help(format!("did you mean `{n}`?"));
+                }
+                return Err(e);
+            }
+        }
+    }
+    let mode = match (pair, kv, regex) {
+        (None, None, Some(r)) => {
+            let groups =
+                ::regex::Regex::new(&r).map_err(|e| Error::semantic(span, format!("the parse-kv regex is not valid: {e}")))?.captures_len()
+                    - 1;
+            if groups != 2 {
+                return Err(Error::semantic(span, format!("the parse-kv regex needs exactly two groups (key, value); it has {groups}")));
+            }
+            KvMode::Regex(r)
+        }
+        (Some(pair), Some(kv), None) if !pair.is_empty() && !kv.is_empty() => KvMode::Delimited { pair, kv, greedy },
+        (None, None, None) => KvMode::Free,
+        _ => {
+            return Err(Error::semantic(span, "`parse-kv` takes both pair_delimiter and kv_delimiter, or regex, or neither")
+                .with_help("e.g. with (pair_delimiter=' ', kv_delimiter='=')"));
+        }
+    };
+    let mut out = schema.columns.clone();
+    let mut keys = Vec::new();
+    for (k, t) in &p.keys {
+        if out.iter().any(|(n, _)| *n == k.name) {
+            return Err(duplicate_column(&k.name, k.span));
+        }
+        out.push((k.name.clone(), *t));
+        keys.push((k.name.clone(), *t));
+    }
+    let spec = KvSpec { mode, quotes, escapes };
+    Ok(Plan { node: Node::ParseKv { input: Box::new(input), source, keys, spec }, schema: Schema::new(out) })
 }
 
 /// `join`: Kusto's kinds, keys, and renaming of right columns whose names the left has.

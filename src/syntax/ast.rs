@@ -152,6 +152,16 @@ pub enum OperatorKind {
     MvApply(Box<MvApply>),
     /// `search [kind=case_sensitive] predicate`
     Search(Box<Search>),
+    /// `parse-kv expr as (Key:type, ...) [with (pair_delimiter=..., kv_delimiter=..., ...)]`
+    ParseKv(Box<ParseKv>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseKv {
+    pub expr: Expr,
+    pub keys: Vec<(Ident, KqlType)>,
+    /// `with (...)` in order: `quote` and `escape` may repeat.
+    pub options: Vec<(Ident, Literal)>,
 }
 
 /// `search`: a predicate over whole rows (search-operator.md).
@@ -303,6 +313,7 @@ impl OperatorKind {
             OperatorKind::Invoke { .. } => "invoke",
             OperatorKind::MvApply(_) => "mv-apply",
             OperatorKind::Search(_) => "search",
+            OperatorKind::ParseKv(_) => "parse-kv",
         }
     }
 }

@@ -320,7 +320,6 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
 /// Operators Kusto has that flowkql does not run yet: they get a clear "not supported"
 /// diagnostic instead of a confusing syntax error further on.
 const UNSUPPORTED_OPERATORS: &[&str] = &[
-    "parse-kv",
     "top-hitters",
     "sample",
     "sample-distinct",
@@ -360,6 +359,7 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "mv-expand",
     "mv-apply",
     "search",
+    "parse-kv",
     "parse",
     "parse-where",
     "getschema",
@@ -488,6 +488,10 @@ fn operator(i: In) -> PResult<Operator> {
         "parse" | "parse-where" => {
             let (i, p) = parse_operator(i, word == "parse-where")?;
             (i, OperatorKind::Parse(Box::new(p)))
+        }
+        "parse-kv" => {
+            let (i, p) = parse_kv(i)?;
+            (i, OperatorKind::ParseKv(Box::new(p)))
         }
         "search" => {
             let (i, s) = search_body(i, false)?;
@@ -1016,6 +1020,63 @@ fn search_atom(i: In) -> PResult<SearchPredicate> {
     match e.kind {
         ExprKind::Literal(Literal::String(text)) => Ok((r, SearchPredicate::Term { column: None, text, span: e.span })),
         _ => Ok((r, SearchPredicate::Expr(e))),
+    }
+}
+
+/// parse_kv := "parse-kv" expr "as" "(" name ":" type ("," name ":" type)* ")"
+///             ("with" "(" name "=" (string | "true" | "false") ("," ...)* ")")?
+fn parse_kv(i: In) -> PResult<ParseKv> {
+    let (i, e) = cut_expect(expr, "the expression to parse after `parse-kv`")(i)?;
+    let (i, _) = cut_expect(keyword("as"), "`as` and the keys in `( )`")(i)?;
+    let (mut i, _) = cut_expect(punct("("), "`(` and the keys, as `Key:type, ...`")(i)?;
+    let mut keys = Vec::new();
+    loop {
+        let (r, name) = cut_expect(ident, "a key name")(i)?;
+        let (r, _) = cut_expect(punct(":"), "`:` and the key's type")(r)?;
+        let (r2, t) = cut_expect(ident, "a type name (string, long, datetime, ...)")(r)?;
+        let Some(ty) = KqlType::from_name(&t.name) else {
+            return Err(fail(&r, "a type name (string, long, datetime, ...)"));
+        };
+        keys.push((name, ty));
+        match punct(",")(r2) {
+            Ok((r3, _)) => i = r3,
+            Err(_) => {
+                let (r3, _) = cut_expect(punct(")"), "`,` or `)` after the key")(r2)?;
+                i = r3;
+                break;
+            }
+        }
+    }
+    let mut options = Vec::new();
+    let Ok((r, _)) = keyword("with")(i) else {
+        return Ok((i, ParseKv { expr: e, keys, options }));
+    };
+    let (mut r, _) = cut_expect(punct("("), "`(` and the options")(r)?;
+    if let Ok((r2, _)) = punct(")")(r) {
+        return Ok((r2, ParseKv { expr: e, keys, options }));
+    }
+    loop {
+        let (r2, name) = cut_expect(ident, "an option: pair_delimiter, kv_delimiter, quote, escape, greedy or regex")(r)?;
+        let (r2, _) = cut_expect(punct("="), "`=` after the option name")(r2)?;
+        let (r2, value) = match string_lit(r2) {
+            Ok((r3, s)) => (r3, Literal::String(s)),
+            Err(_) => {
+                let (r3, b) = cut_expect(ident, "a string, or true or false")(r2)?;
+                match b.name.as_str() {
+                    "true" => (r3, Literal::Bool(true)),
+                    "false" => (r3, Literal::Bool(false)),
+                    _ => return Err(fail(&r2, "a string, or true or false")),
+                }
+            }
+        };
+        options.push((name, value));
+        match punct(",")(r2) {
+            Ok((r3, _)) => r = r3,
+            Err(_) => {
+                let (r3, _) = cut_expect(punct(")"), "`,` or `)` after the option")(r2)?;
+                return Ok((r3, ParseKv { expr: e, keys, options }));
+            }
+        }
     }
 }
 

@@ -14,5 +14,6 @@ mod make_series;
 mod mv_apply;
 mod mv_expand;
 mod operators;
+mod parse_kv;
 mod search;
 mod snapshots;
