@@ -84,6 +84,7 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
             mv_apply::lower_mv_apply(lf, &input.schema, &plan.schema, items, item_index.as_deref(), *limit, subquery)?
         }
         Node::ParseKv { input, source, keys, spec } => parse_kv::lower_parse_kv(lower_plan(input, tables)?, source, keys, spec)?,
+        Node::Sample { input, count, distinct } => sample(lower_plan(input, tables)?, &plan.schema, *count, distinct.as_deref()),
         Node::ApplyInput => return Err(Error::runtime("an mv-apply subtable outside mv-apply")),
         Node::Parse { input, source, regex, columns, keep_only_matches } => {
             parse::lower_parse(lower_plan(input, tables)?, &plan.schema, source, regex, columns, *keep_only_matches)?
@@ -104,6 +105,35 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
         }
     };
     Ok(lf)
+}
+
+/// `sample` / `sample-distinct`: rows (or distinct values) ordered by a random key drawn
+/// afresh on every run, then the first `count`.
+fn sample(lf: LazyFrame, out: &crate::types::Schema, count: usize, distinct: Option<&str>) -> LazyFrame {
+    let lf = match distinct {
+        Some(c) => lf.select([col(c)]).unique_generic(None, UniqueKeepStrategy::Any),
+        None => lf,
+    };
+    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0x5EED);
+    let key = "__flowkql_sample_key";
+    let random = int_range(lit(0i64), len().cast(DataType::Int64), 1, DataType::Int64).map(
+        move |c| {
+            let ca = c.i64()?;
+            let out: UInt64Chunked =
+                ca.iter().map(|i| i.map(|i| splitmix(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)))).collect();
+            Ok(out.into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::UInt64)),
+    );
+    let n = IdxSize::try_from(count).unwrap_or(IdxSize::MAX);
+    lf.with_column(random.alias(key)).sort([key], SortMultipleOptions::default()).limit(n).select(out.names().map(col).collect::<Vec<_>>())
+}
+
+fn splitmix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// Stages 4 and 5: lower, collect, and check the result has exactly the planned columns

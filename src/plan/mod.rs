@@ -205,6 +205,13 @@ pub enum Node {
     },
     /// The subtable an `mv-apply` subquery runs on (its implicit source).
     ApplyInput,
+    /// `count` rows picked at random (all of them when there are fewer); with `distinct`,
+    /// up to `count` distinct values of that column.
+    Sample {
+        input: Box<Plan>,
+        count: usize,
+        distinct: Option<String>,
+    },
     /// `parse-kv`: the value of each key found in `source`, as a new column.
     ParseKv {
         input: Box<Plan>,
@@ -296,6 +303,7 @@ impl Plan {
             | Node::MvExpand { input, .. }
             | Node::MvApply { input, .. }
             | Node::ParseKv { input, .. }
+            | Node::Sample { input, .. }
             | Node::Parse { input, .. }
             | Node::MakeSeries { input, .. }
             | Node::TopNested { input, .. } => vec![input],
@@ -387,6 +395,8 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
             format!("MvApply {}", items.iter().map(|(n, e, t)| format!("{n} = {} to {t}", show(e))).collect::<Vec<_>>().join(", "))
         }
         Node::ApplyInput => "ApplyInput (each row's expanded subtable)".to_string(),
+        Node::Sample { count, distinct: None, .. } => format!("Sample {count} rows at random"),
+        Node::Sample { count, distinct: Some(c), .. } => format!("Sample {count} distinct values of {c} at random"),
         Node::ParseKv { source, keys, spec, .. } => {
             let keys = keys.iter().map(|(k, t)| format!("{k}:{t}")).collect::<Vec<_>>().join(", ");
             format!("ParseKv {} as ({keys}) {:?}", show(source), spec.mode)

@@ -590,6 +590,16 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
         OperatorKind::MvApply(m) => check_mv_apply(input, m, scope, catalog),
         OperatorKind::Search(s) => check_search(Some(input), s, op.span, scope, catalog),
         OperatorKind::ParseKv(p) => check_parse_kv(input, p, op.span, scope, catalog),
+        OperatorKind::Sample(n) => {
+            let count = row_count(n, scope, catalog)?;
+            wrap(Node::Sample { input: Box::new(input), count, distinct: None }, schema)
+        }
+        OperatorKind::SampleDistinct { count, column } => {
+            let count = row_count(count, scope, catalog)?;
+            let ty = schema.get(&column.name).ok_or_else(|| unknown_column(column, &schema))?;
+            let out = Schema::new(vec![(column.name.clone(), ty)]);
+            wrap(Node::Sample { input: Box::new(input), count, distinct: Some(column.name.clone()) }, out)
+        }
         OperatorKind::Parse(p) => check_parse(input, p, op.span, scope, catalog),
         OperatorKind::Union(u) => check_union(Some((input, "union_arg0".to_string())), u, op.span, scope, catalog),
     }
@@ -1054,7 +1064,7 @@ fn unsupported_per_row(plan: &Plan) -> Option<String> {
         Node::MakeSeries { .. } => Some("`make-series`".to_string()),
         Node::TopNested { .. } => Some("`top-nested`".to_string()),
         Node::MvApply { .. } => Some("a nested `mv-apply`".to_string()),
-        _ => Some("an operator that ignores its input".to_string()),
+        _ => Some("this operator".to_string()),
     };
     here.or_else(|| plan.inputs().into_iter().find_map(unsupported_per_row))
 }

@@ -154,6 +154,13 @@ pub enum OperatorKind {
     Search(Box<Search>),
     /// `parse-kv expr as (Key:type, ...) [with (pair_delimiter=..., kv_delimiter=..., ...)]`
     ParseKv(Box<ParseKv>),
+    /// `sample N`: N rows picked at random.
+    Sample(Expr),
+    /// `sample-distinct N of Column`: up to N distinct values of the column.
+    SampleDistinct {
+        count: Expr,
+        column: Ident,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -314,6 +321,8 @@ impl OperatorKind {
             OperatorKind::MvApply(_) => "mv-apply",
             OperatorKind::Search(_) => "search",
             OperatorKind::ParseKv(_) => "parse-kv",
+            OperatorKind::Sample(_) => "sample",
+            OperatorKind::SampleDistinct { .. } => "sample-distinct",
         }
     }
 }

@@ -321,8 +321,6 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
 /// diagnostic instead of a confusing syntax error further on.
 const UNSUPPORTED_OPERATORS: &[&str] = &[
     "top-hitters",
-    "sample",
-    "sample-distinct",
     "scan",
     "fork",
     "facet",
@@ -360,6 +358,8 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "mv-apply",
     "search",
     "parse-kv",
+    "sample",
+    "sample-distinct",
     "parse",
     "parse-where",
     "getschema",
@@ -488,6 +488,16 @@ fn operator(i: In) -> PResult<Operator> {
         "parse" | "parse-where" => {
             let (i, p) = parse_operator(i, word == "parse-where")?;
             (i, OperatorKind::Parse(Box::new(p)))
+        }
+        "sample" => {
+            let (i, n) = cut_expect(expr, "a row count after `sample`")(i)?;
+            (i, OperatorKind::Sample(n))
+        }
+        "sample-distinct" => {
+            let (i, count) = cut_expect(expr, "a count after `sample-distinct`")(i)?;
+            let (i, _) = cut_expect(keyword("of"), "`of` and a column name")(i)?;
+            let (i, column) = cut_expect(ident, "a column name after `of`")(i)?;
+            (i, OperatorKind::SampleDistinct { count, column })
         }
         "parse-kv" => {
             let (i, p) = parse_kv(i)?;

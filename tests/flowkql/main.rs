@@ -15,5 +15,6 @@ mod mv_apply;
 mod mv_expand;
 mod operators;
 mod parse_kv;
+mod sampling;
 mod search;
 mod snapshots;
