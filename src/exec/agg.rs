@@ -254,6 +254,8 @@ pub(super) fn lower_make_series(
     Ok(per_group.select(select))
 }
 
+const OTHERS: &str = "__flowkql_others";
+
 /// `top-nested`: level k groups by the first k keys, keeps the top groups by its
 /// aggregate within each group of level k-1, and joins to the survivors above it.
 pub(super) fn lower_top_nested(lf: LazyFrame, levels: &[crate::plan::NestedLevel]) -> Result<LazyFrame> {
@@ -264,12 +266,28 @@ pub(super) fn lower_top_nested(lf: LazyFrame, levels: &[crate::plan::NestedLevel
         let group: Vec<Expr> = levels[..=k].iter().map(|l| col(l.key.0.as_str())).collect();
         let parent: Vec<Expr> = levels[..k].iter().map(|l| col(l.key.0.as_str())).collect();
         let agg = lower_agg_expr(&level.aggregate.expr)?.cast(level.aggregate.expr.ty.polars()).alias(level.aggregate.name.as_str());
-        let mut grouped = base.clone().group_by(group).agg([agg]);
+        let mut grouped = base.clone().group_by(group.clone()).agg([agg.clone()]);
         if let Some(n) = level.count {
             let rank =
                 col(level.aggregate.name.as_str()).rank(RankOptions { method: RankMethod::Ordinal, descending: level.descending }, None);
             let rank = if parent.is_empty() { rank } else { rank.over(parent.clone())? };
             grouped = grouped.filter(rank.lt_eq(lit(n as u32)));
+        }
+        if let Some(value) = &level.others {
+            // The rows outside the top groups, aggregated per parent group under `value`.
+            let mut args = JoinArgs::new(JoinType::Anti);
+            args.nulls_equal = true;
+            let rest = base.clone().join(grouped.clone().select(group.clone()), group.clone(), group, args);
+            let by = if parent.is_empty() { vec![lit(true).alias("__flowkql_all")] } else { parent.clone() };
+            let key = super::scalar::literal(value).cast(level.key.1.ty.polars()).alias(level.key.0.as_str());
+            let mut columns: Vec<Expr> = parent.clone();
+            columns.push(key);
+            columns.push(col(level.aggregate.name.as_str()));
+            columns.push(lit(true).alias(OTHERS));
+            let others = rest.group_by(by).agg([agg]).select(columns.clone());
+            columns[parent.len()] = col(level.key.0.as_str());
+            columns[parent.len() + 2] = lit(false).alias(OTHERS);
+            grouped = concat([grouped.select(columns), others], UnionArgs { rechunk: false, parallel: true, ..Default::default() })?;
         }
         result = Some(match result {
             None => grouped,
@@ -281,6 +299,11 @@ pub(super) fn lower_top_nested(lf: LazyFrame, levels: &[crate::plan::NestedLevel
     let mut descending = Vec::new();
     let mut columns = Vec::new();
     for l in levels {
+        if l.others.is_some() {
+            // The others row after the top rows of its group.
+            order.push(col(OTHERS));
+            descending.push(false);
+        }
         order.push(col(l.aggregate.name.as_str()));
         descending.push(l.descending);
         order.push(col(l.key.0.as_str()));

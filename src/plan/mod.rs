@@ -243,6 +243,9 @@ pub enum KvMode {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NestedLevel {
     pub count: Option<usize>,
+    /// `with others = v`: one more row per parent group, keyed `v`, aggregating the rows
+    /// outside the top `count` (the last level only).
+    pub others: Option<Literal>,
     pub key: (String, TExpr),
     pub aggregate: AggColumn,
     pub descending: bool,

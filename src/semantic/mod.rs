@@ -590,6 +590,7 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
         OperatorKind::MvApply(m) => check_mv_apply(input, m, scope, catalog),
         OperatorKind::Search(s) => check_search(Some(input), s, op.span, scope, catalog),
         OperatorKind::ParseKv(p) => check_parse_kv(input, p, op.span, scope, catalog),
+        OperatorKind::TopHitters { count, of, by } => check_top_hitters(input, count, of, by.as_ref(), op.span, scope, catalog),
         OperatorKind::Sample(n) => {
             let count = row_count(n, scope, catalog)?;
             wrap(Node::Sample { input: Box::new(input), count, distinct: None }, schema)
@@ -766,11 +767,30 @@ fn check_top_nested(input: Plan, levels: &[TopNestedLevel], scope: &Scope, catal
     let mut names: Vec<String> = Vec::new();
     let mut out_levels = Vec::new();
     for level in levels {
-        if let Some(o) = &level.others {
-            return Err(Error::unsupported(o.span, "`with others =` in top-nested"));
-        }
         let count = level.count.as_ref().map(|c| row_count(c, scope, catalog)).transpose()?;
         let key = expr::check_scalar(&level.of.expr, &schema, scope, catalog)?;
+        let others = match &level.others {
+            None => None,
+            Some(o) if out_levels.len() + 1 < levels.len() => {
+                return Err(Error::unsupported(o.span, "`with others =` before the last level of top-nested"));
+            }
+            Some(o) => {
+                let value = fold_constant(&expr::check_scalar(o, &Schema::default(), scope, catalog)?);
+                let lit = value.as_literal().ok_or_else(|| Error::semantic(o.span, "`with others =` takes a constant"))?;
+                // Kusto's analyzer also takes a number for a string level: it names the row.
+                let as_text = || match lit {
+                    Literal::Long(n) => Some(Literal::String(n.to_string())),
+                    Literal::Int(n) => Some(Literal::String(n.to_string())),
+                    Literal::Real(f) => Some(Literal::String(f.to_string())),
+                    Literal::Bool(b) => Some(Literal::String(b.to_string())),
+                    _ => None,
+                };
+                let converted = literal_to_type(lit, key.ty).or_else(|| if key.ty == KqlType::String { as_text() } else { None });
+                Some(converted.ok_or_else(|| {
+                    Error::semantic(o.span, format!("`with others =` must be a {} like the level's values, not {}", key.ty, value.ty))
+                })?)
+            }
+        };
         let key_name = match &level.of.name {
             Some(n) => n.name.clone(),
             None => naming::expr_name(&level.of.expr).unwrap_or_else(|| naming::generated(names.iter().map(|s| s.as_str()))),
@@ -793,6 +813,7 @@ fn check_top_nested(input: Plan, levels: &[TopNestedLevel], scope: &Scope, catal
             key: (key_name, key),
             aggregate: AggColumn { name: agg_name, expr: agg },
             descending: level.order == SortOrder::Desc,
+            others,
         });
     }
     let mut out = Vec::new();
@@ -1007,6 +1028,39 @@ fn check_mv_expand(input: Plan, m: &MvExpand, scope: &Scope, catalog: &Catalog) 
     let limit = m.limit.as_ref().map(|l| row_count(l, scope, catalog)).transpose()?;
     let node = Node::MvExpand { input: Box::new(input), items, item_index, bag_as_array: m.bag_as_array, limit };
     Ok(Plan { node, schema: Schema::new(out) })
+}
+
+/// `top-hitters` (top-hitters-operator.md), computed exactly: `summarize C = count() by
+/// Col | top N by C desc`, or with `by E` the sum of E. The columns are named
+/// `approximate_count_Col` / `approximate_sum_E` (as Kusto's analyzer names them).
+fn check_top_hitters(
+    input: Plan,
+    count: &Expr,
+    of: &Expr,
+    by: Option<&Expr>,
+    span: Span,
+    scope: &Scope,
+    catalog: &Catalog,
+) -> Result<Plan> {
+    let ExprKind::Name(col_name) = &of.kind else {
+        return Err(Error::semantic(of.span, "`top-hitters` takes a column name after `of`")
+            .with_help("compute the value first with `extend`, then name its column"));
+    };
+    let call =
+        |name: &str, args: Vec<Expr>, span: Span| Expr { kind: ExprKind::Call { func: Ident { name: name.into(), span }, args }, span };
+    let (name, agg) = match by {
+        None => (format!("approximate_count_{col_name}"), call("count", Vec::new(), span)),
+        Some(b) => (format!("approximate_sum_{}", naming::expr_name(b).unwrap_or_default()), call("sum", vec![b.clone()], b.span)),
+    };
+    let aggregates = [NamedExpr { name: Some(Ident { name: name.clone(), span }), expr: agg, span }];
+    let keys = [NamedExpr { name: None, expr: of.clone(), span: of.span }];
+    let n = row_count(count, scope, catalog)?;
+    let grouped = check_summarize(input, &aggregates, &keys, span, scope, catalog)?;
+    let schema = grouped.schema.clone();
+    let ty = schema.get(&name).unwrap_or(KqlType::Long);
+    let key = SortSpec { expr: column(&name, ty, span), descending: true, nulls_first: false };
+    let sorted = Plan { node: Node::Sort { input: Box::new(grouped), keys: vec![key] }, schema: schema.clone() };
+    Ok(Plan { node: Node::Limit { input: Box::new(sorted), count: n }, schema })
 }
 
 /// `mv-apply` (mv-apply-operator.md): the subquery sees the subtable (the input row's

@@ -154,6 +154,12 @@ pub enum OperatorKind {
     Search(Box<Search>),
     /// `parse-kv expr as (Key:type, ...) [with (pair_delimiter=..., kv_delimiter=..., ...)]`
     ParseKv(Box<ParseKv>),
+    /// `top-hitters N of Column [by SummingExpr]`
+    TopHitters {
+        count: Expr,
+        of: Expr,
+        by: Option<Expr>,
+    },
     /// `sample N`: N rows picked at random.
     Sample(Expr),
     /// `sample-distinct N of Column`: up to N distinct values of the column.
@@ -321,6 +327,7 @@ impl OperatorKind {
             OperatorKind::MvApply(_) => "mv-apply",
             OperatorKind::Search(_) => "search",
             OperatorKind::ParseKv(_) => "parse-kv",
+            OperatorKind::TopHitters { .. } => "top-hitters",
             OperatorKind::Sample(_) => "sample",
             OperatorKind::SampleDistinct { .. } => "sample-distinct",
         }

@@ -319,20 +319,8 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
 
 /// Operators Kusto has that flowkql does not run yet: they get a clear "not supported"
 /// diagnostic instead of a confusing syntax error further on.
-const UNSUPPORTED_OPERATORS: &[&str] = &[
-    "top-hitters",
-    "scan",
-    "fork",
-    "facet",
-    "find",
-    "partition",
-    "reduce",
-    "externaldata",
-    "consume",
-    "project-smart",
-    "extend-with",
-    "lookup-kind",
-];
+const UNSUPPORTED_OPERATORS: &[&str] =
+    &["scan", "fork", "facet", "find", "partition", "reduce", "externaldata", "consume", "project-smart", "extend-with", "lookup-kind"];
 
 const SUPPORTED_OPERATORS: &[&str] = &[
     "where",
@@ -360,6 +348,7 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "parse-kv",
     "sample",
     "sample-distinct",
+    "top-hitters",
     "parse",
     "parse-where",
     "getschema",
@@ -488,6 +477,19 @@ fn operator(i: In) -> PResult<Operator> {
         "parse" | "parse-where" => {
             let (i, p) = parse_operator(i, word == "parse-where")?;
             (i, OperatorKind::Parse(Box::new(p)))
+        }
+        "top-hitters" => {
+            let (i, count) = cut_expect(expr, "a count after `top-hitters`")(i)?;
+            let (i, _) = cut_expect(keyword("of"), "`of` and a column name")(i)?;
+            let (i, of) = cut_expect(expr, "a column name after `of`")(i)?;
+            let (i, by) = match keyword("by")(i) {
+                Ok((r, _)) => {
+                    let (r, e) = cut_expect(expr, "the expression to sum after `by`")(r)?;
+                    (r, Some(e))
+                }
+                Err(_) => (i, None),
+            };
+            (i, OperatorKind::TopHitters { count, of, by })
         }
         "sample" => {
             let (i, n) = cut_expect(expr, "a row count after `sample`")(i)?;

@@ -18,3 +18,4 @@ mod parse_kv;
 mod sampling;
 mod search;
 mod snapshots;
+mod top_hitters;
