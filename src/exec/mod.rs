@@ -85,6 +85,7 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
         }
         Node::ParseKv { input, source, keys, spec } => parse_kv::lower_parse_kv(lower_plan(input, tables)?, source, keys, spec)?,
         Node::Sample { input, count, distinct } => sample(lower_plan(input, tables)?, &plan.schema, *count, distinct.as_deref()),
+        Node::Partition { input, key, subquery } => mv_apply::lower_partition(lower_plan(input, tables)?, key, subquery)?,
         Node::ApplyInput => return Err(Error::runtime("an mv-apply subtable outside mv-apply")),
         Node::Parse { input, source, regex, columns, keep_only_matches } => {
             parse::lower_parse(lower_plan(input, tables)?, &plan.schema, source, regex, columns, *keep_only_matches)?

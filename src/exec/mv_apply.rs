@@ -2,7 +2,8 @@
 //! does, and the subquery runs on all subtables at once with the row number as an extra
 //! grouping key: `summarize` groups by it too, `sort` sorts within it, `take` keeps the
 //! first rows of each. Row-wise operators need nothing more. The input's columns the
-//! subquery dropped come back by a join on the row number.
+//! subquery dropped come back by a join on the row number. `partition` runs its subquery
+//! the same way, with the partition key as the group.
 
 use super::scalar::{lower_expr, lower_filter, lower_sort_key};
 use super::{agg, mv_expand, parse, parse_kv};
@@ -51,6 +52,13 @@ fn with_row(schema: &Schema) -> Schema {
     let mut columns = schema.columns.clone();
     columns.push((ROW.to_string(), KqlType::Long));
     Schema::new(columns)
+}
+
+/// `partition`: the subquery over every key's rows at once, the key (copied) as the group.
+pub(super) fn lower_partition(lf: LazyFrame, key: &str, subquery: &Plan) -> Result<LazyFrame> {
+    let grouped = lf.with_column(col(key).alias(ROW));
+    let result = lower_per_row(subquery, grouped)?;
+    Ok(result.select(subquery.schema.names().map(col).collect::<Vec<_>>()))
 }
 
 /// The subquery over the subtables of all rows at once; every frame keeps the row number.

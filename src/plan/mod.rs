@@ -203,7 +203,13 @@ pub enum Node {
         limit: Option<usize>,
         subquery: Box<Plan>,
     },
-    /// The subtable an `mv-apply` subquery runs on (its implicit source).
+    /// `partition`: `subquery` run on the rows of each value of `key`, results concatenated.
+    Partition {
+        input: Box<Plan>,
+        key: String,
+        subquery: Box<Plan>,
+    },
+    /// The subtable an `mv-apply` or `partition` subquery runs on (its implicit source).
     ApplyInput,
     /// `count` rows picked at random (all of them when there are fewer); with `distinct`,
     /// up to `count` distinct values of that column.
@@ -307,6 +313,7 @@ impl Plan {
             | Node::MvApply { input, .. }
             | Node::ParseKv { input, .. }
             | Node::Sample { input, .. }
+            | Node::Partition { input, .. }
             | Node::Parse { input, .. }
             | Node::MakeSeries { input, .. }
             | Node::TopNested { input, .. } => vec![input],
@@ -398,6 +405,7 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
             format!("MvApply {}", items.iter().map(|(n, e, t)| format!("{n} = {} to {t}", show(e))).collect::<Vec<_>>().join(", "))
         }
         Node::ApplyInput => "ApplyInput (each row's expanded subtable)".to_string(),
+        Node::Partition { key, .. } => format!("Partition by {key}"),
         Node::Sample { count, distinct: None, .. } => format!("Sample {count} rows at random"),
         Node::Sample { count, distinct: Some(c), .. } => format!("Sample {count} distinct values of {c} at random"),
         Node::ParseKv { source, keys, spec, .. } => {
@@ -406,8 +414,8 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
         }
     };
     let _ = writeln!(out, "{pad}{line}  -> ({cols})");
-    if let Node::MvApply { subquery, .. } = &plan.node {
-        let _ = writeln!(out, "{pad}  on (per row):");
+    if let Node::MvApply { subquery, .. } | Node::Partition { subquery, .. } = &plan.node {
+        let _ = writeln!(out, "{pad}  subquery (per subtable):");
         explain_into(subquery, depth + 2, out);
     }
     for input in plan.inputs() {

@@ -590,6 +590,7 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
         OperatorKind::MvApply(m) => check_mv_apply(input, m, scope, catalog),
         OperatorKind::Search(s) => check_search(Some(input), s, op.span, scope, catalog),
         OperatorKind::ParseKv(p) => check_parse_kv(input, p, op.span, scope, catalog),
+        OperatorKind::Partition(p) => check_partition(input, p, scope, catalog),
         OperatorKind::TopHitters { count, of, by } => check_top_hitters(input, count, of, by.as_ref(), op.span, scope, catalog),
         OperatorKind::Sample(n) => {
             let count = row_count(n, scope, catalog)?;
@@ -1074,18 +1075,7 @@ fn check_mv_apply(input: Plan, m: &MvApply, scope: &Scope, catalog: &Catalog) ->
     let Node::MvExpand { items, item_index, limit, .. } = expanded.node else {
         return Err(Error::runtime("mv-apply: the expansion did not plan as mv-expand"));
     };
-    let mut sub = Plan { node: Node::ApplyInput, schema: expanded.schema };
-    for op in &m.subquery {
-        if let OperatorKind::Render(r) = &op.kind {
-            return Err(Error::semantic(r.span, "`render` cannot be inside an `mv-apply` subquery"));
-        }
-        sub = check_operator(sub, op, scope, catalog)?;
-        if let Some(what) = unsupported_per_row(&sub) {
-            return Err(Error::unsupported(op.span, format!("{what} inside an `mv-apply` subquery")).with_help(
-                "mv-apply subqueries run where, extend, project, summarize, sort, top, take, distinct, count, mv-expand, parse and parse-kv",
-            ));
-        }
-    }
+    let sub = check_subquery(expanded.schema, &m.subquery, "mv-apply", scope, catalog)?;
     let kept: Vec<(String, KqlType)> =
         input_schema.columns.iter().filter(|(n, _)| !items.iter().any(|(i, _, _)| i == n)).cloned().collect();
     let mut out: Vec<(String, KqlType)> = kept.iter().map(|(n, t)| (n.clone(), sub.schema.get(n).unwrap_or(*t))).collect();
@@ -1098,7 +1088,37 @@ fn check_mv_apply(input: Plan, m: &MvApply, scope: &Scope, catalog: &Catalog) ->
     Ok(Plan { node, schema: Schema::new(out) })
 }
 
-/// What in an `mv-apply` subquery plan cannot run per subtable, if anything.
+/// The subquery of `mv-apply` or `partition`, over an implicit source with `schema`; only
+/// operators that can run on every subtable at once are accepted.
+fn check_subquery(schema: Schema, ops: &[Operator], operator: &str, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+    let mut sub = Plan { node: Node::ApplyInput, schema };
+    for op in ops {
+        if let OperatorKind::Render(r) = &op.kind {
+            return Err(Error::semantic(r.span, format!("`render` cannot be inside a `{operator}` subquery")));
+        }
+        sub = check_operator(sub, op, scope, catalog)?;
+        if let Some(what) = unsupported_per_row(&sub) {
+            return Err(Error::unsupported(op.span, format!("{what} inside a `{operator}` subquery")).with_help(format!(
+                "{operator} subqueries run where, extend, project, summarize, sort, top, take, distinct, count, mv-expand, parse, parse-kv, search and top-hitters"
+            )));
+        }
+    }
+    Ok(sub)
+}
+
+/// `partition by Col (subquery)` (partition-operator.md): the union of the subquery's
+/// results over the rows of each value of `Col`.
+fn check_partition(input: Plan, p: &Partition, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+    let ty = input.schema.get(&p.key.name).ok_or_else(|| unknown_column(&p.key, &input.schema))?;
+    if ty == KqlType::Dynamic {
+        return Err(Error::semantic(p.key.span, "`partition` needs a scalar column, not a dynamic one"));
+    }
+    let sub = check_subquery(input.schema.clone(), &p.subquery, "partition", scope, catalog)?;
+    let schema = sub.schema.clone();
+    Ok(Plan { node: Node::Partition { input: Box::new(input), key: p.key.name.clone(), subquery: Box::new(sub) }, schema })
+}
+
+/// What in an `mv-apply` or `partition` subquery plan cannot run per subtable, if anything.
 fn unsupported_per_row(plan: &Plan) -> Option<String> {
     const WINDOW: &[&str] = &["row_number", "prev", "next", "row_cumsum", "row_rank_dense", "row_rank_min"];
     let windowed = |e: &TExpr| uses_function(e, WINDOW).then(|| format!("`{}`", crate::plan::show(e)));
@@ -1118,6 +1138,7 @@ fn unsupported_per_row(plan: &Plan) -> Option<String> {
         Node::MakeSeries { .. } => Some("`make-series`".to_string()),
         Node::TopNested { .. } => Some("`top-nested`".to_string()),
         Node::MvApply { .. } => Some("a nested `mv-apply`".to_string()),
+        Node::Partition { .. } => Some("a nested `partition`".to_string()),
         _ => Some("this operator".to_string()),
     };
     here.or_else(|| plan.inputs().into_iter().find_map(unsupported_per_row))

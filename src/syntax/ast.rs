@@ -154,6 +154,8 @@ pub enum OperatorKind {
     Search(Box<Search>),
     /// `parse-kv expr as (Key:type, ...) [with (pair_delimiter=..., kv_delimiter=..., ...)]`
     ParseKv(Box<ParseKv>),
+    /// `partition [hint.strategy=...] by Col (subquery)`
+    Partition(Box<Partition>),
     /// `top-hitters N of Column [by SummingExpr]`
     TopHitters {
         count: Expr,
@@ -175,6 +177,13 @@ pub struct ParseKv {
     pub keys: Vec<(Ident, KqlType)>,
     /// `with (...)` in order: `quote` and `escape` may repeat.
     pub options: Vec<(Ident, Literal)>,
+}
+
+/// `partition`: the subquery (with no source of its own) runs on the rows of each key value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partition {
+    pub key: Ident,
+    pub subquery: Vec<Operator>,
 }
 
 /// `search`: a predicate over whole rows (search-operator.md).
@@ -328,6 +337,7 @@ impl OperatorKind {
             OperatorKind::Search(_) => "search",
             OperatorKind::ParseKv(_) => "parse-kv",
             OperatorKind::TopHitters { .. } => "top-hitters",
+            OperatorKind::Partition(_) => "partition",
             OperatorKind::Sample(_) => "sample",
             OperatorKind::SampleDistinct { .. } => "sample-distinct",
         }

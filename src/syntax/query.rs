@@ -349,6 +349,7 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "sample",
     "sample-distinct",
     "top-hitters",
+    "partition",
     "parse",
     "parse-where",
     "getschema",
@@ -477,6 +478,18 @@ fn operator(i: In) -> PResult<Operator> {
         "parse" | "parse-where" => {
             let (i, p) = parse_operator(i, word == "parse-where")?;
             (i, OperatorKind::Parse(Box::new(p)))
+        }
+        "partition" => {
+            let (i, _) = hints(i)?;
+            let (i, _) = cut_expect(keyword("by"), "`by` and the partition column")(i)?;
+            let (i, key) = cut_expect(ident, "the partition column after `by`")(i)?;
+            let (i, _) = sp(i)?;
+            if i.fragment().starts_with('{') {
+                let at = pos(&i);
+                return Err(unsupported(Span::new(at, at + 1), "`partition` with a subquery that has its own source (`{ ... }`)"));
+            }
+            let (i, subquery) = subquery(i)?;
+            (i, OperatorKind::Partition(Box::new(Partition { key, subquery })))
         }
         "top-hitters" => {
             let (i, count) = cut_expect(expr, "a count after `top-hitters`")(i)?;
@@ -927,13 +940,19 @@ fn mv_apply(i: In) -> PResult<MvApply> {
     let (i, _) = cut_expect(keyword("on"), "`on` and the subquery in `( )`")(i)?;
     let (i, _) = sp(i)?;
     let start = i;
+    let (i, subquery) = subquery(i)?;
+    Ok((i, MvApply { expand, subquery, subquery_span: span_from(&start, &i) }))
+}
+
+/// subquery := "(" operator ("|" operator)* ")": operators over an implicit source.
+fn subquery(i: In) -> PResult<Vec<Operator>> {
     let (i, _) = cut_expect(punct("("), "`(` and the subquery")(i)?;
     let (i, first) = operator(i)?;
     let (i, mut rest) = operators(i)?;
     let (i, _) = cut_expect(punct(")"), "`|` and another operator, or `)` closing the subquery")(i)?;
-    let mut subquery = vec![first];
-    subquery.append(&mut rest);
-    Ok((i, MvApply { expand, subquery, subquery_span: span_from(&start, &i) }))
+    let mut ops = vec![first];
+    ops.append(&mut rest);
+    Ok((i, ops))
 }
 
 /// search := "search" ("kind" "=" name)? ("in" "(" name ("," name)* ")")? search_or

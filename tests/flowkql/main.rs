@@ -15,6 +15,7 @@ mod mv_apply;
 mod mv_expand;
 mod operators;
 mod parse_kv;
+mod partition;
 mod sampling;
 mod search;
 mod snapshots;

@@ -103,7 +103,7 @@ fn limit_caps_the_expansion() {
 #[test]
 fn unsupported_and_malformed_subqueries() {
     let e = error("datatable(a:long, x:dynamic)[1, dynamic([1,2])] | mv-apply x on (union (print z=1))");
-    assert!(e.message.contains("`union` inside an `mv-apply` subquery"), "{}", e.message);
+    assert!(e.message.contains("`union` inside a `mv-apply` subquery"), "{}", e.message);
     let q = "datatable(a:long, x:dynamic)[1, dynamic([1,2])] | mv-apply x on take 1";
     let span = error(q).span.expect("a span");
     assert_eq!(&q[span.start..span.end], "take");
