@@ -534,6 +534,12 @@ fn operator(i: In) -> PResult<Operator> {
             let (i, r) = render(i, word_span)?;
             (i, OperatorKind::Render(r))
         }
+        w @ ("facet" | "fork") => {
+            return Err(failure(
+                Error::unsupported(word_span, format!("the `{w}` operator"))
+                    .with_help("it returns several result tables and a flowkql run returns one: run one query per result instead"),
+            ));
+        }
         w if UNSUPPORTED_OPERATORS.contains(&w) => return Err(unsupported(word_span, format!("the `{w}` operator"))),
         w => {
             let mut e = fail(&start, "an operator after `|`");
