@@ -229,7 +229,8 @@ pub(super) fn json_map(args: Vec<Expr>, f: impl Fn(&[Option<Json>]) -> Option<Js
     first.map_many(
         move |cols| {
             let cas = cols.iter().map(|c| c.str()).collect::<PolarsResult<Vec<_>>>()?;
-            let height = cas.iter().map(|c| c.len()).max().unwrap_or(0);
+            // Literals come as one value; an empty frame has no rows even beside them.
+            let height = if cas.iter().any(|c| c.is_empty()) { 0 } else { cas.iter().map(|c| c.len()).max().unwrap_or(0) };
             let out: StringChunked = (0..height)
                 .map(|row| {
                     let values: Vec<Option<Json>> = cas

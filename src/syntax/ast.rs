@@ -84,6 +84,19 @@ pub enum SourceKind {
     Call { func: Ident, args: Vec<Expr> },
     /// `search [kind=...] [in (T1, T2*)] predicate` as the first thing in a pipeline.
     Search(Box<Search>),
+    /// `find [withsource=C] [in (T1, T2*)] [where] predicate [project-smart | project ...]`
+    Find(Box<Find>),
+}
+
+/// `find` (find-operator.md): rows of several tables matching a predicate, with the
+/// columns the predicate names and those every table has, the rest packed in `pack_`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Find {
+    pub with_source: Option<Ident>,
+    pub tables: Option<Vec<Ident>>,
+    pub predicate: SearchPredicate,
+    /// `project Col, ... [, pack_all()]`; `None` is `project-smart`.
+    pub project: Option<(Vec<Ident>, bool)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -58,7 +58,7 @@ fn let_stmt(i: In, let_span: Span) -> PResult<Let> {
         }
     }
     let word = peek_word(&after_eq);
-    if matches!(word.as_str(), "datatable" | "range" | "print" | "materialize" | "union" | "externaldata" | "search")
+    if matches!(word.as_str(), "datatable" | "range" | "print" | "materialize" | "union" | "externaldata" | "search" | "find")
         && tabular_source_start(&after_eq)
     {
         let (rest, p) = pipeline(after_eq)?;
@@ -190,7 +190,7 @@ fn tabular_source_start(i: &In) -> bool {
         "print" => true,
         "range" => ident(rest).is_ok(),
         "materialize" => punct("(")(rest).is_ok(),
-        "union" | "externaldata" => true,
+        "union" | "externaldata" | "find" => true,
         "search" => !rest.fragment().trim_start().starts_with(['(', '[', '.']),
         _ => false,
     }
@@ -255,7 +255,11 @@ fn source(i: In) -> PResult<Source> {
                     .with_help("flowkql runs offline and does not fetch URLs: download the file and bind it with --table NAME=PATH"),
             ));
         }
-        "find" | "materialize" | "view" | "evaluate" => {
+        "find" => {
+            let (rest, f) = find_body(rest)?;
+            return Ok((rest, Source { kind: SourceKind::Find(Box::new(f)), span: span_from(&start, &rest) }));
+        }
+        "materialize" | "view" | "evaluate" => {
             return Err(unsupported(name.span, format!("the `{}` source", name.name)));
         }
         _ if punct("(")(rest).is_ok() => {
@@ -320,7 +324,7 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
 /// Operators Kusto has that flowkql does not run yet: they get a clear "not supported"
 /// diagnostic instead of a confusing syntax error further on.
 const UNSUPPORTED_OPERATORS: &[&str] =
-    &["scan", "fork", "facet", "find", "partition", "reduce", "externaldata", "consume", "project-smart", "extend-with", "lookup-kind"];
+    &["scan", "fork", "facet", "reduce", "externaldata", "consume", "project-smart", "extend-with", "lookup-kind"];
 
 const SUPPORTED_OPERATORS: &[&str] = &[
     "where",
@@ -959,6 +963,70 @@ fn subquery(i: In) -> PResult<Vec<Operator>> {
     let mut ops = vec![first];
     ops.append(&mut rest);
     Ok((i, ops))
+}
+
+/// find := "find" ("withsource" "=" name)? ("in" "(" name ("," name)* ")")? "where"? search_or
+///         ("project-smart" | "project" name ("," name)* ("," "pack_all" "(" ")")?)?
+fn find_body(i: In) -> PResult<Find> {
+    let mut i = i;
+    let mut with_source = None;
+    if let Ok((r, _)) = keyword("withsource")(i) {
+        let (r, _) = cut_expect(punct("="), "`=` after `withsource`")(r)?;
+        let (r, name) = cut_expect(ident, "a column name after `withsource=`")(r)?;
+        with_source = Some(name);
+        i = r;
+    }
+    let mut tables = None;
+    if let Ok((r, _)) = keyword("in")(i) {
+        let (mut r, _) = cut_expect(punct("("), "`(` and the tables to look in")(r)?;
+        let mut names = Vec::new();
+        loop {
+            let (r2, n) = cut_expect(name_pattern, "a table name (wildcards allowed)")(r)?;
+            names.push(n);
+            match punct(",")(r2) {
+                Ok((r3, _)) => r = r3,
+                Err(_) => {
+                    let (r3, _) = cut_expect(punct(")"), "`,` or `)` in the table list")(r2)?;
+                    r = r3;
+                    break;
+                }
+            }
+        }
+        tables = Some(names);
+        i = r;
+    }
+    if let Ok((r, _)) = keyword("where")(i) {
+        i = r;
+    }
+    let (i, predicate) = cut_expect(search_or, "a predicate: a condition, a \"term\" or Column:\"term\"")(i)?;
+    if let Ok((r, _)) = keyword("project-smart")(i) {
+        return Ok((r, Find { with_source, tables, predicate, project: None }));
+    }
+    let Ok((mut r, _)) = keyword("project")(i) else {
+        return Ok((i, Find { with_source, tables, predicate, project: None }));
+    };
+    let mut names = Vec::new();
+    let mut pack_all = false;
+    loop {
+        let (r2, name) = cut_expect(ident, "a column name or pack_all()")(r)?;
+        let r2 = if name.name == "pack_all" && punct("(")(r2).is_ok() {
+            let (r3, _) = punct("(")(r2)?;
+            let (r3, _) = cut_expect(punct(")"), "`)` after `pack_all(`")(r3)?;
+            pack_all = true;
+            r3
+        } else {
+            if punct(":")(r2).is_ok() {
+                let at = pos(&r2);
+                return Err(unsupported(Span::new(at, at + 1), "a type in find's `project` (`Col:type`)"));
+            }
+            names.push(name);
+            r2
+        };
+        match punct(",")(r2) {
+            Ok((r3, _)) => r = r3,
+            Err(_) => return Ok((r2, Find { with_source, tables, predicate, project: Some((names, pack_all)) })),
+        }
+    }
 }
 
 /// search := "search" ("kind" "=" name)? ("in" "(" name ("," name)* ")")? search_or
