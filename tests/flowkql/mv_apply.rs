@@ -110,3 +110,15 @@ fn unsupported_and_malformed_subqueries() {
     let e = error("datatable(a:long)[1] | mv-apply a on (take 1)");
     assert!(e.message.contains("dynamic"), "{}", e.message);
 }
+
+#[test]
+fn summarize_gives_a_row_for_every_subtable() {
+    // `summarize` without `by` on an empty table gives one row; a subtable emptied by
+    // `where` (or an empty array) is no exception, so filtering arrays keeps every row.
+    let q = "datatable(k:string, x:dynamic)['a', dynamic([1, 5, 7]), 'b', dynamic([1]), 'c', dynamic([])]
+             | mv-apply e = x to typeof(long) on (where e > 2 | summarize big = make_list(e), n = count())
+             | project k, big, n";
+    assert_eq!(rows(q), r(&[&["a", "[5,7]", "2"], &["b", "[]", "0"], &["c", "[]", "0"]]));
+    let q = "datatable(k:string, v:long)['a', 1, 'a', 5, 'b', 1] | partition by k (where v > 2 | count) | order by Count asc";
+    assert_eq!(rows(q), r(&[&["0"], &["1"]]));
+}
