@@ -13,6 +13,7 @@ mod mv_expand;
 mod parse;
 mod parse_kv;
 mod scalar;
+mod scan;
 mod strings;
 mod text;
 
@@ -86,6 +87,9 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
         Node::ParseKv { input, source, keys, spec } => parse_kv::lower_parse_kv(lower_plan(input, tables)?, source, keys, spec)?,
         Node::Sample { input, count, distinct } => sample(lower_plan(input, tables)?, &plan.schema, *count, distinct.as_deref()),
         Node::Partition { input, key, subquery } => mv_apply::lower_partition(lower_plan(input, tables)?, key, subquery)?,
+        Node::StepScan { input, declared, steps, match_id } => {
+            scan::lower_scan(lower_plan(input, tables)?, declared, steps, match_id.as_deref(), None)?
+        }
         Node::ApplyInput => return Err(Error::runtime("an mv-apply subtable outside mv-apply")),
         Node::Parse { input, source, regex, columns, keep_only_matches } => {
             parse::lower_parse(lower_plan(input, tables)?, &plan.schema, source, regex, columns, *keep_only_matches)?

@@ -133,6 +133,9 @@ fn lower_per_row(plan: &Plan, subtables: LazyFrame, ids: &LazyFrame) -> Result<L
         Node::Parse { input, source, regex, columns, keep_only_matches } => {
             parse::lower_parse(lower_per_row(input, subtables, ids)?, &with_row(&plan.schema), source, regex, columns, *keep_only_matches)?
         }
+        Node::StepScan { input, declared, steps, match_id } => {
+            super::scan::lower_scan(lower_per_row(input, subtables, ids)?, declared, steps, match_id.as_deref(), Some(ROW))?
+        }
         Node::ParseKv { input, source, keys, spec } => parse_kv::lower_parse_kv(lower_per_row(input, subtables, ids)?, source, keys, spec)?,
         _ => return Err(Error::unsupported(Span::default(), "this operator inside an `mv-apply` subquery")),
     })

@@ -203,6 +203,14 @@ pub enum Node {
         limit: Option<usize>,
         subquery: Box<Plan>,
     },
+    /// `scan`: the rows matched in order against the steps' conditions (scan-operator.md);
+    /// each match outputs the row extended with the declared columns.
+    StepScan {
+        input: Box<Plan>,
+        declared: Vec<(String, KqlType, Literal)>,
+        steps: Vec<ScanStepPlan>,
+        match_id: Option<String>,
+    },
     /// `partition`: `subquery` run on the rows of each value of `key`, results concatenated.
     Partition {
         input: Box<Plan>,
@@ -225,6 +233,20 @@ pub enum Node {
         keys: Vec<(String, KqlType)>,
         spec: KvSpec,
     },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanStepPlan {
+    pub name: String,
+    pub output: crate::syntax::ast::ScanOutput,
+    pub condition: TExpr,
+    /// (index into the declared columns, value)
+    pub assignments: Vec<(usize, TExpr)>,
+}
+
+/// The column a scan condition reads for `step.column`: that step's value in the state.
+pub fn scan_state_column(step: &str, column: &str) -> String {
+    format!("__flowkql_scan_{step}__{column}")
 }
 
 /// How `parse-kv` finds keys and values.
@@ -314,6 +336,7 @@ impl Plan {
             | Node::ParseKv { input, .. }
             | Node::Sample { input, .. }
             | Node::Partition { input, .. }
+            | Node::StepScan { input, .. }
             | Node::Parse { input, .. }
             | Node::MakeSeries { input, .. }
             | Node::TopNested { input, .. } => vec![input],
@@ -406,6 +429,10 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
         }
         Node::ApplyInput => "ApplyInput (each row's expanded subtable)".to_string(),
         Node::Partition { key, .. } => format!("Partition by {key}"),
+        Node::StepScan { steps, .. } => {
+            let steps = steps.iter().map(|st| format!("step {}: {}", st.name, show(&st.condition))).collect::<Vec<_>>().join("; ");
+            format!("Scan with ({steps})")
+        }
         Node::Sample { count, distinct: None, .. } => format!("Sample {count} rows at random"),
         Node::Sample { count, distinct: Some(c), .. } => format!("Sample {count} distinct values of {c} at random"),
         Node::ParseKv { source, keys, spec, .. } => {

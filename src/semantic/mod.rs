@@ -7,7 +7,7 @@ mod expr;
 mod naming;
 
 use crate::error::{nearest, Error, Result};
-use crate::plan::{AggColumn, CheckedQuery, JoinKind, KvMode, KvSpec, NestedLevel, Node, Plan, SortSpec, TExpr, TExprKind};
+use crate::plan::{AggColumn, CheckedQuery, JoinKind, KvMode, KvSpec, NestedLevel, Node, Plan, ScanStepPlan, SortSpec, TExpr, TExprKind};
 use crate::span::Span;
 use crate::syntax::ast::*;
 use crate::types::{KqlType, Schema};
@@ -592,6 +592,7 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
         OperatorKind::Search(s) => check_search(Some(input), s, op.span, scope, catalog),
         OperatorKind::ParseKv(p) => check_parse_kv(input, p, op.span, scope, catalog),
         OperatorKind::Partition(p) => check_partition(input, p, scope, catalog),
+        OperatorKind::Scan(sc) => check_scan(input, sc, scope, catalog),
         OperatorKind::TopHitters { count, of, by } => check_top_hitters(input, count, of, by.as_ref(), op.span, scope, catalog),
         OperatorKind::Sample(n) => {
             let count = row_count(n, scope, catalog)?;
@@ -1100,11 +1101,114 @@ fn check_subquery(schema: Schema, ops: &[Operator], operator: &str, scope: &Scop
         sub = check_operator(sub, op, scope, catalog)?;
         if let Some(what) = unsupported_per_row(&sub) {
             return Err(Error::unsupported(op.span, format!("{what} inside a `{operator}` subquery")).with_help(format!(
-                "{operator} subqueries run where, extend, project, summarize, sort, top, take, distinct, count, mv-expand, parse, parse-kv, search and top-hitters"
+                "{operator} subqueries run where, extend, project, summarize, sort, top, take, distinct, count, mv-expand, parse, parse-kv, search, top-hitters and scan"
             )));
         }
     }
     Ok(sub)
+}
+
+/// `scan` (scan-operator.md): conditions and assignments see the row's columns, the
+/// declared columns (their defaults) and `step.column`, the values the state holds for a
+/// step; the result is the input's columns, the declared ones, then the match id.
+fn check_scan(input: Plan, sc: &Scan, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+    let mut columns = input.schema.columns.clone();
+    let mut declared = Vec::new();
+    for (name, ty, default) in &sc.declare {
+        if columns.iter().any(|(c, _)| *c == name.name) {
+            return Err(duplicate_column(&name.name, name.span));
+        }
+        let value = match default {
+            None if *ty == KqlType::String => Literal::String(String::new()),
+            None => Literal::Null(*ty),
+            Some(d) => {
+                let v = fold_constant(&expr::check_scalar(d, &Schema::default(), scope, catalog)?);
+                let lit = v.as_literal().ok_or_else(|| Error::semantic(d.span, "a declared column's default must be a constant"))?;
+                literal_to_type(lit, *ty)
+                    .ok_or_else(|| Error::semantic(d.span, format!("`{}` is {ty}, but its default is {}", name.name, v.ty)))?
+            }
+        };
+        columns.push((name.name.clone(), *ty));
+        declared.push((name.name.clone(), *ty, value));
+    }
+    let step_names: Vec<String> = sc.steps.iter().map(|s| s.name.name.clone()).collect();
+    for (n, st) in sc.steps.iter().enumerate() {
+        if step_names[..n].contains(&st.name.name) {
+            return Err(Error::semantic(st.name.span, format!("a step named `{}` is already declared", st.name.name)));
+        }
+    }
+    let mut env = columns.clone();
+    for st in &step_names {
+        env.extend(columns.iter().map(|(c, t)| (crate::plan::scan_state_column(st, c), *t)));
+    }
+    let env = Schema::new(env);
+    let mut steps = Vec::new();
+    for st in &sc.steps {
+        let condition = expr::check_scalar(&scan_references(&st.condition, &step_names), &env, scope, catalog)?;
+        if !matches!(condition.ty, KqlType::Bool | KqlType::Dynamic) {
+            return Err(Error::semantic(st.condition.span, format!("a step's condition must be bool, but this one is {}", condition.ty)));
+        }
+        let mut assignments = Vec::new();
+        for (col, value) in &st.assignments {
+            let Some(k) = declared.iter().position(|(d, _, _)| *d == col.name) else {
+                let names = declared.iter().map(|(d, _, _)| d.as_str());
+                let mut e = Error::semantic(col.span, format!("`{}` is not a declared column", col.name))
+                    .with_help("a step assigns the columns of `declare (...)`");
+                if let Some(n) = nearest(&col.name, names) {
+                    e = e.with_help(format!("did you mean `{n}`?"));
+                }
+                return Err(e);
+            };
+            let v = expr::check_scalar(&scan_references(value, &step_names), &env, scope, catalog)?;
+            let ty = declared[k].1;
+            if v.ty != ty && !(v.ty.is_numeric() && ty.is_numeric()) && v.as_literal() != Some(&Literal::Null(v.ty)) {
+                return Err(Error::semantic(value.span, format!("`{}` is {ty}, but this value is {}", col.name, v.ty)));
+            }
+            assignments.push((k, v));
+        }
+        steps.push(ScanStepPlan { name: st.name.name.clone(), output: st.output, condition, assignments });
+    }
+    if let Some(m) = &sc.match_id {
+        if columns.iter().any(|(c, _)| *c == m.name) {
+            return Err(duplicate_column(&m.name, m.span));
+        }
+        columns.push((m.name.clone(), KqlType::Long));
+    }
+    let node = Node::StepScan { input: Box::new(input), declared, steps, match_id: sc.match_id.as_ref().map(|m| m.name.clone()) };
+    Ok(Plan { node, schema: Schema::new(columns) })
+}
+
+/// `e` with `step.column` (and `step['column']`) turned into the state column it reads.
+fn scan_references(e: &Expr, steps: &[String]) -> Expr {
+    let r = |x: &Expr| Box::new(scan_references(x, steps));
+    let rs = |xs: &[Expr]| xs.iter().map(|x| scan_references(x, steps)).collect::<Vec<_>>();
+    let state = |target: &Expr, column: &str| match &target.kind {
+        ExprKind::Name(s) if steps.contains(s) => Some(ExprKind::Name(crate::plan::scan_state_column(s, column))),
+        _ => None,
+    };
+    let kind = match &e.kind {
+        ExprKind::Member { target, name } => match state(target, &name.name) {
+            Some(k) => k,
+            None => ExprKind::Member { target: r(target), name: name.clone() },
+        },
+        ExprKind::Index { target, index } => {
+            let by_name = match &index.kind {
+                ExprKind::Literal(Literal::String(c)) => state(target, c),
+                _ => None,
+            };
+            by_name.unwrap_or_else(|| ExprKind::Index { target: r(target), index: r(index) })
+        }
+        ExprKind::Call { func, args } => ExprKind::Call { func: func.clone(), args: rs(args) },
+        ExprKind::Unary { op, operand } => ExprKind::Unary { op: *op, operand: r(operand) },
+        ExprKind::Binary { op, lhs, rhs } => ExprKind::Binary { op: *op, lhs: r(lhs), rhs: r(rhs) },
+        ExprKind::In { lhs, list, negated, case_sensitive } => {
+            ExprKind::In { lhs: r(lhs), list: rs(list), negated: *negated, case_sensitive: *case_sensitive }
+        }
+        ExprKind::HasAny { lhs, list, all } => ExprKind::HasAny { lhs: r(lhs), list: rs(list), all: *all },
+        ExprKind::Between { lhs, low, high, negated } => ExprKind::Between { lhs: r(lhs), low: r(low), high: r(high), negated: *negated },
+        other => other.clone(),
+    };
+    Expr { kind, span: e.span }
 }
 
 /// `partition by Col (subquery)` (partition-operator.md): the union of the subquery's
@@ -1133,7 +1237,8 @@ fn unsupported_per_row(plan: &Plan) -> Option<String> {
         | Node::Distinct { .. }
         | Node::MvExpand { .. }
         | Node::Parse { .. }
-        | Node::ParseKv { .. } => None,
+        | Node::ParseKv { .. }
+        | Node::StepScan { .. } => None,
         Node::Join { .. } | Node::Ipv4Lookup { .. } => Some("a join".to_string()),
         Node::Union { .. } => Some("`union`".to_string()),
         Node::MakeSeries { .. } => Some("`make-series`".to_string()),

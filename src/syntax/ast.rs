@@ -167,6 +167,8 @@ pub enum OperatorKind {
     Search(Box<Search>),
     /// `parse-kv expr as (Key:type, ...) [with (pair_delimiter=..., kv_delimiter=..., ...)]`
     ParseKv(Box<ParseKv>),
+    /// `scan [with_match_id=Id] [declare (C:type [= v], ...)] with (step s: cond [=> C = e, ...]; ...)`
+    Scan(Box<Scan>),
     /// `partition [hint.strategy=...] by Col (subquery)`
     Partition(Box<Partition>),
     /// `top-hitters N of Column [by SummingExpr]`
@@ -190,6 +192,29 @@ pub struct ParseKv {
     pub keys: Vec<(Ident, KqlType)>,
     /// `with (...)` in order: `quote` and `escape` may repeat.
     pub options: Vec<(Ident, Literal)>,
+}
+
+/// `scan` (scan-operator.md): steps matched against the rows in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scan {
+    pub match_id: Option<Ident>,
+    pub declare: Vec<(Ident, KqlType, Option<Expr>)>,
+    pub steps: Vec<ScanStep>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanOutput {
+    All,
+    Last,
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanStep {
+    pub name: Ident,
+    pub output: ScanOutput,
+    pub condition: Expr,
+    pub assignments: Vec<(Ident, Expr)>,
 }
 
 /// `partition`: the subquery (with no source of its own) runs on the rows of each key value.
@@ -351,6 +376,7 @@ impl OperatorKind {
             OperatorKind::ParseKv(_) => "parse-kv",
             OperatorKind::TopHitters { .. } => "top-hitters",
             OperatorKind::Partition(_) => "partition",
+            OperatorKind::Scan(_) => "scan",
             OperatorKind::Sample(_) => "sample",
             OperatorKind::SampleDistinct { .. } => "sample-distinct",
         }

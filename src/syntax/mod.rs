@@ -198,6 +198,7 @@ pub const OPERATORS: &[(&str, &str)] = &[
     ("parse-kv expr as (Key:type, ...) [with (pair_delimiter=',', kv_delimiter='=', quote='\"', escape='\\\\', greedy=true | regex='...')]", "Extracts the values of keys from key/value text"),
     ("partition [hint.strategy=native|shuffle|legacy] by Col (subquery)", "Runs a subquery on the rows of each value of a column"),
     ("find [withsource=C] [in (T, A*, ...)] [where] predicate [project-smart | project Col, ... [, pack_all()]]", "Rows of several tables matching a predicate, the other columns packed in pack_"),
+    ("scan [with_match_id=Id] [declare (C:type [= v], ...)] with (step s [output=all|last|none]: cond [=> C = expr, ...]; ...)", "Matches sequences of rows step by step (s.C reads a step's state)"),
     ("sample N", "N rows picked at random"),
     ("sample-distinct N of Col", "Up to N distinct values of a column, picked at random"),
     ("parse [kind=simple|regex|relaxed] expr with * \"text\" Col:type ...", "Extracts columns from text by a pattern"),

@@ -324,7 +324,7 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
 /// Operators Kusto has that flowkql does not run yet: they get a clear "not supported"
 /// diagnostic instead of a confusing syntax error further on.
 const UNSUPPORTED_OPERATORS: &[&str] =
-    &["scan", "fork", "facet", "reduce", "externaldata", "consume", "project-smart", "extend-with", "lookup-kind"];
+    &["fork", "facet", "reduce", "externaldata", "consume", "project-smart", "extend-with", "lookup-kind"];
 
 const SUPPORTED_OPERATORS: &[&str] = &[
     "where",
@@ -354,6 +354,7 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "sample-distinct",
     "top-hitters",
     "partition",
+    "scan",
     "parse",
     "parse-where",
     "getschema",
@@ -482,6 +483,10 @@ fn operator(i: In) -> PResult<Operator> {
         "parse" | "parse-where" => {
             let (i, p) = parse_operator(i, word == "parse-where")?;
             (i, OperatorKind::Parse(Box::new(p)))
+        }
+        "scan" => {
+            let (i, s) = scan(i)?;
+            (i, OperatorKind::Scan(Box::new(s)))
         }
         "partition" => {
             let (i, _) = hints(i)?;
@@ -952,6 +957,97 @@ fn mv_apply(i: In) -> PResult<MvApply> {
     let start = i;
     let (i, subquery) = subquery(i)?;
     Ok((i, MvApply { expand, subquery, subquery_span: span_from(&start, &i) }))
+}
+
+/// scan := "scan" ("with_match_id" "=" name)? ("declare" "(" name ":" type ("=" expr)? ("," ...)* ")")?
+///         "with" "(" step+ ")"
+/// step := "step" name ("output" "=" ("all" | "last" | "none"))? ":" expr ("=>" name "=" expr ("," name "=" expr)*)? ";"
+fn scan(i: In) -> PResult<Scan> {
+    let mut i = i;
+    let mut match_id = None;
+    if let Ok((r, _)) = keyword("with_match_id")(i) {
+        let (r, _) = cut_expect(punct("="), "`=` after `with_match_id`")(r)?;
+        let (r, name) = cut_expect(ident, "a column name for the match id")(r)?;
+        match_id = Some(name);
+        i = r;
+    }
+    let mut declare = Vec::new();
+    if let Ok((r, _)) = keyword("declare")(i) {
+        let (mut r, _) = cut_expect(punct("("), "`(` and the declared columns")(r)?;
+        loop {
+            let (r2, name) = cut_expect(ident, "a column name to declare")(r)?;
+            let (r2, _) = cut_expect(punct(":"), "`:` and the column's type")(r2)?;
+            let (r3, t) = cut_expect(ident, "a type name (long, string, datetime, ...)")(r2)?;
+            let Some(ty) = KqlType::from_name(&t.name) else {
+                return Err(fail(&r2, "a type name (long, string, datetime, ...)"));
+            };
+            let (r3, default) = match punct("=")(r3) {
+                Ok((r4, _)) => {
+                    let (r4, e) = cut_expect(expr, "the column's default value")(r4)?;
+                    (r4, Some(e))
+                }
+                Err(_) => (r3, None),
+            };
+            declare.push((name, ty, default));
+            match punct(",")(r3) {
+                Ok((r4, _)) => r = r4,
+                Err(_) => {
+                    let (r4, _) = cut_expect(punct(")"), "`,` or `)` after the declared column")(r3)?;
+                    i = r4;
+                    break;
+                }
+            }
+        }
+    }
+    let (i, _) = cut_expect(keyword("with"), "`with` and the steps in `( )`")(i)?;
+    let (mut i, _) = cut_expect(punct("("), "`(` and the steps")(i)?;
+    let mut steps = Vec::new();
+    loop {
+        if let Ok((r, _)) = punct(")")(i) {
+            if steps.is_empty() {
+                return Err(fail(&i, "a step: `step name: condition;`"));
+            }
+            return Ok((r, Scan { match_id, declare, steps }));
+        }
+        let (r, _) = cut_expect(keyword("step"), "`step` or `)` closing the steps")(i)?;
+        let (r, name) = cut_expect(ident, "the step's name")(r)?;
+        let (r, output) = match keyword("output")(r) {
+            Ok((r2, _)) => {
+                let (r2, _) = cut_expect(punct("="), "`=` after `output`")(r2)?;
+                let (r3, o) = cut_expect(ident, "all, last or none")(r2)?;
+                let output = match o.name.as_str() {
+                    "all" => ScanOutput::All,
+                    "last" => ScanOutput::Last,
+                    "none" => ScanOutput::None,
+                    _ => return Err(fail(&r2, "all, last or none")),
+                };
+                (r3, output)
+            }
+            Err(_) => (r, ScanOutput::All),
+        };
+        let (r, _) = cut_expect(punct(":"), "`:` and the step's condition")(r)?;
+        let (mut r, condition) = cut_expect(expr, "the step's condition")(r)?;
+        let mut assignments = Vec::new();
+        if let Ok((r2, _)) = punct("=>")(r) {
+            let mut r2 = r2;
+            loop {
+                let (r3, col) = cut_expect(ident, "a declared column to assign")(r2)?;
+                let (r3, _) = cut_expect(punct("="), "`=` and the value")(r3)?;
+                let (r3, e) = cut_expect(expr, "the value to assign")(r3)?;
+                assignments.push((col, e));
+                match punct(",")(r3) {
+                    Ok((r4, _)) => r2 = r4,
+                    Err(_) => {
+                        r = r3;
+                        break;
+                    }
+                }
+            }
+        }
+        let (r, _) = cut_expect(punct(";"), "`;` ending the step")(r)?;
+        steps.push(ScanStep { name, output, condition, assignments });
+        i = r;
+    }
 }
 
 /// subquery := "(" operator ("|" operator)* ")": operators over an implicit source.

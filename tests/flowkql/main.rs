@@ -18,6 +18,7 @@ mod operators;
 mod parse_kv;
 mod partition;
 mod sampling;
+mod scan;
 mod search;
 mod snapshots;
 mod top_hitters;
