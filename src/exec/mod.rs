@@ -85,7 +85,7 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
             mv_apply::lower_mv_apply(lf, &input.schema, &plan.schema, items, item_index.as_deref(), *limit, subquery)?
         }
         Node::ParseKv { input, source, keys, spec } => parse_kv::lower_parse_kv(lower_plan(input, tables)?, source, keys, spec)?,
-        Node::Sample { input, count, distinct } => sample(lower_plan(input, tables)?, &plan.schema, *count, distinct.as_deref()),
+        Node::Sample { input, count, distinct } => sample(lower_plan(input, tables)?, &plan.schema, *count, distinct.as_deref())?,
         Node::Partition { input, key, subquery } => mv_apply::lower_partition(lower_plan(input, tables)?, key, subquery)?,
         Node::StepScan { input, declared, steps, match_id } => {
             scan::lower_scan(lower_plan(input, tables)?, declared, steps, match_id.as_deref(), None)?
@@ -114,9 +114,25 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
 
 /// `sample` / `sample-distinct`: rows (or distinct values) ordered by a random key drawn
 /// afresh on every run, then the first `count`.
-fn sample(lf: LazyFrame, out: &crate::types::Schema, count: usize, distinct: Option<&str>) -> LazyFrame {
+fn sample(lf: LazyFrame, out: &crate::types::Schema, count: usize, distinct: Option<&str>) -> Result<LazyFrame> {
+    sample_in_groups(lf, out.names().map(col).collect(), count, distinct, None)
+}
+
+/// `sample` / `sample-distinct` within each value of `group` (for `partition` and
+/// `mv-apply` subqueries), or over all rows; the result has the `keep` columns.
+pub(crate) fn sample_in_groups(
+    lf: LazyFrame,
+    keep: Vec<Expr>,
+    count: usize,
+    distinct: Option<&str>,
+    group: Option<&str>,
+) -> Result<LazyFrame> {
     let lf = match distinct {
-        Some(c) => lf.select([col(c)]).unique_generic(None, UniqueKeepStrategy::Any),
+        Some(c) => {
+            let mut subset = vec![col(c)];
+            subset.extend(group.map(col));
+            lf.select(subset).unique_generic(None, UniqueKeepStrategy::Any)
+        }
         None => lf,
     };
     let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0x5EED);
@@ -130,8 +146,18 @@ fn sample(lf: LazyFrame, out: &crate::types::Schema, count: usize, distinct: Opt
         },
         |_, f| Ok(Field::new(f.name().clone(), DataType::UInt64)),
     );
-    let n = IdxSize::try_from(count).unwrap_or(IdxSize::MAX);
-    lf.with_column(random.alias(key)).sort([key], SortMultipleOptions::default()).limit(n).select(out.names().map(col).collect::<Vec<_>>())
+    let lf = lf.with_column(random.alias(key));
+    match group {
+        None => {
+            let n = IdxSize::try_from(count).unwrap_or(IdxSize::MAX);
+            Ok(lf.sort([key], SortMultipleOptions::default()).limit(n).select(keep))
+        }
+        Some(g) => {
+            let n = i64::try_from(count).unwrap_or(i64::MAX);
+            let rank = col(key).rank(RankOptions { method: RankMethod::Ordinal, descending: false }, None).over([col(g)])?;
+            Ok(lf.filter(rank.cast(DataType::Int64).lt_eq(lit(n))).select(keep))
+        }
+    }
 }
 
 fn splitmix(x: u64) -> u64 {

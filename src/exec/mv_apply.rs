@@ -133,6 +133,11 @@ fn lower_per_row(plan: &Plan, subtables: LazyFrame, ids: &LazyFrame) -> Result<L
         Node::Parse { input, source, regex, columns, keep_only_matches } => {
             parse::lower_parse(lower_per_row(input, subtables, ids)?, &with_row(&plan.schema), source, regex, columns, *keep_only_matches)?
         }
+        Node::Sample { input, count, distinct } => {
+            let mut keep: Vec<Expr> = plan.schema.names().map(col).collect();
+            keep.push(row());
+            super::sample_in_groups(lower_per_row(input, subtables, ids)?, keep, *count, distinct.as_deref(), Some(ROW))?
+        }
         Node::StepScan { input, declared, steps, match_id } => {
             super::scan::lower_scan(lower_per_row(input, subtables, ids)?, declared, steps, match_id.as_deref(), Some(ROW))?
         }

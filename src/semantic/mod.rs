@@ -1101,7 +1101,7 @@ fn check_subquery(schema: Schema, ops: &[Operator], operator: &str, scope: &Scop
         sub = check_operator(sub, op, scope, catalog)?;
         if let Some(what) = unsupported_per_row(&sub) {
             return Err(Error::unsupported(op.span, format!("{what} inside a `{operator}` subquery")).with_help(format!(
-                "{operator} subqueries run where, extend, project, summarize, sort, top, take, distinct, count, mv-expand, parse, parse-kv, search, top-hitters and scan"
+                "{operator} subqueries run where, extend, project, summarize, sort, top, take, distinct, count, mv-expand, parse, parse-kv, search, top-hitters, sample and scan"
             )));
         }
     }
@@ -1238,7 +1238,8 @@ fn unsupported_per_row(plan: &Plan) -> Option<String> {
         | Node::MvExpand { .. }
         | Node::Parse { .. }
         | Node::ParseKv { .. }
-        | Node::StepScan { .. } => None,
+        | Node::StepScan { .. }
+        | Node::Sample { .. } => None,
         Node::Join { .. } | Node::Ipv4Lookup { .. } => Some("a join".to_string()),
         Node::Union { .. } => Some("`union`".to_string()),
         Node::MakeSeries { .. } => Some("`make-series`".to_string()),

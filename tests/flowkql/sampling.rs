@@ -44,3 +44,15 @@ fn sample_errors() {
     let e = error("range x from 1 to 5 step 1 | sample -1");
     assert!(e.message.contains("non-negative"), "{}", e.message);
 }
+
+#[test]
+fn sampling_within_partitions_and_rows() {
+    // Three partitions of ten rows: two sampled rows each.
+    let q = "range x from 1 to 30 step 1 | extend g = x % 3 | partition by g (sample 2) | summarize n = count(), bad = countif(x % 3 != g) by g | order by g asc";
+    assert_eq!(rows(q), r(&[&["0", "2", "0"], &["1", "2", "0"], &["2", "2", "0"]]));
+    // Each partition has the five values of x % 5.
+    let q = "range x from 1 to 30 step 1 | extend g = x % 3, h = x % 5 | partition by g (sample-distinct 10 of h) | count";
+    assert_eq!(rows(q), r(&[&["15"]]));
+    let q = "print k = 'a', a = dynamic([1, 2, 3, 4, 5]) | mv-apply v = a to typeof(long) on (sample 2) | summarize n = count(), d = dcount(v) by k";
+    assert_eq!(rows(q), r(&[&["a", "2", "2"]]));
+}
