@@ -549,6 +549,12 @@ fn operator(i: In) -> PResult<Operator> {
                     .with_help("it returns several result tables and a flowkql run returns one: run one query per result instead"),
             ));
         }
+        "reduce" => {
+            return Err(failure(Error::unsupported(word_span, "the `reduce` operator").with_help(
+                "its patterns come from Kusto's own clustering heuristics, which flowkql cannot reproduce exactly; \
+                 `summarize count() by` a normalized column (e.g. with replace_regex) is a stable alternative",
+            )));
+        }
         w if UNSUPPORTED_OPERATORS.contains(&w) => return Err(unsupported(word_span, format!("the `{w}` operator"))),
         w => {
             let mut e = fail(&start, "an operator after `|`");
