@@ -122,3 +122,15 @@ fn summarize_gives_a_row_for_every_subtable() {
     let q = "datatable(k:string, v:long)['a', 1, 'a', 5, 'b', 1] | partition by k (where v > 2 | count) | order by Count asc";
     assert_eq!(rows(q), r(&[&["0"], &["1"]]));
 }
+
+#[test]
+fn filters_after_a_row_wise_mv_apply_reach_the_source() {
+    let s = session();
+    let q = "datatable(k:string, x:dynamic)['a', dynamic([1, 5])] | mv-apply v = x to typeof(long) on (where v > 2) | where k == 'a'";
+    let (checked, _) = s.check(q).unwrap_or_else(|e| panic!("{e}"));
+    let plan = flowkql::exec::explain_polars(&checked, s.tables()).unwrap_or_else(|e| panic!("{e}"));
+    let filter = plan.find(r#"col("k") == "a""#).unwrap_or_else(|| panic!("no filter on k:\n{plan}"));
+    let explode = plan.find("EXPLODE").unwrap_or_else(|| panic!("no explode:\n{plan}"));
+    assert!(filter > explode, "the filter on k runs before the expansion:\n{plan}");
+    assert_eq!(rows(q), r(&[&["a", "[1,5]", "5"]]));
+}
