@@ -30,14 +30,11 @@ pub(super) fn lower_mv_apply(
     limit: Option<usize>,
     subquery: &Plan,
 ) -> Result<LazyFrame> {
-    let missing: Vec<&str> = input.names().filter(|n| subquery.schema.get(n).is_none() && !items.iter().any(|(i, _, _)| i == n)).collect();
-    // A subquery of row-wise operators keeping the input's columns needs no row numbers: a
-    // constant stands in, and filters after mv-apply still reach the scan.
-    let numbered =
-        if missing.is_empty() && !groups_rows(subquery) { lf.with_column(lit(0i64).alias(ROW)) } else { lf.with_row_index(ROW, None) };
+    let numbered = lf.with_row_index(ROW, None);
     let subtable = leaf_schema(subquery).ok_or_else(|| Error::runtime("mv-apply subquery without its subtable"))?;
     let expanded = mv_expand::lower_mv_expand(numbered.clone(), &with_row(subtable), items, item_index, false, limit)?;
     let mut result = lower_per_row(subquery, expanded, &numbered.clone().select([col(ROW)]))?;
+    let missing: Vec<&str> = input.names().filter(|n| subquery.schema.get(n).is_none() && !items.iter().any(|(i, _, _)| i == n)).collect();
     if !missing.is_empty() {
         let mut cols_back: Vec<Expr> = vec![col(ROW)];
         cols_back.extend(missing.iter().map(|n| col(*n)));
@@ -46,17 +43,6 @@ pub(super) fn lower_mv_apply(
         result = result.join(numbered.select(cols_back), [col(ROW)], [col(ROW)], args);
     }
     Ok(result.select(out.names().map(col).collect::<Vec<_>>()))
-}
-
-/// Whether the subquery has an operator that works on whole subtables (rather than row by row).
-fn groups_rows(plan: &Plan) -> bool {
-    match &plan.node {
-        Node::ApplyInput => false,
-        Node::Filter { .. } | Node::Project { .. } | Node::MvExpand { .. } | Node::Parse { .. } | Node::ParseKv { .. } => {
-            plan.inputs().into_iter().any(groups_rows)
-        }
-        _ => true,
-    }
 }
 
 fn leaf_schema(plan: &Plan) -> Option<&Schema> {
