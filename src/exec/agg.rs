@@ -258,13 +258,16 @@ const OTHERS: &str = "__flowkql_others";
 
 /// `top-nested`: level k groups by the first k keys, keeps the top groups by its
 /// aggregate within each group of level k-1, and joins to the survivors above it.
-pub(super) fn lower_top_nested(lf: LazyFrame, levels: &[crate::plan::NestedLevel]) -> Result<LazyFrame> {
+/// `within` names a column whose values each get their own top-nested (the subtables of
+/// a `partition` or `mv-apply` subquery); it leads the result's columns.
+pub(super) fn lower_top_nested(lf: LazyFrame, levels: &[crate::plan::NestedLevel], within: Option<&str>) -> Result<LazyFrame> {
     let keys = levels.iter().map(|l| Ok(lower_expr(&l.key.1)?.alias(l.key.0.as_str()))).collect::<Result<Vec<_>>>()?;
     let base = lf.with_columns(keys);
     let mut result: Option<LazyFrame> = None;
+    let outer: Vec<Expr> = within.map(col).into_iter().collect();
     for (k, level) in levels.iter().enumerate() {
-        let group: Vec<Expr> = levels[..=k].iter().map(|l| col(l.key.0.as_str())).collect();
-        let parent: Vec<Expr> = levels[..k].iter().map(|l| col(l.key.0.as_str())).collect();
+        let group: Vec<Expr> = outer.iter().cloned().chain(levels[..=k].iter().map(|l| col(l.key.0.as_str()))).collect();
+        let parent: Vec<Expr> = outer.iter().cloned().chain(levels[..k].iter().map(|l| col(l.key.0.as_str()))).collect();
         let agg = lower_agg_expr(&level.aggregate.expr)?.cast(level.aggregate.expr.ty.polars()).alias(level.aggregate.name.as_str());
         let mut grouped = base.clone().group_by(group.clone()).agg([agg.clone()]);
         if let Some(n) = level.count {
@@ -295,9 +298,9 @@ pub(super) fn lower_top_nested(lf: LazyFrame, levels: &[crate::plan::NestedLevel
         });
     }
     let Some(lf) = result else { return Err(Error::runtime("top-nested without levels")) };
-    let mut order = Vec::new();
-    let mut descending = Vec::new();
-    let mut columns = Vec::new();
+    let mut order = outer.clone();
+    let mut descending = vec![false; outer.len()];
+    let mut columns = outer;
     for l in levels {
         if l.others.is_some() {
             // The others row after the top rows of its group.

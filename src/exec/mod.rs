@@ -102,7 +102,7 @@ pub fn lower_plan(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFr
             let right = lower_plan(lookup, tables)?.collect()?;
             ipv4::lookup(left, right, &plan.schema, input.schema.len(), source_key, lookup_key, *return_unmatched)?
         }
-        Node::TopNested { input, levels } => agg::lower_top_nested(lower_plan(input, tables)?, levels)?,
+        Node::TopNested { input, levels } => agg::lower_top_nested(lower_plan(input, tables)?, levels, None)?,
         Node::Distinct { input, columns } => {
             let lf = lower_plan(input, tables)?;
             let subset: Vec<Expr> = columns.iter().map(|c| col(c.as_str())).collect();

@@ -133,6 +133,13 @@ fn lower_per_row(plan: &Plan, subtables: LazyFrame, ids: &LazyFrame) -> Result<L
         Node::Parse { input, source, regex, columns, keep_only_matches } => {
             parse::lower_parse(lower_per_row(input, subtables, ids)?, &with_row(&plan.schema), source, regex, columns, *keep_only_matches)?
         }
+        Node::TopNested { input, levels } => agg::lower_top_nested(lower_per_row(input, subtables, ids)?, levels, Some(ROW))?,
+        Node::MakeSeries { input, keys, aggregates, axis, from, to, step } => {
+            let mut all_keys =
+                vec![(ROW.to_string(), TExpr { kind: TExprKind::Column(ROW.into()), ty: KqlType::Long, span: Span::default() })];
+            all_keys.extend(keys.iter().cloned());
+            agg::lower_make_series(lower_per_row(input, subtables, ids)?, &plan.schema, &all_keys, aggregates, axis, *from, *to, *step)?
+        }
         Node::Sample { input, count, distinct } => {
             let mut keep: Vec<Expr> = plan.schema.names().map(col).collect();
             keep.push(row());

@@ -40,7 +40,7 @@ fn check_subquery(schema: Schema, ops: &[Operator], operator: &str, scope: &Scop
         sub = check_operator(sub, op, scope, catalog)?;
         if let Some(what) = unsupported_per_row(&sub) {
             return Err(Error::unsupported(op.span, format!("{what} inside a `{operator}` subquery")).with_help(format!(
-                "{operator} subqueries run where, extend, project, summarize, sort, top, take, distinct, count, mv-expand, parse, parse-kv, search, top-hitters, sample and scan"
+                "{operator} subqueries run where, extend, project, summarize, sort, top, take, distinct, count, mv-expand, parse, parse-kv, search, top-hitters, top-nested, make-series, sample and scan"
             )));
         }
     }
@@ -178,11 +178,11 @@ fn unsupported_per_row(plan: &Plan) -> Option<String> {
         | Node::Parse { .. }
         | Node::ParseKv { .. }
         | Node::StepScan { .. }
-        | Node::Sample { .. } => None,
+        | Node::Sample { .. }
+        | Node::MakeSeries { .. }
+        | Node::TopNested { .. } => None,
         Node::Join { .. } | Node::Ipv4Lookup { .. } => Some("a join".to_string()),
         Node::Union { .. } => Some("`union`".to_string()),
-        Node::MakeSeries { .. } => Some("`make-series`".to_string()),
-        Node::TopNested { .. } => Some("`top-nested`".to_string()),
         Node::MvApply { .. } => Some("a nested `mv-apply`".to_string()),
         Node::Partition { .. } => Some("a nested `partition`".to_string()),
         _ => Some("this operator".to_string()),

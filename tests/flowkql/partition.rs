@@ -36,3 +36,20 @@ fn partition_diagnostics() {
     let e = error(&format!("{T} | partition by State (union ({T}))"));
     assert!(e.message.contains("inside a `partition` subquery"), "{}", e.message);
 }
+
+#[test]
+fn top_nested_and_make_series_per_partition() {
+    let t = r#"datatable(State:string, E:string, D:long, t:datetime)[
+        "TX", "Hail", 5, datetime(2024-01-01 00:10), "TX", "Wind", 3, datetime(2024-01-01 01:10), "TX", "Hail", 2, datetime(2024-01-01 00:20),
+        "KS", "Hail", 4, datetime(2024-01-01 00:30), "KS", "Flood", 20, datetime(2024-01-01 02:00)]"#;
+    // Per state, the event type with the most damage: TX Hail 5+2, KS Flood 20.
+    let q = format!("{t} | partition by State (top-nested 1 of E by sum(D)) | order by E asc");
+    assert_eq!(columns(&q), cols(&[("E", "string"), ("aggregated_E", "long")]));
+    assert_eq!(rows(&q), r(&[&["Flood", "20"], &["Hail", "7"]]));
+    // Hourly damage per state over three hours.
+    let q = format!(
+        "{t} | partition by State (make-series s = sum(D) default = 0 on t from datetime(2024-01-01) to datetime(2024-01-01 03:00) step 1h)
+         | project s | order by tostring(s) asc"
+    );
+    assert_eq!(rows(&q), r(&[&["[4,0,20]"], &["[7,3,0]"]]));
+}
