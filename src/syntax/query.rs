@@ -190,8 +190,8 @@ fn tabular_source_start(i: &In) -> bool {
         "print" => true,
         "range" => ident(rest).is_ok(),
         "materialize" => punct("(")(rest).is_ok(),
-        "union" | "externaldata" | "find" => true,
-        "search" => !rest.fragment().trim_start().starts_with(['(', '[', '.']),
+        "union" | "externaldata" => true,
+        "search" | "find" => !rest.fragment().trim_start().starts_with(['(', '[', '.']),
         _ => false,
     }
 }
