@@ -242,7 +242,11 @@ fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
                 let n = const_int(max).ok_or_else(|| Error::unsupported(max.span, "a non-constant maximum size"))?;
                 v = v.head(Some(usize::try_from(n).unwrap_or(0)));
             }
-            dynamic::list_to_json(v.implode(true))
+            if args[0].ty == KqlType::Dynamic {
+                dynamic::json_list_to_json(v.implode(true))
+            } else {
+                dynamic::list_to_json(v.implode(true))
+            }
         }
         "arg_max" | "arg_min" => {
             let by = arg(0)?;
@@ -329,22 +333,43 @@ pub(super) fn lower_make_series(
     Ok(per_group.select(select))
 }
 
+const OTHERS: &str = "__flowkql_others";
+
 /// `top-nested`: level k groups by the first k keys, keeps the top groups by its
 /// aggregate within each group of level k-1, and joins to the survivors above it.
-pub(super) fn lower_top_nested(lf: LazyFrame, levels: &[crate::plan::NestedLevel]) -> Result<LazyFrame> {
+/// `within` names a column whose values each get their own top-nested (the subtables of
+/// a `partition` or `mv-apply` subquery); it leads the result's columns.
+pub(super) fn lower_top_nested(lf: LazyFrame, levels: &[crate::plan::NestedLevel], within: Option<&str>) -> Result<LazyFrame> {
     let keys = levels.iter().map(|l| Ok(lower_expr(&l.key.1)?.alias(l.key.0.as_str()))).collect::<Result<Vec<_>>>()?;
     let base = lf.with_columns(keys);
     let mut result: Option<LazyFrame> = None;
+    let outer: Vec<Expr> = within.map(col).into_iter().collect();
     for (k, level) in levels.iter().enumerate() {
-        let group: Vec<Expr> = levels[..=k].iter().map(|l| col(l.key.0.as_str())).collect();
-        let parent: Vec<Expr> = levels[..k].iter().map(|l| col(l.key.0.as_str())).collect();
+        let group: Vec<Expr> = outer.iter().cloned().chain(levels[..=k].iter().map(|l| col(l.key.0.as_str()))).collect();
+        let parent: Vec<Expr> = outer.iter().cloned().chain(levels[..k].iter().map(|l| col(l.key.0.as_str()))).collect();
         let agg = lower_agg_expr(&level.aggregate.expr)?.cast(level.aggregate.expr.ty.polars()).alias(level.aggregate.name.as_str());
-        let mut grouped = base.clone().group_by(group).agg([agg]);
+        let mut grouped = base.clone().group_by(group.clone()).agg([agg.clone()]);
         if let Some(n) = level.count {
             let rank =
                 col(level.aggregate.name.as_str()).rank(RankOptions { method: RankMethod::Ordinal, descending: level.descending }, None);
             let rank = if parent.is_empty() { rank } else { rank.over(parent.clone())? };
             grouped = grouped.filter(rank.lt_eq(lit(n as u32)));
+        }
+        if let Some(value) = &level.others {
+            // The rows outside the top groups, aggregated per parent group under `value`.
+            let mut args = JoinArgs::new(JoinType::Anti);
+            args.nulls_equal = true;
+            let rest = base.clone().join(grouped.clone().select(group.clone()), group.clone(), group, args);
+            let by = if parent.is_empty() { vec![lit(true).alias("__flowkql_all")] } else { parent.clone() };
+            let key = super::scalar::literal(value).cast(level.key.1.ty.polars()).alias(level.key.0.as_str());
+            let mut columns: Vec<Expr> = parent.clone();
+            columns.push(key);
+            columns.push(col(level.aggregate.name.as_str()));
+            columns.push(lit(true).alias(OTHERS));
+            let others = rest.group_by(by).agg([agg]).select(columns.clone());
+            columns[parent.len()] = col(level.key.0.as_str());
+            columns[parent.len() + 2] = lit(false).alias(OTHERS);
+            grouped = concat([grouped.select(columns), others], UnionArgs { rechunk: false, parallel: true, ..Default::default() })?;
         }
         result = Some(match result {
             None => grouped,
@@ -352,10 +377,15 @@ pub(super) fn lower_top_nested(lf: LazyFrame, levels: &[crate::plan::NestedLevel
         });
     }
     let Some(lf) = result else { return Err(Error::runtime("top-nested without levels")) };
-    let mut order = Vec::new();
-    let mut descending = Vec::new();
-    let mut columns = Vec::new();
+    let mut order = outer.clone();
+    let mut descending = vec![false; outer.len()];
+    let mut columns = outer;
     for l in levels {
+        if l.others.is_some() {
+            // The others row after the top rows of its group.
+            order.push(col(OTHERS));
+            descending.push(false);
+        }
         order.push(col(l.aggregate.name.as_str()));
         descending.push(l.descending);
         order.push(col(l.key.0.as_str()));

@@ -149,6 +149,18 @@ pub(super) fn list_to_json(e: Expr) -> Expr {
     map_lists(e, |s| Some(Json::Array(s.iter().map(|v| any_to_json(&v)).collect()).to_string()))
 }
 
+/// A list of dynamic values (JSON texts) as one JSON array of those values.
+pub(super) fn json_list_to_json(e: Expr) -> Expr {
+    map_lists(e, |s| {
+        let ca = s.str().ok()?;
+        let values = ca.iter().map(|v| match v {
+            Some(t) => serde_json::from_str(t).unwrap_or_else(|_| Json::String(t.to_string())),
+            None => Json::Null,
+        });
+        Some(Json::Array(values.collect()).to_string())
+    })
+}
+
 fn any_to_json(v: &AnyValue) -> Json {
     match v {
         AnyValue::Null => Json::Null,
@@ -217,7 +229,8 @@ pub(super) fn json_map(args: Vec<Expr>, f: impl Fn(&[Option<Json>]) -> Option<Js
     first.map_many(
         move |cols| {
             let cas = cols.iter().map(|c| c.str()).collect::<PolarsResult<Vec<_>>>()?;
-            let height = cas.iter().map(|c| c.len()).max().unwrap_or(0);
+            // Literals come as one value; an empty frame has no rows even beside them.
+            let height = if cas.iter().any(|c| c.is_empty()) { 0 } else { cas.iter().map(|c| c.len()).max().unwrap_or(0) };
             let out: StringChunked = (0..height)
                 .map(|row| {
                     let values: Vec<Option<Json>> = cas

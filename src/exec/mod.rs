@@ -10,12 +10,15 @@ mod encoding;
 mod ipv4;
 mod ipv6;
 mod join;
+mod mv_apply;
 mod mv_expand;
 mod numbers;
 mod parse;
+mod parse_kv;
 mod parsers;
 mod rowwise;
 mod scalar;
+mod scan;
 mod series;
 mod strings;
 mod subquery;
@@ -89,6 +92,17 @@ fn lower_node(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFrame>
         Node::MvExpand { input, items, item_index, bag_as_array, limit } => {
             mv_expand::lower_mv_expand(lower_node(input, tables)?, &plan.schema, items, item_index.as_deref(), *bag_as_array, *limit)?
         }
+        Node::MvApply { input, items, item_index, limit, subquery } => {
+            let lf = lower_node(input, tables)?;
+            mv_apply::lower_mv_apply(lf, &input.schema, &plan.schema, items, item_index.as_deref(), *limit, subquery)?
+        }
+        Node::ParseKv { input, source, keys, spec } => parse_kv::lower_parse_kv(lower_node(input, tables)?, source, keys, spec)?,
+        Node::Sample { input, count, distinct } => sample(lower_node(input, tables)?, &plan.schema, *count, distinct.as_deref())?,
+        Node::Partition { input, key, subquery } => mv_apply::lower_partition(lower_node(input, tables)?, key, subquery)?,
+        Node::StepScan { input, declared, steps, match_id } => {
+            scan::lower_scan(lower_node(input, tables)?, declared, steps, match_id.as_deref(), None)?
+        }
+        Node::ApplyInput => return Err(Error::runtime("an mv-apply subtable outside mv-apply")),
         Node::Parse { input, source, regex, columns, keep_only_matches } => {
             parse::lower_parse(lower_node(input, tables)?, &plan.schema, source, regex, columns, *keep_only_matches)?
         }
@@ -100,7 +114,7 @@ fn lower_node(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFrame>
             let right = lower_node(lookup, tables)?.collect()?;
             ipv4::lookup(left, right, &plan.schema, input.schema.len(), source_key, lookup_key, *return_unmatched)?
         }
-        Node::TopNested { input, levels } => agg::lower_top_nested(lower_node(input, tables)?, levels)?,
+        Node::TopNested { input, levels } => agg::lower_top_nested(lower_node(input, tables)?, levels, None)?,
         Node::Distinct { input, columns } => {
             let lf = lower_node(input, tables)?;
             let subset: Vec<Expr> = columns.iter().map(|c| col(c.as_str())).collect();
@@ -108,6 +122,61 @@ fn lower_node(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFrame>
         }
     };
     Ok(lf)
+}
+
+/// `sample` / `sample-distinct`: rows (or distinct values) ordered by a random key drawn
+/// afresh on every run, then the first `count`.
+fn sample(lf: LazyFrame, out: &crate::types::Schema, count: usize, distinct: Option<&str>) -> Result<LazyFrame> {
+    sample_in_groups(lf, out.names().map(col).collect(), count, distinct, None)
+}
+
+/// `sample` / `sample-distinct` within each value of `group` (for `partition` and
+/// `mv-apply` subqueries), or over all rows; the result has the `keep` columns.
+pub(crate) fn sample_in_groups(
+    lf: LazyFrame,
+    keep: Vec<Expr>,
+    count: usize,
+    distinct: Option<&str>,
+    group: Option<&str>,
+) -> Result<LazyFrame> {
+    let lf = match distinct {
+        Some(c) => {
+            let mut subset = vec![col(c)];
+            subset.extend(group.map(col));
+            lf.select(subset).unique_generic(None, UniqueKeepStrategy::Any)
+        }
+        None => lf,
+    };
+    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0x5EED);
+    let key = "__flowkql_sample_key";
+    let random = int_range(lit(0i64), len().cast(DataType::Int64), 1, DataType::Int64).map(
+        move |c| {
+            let ca = c.i64()?;
+            let out: UInt64Chunked =
+                ca.iter().map(|i| i.map(|i| splitmix(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)))).collect();
+            Ok(out.into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::UInt64)),
+    );
+    let lf = lf.with_column(random.alias(key));
+    match group {
+        None => {
+            let n = IdxSize::try_from(count).unwrap_or(IdxSize::MAX);
+            Ok(lf.sort([key], SortMultipleOptions::default()).limit(n).select(keep))
+        }
+        Some(g) => {
+            let n = i64::try_from(count).unwrap_or(i64::MAX);
+            let rank = col(key).rank(RankOptions { method: RankMethod::Ordinal, descending: false }, None).over([col(g)])?;
+            Ok(lf.filter(rank.cast(DataType::Int64).lt_eq(lit(n))).select(keep))
+        }
+    }
+}
+
+fn splitmix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// Stages 4 and 5: lower, collect, and check the result has exactly the planned columns

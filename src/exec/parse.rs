@@ -37,7 +37,7 @@ pub(super) fn lower_parse(
     Ok(lf.select(select))
 }
 
-fn convert(group: Expr, ty: KqlType) -> Expr {
+pub(super) fn convert(group: Expr, ty: KqlType) -> Expr {
     match ty {
         KqlType::String | KqlType::Guid => group.fill_null(lit("")),
         KqlType::Dynamic => json_to_type(group, KqlType::Dynamic),

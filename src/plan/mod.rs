@@ -195,11 +195,87 @@ pub enum Node {
         bag_as_array: bool,
         limit: Option<usize>,
     },
+    /// `mv-apply`: each input row expanded (as `MvExpand`) into a subtable, `subquery` run on
+    /// every subtable, then the input's non-expanded columns the subquery's result lacks
+    /// added back from the row it came from.
+    MvApply {
+        input: Box<Plan>,
+        items: Vec<(String, TExpr, KqlType)>,
+        item_index: Option<String>,
+        limit: Option<usize>,
+        subquery: Box<Plan>,
+    },
+    /// `scan`: the rows matched in order against the steps' conditions (scan-operator.md);
+    /// each match outputs the row extended with the declared columns.
+    StepScan {
+        input: Box<Plan>,
+        declared: Vec<(String, KqlType, Literal)>,
+        steps: Vec<ScanStepPlan>,
+        match_id: Option<String>,
+    },
+    /// `partition`: `subquery` run on the rows of each value of `key`, results concatenated.
+    Partition {
+        input: Box<Plan>,
+        key: String,
+        subquery: Box<Plan>,
+    },
+    /// The subtable an `mv-apply` or `partition` subquery runs on (its implicit source).
+    ApplyInput,
+    /// `count` rows picked at random (all of them when there are fewer); with `distinct`,
+    /// up to `count` distinct values of that column.
+    Sample {
+        input: Box<Plan>,
+        count: usize,
+        distinct: Option<String>,
+    },
+    /// `parse-kv`: the value of each key found in `source`, as a new column.
+    ParseKv {
+        input: Box<Plan>,
+        source: TExpr,
+        keys: Vec<(String, KqlType)>,
+        spec: KvSpec,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanStepPlan {
+    pub name: String,
+    pub output: crate::syntax::ast::ScanOutput,
+    pub condition: TExpr,
+    /// (index into the declared columns, value)
+    pub assignments: Vec<(usize, TExpr)>,
+}
+
+/// The column a scan condition reads for `step.column`: that step's value in the state.
+pub fn scan_state_column(step: &str, column: &str) -> String {
+    format!("__flowkql_scan_{step}__{column}")
+}
+
+/// How `parse-kv` finds keys and values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KvSpec {
+    pub mode: KvMode,
+    /// Opening and closing quote characters.
+    pub quotes: Vec<(char, char)>,
+    pub escapes: Vec<char>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum KvMode {
+    /// `pair_delimiter` and `kv_delimiter` given; `greedy` values run to the next key.
+    Delimited { pair: String, kv: String, greedy: bool },
+    /// No delimiters given: any non-alphanumeric character separates.
+    Free,
+    /// A regex whose two groups are the key and the value.
+    Regex(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NestedLevel {
     pub count: Option<usize>,
+    /// `with others = v`: one more row per parent group, keyed `v`, aggregating the rows
+    /// outside the top `count` (the last level only).
+    pub others: Option<Literal>,
     pub key: (String, TExpr),
     pub aggregate: AggColumn,
     pub descending: bool,
@@ -258,6 +334,11 @@ impl Plan {
             | Node::Limit { input, .. }
             | Node::Distinct { input, .. }
             | Node::MvExpand { input, .. }
+            | Node::MvApply { input, .. }
+            | Node::ParseKv { input, .. }
+            | Node::Sample { input, .. }
+            | Node::Partition { input, .. }
+            | Node::StepScan { input, .. }
             | Node::Parse { input, .. }
             | Node::MakeSeries { input, .. }
             | Node::TopNested { input, .. } => vec![input],
@@ -345,8 +426,27 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
         Node::MvExpand { items, .. } => {
             format!("MvExpand {}", items.iter().map(|(n, e, t)| format!("{n} = {} to {t}", show(e))).collect::<Vec<_>>().join(", "))
         }
+        Node::MvApply { items, .. } => {
+            format!("MvApply {}", items.iter().map(|(n, e, t)| format!("{n} = {} to {t}", show(e))).collect::<Vec<_>>().join(", "))
+        }
+        Node::ApplyInput => "ApplyInput (each row's expanded subtable)".to_string(),
+        Node::Partition { key, .. } => format!("Partition by {key}"),
+        Node::StepScan { steps, .. } => {
+            let steps = steps.iter().map(|st| format!("step {}: {}", st.name, show(&st.condition))).collect::<Vec<_>>().join("; ");
+            format!("Scan with ({steps})")
+        }
+        Node::Sample { count, distinct: None, .. } => format!("Sample {count} rows at random"),
+        Node::Sample { count, distinct: Some(c), .. } => format!("Sample {count} distinct values of {c} at random"),
+        Node::ParseKv { source, keys, spec, .. } => {
+            let keys = keys.iter().map(|(k, t)| format!("{k}:{t}")).collect::<Vec<_>>().join(", ");
+            format!("ParseKv {} as ({keys}) {:?}", show(source), spec.mode)
+        }
     };
     let _ = writeln!(out, "{pad}{line}  -> ({cols})");
+    if let Node::MvApply { subquery, .. } | Node::Partition { subquery, .. } = &plan.node {
+        let _ = writeln!(out, "{pad}  subquery (per subtable):");
+        explain_into(subquery, depth + 2, out);
+    }
     for input in plan.inputs() {
         explain_into(input, depth + 1, out);
     }

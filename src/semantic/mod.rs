@@ -6,11 +6,13 @@
 mod expr;
 mod multi;
 mod naming;
+mod search;
 mod signatures;
+mod subquery;
 mod unpack;
 
 use crate::error::{nearest, Error, Result};
-use crate::plan::{AggColumn, CheckedQuery, JoinKind, NestedLevel, Node, Plan, SortSpec, TExpr, TExprKind};
+use crate::plan::{AggColumn, CheckedQuery, JoinKind, KvMode, KvSpec, NestedLevel, Node, Plan, ScanStepPlan, SortSpec, TExpr, TExprKind};
 use crate::span::Span;
 use crate::syntax::ast::*;
 use crate::types::{KqlType, Schema};
@@ -247,6 +249,8 @@ fn check_source(src: &Source, scope: &Scope, catalog: &Catalog) -> Result<Plan> 
             Ok(plan)
         }
         SourceKind::Union(u) => check_union(None, u, src.span, scope, catalog),
+        SourceKind::Search(s) => search::check_search(None, s, src.span, scope, catalog),
+        SourceKind::Find(f) => search::check_find(f, src.span, scope, catalog),
         SourceKind::Call { func, args } => {
             let Some(def) = scope.functions.get(&func.name) else {
                 return Err(unknown_table(func, scope, catalog));
@@ -610,6 +614,22 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
             wrap(Node::Datatable { rows }, out)
         }
         OperatorKind::MvExpand(m) => check_mv_expand(input, m, scope, catalog),
+        OperatorKind::MvApply(m) => subquery::check_mv_apply(input, m, scope, catalog),
+        OperatorKind::Search(s) => search::check_search(Some(input), s, op.span, scope, catalog),
+        OperatorKind::ParseKv(p) => check_parse_kv(input, p, op.span, scope, catalog),
+        OperatorKind::Partition(p) => subquery::check_partition(input, p, scope, catalog),
+        OperatorKind::Scan(sc) => subquery::check_scan(input, sc, scope, catalog),
+        OperatorKind::TopHitters { count, of, by } => check_top_hitters(input, count, of, by.as_ref(), op.span, scope, catalog),
+        OperatorKind::Sample(n) => {
+            let count = row_count(n, scope, catalog)?;
+            wrap(Node::Sample { input: Box::new(input), count, distinct: None }, schema)
+        }
+        OperatorKind::SampleDistinct { count, column } => {
+            let count = row_count(count, scope, catalog)?;
+            let ty = schema.get(&column.name).ok_or_else(|| unknown_column(column, &schema))?;
+            let out = Schema::new(vec![(column.name.clone(), ty)]);
+            wrap(Node::Sample { input: Box::new(input), count, distinct: Some(column.name.clone()) }, out)
+        }
         OperatorKind::Parse(p) => check_parse(input, p, op.span, scope, catalog),
         OperatorKind::Union(u) => check_union(Some((input, "union_arg0".to_string())), u, op.span, scope, catalog),
     }
@@ -788,11 +808,30 @@ fn check_top_nested(input: Plan, levels: &[TopNestedLevel], scope: &Scope, catal
     let mut names: Vec<String> = Vec::new();
     let mut out_levels = Vec::new();
     for level in levels {
-        if let Some(o) = &level.others {
-            return Err(Error::unsupported(o.span, "`with others =` in top-nested"));
-        }
         let count = level.count.as_ref().map(|c| row_count(c, scope, catalog)).transpose()?;
         let key = expr::check_scalar(&level.of.expr, &schema, scope, catalog)?;
+        let others = match &level.others {
+            None => None,
+            Some(o) if out_levels.len() + 1 < levels.len() => {
+                return Err(Error::unsupported(o.span, "`with others =` before the last level of top-nested"));
+            }
+            Some(o) => {
+                let value = fold_constant(&expr::check_scalar(o, &Schema::default(), scope, catalog)?);
+                let lit = value.as_literal().ok_or_else(|| Error::semantic(o.span, "`with others =` takes a constant"))?;
+                // Kusto's analyzer also takes a number for a string level: it names the row.
+                let as_text = || match lit {
+                    Literal::Long(n) => Some(Literal::String(n.to_string())),
+                    Literal::Int(n) => Some(Literal::String(n.to_string())),
+                    Literal::Real(f) => Some(Literal::String(f.to_string())),
+                    Literal::Bool(b) => Some(Literal::String(b.to_string())),
+                    _ => None,
+                };
+                let converted = literal_to_type(lit, key.ty).or_else(|| if key.ty == KqlType::String { as_text() } else { None });
+                Some(converted.ok_or_else(|| {
+                    Error::semantic(o.span, format!("`with others =` must be a {} like the level's values, not {}", key.ty, value.ty))
+                })?)
+            }
+        };
         let key_name = match &level.of.name {
             Some(n) => n.name.clone(),
             None => naming::expr_name(&level.of.expr).unwrap_or_else(|| naming::generated(names.iter().map(|s| s.as_str()))),
@@ -815,6 +854,7 @@ fn check_top_nested(input: Plan, levels: &[TopNestedLevel], scope: &Scope, catal
             key: (key_name, key),
             aggregate: AggColumn { name: agg_name, expr: agg },
             descending: level.order == SortOrder::Desc,
+            others,
         });
     }
     let mut out = Vec::new();
@@ -1029,6 +1069,119 @@ fn check_mv_expand(input: Plan, m: &MvExpand, scope: &Scope, catalog: &Catalog) 
     let limit = m.limit.as_ref().map(|l| row_count(l, scope, catalog)).transpose()?;
     let node = Node::MvExpand { input: Box::new(input), items, item_index, bag_as_array: m.bag_as_array, limit };
     Ok(Plan { node, schema: Schema::new(out) })
+}
+
+/// `top-hitters` (top-hitters-operator.md), computed exactly: `summarize C = count() by
+/// Col | top N by C desc`, or with `by E` the sum of E. The columns are named
+/// `approximate_count_Col` / `approximate_sum_E` (as Kusto's analyzer names them).
+fn check_top_hitters(
+    input: Plan,
+    count: &Expr,
+    of: &Expr,
+    by: Option<&Expr>,
+    span: Span,
+    scope: &Scope,
+    catalog: &Catalog,
+) -> Result<Plan> {
+    let ExprKind::Name(col_name) = &of.kind else {
+        return Err(Error::semantic(of.span, "`top-hitters` takes a column name after `of`")
+            .with_help("compute the value first with `extend`, then name its column"));
+    };
+    let call =
+        |name: &str, args: Vec<Expr>, span: Span| Expr { kind: ExprKind::Call { func: Ident { name: name.into(), span }, args }, span };
+    let (name, agg) = match by {
+        None => (format!("approximate_count_{col_name}"), call("count", Vec::new(), span)),
+        Some(b) => (format!("approximate_sum_{}", naming::expr_name(b).unwrap_or_default()), call("sum", vec![b.clone()], b.span)),
+    };
+    let aggregates = [NamedExpr { name: Some(Ident { name: name.clone(), span }), names: Vec::new(), expr: agg, span }];
+    let keys = [NamedExpr { name: None, names: Vec::new(), expr: of.clone(), span: of.span }];
+    let n = row_count(count, scope, catalog)?;
+    let grouped = check_summarize(input, &aggregates, &keys, span, scope, catalog)?;
+    let schema = grouped.schema.clone();
+    let ty = schema.get(&name).unwrap_or(KqlType::Long);
+    let key = SortSpec { expr: column(&name, ty, span), descending: true, nulls_first: false };
+    let sorted = Plan { node: Node::Sort { input: Box::new(grouped), keys: vec![key] }, schema: schema.clone() };
+    Ok(Plan { node: Node::Limit { input: Box::new(sorted), count: n }, schema })
+}
+
+/// `parse-kv` (parse-kv-operator.md): the input's columns, then one per key. The mode
+/// follows the options: `regex`, both delimiters, or neither (any non-alphanumeric
+/// character delimits).
+fn check_parse_kv(input: Plan, p: &ParseKv, span: Span, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+    let schema = input.schema.clone();
+    let source = expr::check_scalar(&p.expr, &schema, scope, catalog)?;
+    if !source.ty.is_textual() && source.ty != KqlType::Dynamic {
+        return Err(Error::semantic(p.expr.span, format!("`parse-kv` parses a string, but this expression is {}", source.ty)));
+    }
+    let (mut pair, mut kv, mut regex, mut greedy) = (None, None, None, false);
+    let (mut quotes, mut escapes) = (Vec::new(), Vec::new());
+    for (name, value) in &p.options {
+        let text = match value {
+            Literal::String(s) => Some(s.clone()),
+            _ => None,
+        };
+        let need_text = || text.clone().ok_or_else(|| Error::semantic(name.span, format!("`{}` takes a string", name.name)));
+        match name.name.as_str() {
+            "pair_delimiter" => pair = Some(need_text()?),
+            "kv_delimiter" => kv = Some(need_text()?),
+            "regex" => regex = Some(need_text()?),
+            "greedy" => match value {
+                Literal::Bool(b) => greedy = *b,
+                _ => return Err(Error::semantic(name.span, "`greedy` takes true or false")),
+            },
+            "quote" => {
+                let q: Vec<char> = need_text()?.chars().collect();
+                match q.as_slice() {
+                    [c] => quotes.push((*c, *c)),
+                    [o, c] => quotes.push((*o, *c)),
+                    _ => return Err(Error::semantic(name.span, "`quote` takes one character, or an opening and a closing one")),
+                }
+            }
+            "escape" => {
+                let e: Vec<char> = need_text()?.chars().collect();
+                let [c] = e.as_slice() else {
+                    return Err(Error::semantic(name.span, "`escape` takes one character"));
+                };
+                escapes.push(*c);
+            }
+            other => {
+                let known = ["pair_delimiter", "kv_delimiter", "quote", "escape", "greedy", "regex"];
+                let mut e = Error::semantic(name.span, format!("unknown parse-kv option `{other}`"));
+                if let Some(n) = nearest(other, known.iter().copied()) {
+                    e = e.with_help(format!("did you mean `{n}`?"));
+                }
+                return Err(e);
+            }
+        }
+    }
+    let mode = match (pair, kv, regex) {
+        (None, None, Some(r)) => {
+            let groups =
+                ::regex::Regex::new(&r).map_err(|e| Error::semantic(span, format!("the parse-kv regex is not valid: {e}")))?.captures_len()
+                    - 1;
+            if groups != 2 {
+                return Err(Error::semantic(span, format!("the parse-kv regex needs exactly two groups (key, value); it has {groups}")));
+            }
+            KvMode::Regex(r)
+        }
+        (Some(pair), Some(kv), None) if !pair.is_empty() && !kv.is_empty() => KvMode::Delimited { pair, kv, greedy },
+        (None, None, None) => KvMode::Free,
+        _ => {
+            return Err(Error::semantic(span, "`parse-kv` takes both pair_delimiter and kv_delimiter, or regex, or neither")
+                .with_help("e.g. with (pair_delimiter=' ', kv_delimiter='=')"));
+        }
+    };
+    let mut out = schema.columns.clone();
+    let mut keys = Vec::new();
+    for (k, t) in &p.keys {
+        if out.iter().any(|(n, _)| *n == k.name) {
+            return Err(duplicate_column(&k.name, k.span));
+        }
+        out.push((k.name.clone(), *t));
+        keys.push((k.name.clone(), *t));
+    }
+    let spec = KvSpec { mode, quotes, escapes };
+    Ok(Plan { node: Node::ParseKv { input: Box::new(input), source, keys, spec }, schema: Schema::new(out) })
 }
 
 /// `join`: Kusto's kinds, keys, and renaming of right columns whose names the left has.

@@ -82,6 +82,21 @@ pub enum SourceKind {
     Union(Box<Union>),
     /// A call of a tabular user-defined function: `f(1, "x")`.
     Call { func: Ident, args: Vec<Expr> },
+    /// `search [kind=...] [in (T1, T2*)] predicate` as the first thing in a pipeline.
+    Search(Box<Search>),
+    /// `find [withsource=C] [in (T1, T2*)] [where] predicate [project-smart | project ...]`
+    Find(Box<Find>),
+}
+
+/// `find` (find-operator.md): rows of several tables matching a predicate, with the
+/// columns the predicate names and those every table has, the rest packed in `pack_`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Find {
+    pub with_source: Option<Ident>,
+    pub tables: Option<Vec<Ident>>,
+    pub predicate: SearchPredicate,
+    /// `project Col, ... [, pack_all()]`; `None` is `project-smart`.
+    pub project: Option<(Vec<Ident>, bool)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,6 +164,101 @@ pub enum OperatorKind {
         func: Ident,
         args: Vec<Expr>,
     },
+    /// `mv-apply [with_itemindex=I] [Name =] expr [to typeof(T)], ... [limit N] on (subquery)`
+    MvApply(Box<MvApply>),
+    /// `search [kind=case_sensitive] predicate`
+    Search(Box<Search>),
+    /// `parse-kv expr as (Key:type, ...) [with (pair_delimiter=..., kv_delimiter=..., ...)]`
+    ParseKv(Box<ParseKv>),
+    /// `scan [with_match_id=Id] [declare (C:type [= v], ...)] with (step s: cond [=> C = e, ...]; ...)`
+    Scan(Box<Scan>),
+    /// `partition [hint.strategy=...] by Col (subquery)`
+    Partition(Box<Partition>),
+    /// `top-hitters N of Column [by SummingExpr]`
+    TopHitters {
+        count: Expr,
+        of: Expr,
+        by: Option<Expr>,
+    },
+    /// `sample N`: N rows picked at random.
+    Sample(Expr),
+    /// `sample-distinct N of Column`: up to N distinct values of the column.
+    SampleDistinct {
+        count: Expr,
+        column: Ident,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseKv {
+    pub expr: Expr,
+    pub keys: Vec<(Ident, KqlType)>,
+    /// `with (...)` in order: `quote` and `escape` may repeat.
+    pub options: Vec<(Ident, Literal)>,
+}
+
+/// `scan` (scan-operator.md): steps matched against the rows in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scan {
+    pub match_id: Option<Ident>,
+    pub declare: Vec<(Ident, KqlType, Option<Expr>)>,
+    pub steps: Vec<ScanStep>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanOutput {
+    All,
+    Last,
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanStep {
+    pub name: Ident,
+    pub output: ScanOutput,
+    pub condition: Expr,
+    pub assignments: Vec<(Ident, Expr)>,
+}
+
+/// `partition`: the subquery (with no source of its own) runs on the rows of each key value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partition {
+    pub key: Ident,
+    pub subquery: Vec<Operator>,
+}
+
+/// `search`: a predicate over whole rows (search-operator.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Search {
+    pub case_sensitive: bool,
+    /// `in (T1, A*)`; `None` searches the piped input, or every table as a source.
+    pub tables: Option<Vec<Ident>>,
+    pub predicate: SearchPredicate,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchPredicate {
+    And(Box<SearchPredicate>, Box<SearchPredicate>),
+    Or(Box<SearchPredicate>, Box<SearchPredicate>),
+    /// `"term"` (in any column) or `Col:"term"`; `*` in the term is a wildcard.
+    Term {
+        column: Option<Ident>,
+        text: String,
+        span: Span,
+    },
+    /// `search *`: every row.
+    All,
+    /// Any other condition, as in `where`.
+    Expr(Expr),
+}
+
+/// `mv-apply`: the expansion (as `mv-expand`, never `kind=array`) and the subquery run on
+/// each input row's subtable; the subquery has no source of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MvApply {
+    pub expand: MvExpand,
+    pub subquery: Vec<Operator>,
+    pub subquery_span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -264,6 +374,14 @@ impl OperatorKind {
             OperatorKind::Evaluate { .. } => "evaluate",
             OperatorKind::TopNested(_) => "top-nested",
             OperatorKind::Invoke { .. } => "invoke",
+            OperatorKind::MvApply(_) => "mv-apply",
+            OperatorKind::Search(_) => "search",
+            OperatorKind::ParseKv(_) => "parse-kv",
+            OperatorKind::TopHitters { .. } => "top-hitters",
+            OperatorKind::Partition(_) => "partition",
+            OperatorKind::Scan(_) => "scan",
+            OperatorKind::Sample(_) => "sample",
+            OperatorKind::SampleDistinct { .. } => "sample-distinct",
         }
     }
 }

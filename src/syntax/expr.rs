@@ -120,7 +120,7 @@ fn comparison_op(i: In) -> PResult<(CompOp, Span)> {
 }
 
 /// comparison := additive (comp_op additive | in_op "(" expr_list ")" | between_op "(" additive ".." additive ")")?
-fn comparison(i: In) -> PResult<Expr> {
+pub(super) fn comparison(i: In) -> PResult<Expr> {
     let (i, lhs) = additive(i)?;
     let Ok((rest, (op, op_span))) = comparison_op(i) else {
         return Ok((i, lhs));

@@ -83,6 +83,12 @@ pub fn unsupported(span: Span, what: impl std::fmt::Display) -> nom::Err<PErr> {
     nom::Err::Failure(PErr { offset: span.start, expected: None, message: None, help: None, error: Some(Box::new(e)) })
 }
 
+/// A committed failure carrying a finished diagnostic.
+pub fn failure(e: Error) -> nom::Err<PErr> {
+    let offset = e.span.map(|s| s.start).unwrap_or(0);
+    nom::Err::Failure(PErr { offset, expected: None, message: None, help: None, error: Some(Box::new(e)) })
+}
+
 /// Runs `p`; a plain error becomes a committed failure that says `what` was expected.
 pub fn cut_expect<'a, O>(mut p: impl FnMut(In<'a>) -> PResult<'a, O>, what: &str) -> impl FnMut(In<'a>) -> PResult<'a, O> {
     let what = what.to_string();
@@ -187,6 +193,14 @@ pub const OPERATORS: &[(&str, &str)] = &[
     ("join [kind=innerunique|inner|leftouter|rightouter|fullouter|leftsemi|rightsemi|leftanti|rightanti] (T) on key | $left.a == $right.b", "Joins with another table"),
     ("union [kind=outer|inner] [withsource=Col] T, ...", "Rows of several tables"),
     ("mv-expand [kind=bag|array] [with_itemindex=I] [Name =] expr [to typeof(T)], ... [limit N]", "One row per element of dynamic arrays or bags"),
+    ("mv-apply [with_itemindex=I] [Name =] expr [to typeof(T)], ... [limit N] on (subquery)", "Runs a subquery on each row's expanded arrays"),
+    ("search [kind=case_sensitive] [in (T, A*, ...)] \"term\" | Col:\"term\" | condition [and|or ...]", "Rows with a term in any column (as a source, of several tables, with $table)"),
+    ("parse-kv expr as (Key:type, ...) [with (pair_delimiter=',', kv_delimiter='=', quote='\"', escape='\\\\', greedy=true | regex='...')]", "Extracts the values of keys from key/value text"),
+    ("partition [hint.strategy=native|shuffle|legacy] by Col (subquery)", "Runs a subquery on the rows of each value of a column"),
+    ("find [withsource=C] [in (T, A*, ...)] [where] predicate [project-smart | project Col, ... [, pack_all()]]", "Rows of several tables matching a predicate, the other columns packed in pack_"),
+    ("scan [with_match_id=Id] [declare (C:type [= v], ...)] with (step s [output=all|last|none]: cond [=> C = expr, ...]; ...)", "Matches sequences of rows step by step (s.C reads a step's state)"),
+    ("sample N", "N rows picked at random"),
+    ("sample-distinct N of Col", "Up to N distinct values of a column, picked at random"),
     ("parse [kind=simple|regex|relaxed] expr with * \"text\" Col:type ...", "Extracts columns from text by a pattern"),
     ("parse-where ...", "Like parse, keeping only the rows that match"),
     ("lookup [kind=leftouter|inner] (T) on key", "Adds a dimension table's columns (keys not repeated)"),
@@ -196,7 +210,8 @@ pub const OPERATORS: &[(&str, &str)] = &[
     ("let f = (a:type [= default], ...) { [let ...;] body };", "A user-defined scalar or tabular function"),
     ("materialize(T)", "T, computed once"),
     ("invoke f(args)", "Passes the rows to a function's tabular parameter"),
-    ("top-nested [N] of expr by agg [asc|desc], top-nested ...", "Top groups within top groups"),
+    ("top-nested [N] of expr [with others = v] by agg [asc|desc], top-nested ...", "Top groups within top groups (others: the rest, at the last level)"),
+    ("top-hitters N of Col [by expr]", "The N most frequent values (or largest sums of expr), computed exactly"),
     ("evaluate ipv4_lookup(Lookup, SourceKey, RangeKey [, return_unmatched])", "Joins each address to the IPv4 range holding it"),
     ("make-series agg() [default=v], ... on Axis [from a] [to b] step s [by ...]", "Aggregates as arrays over a regular axis"),
     ("datatable(col:type, ...)[values]", "An inline table"),

@@ -1,10 +1,11 @@
 //! Statements, tabular sources and the tabular operators after `|`.
 
 use super::ast::*;
-use super::expr::{expr, expr_list};
+use super::expr::{comparison, expr, expr_list};
 use super::lex::{ident, keyword, number, peek_word, pos, punct, sp, span_from, string_lit, typed_literal};
-use super::{cut_expect, fail, unsupported, In, PErr, PResult};
+use super::{cut_expect, fail, failure, unsupported, In, PErr, PResult};
 use crate::error::nearest;
+use crate::error::Error;
 use crate::span::Span;
 use crate::types::KqlType;
 use nom::{Input, Parser};
@@ -57,7 +58,9 @@ fn let_stmt(i: In, let_span: Span) -> PResult<Let> {
         }
     }
     let word = peek_word(&after_eq);
-    if matches!(word.as_str(), "datatable" | "range" | "print" | "materialize" | "union") && tabular_source_start(&after_eq) {
+    if matches!(word.as_str(), "datatable" | "range" | "print" | "materialize" | "union" | "externaldata" | "search" | "find")
+        && tabular_source_start(&after_eq)
+    {
         let (rest, p) = pipeline(after_eq)?;
         let span = Span::new(let_span.start, p.span.end);
         return Ok((rest, Let { name, value: LetValue::Tabular(Box::new(p)), span }));
@@ -187,7 +190,8 @@ fn tabular_source_start(i: &In) -> bool {
         "print" => true,
         "range" => ident(rest).is_ok(),
         "materialize" => punct("(")(rest).is_ok(),
-        "union" => true,
+        "union" | "externaldata" => true,
+        "search" | "find" => !rest.fragment().trim_start().starts_with(['(', '[', '.']),
         _ => false,
     }
 }
@@ -241,7 +245,21 @@ fn source(i: In) -> PResult<Source> {
             let (r, _) = cut_expect(punct(")"), "`)` closing materialize")(r)?;
             return Ok((r, Source { kind: SourceKind::Nested(Box::new(inner)), span: span_from(&start, &r) }));
         }
-        "find" | "search" | "externaldata" | "materialize" | "view" | "evaluate" => {
+        "search" => {
+            let (rest, s) = search_body(rest, true)?;
+            return Ok((rest, Source { kind: SourceKind::Search(Box::new(s)), span: span_from(&start, &rest) }));
+        }
+        "externaldata" => {
+            return Err(failure(
+                Error::unsupported(name.span, "`externaldata`")
+                    .with_help("flowkql runs offline and does not fetch URLs: download the file and bind it with --table NAME=PATH"),
+            ));
+        }
+        "find" => {
+            let (rest, f) = find_body(rest)?;
+            return Ok((rest, Source { kind: SourceKind::Find(Box::new(f)), span: span_from(&start, &rest) }));
+        }
+        "materialize" | "view" | "evaluate" => {
             return Err(unsupported(name.span, format!("the `{}` source", name.name)));
         }
         _ if punct("(")(rest).is_ok() => {
@@ -378,25 +396,8 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
 
 /// Operators Kusto has that flowkql does not run yet: they get a clear "not supported"
 /// diagnostic instead of a confusing syntax error further on.
-const UNSUPPORTED_OPERATORS: &[&str] = &[
-    "mv-apply",
-    "parse-kv",
-    "top-hitters",
-    "sample",
-    "sample-distinct",
-    "scan",
-    "search",
-    "fork",
-    "facet",
-    "find",
-    "partition",
-    "reduce",
-    "externaldata",
-    "consume",
-    "project-smart",
-    "extend-with",
-    "lookup-kind",
-];
+const UNSUPPORTED_OPERATORS: &[&str] =
+    &["fork", "facet", "reduce", "externaldata", "consume", "project-smart", "extend-with", "lookup-kind"];
 
 const SUPPORTED_OPERATORS: &[&str] = &[
     "where",
@@ -419,6 +420,14 @@ const SUPPORTED_OPERATORS: &[&str] = &[
     "join",
     "union",
     "mv-expand",
+    "mv-apply",
+    "search",
+    "parse-kv",
+    "sample",
+    "sample-distinct",
+    "top-hitters",
+    "partition",
+    "scan",
     "parse",
     "parse-where",
     "getschema",
@@ -549,6 +558,57 @@ fn operator(i: In) -> PResult<Operator> {
             let (i, p) = parse_operator(i, word == "parse-where")?;
             (i, OperatorKind::Parse(Box::new(p)))
         }
+        "scan" => {
+            let (i, s) = scan(i)?;
+            (i, OperatorKind::Scan(Box::new(s)))
+        }
+        "partition" => {
+            let (i, _) = hints(i)?;
+            let (i, _) = cut_expect(keyword("by"), "`by` and the partition column")(i)?;
+            let (i, key) = cut_expect(ident, "the partition column after `by`")(i)?;
+            let (i, _) = sp(i)?;
+            if i.fragment().starts_with('{') {
+                let at = pos(&i);
+                return Err(unsupported(Span::new(at, at + 1), "`partition` with a subquery that has its own source (`{ ... }`)"));
+            }
+            let (i, subquery) = subquery(i)?;
+            (i, OperatorKind::Partition(Box::new(Partition { key, subquery })))
+        }
+        "top-hitters" => {
+            let (i, count) = cut_expect(expr, "a count after `top-hitters`")(i)?;
+            let (i, _) = cut_expect(keyword("of"), "`of` and a column name")(i)?;
+            let (i, of) = cut_expect(expr, "a column name after `of`")(i)?;
+            let (i, by) = match keyword("by")(i) {
+                Ok((r, _)) => {
+                    let (r, e) = cut_expect(expr, "the expression to sum after `by`")(r)?;
+                    (r, Some(e))
+                }
+                Err(_) => (i, None),
+            };
+            (i, OperatorKind::TopHitters { count, of, by })
+        }
+        "sample" => {
+            let (i, n) = cut_expect(expr, "a row count after `sample`")(i)?;
+            (i, OperatorKind::Sample(n))
+        }
+        "sample-distinct" => {
+            let (i, count) = cut_expect(expr, "a count after `sample-distinct`")(i)?;
+            let (i, _) = cut_expect(keyword("of"), "`of` and a column name")(i)?;
+            let (i, column) = cut_expect(ident, "a column name after `of`")(i)?;
+            (i, OperatorKind::SampleDistinct { count, column })
+        }
+        "parse-kv" => {
+            let (i, p) = parse_kv(i)?;
+            (i, OperatorKind::ParseKv(Box::new(p)))
+        }
+        "search" => {
+            let (i, s) = search_body(i, false)?;
+            (i, OperatorKind::Search(Box::new(s)))
+        }
+        "mv-apply" => {
+            let (i, m) = mv_apply(i)?;
+            (i, OperatorKind::MvApply(Box::new(m)))
+        }
         "mv-expand" | "mvexpand" => {
             let (i, m) = mv_expand(i, word == "mvexpand")?;
             (i, OperatorKind::MvExpand(Box::new(m)))
@@ -556,6 +616,18 @@ fn operator(i: In) -> PResult<Operator> {
         "render" => {
             let (i, r) = render(i, word_span)?;
             (i, OperatorKind::Render(r))
+        }
+        w @ ("facet" | "fork") => {
+            return Err(failure(
+                Error::unsupported(word_span, format!("the `{w}` operator"))
+                    .with_help("it returns several result tables and a flowkql run returns one: run one query per result instead"),
+            ));
+        }
+        "reduce" => {
+            return Err(failure(Error::unsupported(word_span, "the `reduce` operator").with_help(
+                "its patterns come from Kusto's own clustering heuristics, which flowkql cannot reproduce exactly; \
+                 `summarize count() by` a normalized column (e.g. with replace_regex) is a stable alternative",
+            )));
         }
         w if UNSUPPORTED_OPERATORS.contains(&w) => return Err(unsupported(word_span, format!("the `{w}` operator"))),
         w => {
@@ -966,6 +1038,342 @@ fn mv_expand(i: In, legacy: bool) -> PResult<MvExpand> {
         Err(_) => (i, None),
     };
     Ok((i, MvExpand { bag_as_array, item_index, items, limit }))
+}
+
+/// mv_apply := "mv-apply" ("with_itemindex" "=" name)? item ("," item)* ("limit" expr)?
+///             "on" "(" operator ("|" operator)* ")"
+fn mv_apply(i: In) -> PResult<MvApply> {
+    let (i, expand) = mv_expand(i, false)?;
+    if expand.bag_as_array {
+        return Err(fail(&i, "no `kind=array` in `mv-apply` (expand bags with an inner `mv-expand kind=array`)"));
+    }
+    let (i, _) = cut_expect(keyword("on"), "`on` and the subquery in `( )`")(i)?;
+    let (i, _) = sp(i)?;
+    let start = i;
+    let (i, subquery) = subquery(i)?;
+    Ok((i, MvApply { expand, subquery, subquery_span: span_from(&start, &i) }))
+}
+
+/// scan := "scan" ("with_match_id" "=" name)? ("declare" "(" name ":" type ("=" expr)? ("," ...)* ")")?
+///         "with" "(" step+ ")"
+/// step := "step" name ("output" "=" ("all" | "last" | "none"))? ":" expr ("=>" name "=" expr ("," name "=" expr)*)? ";"
+fn scan(i: In) -> PResult<Scan> {
+    let mut i = i;
+    let mut match_id = None;
+    if let Ok((r, _)) = keyword("with_match_id")(i) {
+        let (r, _) = cut_expect(punct("="), "`=` after `with_match_id`")(r)?;
+        let (r, name) = cut_expect(ident, "a column name for the match id")(r)?;
+        match_id = Some(name);
+        i = r;
+    }
+    let mut declare = Vec::new();
+    if let Ok((r, _)) = keyword("declare")(i) {
+        let (mut r, _) = cut_expect(punct("("), "`(` and the declared columns")(r)?;
+        loop {
+            let (r2, name) = cut_expect(ident, "a column name to declare")(r)?;
+            let (r2, _) = cut_expect(punct(":"), "`:` and the column's type")(r2)?;
+            let (r3, t) = cut_expect(ident, "a type name (long, string, datetime, ...)")(r2)?;
+            let Some(ty) = KqlType::from_name(&t.name) else {
+                return Err(fail(&r2, "a type name (long, string, datetime, ...)"));
+            };
+            let (r3, default) = match punct("=")(r3) {
+                Ok((r4, _)) => {
+                    let (r4, e) = cut_expect(expr, "the column's default value")(r4)?;
+                    (r4, Some(e))
+                }
+                Err(_) => (r3, None),
+            };
+            declare.push((name, ty, default));
+            match punct(",")(r3) {
+                Ok((r4, _)) => r = r4,
+                Err(_) => {
+                    let (r4, _) = cut_expect(punct(")"), "`,` or `)` after the declared column")(r3)?;
+                    i = r4;
+                    break;
+                }
+            }
+        }
+    }
+    let (i, _) = cut_expect(keyword("with"), "`with` and the steps in `( )`")(i)?;
+    let (mut i, _) = cut_expect(punct("("), "`(` and the steps")(i)?;
+    let mut steps = Vec::new();
+    loop {
+        if let Ok((r, _)) = punct(")")(i) {
+            if steps.is_empty() {
+                return Err(fail(&i, "a step: `step name: condition;`"));
+            }
+            return Ok((r, Scan { match_id, declare, steps }));
+        }
+        let (r, _) = cut_expect(keyword("step"), "`step` or `)` closing the steps")(i)?;
+        let (r, name) = cut_expect(ident, "the step's name")(r)?;
+        let (r, output) = match keyword("output")(r) {
+            Ok((r2, _)) => {
+                let (r2, _) = cut_expect(punct("="), "`=` after `output`")(r2)?;
+                let (r3, o) = cut_expect(ident, "all, last or none")(r2)?;
+                let output = match o.name.as_str() {
+                    "all" => ScanOutput::All,
+                    "last" => ScanOutput::Last,
+                    "none" => ScanOutput::None,
+                    _ => return Err(fail(&r2, "all, last or none")),
+                };
+                (r3, output)
+            }
+            Err(_) => (r, ScanOutput::All),
+        };
+        let (r, _) = cut_expect(punct(":"), "`:` and the step's condition")(r)?;
+        let (mut r, condition) = cut_expect(expr, "the step's condition")(r)?;
+        let mut assignments = Vec::new();
+        if let Ok((r2, _)) = punct("=>")(r) {
+            let mut r2 = r2;
+            loop {
+                let (r3, col) = cut_expect(ident, "a declared column to assign")(r2)?;
+                let (r3, _) = cut_expect(punct("="), "`=` and the value")(r3)?;
+                let (r3, e) = cut_expect(expr, "the value to assign")(r3)?;
+                assignments.push((col, e));
+                match punct(",")(r3) {
+                    Ok((r4, _)) => r2 = r4,
+                    Err(_) => {
+                        r = r3;
+                        break;
+                    }
+                }
+            }
+        }
+        let (r, _) = cut_expect(punct(";"), "`;` ending the step")(r)?;
+        steps.push(ScanStep { name, output, condition, assignments });
+        i = r;
+    }
+}
+
+/// subquery := "(" operator ("|" operator)* ")": operators over an implicit source.
+fn subquery(i: In) -> PResult<Vec<Operator>> {
+    let (i, _) = cut_expect(punct("("), "`(` and the subquery")(i)?;
+    let (i, first) = operator(i)?;
+    let (i, mut rest) = operators(i)?;
+    let (i, _) = cut_expect(punct(")"), "`|` and another operator, or `)` closing the subquery")(i)?;
+    let mut ops = vec![first];
+    ops.append(&mut rest);
+    Ok((i, ops))
+}
+
+/// find := "find" ("withsource" "=" name)? ("in" "(" name ("," name)* ")")? "where"? search_or
+///         ("project-smart" | "project" name ("," name)* ("," "pack_all" "(" ")")?)?
+fn find_body(i: In) -> PResult<Find> {
+    let mut i = i;
+    let mut with_source = None;
+    if let Ok((r, _)) = keyword("withsource")(i) {
+        let (r, _) = cut_expect(punct("="), "`=` after `withsource`")(r)?;
+        let (r, name) = cut_expect(ident, "a column name after `withsource=`")(r)?;
+        with_source = Some(name);
+        i = r;
+    }
+    let mut tables = None;
+    if let Ok((r, _)) = keyword("in")(i) {
+        let (mut r, _) = cut_expect(punct("("), "`(` and the tables to look in")(r)?;
+        let mut names = Vec::new();
+        loop {
+            let (r2, n) = cut_expect(name_pattern, "a table name (wildcards allowed)")(r)?;
+            names.push(n);
+            match punct(",")(r2) {
+                Ok((r3, _)) => r = r3,
+                Err(_) => {
+                    let (r3, _) = cut_expect(punct(")"), "`,` or `)` in the table list")(r2)?;
+                    r = r3;
+                    break;
+                }
+            }
+        }
+        tables = Some(names);
+        i = r;
+    }
+    if let Ok((r, _)) = keyword("where")(i) {
+        i = r;
+    }
+    let (i, predicate) = cut_expect(search_or, "a predicate: a condition, a \"term\" or Column:\"term\"")(i)?;
+    if let Ok((r, _)) = keyword("project-smart")(i) {
+        return Ok((r, Find { with_source, tables, predicate, project: None }));
+    }
+    let Ok((mut r, _)) = keyword("project")(i) else {
+        return Ok((i, Find { with_source, tables, predicate, project: None }));
+    };
+    let mut names = Vec::new();
+    let mut pack_all = false;
+    loop {
+        let (r2, name) = cut_expect(ident, "a column name or pack_all()")(r)?;
+        let r2 = if name.name == "pack_all" && punct("(")(r2).is_ok() {
+            let (r3, _) = punct("(")(r2)?;
+            let (r3, _) = cut_expect(punct(")"), "`)` after `pack_all(`")(r3)?;
+            pack_all = true;
+            r3
+        } else {
+            if punct(":")(r2).is_ok() {
+                let at = pos(&r2);
+                return Err(unsupported(Span::new(at, at + 1), "a type in find's `project` (`Col:type`)"));
+            }
+            names.push(name);
+            r2
+        };
+        match punct(",")(r2) {
+            Ok((r3, _)) => r = r3,
+            Err(_) => return Ok((r2, Find { with_source, tables, predicate, project: Some((names, pack_all)) })),
+        }
+    }
+}
+
+/// search := "search" ("kind" "=" name)? ("in" "(" name ("," name)* ")")? search_or
+/// (`in` only where `search` starts the pipeline)
+fn search_body(i: In, as_source: bool) -> PResult<Search> {
+    let mut i = i;
+    let mut case_sensitive = false;
+    if let Ok((r, _)) = keyword("kind")(i) {
+        if let Ok((r2, _)) = punct("=")(r) {
+            if !r2.fragment().starts_with('=') {
+                let (r3, k) = cut_expect(ident, "case_sensitive, case_insensitive or default")(r2)?;
+                case_sensitive = match k.name.as_str() {
+                    "case_sensitive" => true,
+                    "case_insensitive" | "default" => false,
+                    _ => return Err(fail(&r2, "case_sensitive, case_insensitive or default")),
+                };
+                i = r3;
+            }
+        }
+    }
+    let mut tables = None;
+    if let Ok((r, in_span)) = keyword("in")(i) {
+        if punct("(")(r).is_ok() {
+            if !as_source {
+                return Err(failure(
+                    Error::syntax(in_span, "`search in (...)` cannot follow `|`: it names its own tables")
+                        .with_help("drop `in (...)`, or start the query with `search in (...)`"),
+                ));
+            }
+            let (mut r, _) = punct("(")(r)?;
+            let mut names = Vec::new();
+            loop {
+                let (r2, n) = cut_expect(name_pattern, "a table name (wildcards allowed)")(r)?;
+                names.push(n);
+                match punct(",")(r2) {
+                    Ok((r3, _)) => r = r3,
+                    Err(_) => {
+                        let (r3, _) = cut_expect(punct(")"), "`,` or `)` in the table list")(r2)?;
+                        r = r3;
+                        break;
+                    }
+                }
+            }
+            tables = Some(names);
+            i = r;
+        }
+    }
+    let (i, predicate) = cut_expect(search_or, "a search predicate: a \"term\", Column:\"term\", * or a condition")(i)?;
+    Ok((i, Search { case_sensitive, tables, predicate }))
+}
+
+fn search_or(i: In) -> PResult<SearchPredicate> {
+    let (mut i, mut lhs) = search_and(i)?;
+    while let Ok((r, _)) = keyword("or")(i) {
+        let (r, rhs) = cut_expect(search_and, "a search term or condition after `or`")(r)?;
+        lhs = SearchPredicate::Or(Box::new(lhs), Box::new(rhs));
+        i = r;
+    }
+    Ok((i, lhs))
+}
+
+fn search_and(i: In) -> PResult<SearchPredicate> {
+    let (mut i, mut lhs) = search_atom(i)?;
+    while let Ok((r, _)) = keyword("and")(i) {
+        let (r, rhs) = cut_expect(search_atom, "a search term or condition after `and`")(r)?;
+        lhs = SearchPredicate::And(Box::new(lhs), Box::new(rhs));
+        i = r;
+    }
+    Ok((i, lhs))
+}
+
+/// search_atom := "(" search_or ")" | "*" | string | name ":" string | comparison
+fn search_atom(i: In) -> PResult<SearchPredicate> {
+    let (i, _) = sp(i)?;
+    let frag = *i.fragment();
+    if frag.starts_with('*') && !frag[1..].trim_start().starts_with(|c: char| c.is_ascii_alphanumeric() || c == '"' || c == '\'') {
+        return Ok((i.take_from(1), SearchPredicate::All));
+    }
+    if frag.starts_with('(') {
+        let inner = punct("(")(i).and_then(|(r, _)| search_or(r)).and_then(|(r, p)| punct(")")(r).map(|(r, _)| (r, p)));
+        if let Ok((r, p)) = inner {
+            let next = r.fragment().trim_start();
+            if !next.starts_with(|c: char| "<>=!+-*/%".contains(c)) && super::lex::peek_word(&r).chars().all(|c| c.is_ascii_alphanumeric())
+            {
+                return Ok((r, p));
+            }
+        }
+    }
+    if let Ok((r, column)) = ident(i) {
+        if let Ok((r2, _)) = punct(":")(r) {
+            let (r2, text) = cut_expect(string_lit, "a string to search the column for")(r2)?;
+            return Ok((r2, SearchPredicate::Term { column: Some(column), text, span: span_from(&i, &r2) }));
+        }
+    }
+    let (r, e) = comparison(i)?;
+    match e.kind {
+        ExprKind::Literal(Literal::String(text)) => Ok((r, SearchPredicate::Term { column: None, text, span: e.span })),
+        _ => Ok((r, SearchPredicate::Expr(e))),
+    }
+}
+
+/// parse_kv := "parse-kv" expr "as" "(" name ":" type ("," name ":" type)* ")"
+///             ("with" "(" name "=" (string | "true" | "false") ("," ...)* ")")?
+fn parse_kv(i: In) -> PResult<ParseKv> {
+    let (i, e) = cut_expect(expr, "the expression to parse after `parse-kv`")(i)?;
+    let (i, _) = cut_expect(keyword("as"), "`as` and the keys in `( )`")(i)?;
+    let (mut i, _) = cut_expect(punct("("), "`(` and the keys, as `Key:type, ...`")(i)?;
+    let mut keys = Vec::new();
+    loop {
+        let (r, name) = cut_expect(ident, "a key name")(i)?;
+        let (r, _) = cut_expect(punct(":"), "`:` and the key's type")(r)?;
+        let (r2, t) = cut_expect(ident, "a type name (string, long, datetime, ...)")(r)?;
+        let Some(ty) = KqlType::from_name(&t.name) else {
+            return Err(fail(&r, "a type name (string, long, datetime, ...)"));
+        };
+        keys.push((name, ty));
+        match punct(",")(r2) {
+            Ok((r3, _)) => i = r3,
+            Err(_) => {
+                let (r3, _) = cut_expect(punct(")"), "`,` or `)` after the key")(r2)?;
+                i = r3;
+                break;
+            }
+        }
+    }
+    let mut options = Vec::new();
+    let Ok((r, _)) = keyword("with")(i) else {
+        return Ok((i, ParseKv { expr: e, keys, options }));
+    };
+    let (mut r, _) = cut_expect(punct("("), "`(` and the options")(r)?;
+    if let Ok((r2, _)) = punct(")")(r) {
+        return Ok((r2, ParseKv { expr: e, keys, options }));
+    }
+    loop {
+        let (r2, name) = cut_expect(ident, "an option: pair_delimiter, kv_delimiter, quote, escape, greedy or regex")(r)?;
+        let (r2, _) = cut_expect(punct("="), "`=` after the option name")(r2)?;
+        let (r2, value) = match string_lit(r2) {
+            Ok((r3, s)) => (r3, Literal::String(s)),
+            Err(_) => {
+                let (r3, b) = cut_expect(ident, "a string, or true or false")(r2)?;
+                match b.name.as_str() {
+                    "true" => (r3, Literal::Bool(true)),
+                    "false" => (r3, Literal::Bool(false)),
+                    _ => return Err(fail(&r2, "a string, or true or false")),
+                }
+            }
+        };
+        options.push((name, value));
+        match punct(",")(r2) {
+            Ok((r3, _)) => r = r3,
+            Err(_) => {
+                let (r3, _) = cut_expect(punct(")"), "`,` or `)` after the option")(r2)?;
+                return Ok((r3, ParseKv { expr: e, keys, options }));
+            }
+        }
+    }
 }
 
 /// parse := ("parse" | "parse-where") ("kind" "=" kind ("flags" "=" name)?)? expr "with" part+
