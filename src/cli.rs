@@ -13,6 +13,18 @@ use flowkql::{rawlog, render, sample, source, Session};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
+/// `println!` for results on standard output, where a closed pipe (`flowkql functions |
+/// head`) means the reader has seen enough rather than an error.
+macro_rules! out {
+    () => {
+        out!("")
+    };
+    ($($arg:tt)*) => {{
+        let mut w = PipeSafe { inner: std::io::stdout().lock() };
+        let _ = writeln!(w, $($arg)*);
+    }};
+}
+
 #[derive(Parser)]
 #[command(name = "flowkql", version, about = "Run KQL (Kusto Query Language) over network flow logs, offline")]
 pub struct Cli {
@@ -181,7 +193,7 @@ pub fn run(cli: Cli) -> Outcome {
             for w in &parsed.warnings {
                 report(w, &name, &text);
             }
-            println!("{:#?}", parsed.query);
+            out!("{:#?}", parsed.query);
             Ok(0)
         }
         Command::Explain(args) => {
@@ -190,10 +202,10 @@ pub fn run(cli: Cli) -> Outcome {
             let tables = LibraryQuery::from_text(&name, Path::new(&name), text.clone()).tables;
             bind_threat_intel(&mut session, &tables, &args.data, &args.query.library.library()).map_err(fail)?;
             let (checked, _) = session.check_for_run(&text).map_err(|e| Box::new(e.with_source(&name, text.clone())))?;
-            println!("Logical plan:\n{}", flowkql::plan::explain(&checked.plan));
+            out!("Logical plan:\n{}", flowkql::plan::explain(&checked.plan));
             match flowkql::exec::explain_polars(&checked, session.tables()) {
-                Ok(p) => println!("Polars plan (optimized):\n{p}"),
-                Err(e) => println!("Polars plan: not available ({})", e.message),
+                Ok(p) => out!("Polars plan (optimized):\n{p}"),
+                Err(e) => out!("Polars plan: not available ({})", e.message),
             }
             Ok(0)
         }
@@ -452,20 +464,20 @@ fn check_files(args: &CheckArgs) -> Outcome {
                 for w in &warnings {
                     report(w, &name, &text);
                 }
-                println!("ok    {name}");
+                out!("ok    {name}");
             }
             // A library file kept verbatim although Kusto rejects it says so in its tags.
             Err(e) if text.lines().any(|l| l.starts_with("// tags:") && l.contains("verbatim-rejected")) => {
-                println!("ok    {name} (rejected, as its tags say Kusto rejects it: {})", e.message);
+                out!("ok    {name} (rejected, as its tags say Kusto rejects it: {})", e.message);
             }
             Err(e) => {
-                println!("FAIL  {name}");
+                out!("FAIL  {name}");
                 report(&e, &name, &text);
                 failed += 1;
             }
         }
     }
-    println!("{} checked, {} failed", files.len(), failed);
+    out!("{} checked, {} failed", files.len(), failed);
     Ok(if failed > 0 { 2 } else { 0 })
 }
 
@@ -509,16 +521,16 @@ fn with_table_name(path: &Path, table: &str) -> PathBuf {
 fn print_functions() {
     use flowkql::functions::{FnKind, FUNCTIONS};
     for kind in [FnKind::Scalar, FnKind::Aggregate] {
-        println!("{}", if kind == FnKind::Scalar { "Scalar functions" } else { "Aggregation functions (summarize)" });
+        out!("{}", if kind == FnKind::Scalar { "Scalar functions" } else { "Aggregation functions (summarize)" });
         for f in FUNCTIONS.iter().filter(|f| f.kind == kind) {
-            println!("  {:<40} {}", f.signature, f.doc);
-            println!("  {:<40} e.g. {}", "", f.example);
+            out!("  {:<40} {}", f.signature, f.doc);
+            out!("  {:<40} e.g. {}", "", f.example);
         }
-        println!();
+        out!();
     }
-    println!("Tabular operators");
+    out!("Tabular operators");
     for (op, doc) in flowkql::syntax::OPERATORS {
-        println!("  {op:<40} {doc}");
+        out!("  {op:<40} {doc}");
     }
 }
 
