@@ -693,6 +693,22 @@ fn name_tuple(i: In) -> PResult<Vec<Ident>> {
     Ok((i, names))
 }
 
+/// `T1, A*, ...)`: the tables `find` and `search` look in, after their `in (`.
+fn table_patterns(mut i: In) -> PResult<Vec<Ident>> {
+    let mut names = Vec::new();
+    loop {
+        let (r, n) = cut_expect(name_pattern, "a table name (wildcards allowed)")(i)?;
+        names.push(n);
+        match punct(",")(r) {
+            Ok((r, _)) => i = r,
+            Err(_) => {
+                let (r, _) = cut_expect(punct(")"), "`,` or `)` in the table list")(r)?;
+                return Ok((r, names));
+            }
+        }
+    }
+}
+
 /// A column name that may contain `*` wildcards (`project-away *_s`).
 fn name_pattern(i: In) -> PResult<Ident> {
     let (i, _) = sp(i)?;
@@ -1169,20 +1185,8 @@ fn find_body(i: In) -> PResult<Find> {
     }
     let mut tables = None;
     if let Ok((r, _)) = keyword("in")(i) {
-        let (mut r, _) = cut_expect(punct("("), "`(` and the tables to look in")(r)?;
-        let mut names = Vec::new();
-        loop {
-            let (r2, n) = cut_expect(name_pattern, "a table name (wildcards allowed)")(r)?;
-            names.push(n);
-            match punct(",")(r2) {
-                Ok((r3, _)) => r = r3,
-                Err(_) => {
-                    let (r3, _) = cut_expect(punct(")"), "`,` or `)` in the table list")(r2)?;
-                    r = r3;
-                    break;
-                }
-            }
-        }
+        let (r, _) = cut_expect(punct("("), "`(` and the tables to look in")(r)?;
+        let (r, names) = table_patterns(r)?;
         tables = Some(names);
         i = r;
     }
@@ -1247,20 +1251,8 @@ fn search_body(i: In, as_source: bool) -> PResult<Search> {
                         .with_help("drop `in (...)`, or start the query with `search in (...)`"),
                 ));
             }
-            let (mut r, _) = punct("(")(r)?;
-            let mut names = Vec::new();
-            loop {
-                let (r2, n) = cut_expect(name_pattern, "a table name (wildcards allowed)")(r)?;
-                names.push(n);
-                match punct(",")(r2) {
-                    Ok((r3, _)) => r = r3,
-                    Err(_) => {
-                        let (r3, _) = cut_expect(punct(")"), "`,` or `)` in the table list")(r2)?;
-                        r = r3;
-                        break;
-                    }
-                }
-            }
+            let (r, _) = punct("(")(r)?;
+            let (r, names) = table_patterns(r)?;
             tables = Some(names);
             i = r;
         }
