@@ -3,6 +3,7 @@
 //! arithmetic and comparison. Non-numeric elements are null.
 
 use super::dynamic::json_call;
+use crate::functions::SERIES_PAIRWISE;
 use crate::types::KqlType;
 use polars::prelude::*;
 use serde_json::{json, Value as Json};
@@ -55,17 +56,7 @@ fn build(name: &str, v: &[Option<Json>]) -> Option<Json> {
             Some(Json::Array(items))
         }
         "series_fill_linear" => Some(Json::Array(fill_linear(&series(0)?).into_iter().map(number_json).collect())),
-        "series_add"
-        | "series_subtract"
-        | "series_multiply"
-        | "series_divide"
-        | "series_pow"
-        | "series_greater"
-        | "series_greater_equals"
-        | "series_less"
-        | "series_less_equals"
-        | "series_equals"
-        | "series_not_equals" => {
+        name if SERIES_PAIRWISE.contains(&name) => {
             let side = |i: usize| -> Option<Side> {
                 match arg(i)? {
                     Json::Array(_) => Some(Side::Series(series(i)?)),

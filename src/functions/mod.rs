@@ -371,6 +371,22 @@ pub fn lookup(name: &str) -> Option<&'static Function> {
     FUNCTIONS.iter().find(|f| f.name == name)
 }
 
+/// The series functions applied element by element to two series (or a series and a
+/// number).
+pub const SERIES_PAIRWISE: &[&str] = &[
+    "series_add",
+    "series_subtract",
+    "series_multiply",
+    "series_divide",
+    "series_pow",
+    "series_greater",
+    "series_greater_equals",
+    "series_less",
+    "series_less_equals",
+    "series_equals",
+    "series_not_equals",
+];
+
 /// Why a Kusto function cannot run offline, where that is the reason it does not run.
 pub fn offline_reason(name: &str) -> Option<&'static str> {
     Some(match name {

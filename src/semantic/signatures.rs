@@ -133,17 +133,7 @@ pub(super) fn call_type(f: &Function, args: &[TExpr]) -> Result<Option<KqlType>>
         "series_stats_dynamic" => (&[Dyn, Bool], T::Dynamic),
         "series_fit_line_dynamic" | "series_fill_forward" | "series_fill_backward" | "series_fill_linear" => (&[Dyn], T::Dynamic),
         "series_fill_const" => (&[Dyn, Any], T::Dynamic),
-        "series_add"
-        | "series_subtract"
-        | "series_multiply"
-        | "series_divide"
-        | "series_pow"
-        | "series_greater"
-        | "series_greater_equals"
-        | "series_less"
-        | "series_less_equals"
-        | "series_equals"
-        | "series_not_equals" => (&[Any, Any], T::Dynamic),
+        name if crate::functions::SERIES_PAIRWISE.contains(&name) => (&[Any, Any], T::Dynamic),
         "series_abs" | "series_ceiling" | "series_floor" | "series_sign" | "series_exp" | "series_log" | "series_sqrt" => {
             (&[Dyn], T::Dynamic)
         }
