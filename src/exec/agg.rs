@@ -255,6 +255,44 @@ fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
                 SortMultipleOptions::default().with_order_descending(name == "arg_max").with_nulls_last(true).with_maintain_order(true);
             value.sort_by([by], options).first()
         }
+        "percentilew" => {
+            let p = const_real(&args[2]).ok_or_else(|| Error::unsupported(args[2].span, "a non-constant percentile"))?;
+            if !(0.0..=100.0).contains(&p) {
+                return Err(Error::semantic(args[2].span, "the percentile must be between 0 and 100"));
+            }
+            // Weighted nearest rank: the smallest value with at least p% of the total
+            // weight at or below it; rows without a value or a positive weight count
+            // for nothing.
+            let (x, w) = (arg(0)?, arg(1)?.cast(DataType::Int64));
+            let keep = x.clone().is_not_null().and(w.clone().is_not_null()).and(w.clone().gt(lit(0i64)));
+            let (x, w) = (x.filter(keep.clone()), w.filter(keep));
+            let order = SortMultipleOptions::default().with_maintain_order(true);
+            let weights = w.sort_by([x.clone()], order.clone()).implode(true);
+            let index = weights.map(
+                move |c| {
+                    let lists = c.list()?;
+                    let out: Int64Chunked = lists
+                        .amortized_iter()
+                        .map(|s| {
+                            let s = s?;
+                            let w: Vec<i64> = s.as_ref().i64().ok()?.into_no_null_iter().collect();
+                            let total: i64 = w.iter().sum();
+                            let target = total as f64 * p / 100.0;
+                            let mut seen = 0i64;
+                            w.iter()
+                                .position(|x| {
+                                    seen += x;
+                                    seen as f64 >= target && seen > 0
+                                })
+                                .map(|i| i as i64)
+                        })
+                        .collect();
+                    Ok(out.into_column())
+                },
+                |_, f| Ok(Field::new(f.name().clone(), DataType::Int64)),
+            );
+            x.clone().sort_by([x], order).gather(index.first(), true).first()
+        }
         "percentile" => {
             let p = const_real(&args[1]).ok_or_else(|| Error::unsupported(args[1].span, "a non-constant percentile"))?;
             if !(0.0..=100.0).contains(&p) {

@@ -362,6 +362,8 @@ functions! {
     "binary_all_and", Aggregate, 1, 1, First, "binary_all_and(x)", "Bitwise AND of the group's values", "summarize binary_all_and(Flags)";
     "binary_all_or", Aggregate, 1, 1, First, "binary_all_or(x)", "Bitwise OR of the group's values", "summarize binary_all_or(Flags)";
     "binary_all_xor", Aggregate, 1, 1, First, "binary_all_xor(x)", "Bitwise XOR of the group's values", "summarize binary_all_xor(Flags)";
+    "percentilew", Aggregate, 3, 3, Pre("percentile_"), "percentilew(x, weight, p)", "Weighted nearest-rank percentile (weight: a whole-number count)", "summarize percentilew(Latency, Count, 95)";
+    "percentilesw", Aggregate, 3, MANY, Pre("percentile_"), "percentilesw(x, weight, p1, p2, ...)", "Weighted nearest-rank percentiles, one column each", "summarize percentilesw(Latency, Count, 50, 95)";
     "stdev", Aggregate, 1, 1, Pre("stdev_"), "stdev(x)", "Sample standard deviation", "summarize stdev(Val) by Computer";
     "variance", Aggregate, 1, 1, Pre("variance_"), "variance(x)", "Sample variance", "summarize variance(Val) by Computer";
 }
@@ -513,9 +515,7 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "parse_version",
     "parse_xml",
     "percentiles_array_tdigest",
-    "percentilesw",
     "percentilesw_array",
-    "percentilew",
     "percentrank_tdigest",
     "punycode_domain_from_string",
     "punycode_domain_to_string",

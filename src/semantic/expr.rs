@@ -31,7 +31,7 @@ pub(crate) fn check_aggregate(
         if func.name == "arg_max" || func.name == "arg_min" {
             return checker.arg_extreme(func, args, item, keys);
         }
-        if func.name == "percentiles" {
+        if func.name == "percentiles" || func.name == "percentilesw" {
             return checker.percentiles(func, args, item);
         }
     }
@@ -401,18 +401,20 @@ impl Checker<'_> {
 
     /// `percentiles(x, p1, p2, ...)`: one `percentile(x, p)` column per p, named
     /// `percentile_x_p`.
+    /// `percentiles(x, p1, ...)` and `percentilesw(x, weight, p1, ...)`: one
+    /// `percentile(x, p)` (or `percentilew`) column per p, named `percentile_x_p`.
     fn percentiles(&self, func: &Ident, args: &[Expr], item: &NamedExpr) -> Result<Vec<(String, TExpr)>> {
-        if args.len() < 2 {
-            return Err(
-                Error::semantic(item.span, "`percentiles` needs a value and at least one percentile").with_help("percentiles(x, 50, 95)")
-            );
+        let (single, fixed) = if func.name == "percentilesw" { ("percentilew", 2) } else { ("percentile", 1) };
+        if args.len() <= fixed {
+            let usage = if fixed == 2 { "percentilesw(x, weight, 50, 95)" } else { "percentiles(x, 50, 95)" };
+            return Err(Error::semantic(item.span, format!("`{}` needs a value and at least one percentile", func.name)).with_help(usage));
         }
         let mut out = Vec::new();
-        for p in &args[1..] {
-            let call = Expr {
-                kind: ExprKind::Call { func: Ident { name: "percentile".into(), span: func.span }, args: vec![args[0].clone(), p.clone()] },
-                span: item.span,
-            };
+        for p in &args[fixed..] {
+            let mut call_args = args[..fixed].to_vec();
+            call_args.push(p.clone());
+            let call =
+                Expr { kind: ExprKind::Call { func: Ident { name: single.into(), span: func.span }, args: call_args }, span: item.span };
             let e = self.check(&call)?;
             let name = expr_name(&call).unwrap_or_else(|| format!("percentile_{}", out.len()));
             out.push((name, e));

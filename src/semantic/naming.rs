@@ -19,9 +19,9 @@ pub fn expr_name(e: &Expr) -> Option<String> {
                 return Some(n.clone());
             }
             let first = args.first().and_then(expr_name);
-            if f.name == "percentile" {
-                // `percentile(x, 95)` is `percentile_x_95`.
-                let p = match args.get(1).map(|a| &a.kind) {
+            if f.name == "percentile" || f.name == "percentilew" {
+                // `percentile(x, 95)` and `percentilew(x, w, 95)` are `percentile_x_95`.
+                let p = match args.get(if f.name == "percentile" { 1 } else { 2 }).map(|a| &a.kind) {
                     Some(ExprKind::Literal(Literal::Long(n))) => n.to_string(),
                     Some(ExprKind::Literal(Literal::Real(r))) => r.to_string().replace('.', "_"),
                     _ => String::new(),

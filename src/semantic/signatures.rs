@@ -139,6 +139,10 @@ pub(super) fn call_type(f: &Function, args: &[TExpr]) -> Result<Option<KqlType>>
         }
         "series_sum" => (&[Dyn], T::Real),
         // Aggregations
+        "percentilew" => (
+            &[Number, Whole, Number],
+            if args.first().is_some_and(|a| a.ty == T::Int) { T::Long } else { args.first().map_or(T::Real, |a| a.ty) },
+        ),
         "covariance" | "covariancep" => (&[Number, Number], T::Real),
         "covarianceif" | "covariancepif" => (&[Number, Number, Bool], T::Real),
         "binary_all_and" | "binary_all_or" | "binary_all_xor" => {

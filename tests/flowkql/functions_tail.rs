@@ -277,3 +277,14 @@ fn extract_all_capture_groups() {
     let e = error(&format!(r#"print extract_all(@"(\w)", dynamic([2]), {id})"#));
     assert!(e.message.contains("capture group"), "{}", e.message);
 }
+
+#[test]
+fn weighted_percentiles() {
+    // Worked by hand: weights 1, 1, 8 (values 1, 2, 3) total 10; the smallest value with
+    // at least p% of the weight at or below it.
+    let q = "datatable(g:string, x:long, w:long)['a', 3, 8, 'a', 1, 1, 'a', 2, 1, 'b', 5, 2] \
+             | summarize percentilew(x, w, 50), percentilesw(x, w, 10, 20) by g";
+    assert_eq!(rows(q), r(&[&["a", "3", "1", "2"], &["b", "5", "5", "5"]]));
+    let names: Vec<String> = columns(q).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["g", "percentile_x_50", "percentile_x_10", "percentile_x_20"]);
+}
