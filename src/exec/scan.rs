@@ -235,30 +235,12 @@ fn literal_value(l: &Literal) -> AnyValue<'static> {
 
 /// The columns an expression reads.
 fn column_names(e: &TExpr, out: &mut Vec<String>) {
-    let mut walk = |x: &TExpr| column_names(x, out);
-    match &e.kind {
-        TExprKind::Column(c) => {
-            if !out.contains(c) {
-                out.push(c.clone());
-            }
+    if let TExprKind::Column(c) = &e.kind {
+        if !out.contains(c) {
+            out.push(c.clone());
         }
-        // A `toscalar` subquery reads no column of the row.
-        TExprKind::Literal(_) | TExprKind::Scalar(_) => {}
-        TExprKind::Call { args, .. } => args.iter().for_each(walk),
-        TExprKind::Unary { operand, .. } => walk(operand),
-        TExprKind::Binary { lhs, rhs, .. } => {
-            walk(lhs);
-            column_names(rhs, out);
-        }
-        TExprKind::In { lhs, .. } | TExprKind::HasAny { lhs, .. } => walk(lhs),
-        TExprKind::Between { lhs, low, high, .. } => {
-            walk(lhs);
-            column_names(low, out);
-            column_names(high, out);
-        }
-        TExprKind::Index { target, index } => {
-            walk(target);
-            column_names(index, out);
-        }
+    }
+    for child in e.children() {
+        column_names(child, out);
     }
 }

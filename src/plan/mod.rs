@@ -71,6 +71,25 @@ impl TExpr {
             _ => None,
         }
     }
+
+    /// The expressions this one is built from (a `toscalar` subquery is not one: it
+    /// reads its own rows).
+    pub fn children(&self) -> Vec<&TExpr> {
+        match &self.kind {
+            TExprKind::Column(_) | TExprKind::Literal(_) | TExprKind::Scalar(_) => Vec::new(),
+            TExprKind::Call { args, .. } => args.iter().collect(),
+            TExprKind::Unary { operand, .. } => vec![operand],
+            TExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+            TExprKind::In { lhs, .. } | TExprKind::HasAny { lhs, .. } => vec![lhs],
+            TExprKind::Between { lhs, low, high, .. } => vec![lhs, low, high],
+            TExprKind::Index { target, index } => vec![target, index],
+        }
+    }
+
+    /// Whether this expression or one it is built from satisfies `test`.
+    pub fn any(&self, test: &impl Fn(&TExpr) -> bool) -> bool {
+        test(self) || self.children().into_iter().any(|c| c.any(test))
+    }
 }
 
 /// One output column of an aggregation. `expr` may combine aggregate calls with scalar

@@ -48,15 +48,7 @@ pub(crate) fn check_aggregate(
 }
 
 fn contains_aggregate(e: &TExpr) -> bool {
-    match &e.kind {
-        TExprKind::Call { func, args } => func.kind == FnKind::Aggregate || args.iter().any(contains_aggregate),
-        TExprKind::Unary { operand, .. } => contains_aggregate(operand),
-        TExprKind::Binary { lhs, rhs, .. } => contains_aggregate(lhs) || contains_aggregate(rhs),
-        TExprKind::Between { lhs, low, high, .. } => contains_aggregate(lhs) || contains_aggregate(low) || contains_aggregate(high),
-        TExprKind::In { lhs, .. } | TExprKind::HasAny { lhs, .. } => contains_aggregate(lhs),
-        TExprKind::Index { target, index } => contains_aggregate(target) || contains_aggregate(index),
-        TExprKind::Column(_) | TExprKind::Literal(_) | TExprKind::Scalar(_) => false,
-    }
+    e.any(&|x| matches!(&x.kind, TExprKind::Call { func, .. } if func.kind == FnKind::Aggregate))
 }
 
 #[derive(Clone, Copy)]

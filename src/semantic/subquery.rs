@@ -192,14 +192,5 @@ fn unsupported_per_row(plan: &Plan) -> Option<String> {
 
 /// Whether `e` calls one of `names`.
 fn uses_function(e: &TExpr, names: &[&str]) -> bool {
-    let any = |xs: &[&TExpr]| xs.iter().any(|x| uses_function(x, names));
-    match &e.kind {
-        TExprKind::Column(_) | TExprKind::Literal(_) | TExprKind::Scalar(_) => false,
-        TExprKind::Call { func, args } => names.contains(&func.name) || args.iter().any(|a| uses_function(a, names)),
-        TExprKind::Unary { operand, .. } => any(&[operand]),
-        TExprKind::Binary { lhs, rhs, .. } => any(&[lhs, rhs]),
-        TExprKind::In { lhs, .. } | TExprKind::HasAny { lhs, .. } => any(&[lhs]),
-        TExprKind::Between { lhs, low, high, .. } => any(&[lhs, low, high]),
-        TExprKind::Index { target, index } => any(&[target, index]),
-    }
+    e.any(&|x| matches!(&x.kind, TExprKind::Call { func, .. } if names.contains(&func.name)))
 }
