@@ -388,7 +388,7 @@ impl Checker<'_> {
         if let Some(off) = offset {
             return TExpr::literal(Literal::DateTime(now.saturating_add(off)), call.span);
         }
-        fold_conversion(call)
+        fold_constant(&fold_conversion(call))
     }
 
     /// `percentiles(x, p1, p2, ...)`: one `percentile(x, p)` column per p, named
@@ -1023,6 +1023,14 @@ pub fn fold_constant(e: &TExpr) -> TExpr {
             (Some(a), Some(b)) => fold_binary(*op, a, b),
             _ => None,
         },
+        // `bin(ago(7d), 1h)`: a constant bin of a constant time stays a literal, so it can
+        // bound `make-series` and reach Parquet statistics.
+        TExprKind::Call { func, args } if matches!(func.name, "bin" | "floor") => match (args[0].as_literal(), args[1].as_literal()) {
+            (Some(Literal::DateTime(ns)), Some(Literal::TimeSpan(size))) if *size > 0 => {
+                Some(Literal::DateTime(bin_datetime_ns(*ns, *size)))
+            }
+            _ => None,
+        },
         _ => None,
     };
     match folded {
@@ -1031,6 +1039,14 @@ pub fn fold_constant(e: &TExpr) -> TExpr {
         }
         _ => e.clone(),
     }
+}
+
+/// A datetime rounded down to a multiple of `size` counted from 0001-01-01, as Kusto's
+/// `bin` counts ticks (the same rule the column kernel applies).
+fn bin_datetime_ns(ns: i64, size: i64) -> i64 {
+    const NANOS_0001_TO_1970: i128 = 719_162 * 86_400 * 1_000_000_000;
+    let shifted = ns as i128 + NANOS_0001_TO_1970;
+    (ns as i128 - shifted.rem_euclid(size as i128)) as i64
 }
 
 fn as_i64(l: &Literal) -> Option<i64> {
