@@ -206,9 +206,30 @@ fn build(name: &str, v: &[Option<Json>]) -> Option<Json> {
             let rank = ((values.len() as f64) * p / 100.0).ceil() as usize;
             values.get(rank.saturating_sub(1)).cloned()
         }
+        "range" => range(arg(0)?, arg(1)?, v.get(2).and_then(|s| s.as_ref())),
         "dynamic_to_json" => Some(Json::String(sorted(arg(0).cloned().unwrap_or(Json::Null)).to_string())),
         _ => None,
     }
+}
+
+/// `range(start, stop, [step])` (range-function.md): numbers, or datetimes with a
+/// timespan step, from start to stop inclusive; at most 1,048,576 values.
+fn range(start: &Json, stop: &Json, step: Option<&Json>) -> Option<Json> {
+    const MAX: i64 = 1 << 20;
+    if let (Some(a), Some(b)) = (start.as_i64(), stop.as_i64()) {
+        let s = step.map_or(Some(1), |s| s.as_i64()).filter(|s| *s != 0)?;
+        let n = ((b - a) / s + 1).clamp(0, MAX);
+        return Some(Json::Array((0..n).map(|k| Json::from(a + k * s)).collect()));
+    }
+    if let (Some(a), Some(b)) = (start.as_f64(), stop.as_f64()) {
+        let s = step.map_or(Some(1.0), |s| s.as_f64()).filter(|s| *s != 0.0)?;
+        let n = (((b - a) / s).floor() as i64 + 1).clamp(0, MAX);
+        return Some(Json::Array((0..n).map(|k| Json::from(a + k as f64 * s)).collect()));
+    }
+    let (a, b) = (crate::syntax::lex::parse_datetime_text(start.as_str()?)?, crate::syntax::lex::parse_datetime_text(stop.as_str()?)?);
+    let s = crate::syntax::lex::parse_timespan_text(step?.as_str()?).filter(|s| *s != 0)?;
+    let n = ((b - a) / s + 1).clamp(0, MAX);
+    Some(Json::Array((0..n).map(|k| Json::String(crate::text::format_datetime_in_dynamic(a + k * s))).collect()))
 }
 
 /// Equality of dynamic elements; numbers compare by value (`1` equals `1.0`).

@@ -538,7 +538,15 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
         | "base64_decode_toguid"
         | "base64_decode_toarray"
         | "url_encode"
-        | "url_encode_component" => native(super::encoding::transcode(f.name, to_text(&args[0])?)),
+        | "url_encode_component"
+        | "zlib_compress_to_base64_string"
+        | "gzip_compress_to_base64_string"
+        | "zlib_decompress_from_base64_string"
+        | "gzip_decompress_from_base64_string" => native(super::encoding::transcode(f.name, to_text(&args[0])?)),
+        "datetime_list_timezones" => {
+            let zones: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect();
+            native(lit(serde_json::Value::from(zones).to_string()))
+        }
         "base64_encode_fromarray" => native(super::encoding::base64_from_array(arg(0)?)),
         "isascii" | "isutf8" | "string_size" | "regex_quote" | "translate" | "strrep" => {
             let mut values = args.iter().map(to_text).collect::<Result<Vec<_>>>()?;
@@ -602,7 +610,7 @@ pub(super) fn lower_call(f: &'static Function, args: &[TExpr], call: &TExpr) -> 
         "array_index_of" | "array_reverse" | "array_rotate_left" | "array_rotate_right" | "array_shift_left" | "array_shift_right"
         | "array_sort_asc" | "array_sort_desc" | "array_iff" | "array_iif" | "array_split" | "array_sum" | "bag_has_key" | "bag_merge"
         | "bag_remove_keys" | "bag_set_key" | "bag_zip" | "zip" | "set_difference" | "set_has_element" | "set_equals" | "jaccard_index"
-        | "dynamic_to_json" | "repeat" | "dcount_hll" | "percentile_tdigest" => {
+        | "dynamic_to_json" | "repeat" | "dcount_hll" | "percentile_tdigest" | "range" => {
             let values = args.iter().map(dynamic::to_json_text).collect::<Result<Vec<_>>>()?;
             let out = super::arrays::lower(f.name, values, ty);
             native(if ty == T::String { out.fill_null(lit("")) } else { out })

@@ -83,9 +83,40 @@ pub(super) fn transcode(name: &str, x: Expr) -> Expr {
             "base64_encode_fromguid" => b64.encode(guid_bytes(s)?),
             "base64_decode_toguid" => guid_text(&<[u8; 16]>::try_from(b64.decode(s).ok()?.as_slice()).ok()?)?,
             "url_encode" => url_encode(s, false),
+            "zlib_compress_to_base64_string" | "gzip_compress_to_base64_string" => {
+                b64.encode(compress(s.as_bytes(), name.starts_with("gzip"))?)
+            }
+            "zlib_decompress_from_base64_string" | "gzip_decompress_from_base64_string" => {
+                String::from_utf8(decompress(&b64.decode(s.trim()).ok()?, name.starts_with("gzip"))?).ok()?
+            }
             _ => url_encode(s, true),
         }))
     })
+}
+
+fn compress(bytes: &[u8], gzip: bool) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let level = flate2::Compression::default();
+    if gzip {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), level);
+        e.write_all(bytes).ok()?;
+        e.finish().ok()
+    } else {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), level);
+        e.write_all(bytes).ok()?;
+        e.finish().ok()
+    }
+}
+
+fn decompress(bytes: &[u8], gzip: bool) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    if gzip {
+        flate2::read::GzDecoder::new(bytes).read_to_end(&mut out).ok()?;
+    } else {
+        flate2::read::ZlibDecoder::new(bytes).read_to_end(&mut out).ok()?;
+    }
+    Some(out)
 }
 
 /// `base64_encode_fromarray(bytes)`: a dynamic array of byte values to base64.

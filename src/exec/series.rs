@@ -71,8 +71,14 @@ fn build(name: &str, v: &[Option<Json>]) -> Option<Json> {
             };
             Some(Json::Array((0..n).map(|i| element(name, a.at(i), b.at(i))).collect()))
         }
-        "series_abs" | "series_ceiling" | "series_floor" | "series_sign" | "series_exp" | "series_log" | "series_sqrt" => {
+        name if crate::functions::SERIES_ELEMENTWISE.contains(&name) => {
             let f: fn(f64) -> f64 = match name {
+                "series_acos" => f64::acos,
+                "series_asin" => f64::asin,
+                "series_atan" => f64::atan,
+                "series_cos" => f64::cos,
+                "series_sin" => f64::sin,
+                "series_tan" => f64::tan,
                 "series_abs" => f64::abs,
                 "series_ceiling" => f64::ceil,
                 "series_floor" => f64::floor,
@@ -92,6 +98,28 @@ fn build(name: &str, v: &[Option<Json>]) -> Option<Json> {
             Some(Json::Array(series(0)?.into_iter().map(|x| number_json(x.map(f))).collect()))
         }
         "series_sum" => Some(Json::from(series(0)?.into_iter().flatten().sum::<f64>())),
+        "series_product" => Some(Json::from(series(0)?.into_iter().flatten().product::<f64>())),
+        "series_magnitude" => Some(Json::from(series(0)?.into_iter().flatten().map(|x| x * x).sum::<f64>().sqrt())),
+        "series_dot_product" | "series_cosine_similarity" | "series_pearson_correlation" => {
+            let (a, b) = (series(0)?, series(1)?);
+            let pairs: Vec<(f64, f64)> = a.iter().zip(b.iter()).filter_map(|(x, y)| Some(((*x)?, (*y)?))).collect();
+            let dot = |p: &[(f64, f64)]| p.iter().map(|(x, y)| x * y).sum::<f64>();
+            let value = match name {
+                "series_dot_product" => dot(&pairs),
+                "series_cosine_similarity" => {
+                    let norm = |f: fn(&(f64, f64)) -> f64| pairs.iter().map(|p| f(p).powi(2)).sum::<f64>().sqrt();
+                    dot(&pairs) / (norm(|p| p.0) * norm(|p| p.1))
+                }
+                _ => {
+                    let n = pairs.len() as f64;
+                    let (mx, my) = (pairs.iter().map(|p| p.0).sum::<f64>() / n, pairs.iter().map(|p| p.1).sum::<f64>() / n);
+                    let centered: Vec<(f64, f64)> = pairs.iter().map(|(x, y)| (x - mx, y - my)).collect();
+                    let spread = |f: fn(&(f64, f64)) -> f64| centered.iter().map(|p| f(p).powi(2)).sum::<f64>().sqrt();
+                    dot(&centered) / (spread(|p| p.0) * spread(|p| p.1))
+                }
+            };
+            Some(number_json(Some(value)))
+        }
         _ => None,
     }
 }

@@ -311,6 +311,23 @@ functions! {
     "series_exp", Scalar, 1, 1, Gen, "series_exp(series)", "Element-wise e to the power", "series_exp(bytes)";
     "series_log", Scalar, 1, 1, Gen, "series_log(series)", "Element-wise natural logarithm", "series_log(bytes)";
     "series_sqrt", Scalar, 1, 1, Gen, "series_sqrt(series)", "Element-wise square root", "series_sqrt(bytes)";
+    "range", Scalar, 2, 3, Gen, "range(start, stop, [step])", "Dynamic array of equally spaced values (numbers, or datetimes with a timespan step)", "range(1, 10, 3)";
+    "datetime_list_timezones", Scalar, 0, 0, Gen, "datetime_list_timezones()", "Dynamic array of the IANA time-zone names", "datetime_list_timezones()";
+    "zlib_compress_to_base64_string", Scalar, 1, 1, Gen, "zlib_compress_to_base64_string(s)", "The string zlib-compressed, as base64", "zlib_compress_to_base64_string(Payload)";
+    "zlib_decompress_from_base64_string", Scalar, 1, 1, Gen, "zlib_decompress_from_base64_string(s)", "The text of base64 zlib data", "zlib_decompress_from_base64_string(Blob)";
+    "gzip_compress_to_base64_string", Scalar, 1, 1, Gen, "gzip_compress_to_base64_string(s)", "The string gzip-compressed, as base64", "gzip_compress_to_base64_string(Payload)";
+    "gzip_decompress_from_base64_string", Scalar, 1, 1, Gen, "gzip_decompress_from_base64_string(s)", "The text of base64 gzip data", "gzip_decompress_from_base64_string(Blob)";
+    "series_product", Scalar, 1, 1, Gen, "series_product(series)", "Product of the series' numbers", "series_product(factors)";
+    "series_magnitude", Scalar, 1, 1, Gen, "series_magnitude(series)", "Euclidean length of the series", "series_magnitude(v)";
+    "series_dot_product", Scalar, 2, 2, Gen, "series_dot_product(a, b)", "Sum of the element-wise products", "series_dot_product(a, b)";
+    "series_cosine_similarity", Scalar, 2, 2, Gen, "series_cosine_similarity(a, b)", "Cosine of the angle between two series", "series_cosine_similarity(a, b)";
+    "series_pearson_correlation", Scalar, 2, 2, Gen, "series_pearson_correlation(a, b)", "Pearson correlation coefficient of two series", "series_pearson_correlation(inbound, outbound)";
+    "series_acos", Scalar, 1, 1, Gen, "series_acos(series)", "Element-wise arc cosine", "series_acos(angles)";
+    "series_asin", Scalar, 1, 1, Gen, "series_asin(series)", "Element-wise arc sine", "series_asin(angles)";
+    "series_atan", Scalar, 1, 1, Gen, "series_atan(series)", "Element-wise arc tangent", "series_atan(angles)";
+    "series_cos", Scalar, 1, 1, Gen, "series_cos(series)", "Element-wise cosine", "series_cos(angles)";
+    "series_sin", Scalar, 1, 1, Gen, "series_sin(series)", "Element-wise sine", "series_sin(angles)";
+    "series_tan", Scalar, 1, 1, Gen, "series_tan(series)", "Element-wise tangent", "series_tan(angles)";
     "series_sum", Scalar, 1, 1, Gen, "series_sum(series)", "Sum of the series' numbers", "series_sum(bytes)";
     // Aggregates
     "count", Aggregate, 0, 1, Pre("count_"), "count()", "Number of rows in the group", "summarize count() by FlowType_s";
@@ -389,6 +406,23 @@ pub const SERIES_PAIRWISE: &[&str] = &[
     "series_not_equals",
 ];
 
+/// The series functions applied to each element of one series.
+pub const SERIES_ELEMENTWISE: &[&str] = &[
+    "series_abs",
+    "series_acos",
+    "series_asin",
+    "series_atan",
+    "series_ceiling",
+    "series_cos",
+    "series_exp",
+    "series_floor",
+    "series_log",
+    "series_sign",
+    "series_sin",
+    "series_sqrt",
+    "series_tan",
+];
+
 /// Why a Kusto function cannot run offline, where that is the reason it does not run.
 pub fn offline_reason(name: &str) -> Option<&'static str> {
     Some(match name {
@@ -437,7 +471,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "cursor_before_or_at",
     "cursor_current",
     "database",
-    "datetime_list_timezones",
     "entity_group",
     "estimate_data_size",
     "extent_id",
@@ -497,8 +530,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "geo_union_lines_array",
     "geo_union_polygons_array",
     "graph",
-    "gzip_compress_to_base64_string",
-    "gzip_decompress_from_base64_string",
     "has_any_index",
     "hash_combine",
     "hash_many",
@@ -521,19 +552,12 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "punycode_domain_to_string",
     "punycode_from_string",
     "punycode_to_string",
-    "range",
     "rank_tdigest",
     "replace_strings",
     "row_id",
-    "series_acos",
-    "series_asin",
-    "series_atan",
-    "series_cos",
-    "series_cosine_similarity",
     "series_decompose",
     "series_decompose_anomalies",
     "series_decompose_forecast",
-    "series_dot_product",
     "series_fft",
     "series_fir",
     "series_fit_2lines",
@@ -541,22 +565,14 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "series_fit_poly",
     "series_ifft",
     "series_iir",
-    "series_magnitude",
     "series_outliers",
-    "series_pearson_correlation",
     "series_periods_detect",
     "series_periods_validate",
-    "series_product",
     "series_seasonal",
-    "series_sin",
-    "series_tan",
-    "split_by",
     "stored_query_result",
     "table",
     "tostring_utf8",
     "treepath",
     "typeof",
     "welch_test",
-    "zlib_compress_to_base64_string",
-    "zlib_decompress_from_base64_string",
 ];

@@ -134,9 +134,13 @@ pub(super) fn call_type(f: &Function, args: &[TExpr]) -> Result<Option<KqlType>>
         "series_fit_line_dynamic" | "series_fill_forward" | "series_fill_backward" | "series_fill_linear" => (&[Dyn], T::Dynamic),
         "series_fill_const" => (&[Dyn, Any], T::Dynamic),
         name if crate::functions::SERIES_PAIRWISE.contains(&name) => (&[Any, Any], T::Dynamic),
-        "series_abs" | "series_ceiling" | "series_floor" | "series_sign" | "series_exp" | "series_log" | "series_sqrt" => {
-            (&[Dyn], T::Dynamic)
-        }
+        name if crate::functions::SERIES_ELEMENTWISE.contains(&name) => (&[Dyn], T::Dynamic),
+        "series_product" | "series_magnitude" => (&[Dyn], T::Real),
+        "series_dot_product" | "series_cosine_similarity" | "series_pearson_correlation" => (&[Dyn, Dyn], T::Real),
+        "range" => (&[Any, Any, Any], T::Dynamic),
+        "datetime_list_timezones" => (&[], T::Dynamic),
+        "zlib_compress_to_base64_string" | "gzip_compress_to_base64_string" => (&[Text], T::String),
+        "zlib_decompress_from_base64_string" | "gzip_decompress_from_base64_string" => (&[Text], T::String),
         "series_sum" => (&[Dyn], T::Real),
         // Aggregations
         "percentilew" => (

@@ -288,3 +288,19 @@ fn weighted_percentiles() {
     let names: Vec<String> = columns(q).into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["g", "percentile_x_50", "percentile_x_10", "percentile_x_20"]);
 }
+
+#[test]
+fn ranges_compression_and_series_pairs() {
+    // range-function.md
+    assert_eq!(one("range(1, 10, 3)"), "[1,4,7,10]");
+    assert_eq!(one("array_length(range(datetime(2024-01-01), datetime(2024-01-01 02:00), 1h))"), "3");
+    // Compression round trips (the compressed bytes depend on the compressor).
+    assert_eq!(one("zlib_decompress_from_base64_string(zlib_compress_to_base64_string('flowkql'))"), "flowkql");
+    assert_eq!(one("gzip_decompress_from_base64_string(gzip_compress_to_base64_string('flowkql'))"), "flowkql");
+    assert_eq!(one("zlib_decompress_from_base64_string('not base64!')"), "");
+    // Worked by hand: [1, 2, 3] . [4, 5, 6] = 32; orthogonal vectors have cosine 0.
+    assert_eq!(one("series_dot_product(dynamic([1, 2, 3]), dynamic([4, 5, 6]))"), "32");
+    assert_eq!(one("series_cosine_similarity(dynamic([1, 0]), dynamic([0, 1]))"), "0");
+    assert_eq!(one("round(series_pearson_correlation(dynamic([1, 2, 3]), dynamic([6, 4, 2])), 6)"), "-1");
+    assert_eq!(one("series_magnitude(dynamic([3, 4]))"), "5");
+}
