@@ -4,7 +4,12 @@
 //! same bytes pays: `serde_json::from_slice::<Value>` for the JSON, splitting lines into
 //! fields for the text.
 //!
-//! Run: `cargo bench --bench ingest` (set FLOWKQL_BENCH_MB to change the input size).
+//! Each reader is timed twice: in a rayon pool of one thread (like for like with the
+//! single-threaded baselines) and in the default pool (every core).
+//!
+//! Run: `cargo bench --bench ingest` (set FLOWKQL_BENCH_MB to change the input size, and
+//! FLOWKQL_BENCH_DIR to keep the generated inputs, `PT1H.json` and `flows.log`, in that
+//! directory: `benches/ingest_peers.py` reads the same AWS file with Polars and DuckDB).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use flowkql::rawlog::{read_native, RawFormat, ReadOptions};
@@ -130,15 +135,31 @@ fn read(path: &Path, format: RawFormat) -> usize {
     }
 }
 
+/// `read` in a rayon pool of one thread: the readers' `par_iter`s then run in turn.
+fn read_one_thread(pool: &rayon::ThreadPool, path: &Path, format: RawFormat) -> usize {
+    pool.install(|| read(path, format))
+}
+
 fn ingest(c: &mut Criterion) {
-    let dir = match tempfile::tempdir() {
+    let temp = match tempfile::tempdir() {
         Ok(d) => d,
         Err(e) => panic!("no temp dir: {e}"),
+    };
+    let kept = std::env::var_os("FLOWKQL_BENCH_DIR").map(std::path::PathBuf::from);
+    if let Some(k) = &kept {
+        if let Err(e) = std::fs::create_dir_all(k) {
+            panic!("cannot create {}: {e}", k.display());
+        }
+    }
+    let dir = kept.as_deref().unwrap_or(temp.path());
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+        Ok(p) => p,
+        Err(e) => panic!("no thread pool: {e}"),
     };
     let target = target_bytes();
 
     let (nsg, tuples) = nsg_blob(target);
-    let nsg_path = dir.path().join("PT1H.json");
+    let nsg_path = dir.join("PT1H.json");
     if let Err(e) = std::fs::write(&nsg_path, &nsg) {
         panic!("cannot write the NSG input: {e}");
     }
@@ -149,6 +170,7 @@ fn ingest(c: &mut Criterion) {
     let mut group = c.benchmark_group("nsg_v2_json");
     group.sample_size(10);
     group.throughput(Throughput::ElementsAndBytes { elements: tuples as u64, bytes: nsg.len() as u64 });
+    group.bench_function("read_native_1_thread", |b| b.iter(|| read_one_thread(&pool, black_box(&nsg_path), RawFormat::NsgFlowV2)));
     group.bench_function("read_native", |b| b.iter(|| read(black_box(&nsg_path), RawFormat::NsgFlowV2)));
     group.bench_function("serde_json_value", |b| {
         b.iter(|| {
@@ -163,7 +185,7 @@ fn ingest(c: &mut Criterion) {
     drop(nsg);
 
     let (aws, records) = aws_text(target);
-    let aws_path = dir.path().join("flows.log");
+    let aws_path = dir.join("flows.log");
     if let Err(e) = std::fs::write(&aws_path, &aws) {
         panic!("cannot write the AWS input: {e}");
     }
@@ -174,6 +196,7 @@ fn ingest(c: &mut Criterion) {
     let mut group = c.benchmark_group("aws_text");
     group.sample_size(10);
     group.throughput(Throughput::ElementsAndBytes { elements: records as u64, bytes: aws.len() as u64 });
+    group.bench_function("read_native_1_thread", |b| b.iter(|| read_one_thread(&pool, black_box(&aws_path), RawFormat::AwsVpc)));
     group.bench_function("read_native", |b| b.iter(|| read(black_box(&aws_path), RawFormat::AwsVpc)));
     group.bench_function("split_fields", |b| {
         b.iter(|| black_box(&aws).split(|c| *c == b'\n').map(|line| line.split(|c| *c == b' ').count()).sum::<usize>())

@@ -73,6 +73,18 @@ pub(crate) fn parse_record<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> std::resu
     }
 }
 
+/// Parses the records of a chunk, noting those that do not fit (they are left out).
+pub(crate) fn parse_records<'a, T: Deserialize<'a>>(chunk: &Chunk<'a>, problems: &mut Problems) -> Result<Vec<(usize, T)>> {
+    let mut parsed = Vec::with_capacity(chunk.len());
+    for (no, bytes) in chunk {
+        match parse_record::<T>(bytes) {
+            Ok(r) => parsed.push((*no, r)),
+            Err(why) => problems.fault(&format!("record {no}"), why)?,
+        }
+    }
+    Ok(parsed)
+}
+
 /// The records of one chunk: (1-based record number, bytes).
 pub(crate) type Chunk<'a> = [(usize, &'a [u8])];
 

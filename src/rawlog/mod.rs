@@ -8,7 +8,7 @@
 //! ```
 //!
 //! Each file is read whole, split into records (`records.rs`), parsed into column
-//! buffers and turned into a frame; the input bytes are freed before the next file, so
+//! buffers (the Azure tuples in one pass each, `tuples.rs`) and turned into a frame; the input bytes are freed before the next file, so
 //! memory holds the tables, not the files. Malformed input is an error naming the file,
 //! the record (or line) and the field; with [`ReadOptions::lenient`] the record or tuple
 //! is left out and listed in [`ReadReport::skipped`] instead. Nothing is dropped
@@ -79,6 +79,7 @@ mod nsg;
 mod problems;
 mod progress;
 mod records;
+mod tuples;
 mod vnet;
 
 #[cfg(test)]
