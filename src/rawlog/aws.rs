@@ -12,6 +12,7 @@
 use super::columns as c;
 use super::fields;
 use super::problems::Problems;
+use super::progress::FileProgress;
 use crate::error::Result;
 use crate::schema;
 use polars::prelude::*;
@@ -238,7 +239,7 @@ impl Layout {
 const CHUNK_BYTES: usize = 4 << 20;
 
 /// Reads one AWS text object; returns its frames and the number of record lines.
-pub(crate) fn read(bytes: &[u8], problems: &mut Problems) -> Result<(Vec<DataFrame>, usize)> {
+pub(crate) fn read(bytes: &[u8], problems: &mut Problems, done: &FileProgress) -> Result<(Vec<DataFrame>, usize)> {
     let bytes = super::records::strip_bom(bytes);
     // The first non-blank line: a header, or the first record of a known layout.
     let mut pos = 0;
@@ -299,6 +300,7 @@ pub(crate) fn read(bytes: &[u8], problems: &mut Problems) -> Result<(Vec<DataFra
         .map(|(first, text)| {
             let mut p = Problems::new(file.clone(), lenient);
             let r = read_lines(text, *first, &layout, &mut p);
+            done.advance(text.len());
             (r, p)
         })
         .collect();

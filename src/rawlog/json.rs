@@ -4,6 +4,7 @@
 //! blobs) and reports the blob's tail (truncated, unclosed, junk).
 
 use super::problems::{Problems, FILE_HELP, TRUNCATED_HELP};
+use super::progress::FileProgress;
 use super::records::{self, Tail};
 use crate::error::Result;
 use polars::prelude::DataFrame;
@@ -96,7 +97,12 @@ const CHUNK_RECORDS: usize = 256;
 
 /// Splits `bytes` into records and builds their frames with `read_chunk`. Returns the
 /// frames (in record order) and the number of complete records.
-pub(crate) fn read_blob(bytes: &[u8], problems: &mut Problems, read_chunk: ChunkReader) -> Result<(Vec<DataFrame>, usize)> {
+pub(crate) fn read_blob(
+    bytes: &[u8],
+    problems: &mut Problems,
+    done: &FileProgress,
+    read_chunk: ChunkReader,
+) -> Result<(Vec<DataFrame>, usize)> {
     let split = match records::split(bytes) {
         Ok(s) => s,
         Err(why) => {
@@ -112,6 +118,7 @@ pub(crate) fn read_blob(bytes: &[u8], problems: &mut Problems, read_chunk: Chunk
         .map(|chunk| {
             let mut p = Problems::new(file.clone(), lenient);
             let df = read_chunk(&file, chunk, &mut p);
+            done.advance(chunk.iter().map(|(_, r)| r.len()).sum());
             (df, p)
         })
         .collect();

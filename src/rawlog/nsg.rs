@@ -7,6 +7,7 @@ use super::columns::Codes;
 use super::fields::{self, Cursor};
 use super::json::{self, text, Chunk, Text};
 use super::problems::Problems;
+use super::progress::FileProgress;
 use super::tuples::{
     self, at, checked_counters, checked_head, fast_counters, fast_head, Clock, Counters, FieldNames, Groups, Head, Layout, Tuples,
 };
@@ -201,8 +202,8 @@ pub(crate) fn read_chunk(file: &str, chunk: &Chunk<'_>, problems: &mut Problems)
 }
 
 /// Reads one NSG blob's bytes into frames; returns them with the record count.
-pub(crate) fn read(bytes: &[u8], problems: &mut Problems) -> Result<(Vec<DataFrame>, usize)> {
-    json::read_blob(bytes, problems, read_chunk)
+pub(crate) fn read(bytes: &[u8], problems: &mut Problems, done: &FileProgress) -> Result<(Vec<DataFrame>, usize)> {
+    json::read_blob(bytes, problems, done, read_chunk)
 }
 
 #[cfg(test)]

@@ -200,19 +200,19 @@ fn not_a_flow_log() {
 }
 
 /// A reader of one file's bytes (`nsg::read`, `vnet::read`, `aws::read`).
-type BlobReader = fn(&[u8], &mut Problems) -> crate::Result<(Vec<DataFrame>, usize)>;
+type BlobReader = fn(&[u8], &mut Problems, &progress::FileProgress) -> crate::Result<(Vec<DataFrame>, usize)>;
 
 /// Lenient and strict readings of the same bytes: (rows, skipped lines) and whether the
 /// strict reading failed.
 fn both_ways(read: BlobReader, bytes: &[u8]) -> (usize, Vec<String>, bool) {
     let mut p = Problems::new("cut", true);
-    let frames = match read(bytes, &mut p) {
+    let frames = match read(bytes, &mut p, &progress::FileProgress::silent()) {
         Ok((frames, _)) => frames,
         Err(e) => panic!("a lenient read failed: {}", e.message),
     };
     let rows = frames.iter().map(DataFrame::height).sum();
     let mut q = Problems::new("cut", false);
-    let strict_failed = read(bytes, &mut q).is_err();
+    let strict_failed = read(bytes, &mut q, &progress::FileProgress::silent()).is_err();
     (rows, p.skipped, strict_failed)
 }
 
