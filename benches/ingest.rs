@@ -1,8 +1,9 @@
 //! Ingest throughput of the raw flow-log readers (MB/s and tuples/s) on synthesized
-//! inputs of about 50 MB: an NSG flow log v2 blob (JSON) and an AWS VPC flow log object
-//! (default text format). Beside each, in the same run, the floor that any reader of the
-//! same bytes pays: `serde_json::from_slice::<Value>` for the JSON, splitting lines into
-//! fields for the text.
+//! inputs of about 50 MB: an NSG flow log v2 blob and a VNet flow log blob (JSON), and an
+//! AWS VPC flow log object (default text format). Beside each, in the same run, the floor
+//! that any reader of the same bytes pays: `serde_json` parsing the file into `Value`s
+//! (timed from the path, as the reader is, and from bytes already in memory) for the
+//! JSON, splitting lines into fields for the text.
 //!
 //! Each reader is timed twice: in a rayon pool of one thread (like for like with the
 //! single-threaded baselines) and in the default pool (every core).
@@ -92,8 +93,70 @@ fn nsg_blob(target: usize) -> (String, usize) {
     (out, tuples)
 }
 
-/// An AWS object in the default format, with its header line. Returns the text and
-/// its record count.
+/// A VNet flow log blob: records of 2 ACLs x 2 rule groups x 100 tuples, millisecond
+/// times, numeric protocols, states B/C/E/D. Returns the text and its tuple count.
+fn vnet_blob(target: usize) -> (String, usize) {
+    let mut rng = Lcg(13);
+    let mut out = String::with_capacity(target + (1 << 20));
+    out.push_str("{\"records\":[");
+    let mut tuples = 0;
+    let mut minute = 0u64;
+    while out.len() < target {
+        if minute > 0 {
+            out.push(',');
+        }
+        let t0 = (1_704_067_200 + minute * 60) * 1000;
+        out.push_str(&format!(
+            "{{\"time\":\"2024-01-01T{:02}:{:02}:11.0581451Z\",\"flowLogVersion\":4,\"flowLogGUID\":\"66aa66aa-bb77-cc88-dd99-00ee00ee00ee\",\"macAddress\":\"112233445566\",\"category\":\"FlowLogFlowEvent\",\"flowLogResourceID\":\"/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/NETWORKWATCHERRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKWATCHERS/NETWORKWATCHER_EASTUS2EUAP/FLOWLOGS/VNETFLOWLOG\",\"targetResourceID\":\"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroup/providers/Microsoft.Network/virtualNetworks/myVNet\",\"operationName\":\"FlowLogFlowEvent\",\"flowRecords\":{{\"flows\":[",
+            (minute / 60) % 24,
+            minute % 60
+        ));
+        for acl in 0..2 {
+            if acl > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!("{{\"aclID\":\"00000000-1234-abcd-0000-00000000000{acl}\",\"flowGroups\":["));
+            for (r, rule) in ["DefaultRule_AllowInternetOutBound", "BlockHighRiskTCPPortsFromInternet"].iter().enumerate() {
+                if r > 0 {
+                    out.push(',');
+                }
+                out.push_str(&format!("{{\"rule\":\"{rule}\",\"flowTuples\":["));
+                for k in 0..100 {
+                    if k > 0 {
+                        out.push(',');
+                    }
+                    let ts = t0 + rng.below(60_000);
+                    let remote = format!("{}.{}.{}.{}", 1 + rng.below(222), rng.below(256), rng.below(256), 1 + rng.below(254));
+                    let (src, dst, dir) = if r == 0 { ("10.0.0.6", remote.as_str(), "O") } else { (remote.as_str(), "10.0.0.6", "I") };
+                    let proto = [6, 6, 17][k % 3];
+                    let sport = 1024 + rng.below(60000);
+                    match (r, rng.below(3)) {
+                        (1, _) => out.push_str(&format!("\"{ts},{src},{dst},{sport},443,{proto},{dir},D,NX,0,0,0,0\"")),
+                        (_, 0) => out.push_str(&format!("\"{ts},{src},{dst},{sport},443,{proto},{dir},B,NX,0,0,0,0\"")),
+                        (_, s) => out.push_str(&format!(
+                            "\"{ts},{src},{dst},{sport},443,{proto},{dir},{},X,{},{},{},{}\"",
+                            if s == 1 { "C" } else { "E" },
+                            rng.below(100),
+                            rng.below(100_000),
+                            rng.below(100),
+                            rng.below(100_000)
+                        )),
+                    }
+                    tuples += 1;
+                }
+                out.push_str("]}");
+            }
+            out.push_str("]}");
+        }
+        out.push_str("]}}");
+        minute += 1;
+    }
+    out.push_str("]}");
+    (out, tuples)
+}
+
+/// An AWS object in the default format, with its header line: one account, 16 network
+/// interfaces, 1 line in 200 a NODATA record. Returns the text and its record count.
 fn aws_text(target: usize) -> (String, usize) {
     let mut rng = Lcg(11);
     let mut out = String::with_capacity(target + 4096);
@@ -102,10 +165,11 @@ fn aws_text(target: usize) -> (String, usize) {
     while out.len() < target {
         let start = 1_704_067_200 + rng.below(86_400);
         let line = if rng.below(200) == 0 {
-            format!("2 123456789012 eni-0a1b2c3d4e5f60718 - - - - - - - {start} {} - NODATA\n", start + 60)
+            format!("2 123456789012 eni-0a1b2c3d4e5f607{:02} - - - - - - - {start} {} - NODATA\n", rng.below(16), start + 60)
         } else {
             format!(
-                "2 123456789012 eni-0a1b2c3d4e5f60718 10.0.{}.{} {}.{}.{}.{} {} {} {} {} {} {start} {} {} OK\n",
+                "2 123456789012 eni-0a1b2c3d4e5f607{:02} 10.0.{}.{} {}.{}.{}.{} {} {} {} {} {} {start} {} {} OK\n",
+                rng.below(16),
                 rng.below(256),
                 1 + rng.below(254),
                 1 + rng.below(222),
@@ -158,31 +222,42 @@ fn ingest(c: &mut Criterion) {
     };
     let target = target_bytes();
 
-    let (nsg, tuples) = nsg_blob(target);
-    let nsg_path = dir.join("PT1H.json");
-    if let Err(e) = std::fs::write(&nsg_path, &nsg) {
-        panic!("cannot write the NSG input: {e}");
-    }
-    let nsg = nsg.into_bytes();
-    assert_eq!(read(&nsg_path, RawFormat::NsgFlowV2), tuples);
-    eprintln!("NSG v2 JSON: {:.1} MB, {tuples} tuples", nsg.len() as f64 / 1e6);
-
-    let mut group = c.benchmark_group("nsg_v2_json");
-    group.sample_size(10);
-    group.throughput(Throughput::ElementsAndBytes { elements: tuples as u64, bytes: nsg.len() as u64 });
-    group.bench_function("read_native_1_thread", |b| b.iter(|| read_one_thread(&pool, black_box(&nsg_path), RawFormat::NsgFlowV2)));
-    group.bench_function("read_native", |b| b.iter(|| read(black_box(&nsg_path), RawFormat::NsgFlowV2)));
-    group.bench_function("serde_json_value", |b| {
-        b.iter(|| {
-            let v: serde_json::Value = match serde_json::from_slice(black_box(&nsg)) {
+    for (group, file, format, (text, tuples)) in [
+        ("nsg_v2_json", "PT1H.json", RawFormat::NsgFlowV2, nsg_blob(target)),
+        ("vnet_json", "vnet-PT1H.json", RawFormat::VnetFlowV4, vnet_blob(target)),
+    ] {
+        let path = dir.join(file);
+        if let Err(e) = std::fs::write(&path, &text) {
+            panic!("cannot write the {group} input: {e}");
+        }
+        let bytes = text.into_bytes();
+        assert_eq!(read(&path, format), tuples);
+        eprintln!("{group}: {:.1} MB, {tuples} tuples", bytes.len() as f64 / 1e6);
+        let mut g = c.benchmark_group(group);
+        g.sample_size(10);
+        g.throughput(Throughput::ElementsAndBytes { elements: tuples as u64, bytes: bytes.len() as u64 });
+        g.bench_function("read_native_1_thread", |b| b.iter(|| read_one_thread(&pool, black_box(&path), format)));
+        g.bench_function("read_native", |b| b.iter(|| read(black_box(&path), format)));
+        g.bench_function("serde_json_value_from_file", |b| {
+            b.iter(|| {
+                let bytes = match std::fs::read(black_box(&path)) {
+                    Ok(b) => b,
+                    Err(e) => panic!("{e}"),
+                };
+                match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                    Ok(v) => v,
+                    Err(e) => panic!("{e}"),
+                }
+            })
+        });
+        g.bench_function("serde_json_value_from_memory", |b| {
+            b.iter(|| match serde_json::from_slice::<serde_json::Value>(black_box(&bytes)) {
                 Ok(v) => v,
                 Err(e) => panic!("{e}"),
-            };
-            v
-        })
-    });
-    group.finish();
-    drop(nsg);
+            })
+        });
+        g.finish();
+    }
 
     let (aws, records) = aws_text(target);
     let aws_path = dir.join("flows.log");

@@ -414,8 +414,12 @@ fn read_lines(text: &[u8], first_line: usize, layout: &Layout, problems: &mut Pr
     }
     let mut cols: HashMap<String, Column> = HashMap::new();
     for ((_, col, kind), buf) in FIELDS.iter().zip(bufs) {
+        // A value shared by every line (the account, the version, often the status) makes
+        // a constant column; it is built from the first value only.
         let column = match buf {
+            Some(Buf::Text(v)) if c::all_same(&v) => c::const_string(col, v.first().copied().unwrap_or(""), rows),
             Some(Buf::Text(v)) => c::strings(col, &v),
+            Some(Buf::Int(v)) if c::all_same(&v) => c::ints(col, v.into_iter().take(1).collect()).new_from_index(0, rows),
             Some(Buf::Int(v)) => c::ints(col, v),
             Some(Buf::Long(v)) if *kind == Kind::Seconds => c::datetimes(col, v)?,
             Some(Buf::Long(v)) => c::longs(col, v),
