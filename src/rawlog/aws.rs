@@ -34,6 +34,14 @@ pub(crate) enum Kind {
 }
 
 /// AWS field name, AWSVPCFlow column, how the text is read. In the table's column order.
+///
+/// Checked against Microsoft's AWSVPCFlow reference (MicrosoftDocs/azure-reference-other,
+/// `azure-monitor-ref/tables/includes/awsvpcflow-include.md`, versions of 02/18/2024 and
+/// 07/30/2024; https://learn.microsoft.com/azure/azure-monitor/reference/tables/awsvpcflow):
+/// "TimeGenerated ... will be the same as 'start' input field"; `Packets`, `Protocol`,
+/// the ports, `TcpFlags` and `Version` are int, `Bytes` is long, `End` is datetime, the
+/// rest string. Where `start` is `-`, Sentinel uses the arrival time, which offline data
+/// does not have: `TimeGenerated` is null there. The test below holds the table to it.
 pub(crate) const FIELDS: &[(&str, &str, Kind)] = &[
     ("start", "TimeGenerated", Kind::Seconds),
     ("version", "Version", Kind::Int),
@@ -435,4 +443,61 @@ fn read_lines(text: &[u8], first_line: usize, layout: &Layout, problems: &mut Pr
 pub(crate) fn table_schema() -> crate::types::Schema {
     // The built-in schema is compiled in; its absence would be a build defect.
     schema::builtin(TABLE).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::KqlType;
+
+    /// Every AWS field lands in the column of the documented name and type (the
+    /// reference cited on `FIELDS`, copied here by hand).
+    #[test]
+    fn fields_map_to_the_documented_columns() {
+        use KqlType::{DateTime, Int, Long, String as Str};
+        let documented: &[(&str, &str, KqlType)] = &[
+            ("start", "TimeGenerated", DateTime),
+            ("version", "Version", Int),
+            ("account-id", "AccountId", Str),
+            ("interface-id", "InterfaceId", Str),
+            ("srcaddr", "SrcAddr", Str),
+            ("dstaddr", "DstAddr", Str),
+            ("srcport", "SrcPort", Int),
+            ("dstport", "DstPort", Int),
+            ("protocol", "Protocol", Int),
+            ("packets", "Packets", Int),
+            ("bytes", "Bytes", Long),
+            ("end", "End", DateTime),
+            ("action", "Action", Str),
+            ("log-status", "LogStatus", Str),
+            ("vpc-id", "VpcId", Str),
+            ("subnet-id", "SubnetId", Str),
+            ("instance-id", "InstanceId", Str),
+            ("tcp-flags", "TcpFlags", Int),
+            ("type", "TrafficType", Str),
+            ("pkt-srcaddr", "PktSrcAddr", Str),
+            ("pkt-dstaddr", "PktDstAddr", Str),
+            ("region", "Region", Str),
+            ("az-id", "AzId", Str),
+            ("sublocation-type", "SublocationType", Str),
+            ("sublocation-id", "SublocationId", Str),
+            ("pkt-src-aws-service", "PktSrcAwsService", Str),
+            ("pkt-dst-aws-service", "PktDstAwsService", Str),
+            ("flow-direction", "FlowDirection", Str),
+            ("traffic-path", "TrafficPath", Str),
+        ];
+        let schema = table_schema();
+        assert_eq!(FIELDS.len(), documented.len());
+        for (field, column, ty) in documented {
+            let mapped = FIELDS.iter().find(|(f, _, _)| f == field).map(|(_, c, _)| *c);
+            assert_eq!(mapped, Some(*column), "{field}");
+            assert_eq!(schema.get(column), Some(*ty), "{column}");
+        }
+        // The documented columns that no AWS field fills.
+        for (column, ty) in [("TenantId", Str), ("SourceSystem", Str), ("Type", Str), ("_BilledSize", KqlType::Real), ("_IsBillable", Str)]
+        {
+            assert_eq!(schema.get(column), Some(ty), "{column}");
+        }
+        assert_eq!(schema.len(), documented.len() + 5);
+    }
 }

@@ -207,6 +207,9 @@ impl Interner {
     pub fn finish(self, n: &str) -> Result<Column> {
         let values: Vec<&str> = self.values.iter().map(String::as_str).collect();
         let col = strings(n, &values);
+        if values.len() == 1 {
+            return Ok(col.new_from_index(0, self.rows.len()));
+        }
         let idx = IdxCa::from_vec(name("idx"), self.rows);
         gather(&col, &idx)
     }

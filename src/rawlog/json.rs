@@ -47,6 +47,45 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
+/// A flow tuple as the bytes between its quotes, borrowed when it has no escapes (flow
+/// tuples never do). Unlike [`Text`], the bytes are not checked for UTF-8 here: the
+/// tuple reader takes only ASCII on its fast path and checks the rest itself, so the
+/// bulk of a blob is not scanned one more time.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Tuple<'a>(pub Cow<'a, [u8]>);
+
+impl Tuple<'_> {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Tuple<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Tuple<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_bytes<E>(self, v: &'de [u8]) -> std::result::Result<Tuple<'a>, E> {
+                Ok(Tuple(Cow::Borrowed(v)))
+            }
+            fn visit_bytes<E>(self, v: &[u8]) -> std::result::Result<Tuple<'a>, E> {
+                Ok(Tuple(Cow::Owned(v.to_vec())))
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Tuple<'a>, E> {
+                Ok(Tuple(Cow::Borrowed(v.as_bytes())))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Tuple<'a>, E> {
+                Ok(Tuple(Cow::Owned(v.as_bytes().to_vec())))
+            }
+        }
+        // serde_json gives a string's raw bytes here, with escapes resolved.
+        d.deserialize_bytes(V(PhantomData))
+    }
+}
+
 pub(crate) fn text<'a>(t: &'a Option<Text<'_>>) -> &'a str {
     t.as_ref().map_or("", |t| t.as_str())
 }

@@ -3,9 +3,9 @@
 //! times are milliseconds (seconds are accepted too); the protocol is an IANA number;
 //! the state is B/C/E, or D for a denied flow; field 9 is the encryption status.
 
-use super::columns::{self as c, Codes, Nullable};
+use super::columns::{Codes, Interner, Nullable};
 use super::fields::{self, Cursor};
-use super::json::{self, text, Chunk, Text};
+use super::json::{self, text, Chunk, Text, Tuple as TupleText};
 use super::problems::Problems;
 use super::progress::FileProgress;
 use super::tuples::{
@@ -90,7 +90,7 @@ struct Group<'a> {
     #[serde(borrow)]
     rule: Text<'a>,
     #[serde(borrow, rename = "flowTuples")]
-    flow_tuples: Vec<Text<'a>>,
+    flow_tuples: Vec<TupleText<'a>>,
 }
 
 const DIRECTIONS: &[&str] = &["I", "O"];
@@ -130,7 +130,7 @@ struct Tuple<'t> {
 }
 
 /// Reads a tuple; `Err` is the reason, naming the field.
-fn parse(tuple: &str) -> std::result::Result<Tuple<'_>, String> {
+fn parse(tuple: &[u8]) -> std::result::Result<Tuple<'_>, String> {
     match fast(tuple) {
         Some(t) => Ok(t),
         None => checked(tuple),
@@ -138,7 +138,7 @@ fn parse(tuple: &str) -> std::result::Result<Tuple<'_>, String> {
 }
 
 #[inline]
-fn fast(tuple: &str) -> Option<Tuple<'_>> {
+fn fast(tuple: &[u8]) -> Option<Tuple<'_>> {
     let mut c = Cursor::new(tuple);
     let head = fast_head(&mut c, Clock::SecondsOrMillis)?;
     let protocol = c.byte()?;
@@ -149,7 +149,8 @@ fn fast(tuple: &str) -> Option<Tuple<'_>> {
     Some(Tuple { head, protocol, codes, encryption, counters })
 }
 
-fn checked(tuple: &str) -> std::result::Result<Tuple<'_>, String> {
+fn checked(tuple: &[u8]) -> std::result::Result<Tuple<'_>, String> {
+    let tuple = std::str::from_utf8(tuple).map_err(|e| format!("not UTF-8 text ({e})"))?;
     let (f, n) = fields::split_tuple::<13>(tuple);
     if n != 13 {
         return Err(format!("{n} fields where a VNet flow log tuple has 13: {tuple:?}"));
@@ -171,7 +172,8 @@ pub(crate) fn read_chunk(file: &str, chunk: &Chunk<'_>, problems: &mut Problems)
     let mut tuples = Tuples::with_capacity(tuple_count);
     let mut protocols: Nullable<Int32Type> = Nullable::with_capacity(tuple_count);
     let mut codes = [DIRECTIONS, STATES].map(|dict| Codes::with_capacity(dict, tuple_count));
-    let mut encryption = StringChunkedBuilder::new(c::name("Encryption"), tuple_count);
+    // A few distinct statuses (X, NX, NX_...): each stored once.
+    let mut encryption = Interner::default();
     for (no, r) in &parsed {
         let at = format!("record {no}");
         if r.flow_log_version != 4 {
@@ -189,14 +191,14 @@ pub(crate) fn read_chunk(file: &str, chunk: &Chunk<'_>, problems: &mut Problems)
                 let texts = [grp.rule.as_str(), text(&acl.acl_id), text(&r.mac_address), guid, flow_log_id, target_id, category, operation];
                 let g = groups.push(record_time, 4, &texts);
                 for (k, t) in grp.flow_tuples.iter().enumerate() {
-                    match parse(t.as_str()) {
+                    match parse(t.as_bytes()) {
                         Ok(t) => {
                             tuples.push(g, &t.head, t.counters);
                             protocols.push(Some(i32::from(t.protocol)));
                             for (col, code) in codes.iter_mut().zip(t.codes) {
                                 col.push(code);
                             }
-                            encryption.append_value(t.encryption);
+                            encryption.push(t.encryption);
                         }
                         Err(why) => problems.fault(&at, format!("flowRecords.flows[{i}].flowGroups[{j}].flowTuples[{k}]: {why}"))?,
                     }
@@ -205,7 +207,7 @@ pub(crate) fn read_chunk(file: &str, chunk: &Chunk<'_>, problems: &mut Problems)
         }
     }
     let [dir, state] = codes;
-    let extra = vec![protocols.finish("Protocol"), dir.finish("Direction")?, state.finish("State")?, encryption.finish().into_column()];
+    let extra = vec![protocols.finish("Protocol"), dir.finish("Direction")?, state.finish("State")?, encryption.finish("Encryption")?];
     tuples::frame(&schema(), &LAYOUT, file, groups, tuples, extra)
 }
 
@@ -230,8 +232,8 @@ mod tests {
         cases.extend(good.iter().map(|g| g.replace(",6,", ",+6,")));
         let mut fast_taken = 0;
         for t in &cases {
-            let slow = checked(t);
-            match fast(t) {
+            let slow = checked(t.as_bytes());
+            match fast(t.as_bytes()) {
                 Some(f) => {
                     fast_taken += 1;
                     assert_eq!(Ok(&f), slow.as_ref(), "{t:?}");

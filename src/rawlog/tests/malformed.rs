@@ -259,3 +259,18 @@ fn damaged_bytes_never_panic() {
         assert_eq!(strict_failed, !skipped.is_empty(), "byte {k}");
     }
 }
+
+#[test]
+fn tuple_that_is_not_utf8() {
+    let dir = tempfile::tempdir().expect("dir");
+    // A byte that is not UTF-8 inside the second tuple's source address.
+    let text = format!("{{\"records\":[{}]}}", nsg_record(2, &[GOOD_TUPLE, "1542110379,10.5.16.X", GOOD_TUPLE]));
+    let mut bytes = text.into_bytes();
+    let at = bytes.iter().position(|b| *b == b'X').expect("marker");
+    bytes[at] = 0xFF;
+    let path = dir.path().join("PT1H.json");
+    std::fs::write(&path, &bytes).expect("write");
+    strict_error(&path, &["record 1", "flowTuples[1]", "UTF-8"]);
+    let (rows, report) = lenient_read(&path);
+    assert_eq!((rows, report.skipped.len()), (2, 1));
+}
