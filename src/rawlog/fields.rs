@@ -79,21 +79,21 @@ fn dotted_quad_prefix(b: &[u8]) -> (usize, bool) {
 /// rare forms and name the fault. Each method takes exactly what the matching checked
 /// function above accepts, or less.
 pub(crate) struct Cursor<'a> {
-    text: &'a [u8],
+    text: &'a str,
     at: usize,
     /// The last field read ended the text.
     ended: bool,
 }
 
 impl<'a> Cursor<'a> {
-    pub fn new(text: &'a [u8]) -> Self {
+    pub fn new(text: &'a str) -> Self {
         Cursor { text, at: 0, ended: false }
     }
 
     /// After a field: a comma (consumed) or the end of the text.
     #[inline]
     fn field_end(&mut self) -> Option<()> {
-        match self.text.get(self.at) {
+        match self.text.as_bytes().get(self.at) {
             None => {
                 self.ended = true;
                 Some(())
@@ -112,7 +112,7 @@ impl<'a> Cursor<'a> {
         if self.ended {
             return None;
         }
-        let b = self.text;
+        let b = self.text.as_bytes();
         let from = self.at;
         let mut v: u64 = 0;
         while let Some(&c) = b.get(self.at) {
@@ -187,13 +187,13 @@ impl<'a> Cursor<'a> {
             return None;
         }
         let from = self.at;
-        let (len, valid) = dotted_quad_prefix(&self.text[from..]);
+        let (len, valid) = dotted_quad_prefix(&self.text.as_bytes()[from..]);
         if !valid {
             return None;
         }
         self.at += len;
-        // Digits and dots only: valid UTF-8.
-        let ip = std::str::from_utf8(&self.text[from..self.at]).ok()?;
+        // Digits and dots are ASCII: both ends are character boundaries.
+        let ip = self.text.get(from..self.at)?;
         self.field_end()?;
         Some(ip)
     }
@@ -204,7 +204,7 @@ impl<'a> Cursor<'a> {
         if self.ended {
             return None;
         }
-        let c = *self.text.get(self.at)?;
+        let c = *self.text.as_bytes().get(self.at)?;
         let k = allowed.iter().position(|a| *a == c)?;
         self.at += 1;
         self.field_end()?;
@@ -218,11 +218,12 @@ impl<'a> Cursor<'a> {
             return None;
         }
         let from = self.at;
-        let b = self.text;
+        let b = self.text.as_bytes();
         while self.at < b.len() && b[self.at] != b',' {
             self.at += 1;
         }
-        let t = std::str::from_utf8(&b[from..self.at]).ok()?;
+        // `,` is ASCII, so both ends are character boundaries.
+        let t = self.text.get(from..self.at)?;
         self.field_end()?;
         Some(t)
     }

@@ -47,45 +47,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
-/// A flow tuple as the bytes between its quotes, borrowed when it has no escapes (flow
-/// tuples never do). Unlike [`Text`], the bytes are not checked for UTF-8 here: the
-/// tuple reader takes only ASCII on its fast path and checks the rest itself, so the
-/// bulk of a blob is not scanned one more time.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Tuple<'a>(pub Cow<'a, [u8]>);
-
-impl Tuple<'_> {
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Tuple<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V<'a>(PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = Tuple<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_bytes<E>(self, v: &'de [u8]) -> std::result::Result<Tuple<'a>, E> {
-                Ok(Tuple(Cow::Borrowed(v)))
-            }
-            fn visit_bytes<E>(self, v: &[u8]) -> std::result::Result<Tuple<'a>, E> {
-                Ok(Tuple(Cow::Owned(v.to_vec())))
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Tuple<'a>, E> {
-                Ok(Tuple(Cow::Borrowed(v.as_bytes())))
-            }
-            fn visit_str<E>(self, v: &str) -> std::result::Result<Tuple<'a>, E> {
-                Ok(Tuple(Cow::Owned(v.as_bytes().to_vec())))
-            }
-        }
-        // serde_json gives a string's raw bytes here, with escapes resolved.
-        d.deserialize_bytes(V(PhantomData))
-    }
-}
-
 pub(crate) fn text<'a>(t: &'a Option<Text<'_>>) -> &'a str {
     t.as_ref().map_or("", |t| t.as_str())
 }
@@ -93,7 +54,14 @@ pub(crate) fn text<'a>(t: &'a Option<Text<'_>>) -> &'a str {
 /// Parses one record; when it does not fit the expected shape, says where (the JSON
 /// path of the field at fault) and why.
 pub(crate) fn parse_record<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> std::result::Result<T, String> {
-    match serde_json::from_slice::<T>(bytes) {
+    // One check of the whole record for UTF-8 (fast on long text) spares serde_json
+    // checking each string; a record that fails it is parsed from bytes below, which
+    // names the string at fault.
+    let parsed = match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str::<T>(text),
+        Err(_) => serde_json::from_slice::<T>(bytes),
+    };
+    match parsed {
         Ok(v) => Ok(v),
         Err(first) => {
             // The slow path runs only for a bad record: parse again, tracking the path.

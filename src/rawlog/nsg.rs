@@ -5,7 +5,7 @@
 
 use super::columns::Codes;
 use super::fields::{self, Cursor};
-use super::json::{self, text, Chunk, Text, Tuple as TupleText};
+use super::json::{self, text, Chunk, Text};
 use super::problems::Problems;
 use super::progress::FileProgress;
 use super::tuples::{
@@ -88,7 +88,7 @@ struct NicFlows<'a> {
     #[serde(borrow, default)]
     mac: Option<Text<'a>>,
     #[serde(borrow, rename = "flowTuples")]
-    flow_tuples: Vec<TupleText<'a>>,
+    flow_tuples: Vec<Text<'a>>,
 }
 
 const PROTOCOLS: &[&str] = &["T", "U"];
@@ -125,7 +125,7 @@ struct Tuple<'t> {
 }
 
 /// Reads a tuple of a version 1 or 2 record; `Err` is the reason, naming the field.
-fn parse(tuple: &[u8], version: i64) -> std::result::Result<Tuple<'_>, String> {
+fn parse(tuple: &str, version: i64) -> std::result::Result<Tuple<'_>, String> {
     match fast(tuple, version) {
         Some(t) => Ok(t),
         None => checked(tuple, version),
@@ -133,7 +133,7 @@ fn parse(tuple: &[u8], version: i64) -> std::result::Result<Tuple<'_>, String> {
 }
 
 #[inline]
-fn fast(tuple: &[u8], version: i64) -> Option<Tuple<'_>> {
+fn fast(tuple: &str, version: i64) -> Option<Tuple<'_>> {
     let mut c = Cursor::new(tuple);
     let head = fast_head(&mut c, Clock::Seconds)?;
     let (proto, dir, decision) = (c.letter(b"TU")?, c.letter(b"IO")?, c.letter(b"AD")?);
@@ -142,8 +142,7 @@ fn fast(tuple: &[u8], version: i64) -> Option<Tuple<'_>> {
     Some(Tuple { head, codes: [proto, dir, decision, state], counters })
 }
 
-fn checked(tuple: &[u8], version: i64) -> std::result::Result<Tuple<'_>, String> {
-    let tuple = std::str::from_utf8(tuple).map_err(|e| format!("not UTF-8 text ({e})"))?;
+fn checked(tuple: &str, version: i64) -> std::result::Result<Tuple<'_>, String> {
     let (f, n) = fields::split_tuple::<13>(tuple);
     let want = if version == 1 { 8 } else { 13 };
     if n != want {
@@ -184,7 +183,7 @@ pub(crate) fn read_chunk(file: &str, chunk: &Chunk<'_>, problems: &mut Problems)
                 let [resource, system, category, operation] = envelope;
                 let g = groups.push(record_time, version as i32, &[rule.rule.as_str(), mac, resource, system, category, operation]);
                 for (k, t) in nic.flow_tuples.iter().enumerate() {
-                    match parse(t.as_bytes(), version) {
+                    match parse(t.as_str(), version) {
                         Ok(t) => {
                             tuples.push(g, &t.head, t.counters);
                             for (col, code) in codes.iter_mut().zip(t.codes) {
@@ -229,8 +228,8 @@ mod tests {
         let mut fast_taken = 0;
         for t in &cases {
             for version in [1, 2] {
-                let slow = checked(t.as_bytes(), version);
-                match fast(t.as_bytes(), version) {
+                let slow = checked(t.as_str(), version);
+                match fast(t.as_str(), version) {
                     Some(f) => {
                         fast_taken += 1;
                         assert_eq!(Ok(&f), slow.as_ref(), "{t:?} v{version}");

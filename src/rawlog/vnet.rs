@@ -5,7 +5,7 @@
 
 use super::columns::{Codes, Interner, Nullable};
 use super::fields::{self, Cursor};
-use super::json::{self, text, Chunk, Text, Tuple as TupleText};
+use super::json::{self, text, Chunk, Text};
 use super::problems::Problems;
 use super::progress::FileProgress;
 use super::tuples::{
@@ -90,7 +90,7 @@ struct Group<'a> {
     #[serde(borrow)]
     rule: Text<'a>,
     #[serde(borrow, rename = "flowTuples")]
-    flow_tuples: Vec<TupleText<'a>>,
+    flow_tuples: Vec<Text<'a>>,
 }
 
 const DIRECTIONS: &[&str] = &["I", "O"];
@@ -130,7 +130,7 @@ struct Tuple<'t> {
 }
 
 /// Reads a tuple; `Err` is the reason, naming the field.
-fn parse(tuple: &[u8]) -> std::result::Result<Tuple<'_>, String> {
+fn parse(tuple: &str) -> std::result::Result<Tuple<'_>, String> {
     match fast(tuple) {
         Some(t) => Ok(t),
         None => checked(tuple),
@@ -138,7 +138,7 @@ fn parse(tuple: &[u8]) -> std::result::Result<Tuple<'_>, String> {
 }
 
 #[inline]
-fn fast(tuple: &[u8]) -> Option<Tuple<'_>> {
+fn fast(tuple: &str) -> Option<Tuple<'_>> {
     let mut c = Cursor::new(tuple);
     let head = fast_head(&mut c, Clock::SecondsOrMillis)?;
     let protocol = c.byte()?;
@@ -149,8 +149,7 @@ fn fast(tuple: &[u8]) -> Option<Tuple<'_>> {
     Some(Tuple { head, protocol, codes, encryption, counters })
 }
 
-fn checked(tuple: &[u8]) -> std::result::Result<Tuple<'_>, String> {
-    let tuple = std::str::from_utf8(tuple).map_err(|e| format!("not UTF-8 text ({e})"))?;
+fn checked(tuple: &str) -> std::result::Result<Tuple<'_>, String> {
     let (f, n) = fields::split_tuple::<13>(tuple);
     if n != 13 {
         return Err(format!("{n} fields where a VNet flow log tuple has 13: {tuple:?}"));
@@ -191,7 +190,7 @@ pub(crate) fn read_chunk(file: &str, chunk: &Chunk<'_>, problems: &mut Problems)
                 let texts = [grp.rule.as_str(), text(&acl.acl_id), text(&r.mac_address), guid, flow_log_id, target_id, category, operation];
                 let g = groups.push(record_time, 4, &texts);
                 for (k, t) in grp.flow_tuples.iter().enumerate() {
-                    match parse(t.as_bytes()) {
+                    match parse(t.as_str()) {
                         Ok(t) => {
                             tuples.push(g, &t.head, t.counters);
                             protocols.push(Some(i32::from(t.protocol)));
@@ -232,8 +231,8 @@ mod tests {
         cases.extend(good.iter().map(|g| g.replace(",6,", ",+6,")));
         let mut fast_taken = 0;
         for t in &cases {
-            let slow = checked(t.as_bytes());
-            match fast(t.as_bytes()) {
+            let slow = checked(t.as_str());
+            match fast(t.as_str()) {
                 Some(f) => {
                     fast_taken += 1;
                     assert_eq!(Ok(&f), slow.as_ref(), "{t:?}");

@@ -261,16 +261,19 @@ fn damaged_bytes_never_panic() {
 }
 
 #[test]
-fn tuple_that_is_not_utf8() {
+fn record_that_is_not_utf8() {
     let dir = tempfile::tempdir().expect("dir");
-    // A byte that is not UTF-8 inside the second tuple's source address.
-    let text = format!("{{\"records\":[{}]}}", nsg_record(2, &[GOOD_TUPLE, "1542110379,10.5.16.X", GOOD_TUPLE]));
+    // A byte that is not UTF-8 inside the second tuple of the second record.
+    let text =
+        format!("{{\"records\":[{},{}]}}", nsg_record(2, &[GOOD_TUPLE]), nsg_record(2, &[GOOD_TUPLE, "1542110379,10.5.16.X", GOOD_TUPLE]));
     let mut bytes = text.into_bytes();
     let at = bytes.iter().position(|b| *b == b'X').expect("marker");
     bytes[at] = 0xFF;
     let path = dir.path().join("PT1H.json");
     std::fs::write(&path, &bytes).expect("write");
-    strict_error(&path, &["record 1", "flowTuples[1]", "UTF-8"]);
+    // The record is left out, naming the string at fault.
+    strict_error(&path, &["record 2", "flowTuples[1]", "unicode"]);
     let (rows, report) = lenient_read(&path);
-    assert_eq!((rows, report.skipped.len()), (2, 1));
+    assert_eq!((rows, report.skipped.len()), (1, 1));
+    assert!(report.skipped[0].contains("record 2"), "{:?}", report.skipped);
 }
