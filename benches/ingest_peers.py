@@ -3,15 +3,21 @@
 generates, so that flowkql's reader can be compared with them on the same bytes.
 
     FLOWKQL_BENCH_DIR=/tmp/ingest cargo bench --bench ingest -- aws_text
-    python3 benches/ingest_peers.py /tmp/ingest/flows.log
+    python3 benches/ingest_peers.py /tmp/ingest/flows.log [RUNS] [FLOWKQL_BINARY]
 
 Each reader loads the whole file into an in-memory table (every column, typed), as
 flowkql's `read_native` does; the header line names the columns and `-` is null. Each
-is timed on all cores and on one thread, best of N runs (N = 10, or the second argument).
-The row count is checked against a count made here with plain Python.
+is timed on all cores and on one thread, best of N runs (N = 10, or RUNS). The row
+count is checked against a count made here with plain Python.
+
+With FLOWKQL_BINARY (a release build of flowkql), the same run also times
+`flowkql run -q 'AWSVPCFlow | count' --table AWSVPCFlow=FILE:aws`, a whole process
+(start-up and the query included), so that all readers are timed at the same moment
+on a machine shared with other work.
 """
 
 import os
+import subprocess
 import sys
 import time
 
@@ -60,8 +66,28 @@ def main():
 
         return run
 
+    def flowkql_read(binary, threads):
+        env = dict(os.environ)
+        if threads == 1:
+            env.update(RAYON_NUM_THREADS="1", POLARS_MAX_THREADS="1")
+
+        def run():
+            out = subprocess.run(
+                [binary, "run", "-q", "AWSVPCFlow | count", "--table", f"AWSVPCFlow={path}:aws", "--format", "csv"],
+                env=env, check=True, capture_output=True, text=True,
+            ).stdout
+            return int(out.strip().splitlines()[-1])
+
+        return run
+
     cores = os.cpu_count() or 1
+    binary = sys.argv[3] if len(sys.argv) > 3 else None
     results = []
+    if binary and os.environ.get("POLARS_MAX_THREADS") != "1":
+        t, n = best_of(runs, flowkql_read(binary, cores))
+        results.append((f"flowkql run ... | count ({cores} threads)", t, n))
+        t, n = best_of(runs, flowkql_read(binary, 1))
+        results.append(("flowkql run ... | count (1 thread)", t, n))
     # Polars sizes its thread pool once, from POLARS_MAX_THREADS at import; the
     # one-thread Polars figure comes from a second process.
     if os.environ.get("POLARS_MAX_THREADS") != "1":
