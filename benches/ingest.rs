@@ -29,6 +29,26 @@ impl Lcg {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
+
+    /// Packets and bytes each way, as a tuple's last four fields.
+    fn counters(&mut self) -> String {
+        format!("{},{},{},{}", self.below(100), self.below(100_000), self.below(100), self.below(100_000))
+    }
+
+    /// A public-looking IPv4 address.
+    fn remote_ip(&mut self) -> String {
+        format!("{}.{}.{}.{}", 1 + self.below(222), self.below(256), self.below(256), 1 + self.below(254))
+    }
+}
+
+/// Items written by `item`, separated by commas.
+fn comma_list(out: &mut String, n: usize, mut item: impl FnMut(&mut String, usize)) {
+    for k in 0..n {
+        if k > 0 {
+            out.push(',');
+        }
+        item(out, k);
+    }
 }
 
 fn target_bytes() -> usize {
@@ -54,17 +74,11 @@ fn nsg_blob(target: usize) -> (String, usize) {
             (minute / 60) % 24,
             minute % 60
         ));
-        for (r, rule) in rules.iter().enumerate() {
-            if r > 0 {
-                out.push(',');
-            }
-            out.push_str(&format!("{{\"rule\":\"{rule}\",\"flows\":[{{\"mac\":\"000D3AF87856\",\"flowTuples\":["));
-            for k in 0..100 {
-                if k > 0 {
-                    out.push(',');
-                }
+        comma_list(&mut out, rules.len(), |out, r| {
+            out.push_str(&format!("{{\"rule\":\"{}\",\"flows\":[{{\"mac\":\"000D3AF87856\",\"flowTuples\":[", rules[r]));
+            comma_list(out, 100, |out, k| {
                 let ts = t0 + rng.below(60);
-                let remote = format!("{}.{}.{}.{}", 1 + rng.below(222), rng.below(256), rng.below(256), 1 + rng.below(254));
+                let remote = rng.remote_ip();
                 let sport = 1024 + rng.below(60000);
                 let inbound = r == 1 || r == 2;
                 let (src, dst, dport) =
@@ -74,18 +88,15 @@ fn nsg_blob(target: usize) -> (String, usize) {
                 match rng.below(3) {
                     0 => out.push_str(&format!("\"{ts},{src},{dst},{sport},{dport},T,{dir},{decision},B,,,,\"")),
                     s => out.push_str(&format!(
-                        "\"{ts},{src},{dst},{sport},{dport},T,{dir},{decision},{},{},{},{},{}\"",
+                        "\"{ts},{src},{dst},{sport},{dport},T,{dir},{decision},{},{}\"",
                         if s == 1 { "C" } else { "E" },
-                        rng.below(100),
-                        rng.below(100_000),
-                        rng.below(100),
-                        rng.below(100_000)
+                        rng.counters()
                     )),
                 }
                 tuples += 1;
-            }
+            });
             out.push_str("]}]}");
-        }
+        });
         out.push_str("]}}");
         minute += 1;
     }
@@ -111,22 +122,14 @@ fn vnet_blob(target: usize) -> (String, usize) {
             (minute / 60) % 24,
             minute % 60
         ));
-        for acl in 0..2 {
-            if acl > 0 {
-                out.push(',');
-            }
+        comma_list(&mut out, 2, |out, acl| {
             out.push_str(&format!("{{\"aclID\":\"00000000-1234-abcd-0000-00000000000{acl}\",\"flowGroups\":["));
-            for (r, rule) in ["DefaultRule_AllowInternetOutBound", "BlockHighRiskTCPPortsFromInternet"].iter().enumerate() {
-                if r > 0 {
-                    out.push(',');
-                }
-                out.push_str(&format!("{{\"rule\":\"{rule}\",\"flowTuples\":["));
-                for k in 0..100 {
-                    if k > 0 {
-                        out.push(',');
-                    }
+            let rules = ["DefaultRule_AllowInternetOutBound", "BlockHighRiskTCPPortsFromInternet"];
+            comma_list(out, rules.len(), |out, r| {
+                out.push_str(&format!("{{\"rule\":\"{}\",\"flowTuples\":[", rules[r]));
+                comma_list(out, 100, |out, k| {
                     let ts = t0 + rng.below(60_000);
-                    let remote = format!("{}.{}.{}.{}", 1 + rng.below(222), rng.below(256), rng.below(256), 1 + rng.below(254));
+                    let remote = rng.remote_ip();
                     let (src, dst, dir) = if r == 0 { ("10.0.0.6", remote.as_str(), "O") } else { (remote.as_str(), "10.0.0.6", "I") };
                     let proto = [6, 6, 17][k % 3];
                     let sport = 1024 + rng.below(60000);
@@ -134,20 +137,17 @@ fn vnet_blob(target: usize) -> (String, usize) {
                         (1, _) => out.push_str(&format!("\"{ts},{src},{dst},{sport},443,{proto},{dir},D,NX,0,0,0,0\"")),
                         (_, 0) => out.push_str(&format!("\"{ts},{src},{dst},{sport},443,{proto},{dir},B,NX,0,0,0,0\"")),
                         (_, s) => out.push_str(&format!(
-                            "\"{ts},{src},{dst},{sport},443,{proto},{dir},{},X,{},{},{},{}\"",
+                            "\"{ts},{src},{dst},{sport},443,{proto},{dir},{},X,{}\"",
                             if s == 1 { "C" } else { "E" },
-                            rng.below(100),
-                            rng.below(100_000),
-                            rng.below(100),
-                            rng.below(100_000)
+                            rng.counters()
                         )),
                     }
                     tuples += 1;
-                }
+                });
                 out.push_str("]}");
-            }
+            });
             out.push_str("]}");
-        }
+        });
         out.push_str("]}}");
         minute += 1;
     }
