@@ -181,8 +181,10 @@ impl Interner {
                 return;
             }
         }
-        let i = match self.index.get(value) {
-            Some(i) => *i,
+        // A handful of values (statuses, codes): a scan is cheaper than hashing.
+        let few = if self.values.len() <= 8 { self.values.iter().position(|v| v == value) } else { None };
+        let i = match few.map(|i| i as IdxSize).or_else(|| self.index.get(value).copied()) {
+            Some(i) => i,
             None => {
                 let i = self.values.len() as IdxSize;
                 self.values.push(value.to_string());
