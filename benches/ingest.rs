@@ -1,10 +1,16 @@
 //! Ingest throughput of the raw flow-log readers (MB/s and tuples/s) on synthesized
-//! inputs of about 50 MB: an NSG flow log v2 blob (JSON) and an AWS VPC flow log object
-//! (default text format). Beside each, in the same run, the floor that any reader of the
-//! same bytes pays: `serde_json::from_slice::<Value>` for the JSON, splitting lines into
-//! fields for the text.
+//! inputs of about 50 MB: an NSG flow log v2 blob and a VNet flow log blob (JSON), and an
+//! AWS VPC flow log object (default text format). Beside each, in the same run, the floor
+//! that any reader of the same bytes pays: `serde_json` parsing the file into `Value`s
+//! (timed from the path, as the reader is, and from bytes already in memory) for the
+//! JSON, splitting lines into fields for the text.
 //!
-//! Run: `cargo bench --bench ingest` (set FLOWKQL_BENCH_MB to change the input size).
+//! Each reader is timed twice: in a rayon pool of one thread (like for like with the
+//! single-threaded baselines) and in the default pool (every core).
+//!
+//! Run: `cargo bench --bench ingest` (set FLOWKQL_BENCH_MB to change the input size, and
+//! FLOWKQL_BENCH_DIR to keep the generated inputs, `PT1H.json` and `flows.log`, in that
+//! directory: `benches/ingest_peers.py` reads the same AWS file with Polars and DuckDB).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use flowkql::rawlog::{read_native, RawFormat, ReadOptions};
@@ -22,6 +28,26 @@ impl Lcg {
 
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n
+    }
+
+    /// Packets and bytes each way, as a tuple's last four fields.
+    fn counters(&mut self) -> String {
+        format!("{},{},{},{}", self.below(100), self.below(100_000), self.below(100), self.below(100_000))
+    }
+
+    /// A public-looking IPv4 address.
+    fn remote_ip(&mut self) -> String {
+        format!("{}.{}.{}.{}", 1 + self.below(222), self.below(256), self.below(256), 1 + self.below(254))
+    }
+}
+
+/// Items written by `item`, separated by commas.
+fn comma_list(out: &mut String, n: usize, mut item: impl FnMut(&mut String, usize)) {
+    for k in 0..n {
+        if k > 0 {
+            out.push(',');
+        }
+        item(out, k);
     }
 }
 
@@ -48,17 +74,11 @@ fn nsg_blob(target: usize) -> (String, usize) {
             (minute / 60) % 24,
             minute % 60
         ));
-        for (r, rule) in rules.iter().enumerate() {
-            if r > 0 {
-                out.push(',');
-            }
-            out.push_str(&format!("{{\"rule\":\"{rule}\",\"flows\":[{{\"mac\":\"000D3AF87856\",\"flowTuples\":["));
-            for k in 0..100 {
-                if k > 0 {
-                    out.push(',');
-                }
+        comma_list(&mut out, rules.len(), |out, r| {
+            out.push_str(&format!("{{\"rule\":\"{}\",\"flows\":[{{\"mac\":\"000D3AF87856\",\"flowTuples\":[", rules[r]));
+            comma_list(out, 100, |out, k| {
                 let ts = t0 + rng.below(60);
-                let remote = format!("{}.{}.{}.{}", 1 + rng.below(222), rng.below(256), rng.below(256), 1 + rng.below(254));
+                let remote = rng.remote_ip();
                 let sport = 1024 + rng.below(60000);
                 let inbound = r == 1 || r == 2;
                 let (src, dst, dport) =
@@ -68,18 +88,15 @@ fn nsg_blob(target: usize) -> (String, usize) {
                 match rng.below(3) {
                     0 => out.push_str(&format!("\"{ts},{src},{dst},{sport},{dport},T,{dir},{decision},B,,,,\"")),
                     s => out.push_str(&format!(
-                        "\"{ts},{src},{dst},{sport},{dport},T,{dir},{decision},{},{},{},{},{}\"",
+                        "\"{ts},{src},{dst},{sport},{dport},T,{dir},{decision},{},{}\"",
                         if s == 1 { "C" } else { "E" },
-                        rng.below(100),
-                        rng.below(100_000),
-                        rng.below(100),
-                        rng.below(100_000)
+                        rng.counters()
                     )),
                 }
                 tuples += 1;
-            }
+            });
             out.push_str("]}]}");
-        }
+        });
         out.push_str("]}}");
         minute += 1;
     }
@@ -87,8 +104,59 @@ fn nsg_blob(target: usize) -> (String, usize) {
     (out, tuples)
 }
 
-/// An AWS object in the default format, with its header line. Returns the text and
-/// its record count.
+/// A VNet flow log blob: records of 2 ACLs x 2 rule groups x 100 tuples, millisecond
+/// times, numeric protocols, states B/C/E/D. Returns the text and its tuple count.
+fn vnet_blob(target: usize) -> (String, usize) {
+    let mut rng = Lcg(13);
+    let mut out = String::with_capacity(target + (1 << 20));
+    out.push_str("{\"records\":[");
+    let mut tuples = 0;
+    let mut minute = 0u64;
+    while out.len() < target {
+        if minute > 0 {
+            out.push(',');
+        }
+        let t0 = (1_704_067_200 + minute * 60) * 1000;
+        out.push_str(&format!(
+            "{{\"time\":\"2024-01-01T{:02}:{:02}:11.0581451Z\",\"flowLogVersion\":4,\"flowLogGUID\":\"66aa66aa-bb77-cc88-dd99-00ee00ee00ee\",\"macAddress\":\"112233445566\",\"category\":\"FlowLogFlowEvent\",\"flowLogResourceID\":\"/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/NETWORKWATCHERRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKWATCHERS/NETWORKWATCHER_EASTUS2EUAP/FLOWLOGS/VNETFLOWLOG\",\"targetResourceID\":\"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroup/providers/Microsoft.Network/virtualNetworks/myVNet\",\"operationName\":\"FlowLogFlowEvent\",\"flowRecords\":{{\"flows\":[",
+            (minute / 60) % 24,
+            minute % 60
+        ));
+        comma_list(&mut out, 2, |out, acl| {
+            out.push_str(&format!("{{\"aclID\":\"00000000-1234-abcd-0000-00000000000{acl}\",\"flowGroups\":["));
+            let rules = ["DefaultRule_AllowInternetOutBound", "BlockHighRiskTCPPortsFromInternet"];
+            comma_list(out, rules.len(), |out, r| {
+                out.push_str(&format!("{{\"rule\":\"{}\",\"flowTuples\":[", rules[r]));
+                comma_list(out, 100, |out, k| {
+                    let ts = t0 + rng.below(60_000);
+                    let remote = rng.remote_ip();
+                    let (src, dst, dir) = if r == 0 { ("10.0.0.6", remote.as_str(), "O") } else { (remote.as_str(), "10.0.0.6", "I") };
+                    let proto = [6, 6, 17][k % 3];
+                    let sport = 1024 + rng.below(60000);
+                    match (r, rng.below(3)) {
+                        (1, _) => out.push_str(&format!("\"{ts},{src},{dst},{sport},443,{proto},{dir},D,NX,0,0,0,0\"")),
+                        (_, 0) => out.push_str(&format!("\"{ts},{src},{dst},{sport},443,{proto},{dir},B,NX,0,0,0,0\"")),
+                        (_, s) => out.push_str(&format!(
+                            "\"{ts},{src},{dst},{sport},443,{proto},{dir},{},X,{}\"",
+                            if s == 1 { "C" } else { "E" },
+                            rng.counters()
+                        )),
+                    }
+                    tuples += 1;
+                });
+                out.push_str("]}");
+            });
+            out.push_str("]}");
+        });
+        out.push_str("]}}");
+        minute += 1;
+    }
+    out.push_str("]}");
+    (out, tuples)
+}
+
+/// An AWS object in the default format, with its header line: one account, 16 network
+/// interfaces, 1 line in 200 a NODATA record. Returns the text and its record count.
 fn aws_text(target: usize) -> (String, usize) {
     let mut rng = Lcg(11);
     let mut out = String::with_capacity(target + 4096);
@@ -97,10 +165,11 @@ fn aws_text(target: usize) -> (String, usize) {
     while out.len() < target {
         let start = 1_704_067_200 + rng.below(86_400);
         let line = if rng.below(200) == 0 {
-            format!("2 123456789012 eni-0a1b2c3d4e5f60718 - - - - - - - {start} {} - NODATA\n", start + 60)
+            format!("2 123456789012 eni-0a1b2c3d4e5f607{:02} - - - - - - - {start} {} - NODATA\n", rng.below(16), start + 60)
         } else {
             format!(
-                "2 123456789012 eni-0a1b2c3d4e5f60718 10.0.{}.{} {}.{}.{}.{} {} {} {} {} {} {start} {} {} OK\n",
+                "2 123456789012 eni-0a1b2c3d4e5f607{:02} 10.0.{}.{} {}.{}.{}.{} {} {} {} {} {} {start} {} {} OK\n",
+                rng.below(16),
                 rng.below(256),
                 1 + rng.below(254),
                 1 + rng.below(222),
@@ -130,40 +199,68 @@ fn read(path: &Path, format: RawFormat) -> usize {
     }
 }
 
+/// `read` in a rayon pool of one thread: the readers' `par_iter`s then run in turn.
+fn read_one_thread(pool: &rayon::ThreadPool, path: &Path, format: RawFormat) -> usize {
+    pool.install(|| read(path, format))
+}
+
 fn ingest(c: &mut Criterion) {
-    let dir = match tempfile::tempdir() {
+    let temp = match tempfile::tempdir() {
         Ok(d) => d,
         Err(e) => panic!("no temp dir: {e}"),
     };
+    let kept = std::env::var_os("FLOWKQL_BENCH_DIR").map(std::path::PathBuf::from);
+    if let Some(k) = &kept {
+        if let Err(e) = std::fs::create_dir_all(k) {
+            panic!("cannot create {}: {e}", k.display());
+        }
+    }
+    let dir = kept.as_deref().unwrap_or(temp.path());
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+        Ok(p) => p,
+        Err(e) => panic!("no thread pool: {e}"),
+    };
     let target = target_bytes();
 
-    let (nsg, tuples) = nsg_blob(target);
-    let nsg_path = dir.path().join("PT1H.json");
-    if let Err(e) = std::fs::write(&nsg_path, &nsg) {
-        panic!("cannot write the NSG input: {e}");
-    }
-    let nsg = nsg.into_bytes();
-    assert_eq!(read(&nsg_path, RawFormat::NsgFlowV2), tuples);
-    eprintln!("NSG v2 JSON: {:.1} MB, {tuples} tuples", nsg.len() as f64 / 1e6);
-
-    let mut group = c.benchmark_group("nsg_v2_json");
-    group.sample_size(10);
-    group.throughput(Throughput::ElementsAndBytes { elements: tuples as u64, bytes: nsg.len() as u64 });
-    group.bench_function("read_native", |b| b.iter(|| read(black_box(&nsg_path), RawFormat::NsgFlowV2)));
-    group.bench_function("serde_json_value", |b| {
-        b.iter(|| {
-            let v: serde_json::Value = match serde_json::from_slice(black_box(&nsg)) {
+    for (group, file, format, (text, tuples)) in [
+        ("nsg_v2_json", "PT1H.json", RawFormat::NsgFlowV2, nsg_blob(target)),
+        ("vnet_json", "vnet-PT1H.json", RawFormat::VnetFlowV4, vnet_blob(target)),
+    ] {
+        let path = dir.join(file);
+        if let Err(e) = std::fs::write(&path, &text) {
+            panic!("cannot write the {group} input: {e}");
+        }
+        let bytes = text.into_bytes();
+        assert_eq!(read(&path, format), tuples);
+        eprintln!("{group}: {:.1} MB, {tuples} tuples", bytes.len() as f64 / 1e6);
+        let mut g = c.benchmark_group(group);
+        g.sample_size(10);
+        g.throughput(Throughput::ElementsAndBytes { elements: tuples as u64, bytes: bytes.len() as u64 });
+        g.bench_function("read_native_1_thread", |b| b.iter(|| read_one_thread(&pool, black_box(&path), format)));
+        g.bench_function("read_native", |b| b.iter(|| read(black_box(&path), format)));
+        g.bench_function("serde_json_value_from_file", |b| {
+            b.iter(|| {
+                let bytes = match std::fs::read(black_box(&path)) {
+                    Ok(b) => b,
+                    Err(e) => panic!("{e}"),
+                };
+                match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                    Ok(v) => v,
+                    Err(e) => panic!("{e}"),
+                }
+            })
+        });
+        g.bench_function("serde_json_value_from_memory", |b| {
+            b.iter(|| match serde_json::from_slice::<serde_json::Value>(black_box(&bytes)) {
                 Ok(v) => v,
                 Err(e) => panic!("{e}"),
-            };
-            v
-        })
-    });
-    group.finish();
-    drop(nsg);
+            })
+        });
+        g.finish();
+    }
 
     let (aws, records) = aws_text(target);
-    let aws_path = dir.path().join("flows.log");
+    let aws_path = dir.join("flows.log");
     if let Err(e) = std::fs::write(&aws_path, &aws) {
         panic!("cannot write the AWS input: {e}");
     }
@@ -174,6 +271,7 @@ fn ingest(c: &mut Criterion) {
     let mut group = c.benchmark_group("aws_text");
     group.sample_size(10);
     group.throughput(Throughput::ElementsAndBytes { elements: records as u64, bytes: aws.len() as u64 });
+    group.bench_function("read_native_1_thread", |b| b.iter(|| read_one_thread(&pool, black_box(&aws_path), RawFormat::AwsVpc)));
     group.bench_function("read_native", |b| b.iter(|| read(black_box(&aws_path), RawFormat::AwsVpc)));
     group.bench_function("split_fields", |b| {
         b.iter(|| black_box(&aws).split(|c| *c == b'\n').map(|line| line.split(|c| *c == b' ').count()).sum::<usize>())

@@ -12,6 +12,7 @@
 use super::columns as c;
 use super::fields;
 use super::problems::Problems;
+use super::progress::FileProgress;
 use crate::error::Result;
 use crate::schema;
 use polars::prelude::*;
@@ -33,6 +34,14 @@ pub(crate) enum Kind {
 }
 
 /// AWS field name, AWSVPCFlow column, how the text is read. In the table's column order.
+///
+/// Checked against Microsoft's AWSVPCFlow reference (MicrosoftDocs/azure-reference-other,
+/// `azure-monitor-ref/tables/includes/awsvpcflow-include.md`, versions of 02/18/2024 and
+/// 07/30/2024; https://learn.microsoft.com/azure/azure-monitor/reference/tables/awsvpcflow):
+/// "TimeGenerated ... will be the same as 'start' input field"; `Packets`, `Protocol`,
+/// the ports, `TcpFlags` and `Version` are int, `Bytes` is long, `End` is datetime, the
+/// rest string. Where `start` is `-`, Sentinel uses the arrival time, which offline data
+/// does not have: `TimeGenerated` is null there. The test below holds the table to it.
 pub(crate) const FIELDS: &[(&str, &str, Kind)] = &[
     ("start", "TimeGenerated", Kind::Seconds),
     ("version", "Version", Kind::Int),
@@ -238,7 +247,7 @@ impl Layout {
 const CHUNK_BYTES: usize = 4 << 20;
 
 /// Reads one AWS text object; returns its frames and the number of record lines.
-pub(crate) fn read(bytes: &[u8], problems: &mut Problems) -> Result<(Vec<DataFrame>, usize)> {
+pub(crate) fn read(bytes: &[u8], problems: &mut Problems, done: &FileProgress) -> Result<(Vec<DataFrame>, usize)> {
     let bytes = super::records::strip_bom(bytes);
     // The first non-blank line: a header, or the first record of a known layout.
     let mut pos = 0;
@@ -299,6 +308,7 @@ pub(crate) fn read(bytes: &[u8], problems: &mut Problems) -> Result<(Vec<DataFra
         .map(|(first, text)| {
             let mut p = Problems::new(file.clone(), lenient);
             let r = read_lines(text, *first, &layout, &mut p);
+            done.advance(text.len());
             (r, p)
         })
         .collect();
@@ -412,8 +422,12 @@ fn read_lines(text: &[u8], first_line: usize, layout: &Layout, problems: &mut Pr
     }
     let mut cols: HashMap<String, Column> = HashMap::new();
     for ((_, col, kind), buf) in FIELDS.iter().zip(bufs) {
+        // A value shared by every line (the account, the version, often the status) makes
+        // a constant column; it is built from the first value only.
         let column = match buf {
+            Some(Buf::Text(v)) if c::all_same(&v) => c::const_string(col, v.first().copied().unwrap_or(""), rows),
             Some(Buf::Text(v)) => c::strings(col, &v),
+            Some(Buf::Int(v)) if c::all_same(&v) => c::ints(col, v.into_iter().take(1).collect()).new_from_index(0, rows),
             Some(Buf::Int(v)) => c::ints(col, v),
             Some(Buf::Long(v)) if *kind == Kind::Seconds => c::datetimes(col, v)?,
             Some(Buf::Long(v)) => c::longs(col, v),
@@ -429,4 +443,61 @@ fn read_lines(text: &[u8], first_line: usize, layout: &Layout, problems: &mut Pr
 pub(crate) fn table_schema() -> crate::types::Schema {
     // The built-in schema is compiled in; its absence would be a build defect.
     schema::builtin(TABLE).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::KqlType;
+
+    /// Every AWS field lands in the column of the documented name and type (the
+    /// reference cited on `FIELDS`, copied here by hand).
+    #[test]
+    fn fields_map_to_the_documented_columns() {
+        use KqlType::{DateTime, Int, Long, String as Str};
+        let documented: &[(&str, &str, KqlType)] = &[
+            ("start", "TimeGenerated", DateTime),
+            ("version", "Version", Int),
+            ("account-id", "AccountId", Str),
+            ("interface-id", "InterfaceId", Str),
+            ("srcaddr", "SrcAddr", Str),
+            ("dstaddr", "DstAddr", Str),
+            ("srcport", "SrcPort", Int),
+            ("dstport", "DstPort", Int),
+            ("protocol", "Protocol", Int),
+            ("packets", "Packets", Int),
+            ("bytes", "Bytes", Long),
+            ("end", "End", DateTime),
+            ("action", "Action", Str),
+            ("log-status", "LogStatus", Str),
+            ("vpc-id", "VpcId", Str),
+            ("subnet-id", "SubnetId", Str),
+            ("instance-id", "InstanceId", Str),
+            ("tcp-flags", "TcpFlags", Int),
+            ("type", "TrafficType", Str),
+            ("pkt-srcaddr", "PktSrcAddr", Str),
+            ("pkt-dstaddr", "PktDstAddr", Str),
+            ("region", "Region", Str),
+            ("az-id", "AzId", Str),
+            ("sublocation-type", "SublocationType", Str),
+            ("sublocation-id", "SublocationId", Str),
+            ("pkt-src-aws-service", "PktSrcAwsService", Str),
+            ("pkt-dst-aws-service", "PktDstAwsService", Str),
+            ("flow-direction", "FlowDirection", Str),
+            ("traffic-path", "TrafficPath", Str),
+        ];
+        let schema = table_schema();
+        assert_eq!(FIELDS.len(), documented.len());
+        for (field, column, ty) in documented {
+            let mapped = FIELDS.iter().find(|(f, _, _)| f == field).map(|(_, c, _)| *c);
+            assert_eq!(mapped, Some(*column), "{field}");
+            assert_eq!(schema.get(column), Some(*ty), "{column}");
+        }
+        // The documented columns that no AWS field fills.
+        for (column, ty) in [("TenantId", Str), ("SourceSystem", Str), ("Type", Str), ("_BilledSize", KqlType::Real), ("_IsBillable", Str)]
+        {
+            assert_eq!(schema.get(column), Some(ty), "{column}");
+        }
+        assert_eq!(schema.len(), documented.len() + 5);
+    }
 }

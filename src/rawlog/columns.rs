@@ -1,7 +1,9 @@
 //! Column buffers to Polars columns in the fixed Kusto layout (`types.rs`): strings are
 //! never null, datetimes are UTC nanoseconds. Values shared by many rows (a record's
 //! resource ID, a rule name, the file name) are stored once and gathered, so a row costs
-//! a 16-byte view rather than a copy of the text.
+//! a 16-byte view rather than a copy of the text; a value shared by every row of a chunk
+//! (a blob's NSG, its file name) becomes a constant column, which costs nothing per row
+//! and stays constant when chunks are stacked.
 
 use crate::error::{Error, Result};
 use crate::types::Schema;
@@ -65,31 +67,101 @@ pub(crate) fn gather(col: &Column, idx: &IdxCa) -> Result<Column> {
     Ok(col.take(idx)?)
 }
 
-/// A column of short codes (`T`, `O`, `B`, ...) drawn from a few static texts: each text
-/// is stored once and rows gather it, which is cheaper than building every row's text.
-pub(crate) fn codes(n: &str, values: &[&'static str]) -> Result<Column> {
-    let mut dict: Vec<&'static str> = Vec::new();
-    let mut idx: Vec<IdxSize> = Vec::with_capacity(values.len());
-    let mut last: Option<(&'static str, IdxSize)> = None;
-    for v in values {
-        let i = match last {
-            // The same static text: a pointer and length check, no comparison of bytes.
-            Some((l, i)) if std::ptr::eq(l, *v) => i,
-            _ => {
-                let i = match dict.iter().position(|d| d == v) {
-                    Some(i) => i as IdxSize,
-                    None => {
-                        dict.push(v);
-                        (dict.len() - 1) as IdxSize
-                    }
-                };
-                last = Some((v, i));
-                i
+/// A numeric column being filled: dense values, and a validity list only once a null
+/// has appeared (most columns never see one).
+pub(crate) struct Nullable<T: PolarsNumericType> {
+    values: Vec<T::Native>,
+    valid: Option<Vec<bool>>,
+}
+
+impl<T: PolarsNumericType> Nullable<T> {
+    pub fn with_capacity(n: usize) -> Self {
+        Nullable { values: Vec::with_capacity(n), valid: None }
+    }
+
+    #[inline]
+    pub fn push(&mut self, v: Option<T::Native>) {
+        match v {
+            Some(x) => {
+                self.values.push(x);
+                if let Some(valid) = &mut self.valid {
+                    valid.push(true);
+                }
+            }
+            None => {
+                let len = self.values.len();
+                let cap = self.values.capacity();
+                let valid = self.valid.get_or_insert_with(|| {
+                    let mut m = Vec::with_capacity(cap);
+                    m.resize(len, true);
+                    m
+                });
+                valid.push(false);
+                self.values.push(T::Native::default());
+            }
+        }
+    }
+
+    pub fn finish(self, n: &str) -> Column {
+        let ca = match self.valid {
+            None => ChunkedArray::<T>::from_vec(name(n), self.values),
+            Some(valid) => {
+                // The values move in as they are; the flags are packed into the mask.
+                let mask = BooleanChunked::from_slice(name(n), &valid);
+                let bits = mask.downcast_iter().next().map(|a| a.values().clone());
+                ChunkedArray::<T>::from_vec(name(n), self.values).with_validity(bits)
             }
         };
-        idx.push(i);
+        ca.into_series().into_column()
     }
-    gather(&strings(n, &dict), &IdxCa::from_vec(name("idx"), idx))
+}
+
+/// A column of short codes (`T`, `O`, `B`, ...) drawn from a few static texts, one byte a
+/// row while reading. A column with one code throughout becomes a constant column;
+/// otherwise each text is stored once and rows gather it.
+pub(crate) struct Codes {
+    dict: &'static [&'static str],
+    rows: Vec<u8>,
+}
+
+impl Codes {
+    pub fn with_capacity(dict: &'static [&'static str], n: usize) -> Self {
+        Codes { dict, rows: Vec::with_capacity(n) }
+    }
+
+    /// `code` is an index into the dictionary.
+    #[inline]
+    pub fn push(&mut self, code: u8) {
+        self.rows.push(code);
+    }
+
+    pub fn finish(self, n: &str) -> Result<Column> {
+        let len = self.rows.len();
+        let texts = strings(n, self.dict);
+        match self.rows.first() {
+            Some(&first) if self.rows.iter().all(|r| *r == first) => Ok(texts.new_from_index(first as usize, len)),
+            _ => {
+                let idx: Vec<IdxSize> = self.rows.into_iter().map(IdxSize::from).collect();
+                gather(&texts, &IdxCa::from_vec(name("idx"), idx))
+            }
+        }
+    }
+}
+
+/// A column of values shared by groups of rows (a record's time, a rule, a NIC): row `r`
+/// takes `values[idx[r]]`. `constant` (every value the same) gives a constant column,
+/// which costs nothing per row; otherwise rows gather the values.
+pub(crate) fn spread(values: &Column, idx: &IdxCa, constant: bool) -> Result<Column> {
+    if constant && !values.is_empty() {
+        Ok(values.new_from_index(0, idx.len()))
+    } else {
+        gather(values, idx)
+    }
+}
+
+/// Whether every value is the same.
+pub(crate) fn all_same<T: PartialEq>(values: &[T]) -> bool {
+    values.first().is_none_or(|f| values.iter().all(|v| v == f))
 }
 
 /// Distinct texts with a per-row index, for low-cardinality derived columns.
@@ -109,8 +181,10 @@ impl Interner {
                 return;
             }
         }
-        let i = match self.index.get(value) {
-            Some(i) => *i,
+        // A handful of values (statuses, codes): a scan is cheaper than hashing.
+        let few = if self.values.len() <= 8 { self.values.iter().position(|v| v == value) } else { None };
+        let i = match few.map(|i| i as IdxSize).or_else(|| self.index.get(value).copied()) {
+            Some(i) => i,
             None => {
                 let i = self.values.len() as IdxSize;
                 self.values.push(value.to_string());
@@ -135,6 +209,9 @@ impl Interner {
     pub fn finish(self, n: &str) -> Result<Column> {
         let values: Vec<&str> = self.values.iter().map(String::as_str).collect();
         let col = strings(n, &values);
+        if values.len() == 1 {
+            return Ok(col.new_from_index(0, self.rows.len()));
+        }
         let idx = IdxCa::from_vec(name("idx"), self.rows);
         gather(&col, &idx)
     }
@@ -165,21 +242,56 @@ pub(crate) fn in_schema_order(schema: &Schema, mut cols: HashMap<String, Column>
 
 const MAX_CHUNKS: usize = 64;
 
-/// Stacks per-file frames of one schema into one frame (one chunk per column once there
-/// are many).
+/// Stacks per-chunk frames of one schema into one frame (one chunk per column once there
+/// are many). A column that is the same constant in every frame (a blob's NSG, its file
+/// name) stays constant.
 pub(crate) fn stack(frames: Vec<DataFrame>, schema: &Schema) -> Result<DataFrame> {
-    let mut iter = frames.into_iter();
-    let Some(mut acc) = iter.next() else {
-        return in_schema_order(schema, HashMap::new(), 0);
-    };
-    let mut frames = 1;
-    for df in iter {
-        acc.vstack_mut_owned(df)?;
-        frames += 1;
+    if frames.len() <= 1 {
+        return match frames.into_iter().next() {
+            Some(df) => Ok(df),
+            None => in_schema_order(schema, HashMap::new(), 0),
+        };
     }
+    let height: usize = frames.iter().map(DataFrame::height).sum();
+    let count = frames.len();
+    let mut columns: Vec<Vec<Column>> = Vec::new();
+    for df in frames {
+        for (k, col) in df.into_columns().into_iter().enumerate() {
+            match columns.get_mut(k) {
+                Some(v) => v.push(col),
+                None => columns.push(vec![col]),
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(columns.len());
+    for parts in columns {
+        out.push(stack_column(parts, height)?);
+    }
+    let mut acc = DataFrame::new(height, out)?;
     // A few chunks per column cost queries nothing; thousands (one per blob) do.
-    if frames > MAX_CHUNKS {
+    if count > MAX_CHUNKS {
         acc.rechunk_mut_par();
     }
     Ok(acc)
+}
+
+fn stack_column(parts: Vec<Column>, height: usize) -> Result<Column> {
+    let constant = match parts.first() {
+        Some(Column::Scalar(first)) => {
+            parts.iter().all(|p| matches!(p, Column::Scalar(s) if s.scalar() == first.scalar())).then(|| first.scalar().clone())
+        }
+        _ => None,
+    };
+    let mut iter = parts.into_iter();
+    let Some(first) = iter.next() else {
+        return Err(Error::runtime("internal: no column to stack"));
+    };
+    if let Some(value) = constant {
+        return Ok(Column::new_scalar(first.name().clone(), value, height));
+    }
+    let mut series = first.take_materialized_series();
+    for part in iter {
+        series.append_owned(part.take_materialized_series())?;
+    }
+    Ok(series.into_column())
 }

@@ -42,8 +42,15 @@ pub(crate) fn ip(text: &str) -> Result<(), String> {
 /// dots only (an IPv4 address or nothing), with the standard parser's rules (four
 /// decimal octets up to 255, no leading zeros); `None` for anything else (IPv6).
 fn dotted_quad(b: &[u8]) -> Option<bool> {
+    let (len, valid) = dotted_quad_prefix(b);
+    (len == b.len()).then_some(valid)
+}
+
+/// The run of digits and dots that starts `b`: its length, and whether it is an IPv4
+/// address by the standard parser's rules.
+fn dotted_quad_prefix(b: &[u8]) -> (usize, bool) {
     let (mut dots, mut value, mut digits, mut bad) = (0u32, 0u32, 0u32, false);
-    for &c in b {
+    for (i, &c) in b.iter().enumerate() {
         match c {
             b'0'..=b'9' => {
                 // A second digit after a leading zero, a fourth digit, or over 255.
@@ -59,10 +66,196 @@ fn dotted_quad(b: &[u8]) -> Option<bool> {
                 value = 0;
                 digits = 0;
             }
-            _ => return None,
+            _ => return (i, !bad && dots == 3 && digits > 0),
         }
     }
-    Some(!bad && dots == 3 && digits > 0)
+    (b.len(), !bad && dots == 3 && digits > 0)
+}
+
+/// Reads a comma-separated tuple field by field in one pass, converting as it goes: the
+/// fast path for well-formed tuples. Every method gives `None` for anything it does not
+/// take (a malformed field, a missing or extra field, and also valid but rare text such
+/// as an IPv6 address); the caller then runs the field-by-field checks, which accept the
+/// rare forms and name the fault. Each method takes exactly what the matching checked
+/// function above accepts, or less.
+pub(crate) struct Cursor<'a> {
+    text: &'a str,
+    at: usize,
+    /// The last field read ended the text.
+    ended: bool,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Cursor { text, at: 0, ended: false }
+    }
+
+    /// After a field: a comma (consumed) or the end of the text.
+    #[inline]
+    fn field_end(&mut self) -> Option<()> {
+        match self.text.as_bytes().get(self.at) {
+            None => {
+                self.ended = true;
+                Some(())
+            }
+            Some(b',') => {
+                self.at += 1;
+                Some(())
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// A field of decimal digits (possibly none): its value and digit count.
+    #[inline]
+    fn digits(&mut self) -> Option<(u64, usize)> {
+        if self.ended {
+            return None;
+        }
+        let b = self.text.as_bytes();
+        let from = self.at;
+        let mut v: u64 = 0;
+        while let Some(&c) = b.get(self.at) {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            // Wraps only past 19 digits, which are refused below.
+            v = v.wrapping_mul(10).wrapping_add(u64::from(d));
+            self.at += 1;
+        }
+        let n = self.at - from;
+        if n > 19 {
+            return None;
+        }
+        self.field_end()?;
+        Some((v, n))
+    }
+
+    /// As [`epoch_seconds`].
+    #[inline]
+    pub fn epoch_seconds(&mut self) -> Option<i64> {
+        match self.digits()? {
+            (s, n) if n > 0 && s < 9_223_372_036 => Some(s as i64 * 1_000_000_000),
+            _ => None,
+        }
+    }
+
+    /// As [`epoch_seconds_or_millis`].
+    #[inline]
+    pub fn epoch_seconds_or_millis(&mut self) -> Option<i64> {
+        match self.digits()? {
+            (v, n) if n > 0 && (100_000_000_000..9_223_372_036_854).contains(&v) => Some(v as i64 * 1_000_000),
+            (v, n) if n > 0 && v < 9_223_372_036 => Some(v as i64 * 1_000_000_000),
+            _ => None,
+        }
+    }
+
+    /// As [`port`].
+    #[inline]
+    pub fn port(&mut self) -> Option<Option<i32>> {
+        match self.digits()? {
+            (_, 0) => Some(None),
+            (p, _) if p <= 65535 => Some(Some(p as i32)),
+            _ => None,
+        }
+    }
+
+    /// As [`counter`].
+    #[inline]
+    pub fn counter(&mut self) -> Option<Option<i64>> {
+        match self.digits()? {
+            (_, 0) => Some(None),
+            (c, _) if c <= i64::MAX as u64 => Some(Some(c as i64)),
+            _ => None,
+        }
+    }
+
+    /// A number from 0 to 255 (an IANA protocol number).
+    #[inline]
+    pub fn byte(&mut self) -> Option<u8> {
+        match self.digits()? {
+            (v, n) if n > 0 && v <= 255 => Some(v as u8),
+            _ => None,
+        }
+    }
+
+    /// An IPv4 address, as [`ip`] accepts it: four octets of one to three digits, no
+    /// leading zero, none over 255.
+    #[inline]
+    pub fn ipv4(&mut self) -> Option<&'a str> {
+        if self.ended {
+            return None;
+        }
+        let b = self.text.as_bytes();
+        let digit = |i: usize| b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|d| *d <= 9);
+        let from = self.at;
+        let mut i = from;
+        for octet in 0..4 {
+            if octet > 0 {
+                if b.get(i) != Some(&b'.') {
+                    return None;
+                }
+                i += 1;
+            }
+            let first = digit(i)?;
+            i += 1;
+            if let Some(second) = digit(i) {
+                if first == 0 {
+                    return None;
+                }
+                i += 1;
+                if let Some(third) = digit(i) {
+                    i += 1;
+                    if u32::from(first) * 100 + u32::from(second) * 10 + u32::from(third) > 255 {
+                        return None;
+                    }
+                }
+            }
+        }
+        self.at = i;
+        // Digits and dots are ASCII: both ends are character boundaries.
+        let ip = self.text.get(from..i)?;
+        // A fourth digit or a fifth octet is not a field end: refused here.
+        self.field_end()?;
+        Some(ip)
+    }
+
+    /// A one-letter code from `allowed`: its index there.
+    #[inline]
+    pub fn letter(&mut self, allowed: &[u8]) -> Option<u8> {
+        if self.ended {
+            return None;
+        }
+        let c = *self.text.as_bytes().get(self.at)?;
+        let k = allowed.iter().position(|a| *a == c)?;
+        self.at += 1;
+        self.field_end()?;
+        Some(k as u8)
+    }
+
+    /// Any text up to the next comma.
+    #[inline]
+    pub fn text(&mut self) -> Option<&'a str> {
+        if self.ended {
+            return None;
+        }
+        let from = self.at;
+        let b = self.text.as_bytes();
+        while self.at < b.len() && b[self.at] != b',' {
+            self.at += 1;
+        }
+        // `,` is ASCII, so both ends are character boundaries.
+        let t = self.text.get(from..self.at)?;
+        self.field_end()?;
+        Some(t)
+    }
+
+    /// The last field ended the text: no field missing, none extra.
+    #[inline]
+    pub fn finish(&self) -> Option<()> {
+        self.ended.then_some(())
+    }
 }
 
 /// Decimal digits only (no sign, no spaces), without overflow.
@@ -119,19 +312,19 @@ pub(crate) fn epoch_seconds(text: &str) -> Result<i64, String> {
 pub(crate) fn epoch_seconds_or_millis(text: &str) -> Result<i64, String> {
     match unsigned(text) {
         Some(v) if (100_000_000_000..9_223_372_036_854).contains(&v) => Ok(v as i64 * 1_000_000),
-        Some(v) if v < 100_000_000_000 => Ok(v as i64 * 1_000_000_000),
+        // Seconds past 2262 do not fit nanoseconds.
+        Some(v) if v < 9_223_372_036 => Ok(v as i64 * 1_000_000_000),
         _ => Err(format!("{text:?} is not a Unix time in seconds or milliseconds")),
     }
 }
 
-/// One of the allowed single-letter codes; the static text is returned so that rows do
-/// not borrow the input.
-pub(crate) fn code(text: &str, allowed: &[&'static str], what: &str) -> Result<&'static str, String> {
+/// One of the allowed single-letter codes: its index in `allowed`.
+pub(crate) fn code(text: &str, allowed: &[&'static str], what: &str) -> Result<u8, String> {
     allowed
         .iter()
         // Codes are one or a few letters: compare bytes inline, not through memcmp.
-        .find(|a| a.len() == text.len() && a.bytes().zip(text.bytes()).all(|(x, y)| x == y))
-        .copied()
+        .position(|a| a.len() == text.len() && a.bytes().zip(text.bytes()).all(|(x, y)| x == y))
+        .map(|k| k as u8)
         .ok_or_else(|| format!("{text:?} is not a {what} ({})", allowed.join(", ")))
 }
 
@@ -200,7 +393,14 @@ mod tests {
             "2001:db8::1",
             "::ffff:10.0.0.1",
         ] {
-            assert_eq!(ip(text).is_ok(), text.parse::<IpAddr>().is_ok(), "{text:?}");
+            let std_ok = text.parse::<IpAddr>().is_ok();
+            assert_eq!(ip(text).is_ok(), std_ok, "{text:?}");
+            // The one-pass reader takes exactly the IPv4 addresses, as a whole field.
+            let mut c = Cursor::new(text);
+            let fast = c.ipv4();
+            assert_eq!(fast.is_some() && c.finish().is_some(), std_ok && !text.contains(':'), "{text:?}");
+            let field = format!("{text},x");
+            assert_eq!(Cursor::new(&field).ipv4().is_some(), std_ok && !text.contains(':'), "{field:?}");
         }
     }
 
@@ -224,9 +424,11 @@ mod tests {
         assert!(epoch_seconds("").is_err());
         assert_eq!(epoch_seconds_or_millis("1663146003599"), Ok(1_663_146_003_599_000_000));
         assert_eq!(epoch_seconds_or_millis("1663146003"), Ok(1_663_146_003_000_000_000));
+        // Too large for nanoseconds as seconds, too small to be milliseconds.
+        assert!(epoch_seconds_or_millis("99999999999").is_err());
         assert!(ip("10.0.0.256").is_err());
         assert!(ip("2001:db8::1").is_ok());
-        assert_eq!(code("T", &["T", "U"], "protocol"), Ok("T"));
+        assert_eq!(code("U", &["T", "U"], "protocol"), Ok(1));
         assert!(code("X", &["T", "U"], "protocol").is_err());
         // 2018-11-13T12:00:35.3899262Z: 7 fractional digits, as Azure writes them.
         assert_eq!(iso_time("2018-11-13T12:00:35.3899262Z"), Ok(1_542_110_435_389_926_200));

@@ -4,6 +4,7 @@
 //! blobs) and reports the blob's tail (truncated, unclosed, junk).
 
 use super::problems::{Problems, FILE_HELP, TRUNCATED_HELP};
+use super::progress::FileProgress;
 use super::records::{self, Tail};
 use crate::error::Result;
 use polars::prelude::DataFrame;
@@ -53,7 +54,14 @@ pub(crate) fn text<'a>(t: &'a Option<Text<'_>>) -> &'a str {
 /// Parses one record; when it does not fit the expected shape, says where (the JSON
 /// path of the field at fault) and why.
 pub(crate) fn parse_record<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> std::result::Result<T, String> {
-    match serde_json::from_slice::<T>(bytes) {
+    // One check of the whole record for UTF-8 (fast on long text) spares serde_json
+    // checking each string; a record that fails it is parsed from bytes below, which
+    // names the string at fault.
+    let parsed = match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str::<T>(text),
+        Err(_) => serde_json::from_slice::<T>(bytes),
+    };
+    match parsed {
         Ok(v) => Ok(v),
         Err(first) => {
             // The slow path runs only for a bad record: parse again, tracking the path.
@@ -73,6 +81,18 @@ pub(crate) fn parse_record<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> std::resu
     }
 }
 
+/// Parses the records of a chunk, noting those that do not fit (they are left out).
+pub(crate) fn parse_records<'a, T: Deserialize<'a>>(chunk: &Chunk<'a>, problems: &mut Problems) -> Result<Vec<(usize, T)>> {
+    let mut parsed = Vec::with_capacity(chunk.len());
+    for (no, bytes) in chunk {
+        match parse_record::<T>(bytes) {
+            Ok(r) => parsed.push((*no, r)),
+            Err(why) => problems.fault(&format!("record {no}"), why)?,
+        }
+    }
+    Ok(parsed)
+}
+
 /// The records of one chunk: (1-based record number, bytes).
 pub(crate) type Chunk<'a> = [(usize, &'a [u8])];
 
@@ -84,7 +104,12 @@ const CHUNK_RECORDS: usize = 256;
 
 /// Splits `bytes` into records and builds their frames with `read_chunk`. Returns the
 /// frames (in record order) and the number of complete records.
-pub(crate) fn read_blob(bytes: &[u8], problems: &mut Problems, read_chunk: ChunkReader) -> Result<(Vec<DataFrame>, usize)> {
+pub(crate) fn read_blob(
+    bytes: &[u8],
+    problems: &mut Problems,
+    done: &FileProgress,
+    read_chunk: ChunkReader,
+) -> Result<(Vec<DataFrame>, usize)> {
     let split = match records::split(bytes) {
         Ok(s) => s,
         Err(why) => {
@@ -100,6 +125,7 @@ pub(crate) fn read_blob(bytes: &[u8], problems: &mut Problems, read_chunk: Chunk
         .map(|chunk| {
             let mut p = Problems::new(file.clone(), lenient);
             let df = read_chunk(&file, chunk, &mut p);
+            done.advance(chunk.iter().map(|(_, r)| r.len()).sum());
             (df, p)
         })
         .collect();

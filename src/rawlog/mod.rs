@@ -8,7 +8,7 @@
 //! ```
 //!
 //! Each file is read whole, split into records (`records.rs`), parsed into column
-//! buffers and turned into a frame; the input bytes are freed before the next file, so
+//! buffers (the Azure tuples in one pass each, `tuples.rs`) and turned into a frame; the input bytes are freed before the next file, so
 //! memory holds the tables, not the files. Malformed input is an error naming the file,
 //! the record (or line) and the field; with [`ReadOptions::lenient`] the record or tuple
 //! is left out and listed in [`ReadReport::skipped`] instead. Nothing is dropped
@@ -79,6 +79,7 @@ mod nsg;
 mod problems;
 mod progress;
 mod records;
+mod tuples;
 mod vnet;
 
 #[cfg(test)]
@@ -375,8 +376,9 @@ fn load(path: &str, format: Option<RawFormat>, opts: &ReadOptions) -> Result<(Fa
     let progress = progress::Progress::new(opts.progress, sizes.iter().sum(), files.len());
     let read_one = |(file, size): (&PathBuf, &u64)| -> (Result<(Vec<DataFrame>, usize)>, Problems) {
         let mut problems = Problems::new(file.display().to_string(), opts.lenient);
-        let r = read_file(file, family, &mut problems);
-        progress.advance(*size);
+        let mut done = progress::FileProgress::new(&progress, *size);
+        let r = read_file(file, family, &mut problems, &mut done);
+        done.finish();
         (r, problems)
     };
     let results: Vec<_> = if family == Family::AwsParquet {
@@ -404,7 +406,7 @@ fn load(path: &str, format: Option<RawFormat>, opts: &ReadOptions) -> Result<(Fa
     Ok((family, df, report))
 }
 
-fn read_file(file: &Path, family: Family, problems: &mut Problems) -> Result<(Vec<DataFrame>, usize)> {
+fn read_file(file: &Path, family: Family, problems: &mut Problems, done: &mut progress::FileProgress) -> Result<(Vec<DataFrame>, usize)> {
     if family == Family::AwsParquet {
         let (df, rows) = aws_parquet::read(file, problems)?;
         return Ok((vec![df], rows));
@@ -421,10 +423,11 @@ fn read_file(file: &Path, family: Family, problems: &mut Problems) -> Result<(Ve
             }
         }
     }
+    done.set_content(bytes.len());
     match family {
-        Family::Nsg => nsg::read(&bytes, problems),
-        Family::Vnet => vnet::read(&bytes, problems),
-        Family::Aws => aws::read(&bytes, problems),
+        Family::Nsg => nsg::read(&bytes, problems, done),
+        Family::Vnet => vnet::read(&bytes, problems, done),
+        Family::Aws => aws::read(&bytes, problems, done),
         Family::AwsParquet => Ok((Vec::new(), 0)),
     }
 }

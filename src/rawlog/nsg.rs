@@ -3,15 +3,18 @@
 //! `properties.Version` decides its tuple layout (8 fields in version 1, 13 in version 2),
 //! so a tree holding both versions reads into one table.
 
-use super::columns::{self as c, gather};
-use super::fields;
-use super::json::{self, parse_record, text, Chunk, Text};
+use super::columns::Codes;
+use super::fields::{self, Cursor};
+use super::json::{self, text, Chunk, Text};
 use super::problems::Problems;
+use super::progress::FileProgress;
+use super::tuples::{
+    self, at, checked_counters, checked_head, fast_counters, fast_head, Clock, Counters, FieldNames, Groups, Head, Layout, Tuples,
+};
 use crate::error::Result;
 use crate::types::{KqlType, Schema};
 use polars::prelude::*;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 pub(crate) const TABLE: &str = "NSGFlowTuples";
 
@@ -88,34 +91,13 @@ struct NicFlows<'a> {
     flow_tuples: Vec<Text<'a>>,
 }
 
-/// One (record, rule, NIC): the values its tuples share.
-#[derive(Default)]
-struct Groups<'a> {
-    record_time: Vec<Option<i64>>,
-    version: Vec<Option<i32>>,
-    resource_id: Vec<&'a str>,
-    system_id: Vec<&'a str>,
-    category: Vec<&'a str>,
-    operation: Vec<&'a str>,
-    rule: Vec<&'a str>,
-    mac: Vec<&'a str>,
-}
+const PROTOCOLS: &[&str] = &["T", "U"];
+const DIRECTIONS: &[&str] = &["I", "O"];
+const DECISIONS: &[&str] = &["A", "D"];
+/// Index 0 is version 1's missing state.
+const STATES: &[&str] = &["", "B", "C", "E"];
 
-struct Tuples<'a> {
-    group: Vec<IdxSize>,
-    time: Vec<Option<i64>>,
-    src: Vec<&'a str>,
-    dst: Vec<&'a str>,
-    sport: Vec<Option<i32>>,
-    dport: Vec<Option<i32>>,
-    proto: Vec<&'static str>,
-    dir: Vec<&'static str>,
-    decision: Vec<&'static str>,
-    state: Vec<&'static str>,
-    counters: [Vec<Option<i64>>; 4],
-}
-
-const FIELD_NAMES: [&str; 13] = [
+const FIELD_NAMES: FieldNames = [
     "timestamp",
     "source IP",
     "destination IP",
@@ -131,77 +113,59 @@ const FIELD_NAMES: [&str; 13] = [
     "bytes destination to source",
 ];
 
-impl<'a> Tuples<'a> {
-    /// Buffers for `n` tuples, so that they never grow by copying.
-    fn with_capacity(n: usize) -> Self {
-        Tuples {
-            group: Vec::with_capacity(n),
-            time: Vec::with_capacity(n),
-            src: Vec::with_capacity(n),
-            dst: Vec::with_capacity(n),
-            sport: Vec::with_capacity(n),
-            dport: Vec::with_capacity(n),
-            proto: Vec::with_capacity(n),
-            dir: Vec::with_capacity(n),
-            decision: Vec::with_capacity(n),
-            state: Vec::with_capacity(n),
-            counters: std::array::from_fn(|_| Vec::with_capacity(n)),
-        }
+/// The group columns, in the order `read_chunk` pushes them.
+const LAYOUT: Layout = Layout { version: "Version", texts: &["Rule", "MacAddress", "ResourceId", "SystemId", "Category", "OperationName"] };
+
+/// One tuple: the shared fields, and indexes into the code lists above.
+#[derive(Debug, PartialEq, Eq)]
+struct Tuple<'t> {
+    head: Head<'t>,
+    codes: [u8; 4],
+    counters: Counters,
+}
+
+/// Reads a tuple of a version 1 or 2 record; `Err` is the reason, naming the field.
+fn parse(tuple: &str, version: i64) -> std::result::Result<Tuple<'_>, String> {
+    match fast(tuple, version) {
+        Some(t) => Ok(t),
+        None => checked(tuple, version),
     }
-    /// Checks and adds one tuple; `Err` is the reason, naming the field.
-    fn push(&mut self, tuple: &'a str, version: i64, group: IdxSize) -> std::result::Result<(), String> {
-        let (f, n) = fields::split_tuple::<13>(tuple);
-        let want = if version == 1 { 8 } else { 13 };
-        if n != want {
-            return Err(format!("{n} fields where a version {version} tuple has {want}: {tuple:?}"));
-        }
-        let at = |i: usize, e: String| format!("field {} ({}): {e}", i + 1, FIELD_NAMES[i]);
-        let time = fields::epoch_seconds(f[0]).map_err(|e| at(0, e))?;
-        fields::ip(f[1]).map_err(|e| at(1, e))?;
-        fields::ip(f[2]).map_err(|e| at(2, e))?;
-        let sport = fields::port(f[3]).map_err(|e| at(3, e))?;
-        let dport = fields::port(f[4]).map_err(|e| at(4, e))?;
-        let proto = fields::code(f[5], &["T", "U"], "protocol").map_err(|e| at(5, e))?;
-        let dir = fields::code(f[6], &["I", "O"], "direction").map_err(|e| at(6, e))?;
-        let decision = fields::code(f[7], &["A", "D"], "decision").map_err(|e| at(7, e))?;
-        let mut state = "";
-        let mut counts = [None; 4];
-        if version == 2 {
-            state = fields::code(f[8], &["B", "C", "E"], "flow state").map_err(|e| at(8, e))?;
-            for k in 0..4 {
-                counts[k] = fields::counter(f[9 + k]).map_err(|e| at(9 + k, e))?;
-            }
-        }
-        self.group.push(group);
-        self.time.push(Some(time));
-        self.src.push(f[1]);
-        self.dst.push(f[2]);
-        self.sport.push(sport);
-        self.dport.push(dport);
-        self.proto.push(proto);
-        self.dir.push(dir);
-        self.decision.push(decision);
-        self.state.push(state);
-        for (k, v) in counts.into_iter().enumerate() {
-            self.counters[k].push(v);
-        }
-        Ok(())
+}
+
+#[inline]
+fn fast(tuple: &str, version: i64) -> Option<Tuple<'_>> {
+    let mut c = Cursor::new(tuple);
+    let head = fast_head(&mut c, Clock::Seconds)?;
+    let (proto, dir, decision) = (c.letter(b"TU")?, c.letter(b"IO")?, c.letter(b"AD")?);
+    let (state, counters) = if version == 2 { (c.letter(b"BCE")? + 1, fast_counters(&mut c)?) } else { (0, [None; 4]) };
+    c.finish()?;
+    Some(Tuple { head, codes: [proto, dir, decision, state], counters })
+}
+
+fn checked(tuple: &str, version: i64) -> std::result::Result<Tuple<'_>, String> {
+    let (f, n) = fields::split_tuple::<13>(tuple);
+    let want = if version == 1 { 8 } else { 13 };
+    if n != want {
+        return Err(format!("{n} fields where a version {version} tuple has {want}: {tuple:?}"));
     }
+    let head = checked_head(&f, Clock::Seconds, &FIELD_NAMES)?;
+    let code = |i: usize, list: &'static [&'static str], what: &str| fields::code(f[i], list, what).map_err(|e| at(&FIELD_NAMES, i, e));
+    let proto = code(5, PROTOCOLS, "protocol")?;
+    let dir = code(6, DIRECTIONS, "direction")?;
+    let decision = code(7, DECISIONS, "decision")?;
+    let (state, counters) =
+        if version == 2 { (code(8, &STATES[1..], "flow state")? + 1, checked_counters(&f, &FIELD_NAMES)?) } else { (0, [None; 4]) };
+    Ok(Tuple { head, codes: [proto, dir, decision, state], counters })
 }
 
 /// The frame of a chunk of NSG records.
 pub(crate) fn read_chunk(file: &str, chunk: &Chunk<'_>, problems: &mut Problems) -> Result<DataFrame> {
-    let mut parsed: Vec<(usize, Record)> = Vec::with_capacity(chunk.len());
-    for (no, bytes) in chunk {
-        match parse_record::<Record>(bytes) {
-            Ok(r) => parsed.push((*no, r)),
-            Err(why) => problems.fault(&format!("record {no}"), why)?,
-        }
-    }
+    let parsed: Vec<(usize, Record)> = json::parse_records(chunk, problems)?;
     let tuple_count =
         parsed.iter().flat_map(|(_, r)| &r.properties.flows).flat_map(|rule| &rule.flows).map(|nic| nic.flow_tuples.len()).sum();
-    let mut groups = Groups::default();
+    let mut groups = Groups::new(LAYOUT.texts.len());
     let mut tuples = Tuples::with_capacity(tuple_count);
+    let mut codes = [PROTOCOLS, DIRECTIONS, DECISIONS, STATES].map(|dict| Codes::with_capacity(dict, tuple_count));
     for (no, r) in &parsed {
         let at = format!("record {no}");
         let version = r.properties.version;
@@ -209,76 +173,76 @@ pub(crate) fn read_chunk(file: &str, chunk: &Chunk<'_>, problems: &mut Problems)
             problems.fault(&at, format!("properties.Version: unknown NSG flow log version {version} (flowkql reads versions 1 and 2)"))?;
             continue;
         }
-        let record_time = match &r.time {
-            Some(t) => match fields::iso_time(t.as_str()) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    problems.fault(&at, format!("time: {e}"))?;
-                    continue;
-                }
-            },
-            None => None,
+        let Some(record_time) = tuples::record_time(&r.time, &at, problems)? else {
+            continue;
         };
         for (i, rule) in r.properties.flows.iter().enumerate() {
             for (j, nic) in rule.flows.iter().enumerate() {
-                let g = groups.rule.len() as IdxSize;
-                groups.record_time.push(record_time);
-                groups.version.push(Some(version as i32));
-                groups.resource_id.push(text(&r.resource_id));
-                groups.system_id.push(text(&r.system_id));
-                groups.category.push(text(&r.category));
-                groups.operation.push(text(&r.operation_name));
-                groups.rule.push(rule.rule.as_str());
-                groups.mac.push(match &nic.mac {
-                    Some(m) => m.as_str(),
-                    None => text(&r.mac_address),
-                });
+                let mac = nic.mac.as_ref().map_or_else(|| text(&r.mac_address), Text::as_str);
+                let envelope = [text(&r.resource_id), text(&r.system_id), text(&r.category), text(&r.operation_name)];
+                let [resource, system, category, operation] = envelope;
+                let g = groups.push(record_time, version as i32, &[rule.rule.as_str(), mac, resource, system, category, operation]);
                 for (k, t) in nic.flow_tuples.iter().enumerate() {
-                    if let Err(why) = tuples.push(t.as_str(), version, g) {
-                        problems.fault(&at, format!("properties.flows[{i}].flows[{j}].flowTuples[{k}]: {why}"))?;
+                    match parse(t.as_str(), version) {
+                        Ok(t) => {
+                            tuples.push(g, &t.head, t.counters);
+                            for (col, code) in codes.iter_mut().zip(t.codes) {
+                                col.push(code);
+                            }
+                        }
+                        Err(why) => problems.fault(&at, format!("properties.flows[{i}].flows[{j}].flowTuples[{k}]: {why}"))?,
                     }
                 }
             }
         }
     }
-    frame(file, groups, tuples)
-}
-
-fn frame(file: &str, g: Groups, t: Tuples) -> Result<DataFrame> {
-    let n = t.group.len();
-    let files = vec![file; g.rule.len()];
-    let idx = IdxCa::from_vec(c::name("group"), t.group);
-    let mut cols: HashMap<String, Column> = HashMap::new();
-    let mut put = |col: Column| {
-        cols.insert(col.name().to_string(), col);
-    };
-    put(c::datetimes("TimeGenerated", t.time)?);
-    put(gather(&c::datetimes("RecordTime", g.record_time)?, &idx)?);
-    put(c::strings("SrcIP", &t.src));
-    put(c::strings("DestIP", &t.dst));
-    put(c::ints("SrcPort", t.sport));
-    put(c::ints("DestPort", t.dport));
-    put(c::codes("Protocol", &t.proto)?);
-    put(c::codes("Direction", &t.dir)?);
-    put(c::codes("Decision", &t.decision)?);
-    put(c::codes("State", &t.state)?);
-    let [p1, b1, p2, b2] = t.counters;
-    put(c::longs("PacketsSrcToDest", p1));
-    put(c::longs("BytesSrcToDest", b1));
-    put(c::longs("PacketsDestToSrc", p2));
-    put(c::longs("BytesDestToSrc", b2));
-    put(gather(&c::strings("Rule", &g.rule), &idx)?);
-    put(gather(&c::strings("MacAddress", &g.mac), &idx)?);
-    put(gather(&c::strings("ResourceId", &g.resource_id), &idx)?);
-    put(gather(&c::strings("SystemId", &g.system_id), &idx)?);
-    put(gather(&c::strings("Category", &g.category), &idx)?);
-    put(gather(&c::strings("OperationName", &g.operation), &idx)?);
-    put(gather(&c::ints("Version", g.version), &idx)?);
-    put(gather(&c::strings("SourceFile", &files), &idx)?);
-    c::in_schema_order(&schema(), cols, n)
+    let [proto, dir, decision, state] = codes;
+    let extra = vec![proto.finish("Protocol")?, dir.finish("Direction")?, decision.finish("Decision")?, state.finish("State")?];
+    tuples::frame(&schema(), &LAYOUT, file, groups, tuples, extra)
 }
 
 /// Reads one NSG blob's bytes into frames; returns them with the record count.
-pub(crate) fn read(bytes: &[u8], problems: &mut Problems) -> Result<(Vec<DataFrame>, usize)> {
-    json::read_blob(bytes, problems, read_chunk)
+pub(crate) fn read(bytes: &[u8], problems: &mut Problems, done: &FileProgress) -> Result<(Vec<DataFrame>, usize)> {
+    json::read_blob(bytes, problems, done, read_chunk)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Well-formed tuples, rare but valid forms, and every kind of fault: the one-pass
+    /// reader takes a tuple only as the field-by-field checks do.
+    #[test]
+    fn fast_path_agrees_with_the_checks() {
+        let good = [
+            "1542110377,10.0.0.4,203.0.113.5,35370,23,T,O,A,B,,,,",
+            "1542110377,10.0.0.4,203.0.113.5,35370,23,U,I,D,E,12,3456,7,890",
+            "1542110377,10.0.0.4,203.0.113.5,35370,23,T,O,A,C,1,,0,",
+            "1542110377,10.0.0.4,203.0.113.5,,,T,O,A,C,1,66,1,66",
+        ];
+        let mut cases = tuples::mutations(&good, "B");
+        cases.extend(good.iter().map(|g| g.replace("10.0.0.4", "2001:db8::4")));
+        for v1 in ["1542110377,10.0.0.4,203.0.113.5,35370,23,T,O,A", "1542110377,10.0.0.4,203.0.113.5,35370,23,T,O,A,"] {
+            cases.push(v1.to_string());
+        }
+        let mut fast_taken = 0;
+        for t in &cases {
+            for version in [1, 2] {
+                let slow = checked(t.as_str(), version);
+                match fast(t.as_str(), version) {
+                    Some(f) => {
+                        fast_taken += 1;
+                        assert_eq!(Ok(&f), slow.as_ref(), "{t:?} v{version}");
+                    }
+                    None => {
+                        // Refused by the fast path: the checks decide (IPv6 passes).
+                        if let Ok(s) = &slow {
+                            assert!(s.head.src.contains(':') || s.head.dst.contains(':'), "{t:?} v{version}: only the checks take it");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(fast_taken > 50, "the fast path took {fast_taken} tuples");
+    }
 }

@@ -3,15 +3,18 @@
 //! times are milliseconds (seconds are accepted too); the protocol is an IANA number;
 //! the state is B/C/E, or D for a denied flow; field 9 is the encryption status.
 
-use super::columns::{self as c, gather};
-use super::fields;
-use super::json::{self, parse_record, text, Chunk, Text};
+use super::columns::{Codes, Interner, Nullable};
+use super::fields::{self, Cursor};
+use super::json::{self, text, Chunk, Text};
 use super::problems::Problems;
+use super::progress::FileProgress;
+use super::tuples::{
+    self, at, checked_counters, checked_head, fast_counters, fast_head, Clock, Counters, FieldNames, Groups, Head, Layout, Tuples,
+};
 use crate::error::Result;
 use crate::types::{KqlType, Schema};
 use polars::prelude::*;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 pub(crate) const TABLE: &str = "VNetFlowTuples";
 
@@ -90,35 +93,10 @@ struct Group<'a> {
     flow_tuples: Vec<Text<'a>>,
 }
 
-#[derive(Default)]
-struct Groups<'a> {
-    record_time: Vec<Option<i64>>,
-    version: Vec<Option<i32>>,
-    guid: Vec<&'a str>,
-    mac: Vec<&'a str>,
-    category: Vec<&'a str>,
-    flow_log_id: Vec<&'a str>,
-    target_id: Vec<&'a str>,
-    operation: Vec<&'a str>,
-    acl: Vec<&'a str>,
-    rule: Vec<&'a str>,
-}
+const DIRECTIONS: &[&str] = &["I", "O"];
+const STATES: &[&str] = &["B", "C", "E", "D"];
 
-struct Tuples<'a> {
-    group: Vec<IdxSize>,
-    time: Vec<Option<i64>>,
-    src: Vec<&'a str>,
-    dst: Vec<&'a str>,
-    sport: Vec<Option<i32>>,
-    dport: Vec<Option<i32>>,
-    proto: Vec<Option<i32>>,
-    dir: Vec<&'static str>,
-    state: Vec<&'static str>,
-    encryption: Vec<&'a str>,
-    counters: [Vec<Option<i64>>; 4],
-}
-
-const FIELD_NAMES: [&str; 13] = [
+const FIELD_NAMES: FieldNames = [
     "timestamp",
     "source IP",
     "destination IP",
@@ -134,73 +112,67 @@ const FIELD_NAMES: [&str; 13] = [
     "bytes destination to source",
 ];
 
-impl<'a> Tuples<'a> {
-    /// Buffers for `n` tuples, so that they never grow by copying.
-    fn with_capacity(n: usize) -> Self {
-        Tuples {
-            group: Vec::with_capacity(n),
-            time: Vec::with_capacity(n),
-            src: Vec::with_capacity(n),
-            dst: Vec::with_capacity(n),
-            sport: Vec::with_capacity(n),
-            dport: Vec::with_capacity(n),
-            proto: Vec::with_capacity(n),
-            dir: Vec::with_capacity(n),
-            state: Vec::with_capacity(n),
-            encryption: Vec::with_capacity(n),
-            counters: std::array::from_fn(|_| Vec::with_capacity(n)),
-        }
-    }
-    fn push(&mut self, tuple: &'a str, group: IdxSize) -> std::result::Result<(), String> {
-        let (f, n) = fields::split_tuple::<13>(tuple);
-        if n != 13 {
-            return Err(format!("{n} fields where a VNet flow log tuple has 13: {tuple:?}"));
-        }
-        let at = |i: usize, e: String| format!("field {} ({}): {e}", i + 1, FIELD_NAMES[i]);
-        let time = fields::epoch_seconds_or_millis(f[0]).map_err(|e| at(0, e))?;
-        fields::ip(f[1]).map_err(|e| at(1, e))?;
-        fields::ip(f[2]).map_err(|e| at(2, e))?;
-        let sport = fields::port(f[3]).map_err(|e| at(3, e))?;
-        let dport = fields::port(f[4]).map_err(|e| at(4, e))?;
-        let proto = match f[5].parse::<u8>() {
-            Ok(p) => Some(p as i32),
-            Err(_) => return Err(at(5, format!("{:?} is not an IANA protocol number", f[5]))),
-        };
-        let dir = fields::code(f[6], &["I", "O"], "direction").map_err(|e| at(6, e))?;
-        let state = fields::code(f[7], &["B", "C", "E", "D"], "flow state").map_err(|e| at(7, e))?;
-        let mut counts = [None; 4];
-        for k in 0..4 {
-            counts[k] = fields::counter(f[9 + k]).map_err(|e| at(9 + k, e))?;
-        }
-        self.group.push(group);
-        self.time.push(Some(time));
-        self.src.push(f[1]);
-        self.dst.push(f[2]);
-        self.sport.push(sport);
-        self.dport.push(dport);
-        self.proto.push(proto);
-        self.dir.push(dir);
-        self.state.push(state);
-        self.encryption.push(f[8]);
-        for (k, v) in counts.into_iter().enumerate() {
-            self.counters[k].push(v);
-        }
-        Ok(())
+/// The group columns, in the order `read_chunk` pushes them.
+const LAYOUT: Layout = Layout {
+    version: "FlowLogVersion",
+    texts: &["Rule", "AclId", "MacAddress", "FlowLogGuid", "FlowLogResourceId", "TargetResourceId", "Category", "OperationName"],
+};
+
+/// One tuple: the shared fields, the protocol number, indexes into the code lists above
+/// and the encryption status.
+#[derive(Debug, PartialEq, Eq)]
+struct Tuple<'t> {
+    head: Head<'t>,
+    protocol: u8,
+    codes: [u8; 2],
+    encryption: &'t str,
+    counters: Counters,
+}
+
+/// Reads a tuple; `Err` is the reason, naming the field.
+fn parse(tuple: &str) -> std::result::Result<Tuple<'_>, String> {
+    match fast(tuple) {
+        Some(t) => Ok(t),
+        None => checked(tuple),
     }
 }
 
-pub(crate) fn read_chunk(file: &str, chunk: &Chunk<'_>, problems: &mut Problems) -> Result<DataFrame> {
-    let mut parsed: Vec<(usize, Record)> = Vec::with_capacity(chunk.len());
-    for (no, bytes) in chunk {
-        match parse_record::<Record>(bytes) {
-            Ok(r) => parsed.push((*no, r)),
-            Err(why) => problems.fault(&format!("record {no}"), why)?,
-        }
+#[inline]
+fn fast(tuple: &str) -> Option<Tuple<'_>> {
+    let mut c = Cursor::new(tuple);
+    let head = fast_head(&mut c, Clock::SecondsOrMillis)?;
+    let protocol = c.byte()?;
+    let codes = [c.letter(b"IO")?, c.letter(b"BCED")?];
+    let encryption = c.text()?;
+    let counters = fast_counters(&mut c)?;
+    c.finish()?;
+    Some(Tuple { head, protocol, codes, encryption, counters })
+}
+
+fn checked(tuple: &str) -> std::result::Result<Tuple<'_>, String> {
+    let (f, n) = fields::split_tuple::<13>(tuple);
+    if n != 13 {
+        return Err(format!("{n} fields where a VNet flow log tuple has 13: {tuple:?}"));
     }
+    let head = checked_head(&f, Clock::SecondsOrMillis, &FIELD_NAMES)?;
+    let protocol = f[5].parse::<u8>().map_err(|_| at(&FIELD_NAMES, 5, format!("{:?} is not an IANA protocol number", f[5])))?;
+    let dir = fields::code(f[6], DIRECTIONS, "direction").map_err(|e| at(&FIELD_NAMES, 6, e))?;
+    let state = fields::code(f[7], STATES, "flow state").map_err(|e| at(&FIELD_NAMES, 7, e))?;
+    let counters = checked_counters(&f, &FIELD_NAMES)?;
+    Ok(Tuple { head, protocol, codes: [dir, state], encryption: f[8], counters })
+}
+
+/// The frame of a chunk of VNet flow log records.
+pub(crate) fn read_chunk(file: &str, chunk: &Chunk<'_>, problems: &mut Problems) -> Result<DataFrame> {
+    let parsed: Vec<(usize, Record)> = json::parse_records(chunk, problems)?;
     let tuple_count =
         parsed.iter().flat_map(|(_, r)| &r.flow_records.flows).flat_map(|acl| &acl.flow_groups).map(|g| g.flow_tuples.len()).sum();
-    let mut groups = Groups::default();
+    let mut groups = Groups::new(LAYOUT.texts.len());
     let mut tuples = Tuples::with_capacity(tuple_count);
+    let mut protocols: Nullable<Int32Type> = Nullable::with_capacity(tuple_count);
+    let mut codes = [DIRECTIONS, STATES].map(|dict| Codes::with_capacity(dict, tuple_count));
+    // A few distinct statuses (X, NX, NX_...): each stored once.
+    let mut encryption = Interner::default();
     for (no, r) in &parsed {
         let at = format!("record {no}");
         if r.flow_log_version != 4 {
@@ -208,76 +180,71 @@ pub(crate) fn read_chunk(file: &str, chunk: &Chunk<'_>, problems: &mut Problems)
                 .fault(&at, format!("flowLogVersion: unknown VNet flow log version {} (flowkql reads version 4)", r.flow_log_version))?;
             continue;
         }
-        let record_time = match &r.time {
-            Some(t) => match fields::iso_time(t.as_str()) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    problems.fault(&at, format!("time: {e}"))?;
-                    continue;
-                }
-            },
-            None => None,
+        let Some(record_time) = tuples::record_time(&r.time, &at, problems)? else {
+            continue;
         };
+        let envelope = [&r.flow_log_guid, &r.flow_log_resource_id, &r.target_resource_id, &r.category, &r.operation_name].map(text);
+        let [guid, flow_log_id, target_id, category, operation] = envelope;
         for (i, acl) in r.flow_records.flows.iter().enumerate() {
             for (j, grp) in acl.flow_groups.iter().enumerate() {
-                let g = groups.rule.len() as IdxSize;
-                groups.record_time.push(record_time);
-                groups.version.push(Some(4));
-                groups.guid.push(text(&r.flow_log_guid));
-                groups.mac.push(text(&r.mac_address));
-                groups.category.push(text(&r.category));
-                groups.flow_log_id.push(text(&r.flow_log_resource_id));
-                groups.target_id.push(text(&r.target_resource_id));
-                groups.operation.push(text(&r.operation_name));
-                groups.acl.push(text(&acl.acl_id));
-                groups.rule.push(grp.rule.as_str());
+                let texts = [grp.rule.as_str(), text(&acl.acl_id), text(&r.mac_address), guid, flow_log_id, target_id, category, operation];
+                let g = groups.push(record_time, 4, &texts);
                 for (k, t) in grp.flow_tuples.iter().enumerate() {
-                    if let Err(why) = tuples.push(t.as_str(), g) {
-                        problems.fault(&at, format!("flowRecords.flows[{i}].flowGroups[{j}].flowTuples[{k}]: {why}"))?;
+                    match parse(t.as_str()) {
+                        Ok(t) => {
+                            tuples.push(g, &t.head, t.counters);
+                            protocols.push(Some(i32::from(t.protocol)));
+                            for (col, code) in codes.iter_mut().zip(t.codes) {
+                                col.push(code);
+                            }
+                            encryption.push(t.encryption);
+                        }
+                        Err(why) => problems.fault(&at, format!("flowRecords.flows[{i}].flowGroups[{j}].flowTuples[{k}]: {why}"))?,
                     }
                 }
             }
         }
     }
-    frame(file, groups, tuples)
+    let [dir, state] = codes;
+    let extra = vec![protocols.finish("Protocol"), dir.finish("Direction")?, state.finish("State")?, encryption.finish("Encryption")?];
+    tuples::frame(&schema(), &LAYOUT, file, groups, tuples, extra)
 }
 
-fn frame(file: &str, g: Groups, t: Tuples) -> Result<DataFrame> {
-    let n = t.group.len();
-    let files = vec![file; g.rule.len()];
-    let idx = IdxCa::from_vec(c::name("group"), t.group);
-    let mut cols: HashMap<String, Column> = HashMap::new();
-    let mut put = |col: Column| {
-        cols.insert(col.name().to_string(), col);
-    };
-    put(c::datetimes("TimeGenerated", t.time)?);
-    put(gather(&c::datetimes("RecordTime", g.record_time)?, &idx)?);
-    put(c::strings("SrcIP", &t.src));
-    put(c::strings("DestIP", &t.dst));
-    put(c::ints("SrcPort", t.sport));
-    put(c::ints("DestPort", t.dport));
-    put(c::ints("Protocol", t.proto));
-    put(c::codes("Direction", &t.dir)?);
-    put(c::codes("State", &t.state)?);
-    put(c::strings("Encryption", &t.encryption));
-    let [p1, b1, p2, b2] = t.counters;
-    put(c::longs("PacketsSrcToDest", p1));
-    put(c::longs("BytesSrcToDest", b1));
-    put(c::longs("PacketsDestToSrc", p2));
-    put(c::longs("BytesDestToSrc", b2));
-    put(gather(&c::strings("Rule", &g.rule), &idx)?);
-    put(gather(&c::strings("AclId", &g.acl), &idx)?);
-    put(gather(&c::strings("MacAddress", &g.mac), &idx)?);
-    put(gather(&c::ints("FlowLogVersion", g.version), &idx)?);
-    put(gather(&c::strings("FlowLogGuid", &g.guid), &idx)?);
-    put(gather(&c::strings("FlowLogResourceId", &g.flow_log_id), &idx)?);
-    put(gather(&c::strings("TargetResourceId", &g.target_id), &idx)?);
-    put(gather(&c::strings("Category", &g.category), &idx)?);
-    put(gather(&c::strings("OperationName", &g.operation), &idx)?);
-    put(gather(&c::strings("SourceFile", &files), &idx)?);
-    c::in_schema_order(&schema(), cols, n)
+pub(crate) fn read(bytes: &[u8], problems: &mut Problems, done: &FileProgress) -> Result<(Vec<DataFrame>, usize)> {
+    json::read_blob(bytes, problems, done, read_chunk)
 }
 
-pub(crate) fn read(bytes: &[u8], problems: &mut Problems) -> Result<(Vec<DataFrame>, usize)> {
-    json::read_blob(bytes, problems, read_chunk)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// As for NSG tuples: the one-pass reader takes a tuple only as the checks do.
+    #[test]
+    fn fast_path_agrees_with_the_checks() {
+        let good = [
+            "1663146003599,10.0.0.6,192.0.2.180,23956,443,6,O,B,NX,0,0,0,0",
+            "1663146003606,192.0.2.180,10.0.0.6,443,23956,17,I,E,X,15,8052,13,3204",
+            "1663146003,10.0.0.6,192.0.2.180,,,1,O,D,NX_HW_NOT_SUPPORTED,,,,",
+        ];
+        let mut cases = tuples::mutations(&good, "D");
+        cases.extend(good.iter().map(|g| g.replace("10.0.0.6", "fe80::6")));
+        cases.extend(good.iter().map(|g| g.replace(",6,", ",+6,")));
+        let mut fast_taken = 0;
+        for t in &cases {
+            let slow = checked(t.as_str());
+            match fast(t.as_str()) {
+                Some(f) => {
+                    fast_taken += 1;
+                    assert_eq!(Ok(&f), slow.as_ref(), "{t:?}");
+                }
+                None => {
+                    if let Ok(s) = &slow {
+                        let rare = s.head.src.contains(':') || s.head.dst.contains(':') || t.contains('+');
+                        assert!(rare, "{t:?}: only the checks take it");
+                    }
+                }
+            }
+        }
+        assert!(fast_taken > 50, "the fast path took {fast_taken} tuples");
+    }
 }

@@ -200,19 +200,19 @@ fn not_a_flow_log() {
 }
 
 /// A reader of one file's bytes (`nsg::read`, `vnet::read`, `aws::read`).
-type BlobReader = fn(&[u8], &mut Problems) -> crate::Result<(Vec<DataFrame>, usize)>;
+type BlobReader = fn(&[u8], &mut Problems, &progress::FileProgress) -> crate::Result<(Vec<DataFrame>, usize)>;
 
 /// Lenient and strict readings of the same bytes: (rows, skipped lines) and whether the
 /// strict reading failed.
 fn both_ways(read: BlobReader, bytes: &[u8]) -> (usize, Vec<String>, bool) {
     let mut p = Problems::new("cut", true);
-    let frames = match read(bytes, &mut p) {
+    let frames = match read(bytes, &mut p, &progress::FileProgress::silent()) {
         Ok((frames, _)) => frames,
         Err(e) => panic!("a lenient read failed: {}", e.message),
     };
     let rows = frames.iter().map(DataFrame::height).sum();
     let mut q = Problems::new("cut", false);
-    let strict_failed = read(bytes, &mut q).is_err();
+    let strict_failed = read(bytes, &mut q, &progress::FileProgress::silent()).is_err();
     (rows, p.skipped, strict_failed)
 }
 
@@ -258,4 +258,22 @@ fn damaged_bytes_never_panic() {
         let (_, skipped, strict_failed) = both_ways(vnet::read, &bytes);
         assert_eq!(strict_failed, !skipped.is_empty(), "byte {k}");
     }
+}
+
+#[test]
+fn record_that_is_not_utf8() {
+    let dir = tempfile::tempdir().expect("dir");
+    // A byte that is not UTF-8 inside the second tuple of the second record.
+    let text =
+        format!("{{\"records\":[{},{}]}}", nsg_record(2, &[GOOD_TUPLE]), nsg_record(2, &[GOOD_TUPLE, "1542110379,10.5.16.X", GOOD_TUPLE]));
+    let mut bytes = text.into_bytes();
+    let at = bytes.iter().position(|b| *b == b'X').expect("marker");
+    bytes[at] = 0xFF;
+    let path = dir.path().join("PT1H.json");
+    std::fs::write(&path, &bytes).expect("write");
+    // The record is left out, naming the string at fault.
+    strict_error(&path, &["record 2", "flowTuples[1]", "unicode"]);
+    let (rows, report) = lenient_read(&path);
+    assert_eq!((rows, report.skipped.len()), (1, 1));
+    assert!(report.skipped[0].contains("record 2"), "{:?}", report.skipped);
 }
