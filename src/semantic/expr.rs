@@ -195,6 +195,9 @@ impl Checker<'_> {
     }
 
     fn binary(&self, op: BinaryOp, lhs: &Expr, rhs: &Expr, span: Span) -> Result<TExpr> {
+        if let (ExprKind::Star, BinaryOp::Str(sop)) = (&lhs.kind, op) {
+            return self.every_column(sop, rhs, span);
+        }
         let l = self.check(lhs)?;
         let r = self.check(rhs)?;
         let mismatch = |what: &str| {
@@ -348,6 +351,32 @@ impl Checker<'_> {
             }
             _ => return Ok(None),
         }))
+    }
+
+    /// `* has "x"` (and the other string operators): true when any column's text passes
+    /// (for a negated operator, when every column's does), as `search` looks in every
+    /// column; non-string columns are compared by their `tostring` text.
+    fn every_column(&self, op: StringOp, rhs: &Expr, span: Span) -> Result<TExpr> {
+        let r = self.check(rhs)?;
+        if !r.ty.is_textual() {
+            return Err(Error::semantic(rhs.span, format!("`*` is compared with text here, not {}", r.ty)));
+        }
+        let tostring = lookup("tostring").ok_or_else(|| Error::runtime("tostring missing from the registry"))?;
+        let join = if op.negated { BinaryOp::And } else { BinaryOp::Or };
+        let mut out: Option<TExpr> = None;
+        for (name, ty) in &self.schema.columns {
+            let mut l = column(name, *ty, span);
+            if *ty != T::String {
+                l = TExpr { kind: TExprKind::Call { func: tostring, args: vec![l] }, ty: T::String, span };
+            }
+            let test =
+                TExpr { kind: TExprKind::Binary { op: BinaryOp::Str(op), lhs: Box::new(l), rhs: Box::new(r.clone()) }, ty: T::Bool, span };
+            out = Some(match out {
+                None => test,
+                Some(prev) => TExpr { kind: TExprKind::Binary { op: join, lhs: Box::new(prev), rhs: Box::new(test) }, ty: T::Bool, span },
+            });
+        }
+        Ok(out.unwrap_or_else(|| TExpr::literal(Literal::Bool(op.negated), span)))
     }
 
     /// A user-defined scalar function: its body checked with the parameters bound to

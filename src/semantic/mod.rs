@@ -224,7 +224,17 @@ fn table_by_name(name: &str, scope: &Scope, catalog: &Catalog) -> Option<Plan> {
 fn check_pipeline(p: &Pipeline, scope: &Scope, catalog: &Catalog) -> Result<(Plan, Option<Render>)> {
     let mut plan = check_source(&p.source, scope, catalog)?;
     let mut render = None;
+    // `as T` names the rows so far for the operators after it (as-operator.md: a join's
+    // right side may read `T`).
+    let mut named: Option<Scope> = None;
     for (n, op) in p.ops.iter().enumerate() {
+        let scope = named.as_ref().unwrap_or(scope);
+        if let OperatorKind::As(name) = &op.kind {
+            let mut inner = scope.clone();
+            inner.tables.insert(name.name.clone(), plan.clone());
+            named = Some(inner);
+            continue;
+        }
         if let OperatorKind::Render(r) = &op.kind {
             if n + 1 != p.ops.len() {
                 return Err(Error::semantic(op.span, "`render` must be the last operator of the query")
@@ -233,7 +243,13 @@ fn check_pipeline(p: &Pipeline, scope: &Scope, catalog: &Catalog) -> Result<(Pla
             render = Some(r.clone());
             continue;
         }
-        plan = check_operator(plan, op, scope, catalog)?;
+        plan = match (&op.kind, n.checked_sub(1).map(|k| &p.ops[k].kind)) {
+            // `... | as T1 | union ...`: the union labels these rows `T1`.
+            (OperatorKind::Union(u), Some(OperatorKind::As(name))) => {
+                check_union(Some((plan, name.name.clone())), u, op.span, scope, catalog)?
+            }
+            _ => check_operator(plan, op, scope, catalog)?,
+        };
     }
     Ok((plan, render))
 }
@@ -1251,8 +1267,10 @@ fn check_join(left: Plan, j: &Join, span: Span, scope: &Scope, catalog: &Catalog
 fn check_union(first: Option<(Plan, String)>, u: &Union, span: Span, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
     let mut inputs: Vec<(Plan, String)> = first.into_iter().collect();
     for (n, t) in u.tables.iter().enumerate() {
-        let label = match (&t.source.kind, t.ops.is_empty()) {
-            (SourceKind::Table(name), true) => name.name.clone(),
+        let label = match (&t.source.kind, t.ops.last().map(|o| &o.kind)) {
+            (SourceKind::Table(name), None) => name.name.clone(),
+            // A union operand ending in `as T` is labelled `T` (as-operator.md).
+            (_, Some(OperatorKind::As(name))) => name.name.clone(),
             _ => format!("union_arg{}", inputs.len().max(n)),
         };
         inputs.push((tabular_operand(t, scope, catalog)?, label));

@@ -220,3 +220,21 @@ fn where_keeps_kusto_null_semantics_under_not_and_or() {
     assert_eq!(rows(&format!("{t} | where x > 3 or isnull(x)")), r(&[&["5"], &["null"]]));
     assert_eq!(rows(&format!("{t} | where x > 0 and x < 3")), r(&[&["1"]]));
 }
+
+#[test]
+fn as_names_the_rows_for_later_operators() {
+    // as-operator.md: the join's right side may read the name; a union labels its rows
+    // with it.
+    let q = "range x from 1 to 4 step 1 | as T | where x > 2 | join kind=inner (T | where x < 4) on x | project x";
+    assert_eq!(rows(q), r(&[&["3"]]));
+    let q = "range x from 1 to 2 step 1 | as T1 | union withsource=TableName (range x from 1 to 2 step 1 | as T2) | project TableName";
+    assert_eq!(rows(q), r(&[&["T1"], &["T1"], &["T2"], &["T2"]]));
+}
+
+#[test]
+fn star_with_a_string_operator_looks_in_every_column() {
+    // `where * has "x"` looks in every column (a number by its text); `!has` in none.
+    let t = "datatable(a:string, b:long)['x', 10, 'hello world', 2, 'z', 3]";
+    assert_eq!(rows(&format!("{t} | where * has 'world' or * contains '1' | project a")), r(&[&["x"], &["hello world"]]));
+    assert_eq!(rows(&format!("{t} | where * !has 'world' | project a")), r(&[&["x"], &["z"]]));
+}
