@@ -57,8 +57,12 @@ impl Session {
         c.overrides = self.overrides.clone();
         if with_data {
             let tables = self.tables.clone();
+            let values = tables.clone();
             c.slot_finder =
                 Some(crate::semantic::SlotFinder(std::sync::Arc::new(move |plan, column| crate::exec::bag_slots(plan, column, &tables))));
+            c.value_finder = Some(crate::semantic::SlotFinder(std::sync::Arc::new(move |plan, column| {
+                crate::exec::distinct_texts(plan, column, &values)
+            })));
         }
         c
     }

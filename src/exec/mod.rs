@@ -331,3 +331,16 @@ pub fn bag_slots(plan: &Plan, column: &str, tables: &HashMap<String, Table>) -> 
     }
     Ok(slots)
 }
+
+/// The distinct values of a column of a plan's rows as their `tostring` text, in order of
+/// first appearance (nulls left out), for `pivot` without an output schema.
+pub fn distinct_texts(plan: &Plan, column: &str, tables: &HashMap<String, Table>) -> Result<crate::semantic::Slots> {
+    let ty = plan.schema.get(column).ok_or_else(|| Error::runtime(format!("no column `{column}`")))?;
+    let value = TExpr { kind: crate::plan::TExprKind::Column(column.to_string()), ty, span: crate::span::Span::default() };
+    let frame = lower_plan(plan, tables)?
+        .filter(col(column).is_not_null())
+        .select([text::to_text(&value)?.alias("value")])
+        .unique_stable(None, UniqueKeepStrategy::First)
+        .collect()?;
+    Ok(frame.column("value")?.str()?.iter().flatten().map(|v| (v.to_string(), KqlType::String)).collect())
+}

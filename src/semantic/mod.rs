@@ -6,6 +6,7 @@
 mod expr;
 mod multi;
 mod naming;
+mod pivot;
 mod search;
 mod signatures;
 mod subquery;
@@ -32,11 +33,13 @@ pub struct Catalog {
     pub overrides: HashMap<String, String>,
     /// Learns `bag_unpack` columns from the data, when there is data.
     pub slot_finder: Option<SlotFinder>,
+    /// Learns a column's distinct values (as text) from the data, for `pivot`.
+    pub value_finder: Option<SlotFinder>,
 }
 
 impl Catalog {
     pub fn new(now: i64) -> Self {
-        Catalog { tables: HashMap::new(), now, overrides: HashMap::new(), slot_finder: None }
+        Catalog { tables: HashMap::new(), now, overrides: HashMap::new(), slot_finder: None, value_finder: None }
     }
 
     /// A catalog holding every built-in table schema.
@@ -578,6 +581,9 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
         }
         OperatorKind::MakeSeries(m) => check_make_series(input, m, op.span, scope, catalog),
         OperatorKind::TopNested(levels) => check_top_nested(input, levels, scope, catalog),
+        OperatorKind::Evaluate { plugin, args, named, output } if plugin.name == "pivot" && named.is_empty() => {
+            pivot::check_pivot(input, plugin, args, output.as_ref(), scope, catalog)
+        }
         OperatorKind::Evaluate { plugin, args, named, output } if plugin.name == "bag_unpack" => {
             unpack::check_bag_unpack(input, plugin, args, named, output.as_ref(), scope, catalog)
         }
@@ -758,7 +764,14 @@ fn row_count(e: &Expr, scope: &Scope, catalog: &Catalog) -> Result<usize> {
     }
 }
 
-fn check_summarize(input: Plan, aggregates: &[NamedExpr], by: &[NamedExpr], span: Span, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
+pub(super) fn check_summarize(
+    input: Plan,
+    aggregates: &[NamedExpr],
+    by: &[NamedExpr],
+    span: Span,
+    scope: &Scope,
+    catalog: &Catalog,
+) -> Result<Plan> {
     let schema = input.schema.clone();
     let mut names: Vec<String> = Vec::new();
     let mut keys: Vec<(String, TExpr)> = Vec::new();

@@ -1,7 +1,6 @@
 //! One integration test binary, a module per area.
 
 mod article;
-mod bag_unpack;
 mod breadth;
 mod cli;
 mod common;
@@ -19,6 +18,7 @@ mod mv_expand;
 mod operators;
 mod parse_kv;
 mod partition;
+mod plugins;
 mod sampling;
 mod scan;
 mod search;

@@ -1,4 +1,5 @@
-//! `evaluate bag_unpack` with the examples of bag-unpack-plugin.md.
+//! The plugins whose columns come from the data: `evaluate bag_unpack` and `evaluate pivot`,
+//! with the examples of bag-unpack-plugin.md and pivot-plugin.md.
 
 use crate::common::*;
 
@@ -39,4 +40,22 @@ fn output_schema_declares_the_columns() {
     // Without `*` only the declared columns.
     let q = format!("{PEOPLE} | evaluate bag_unpack(d) : (Name:string)");
     assert_eq!(rows(&q), r(&[&["John"], &["Dave"], &["Jasmine"]]));
+}
+
+#[test]
+fn pivot_turns_values_into_columns() {
+    // pivot-plugin.md: one column per distinct value (in order of first appearance), the
+    // aggregation (default count()) per group of the other columns; worked by hand.
+    let t = "datatable(State:string, EventType:string, Deaths:long)['ALABAMA', 'Wind', 1, 'ALASKA', 'Snow', 2, \
+             'ALABAMA', 'Wind', 3, 'ALASKA', 'Wind', 4]";
+    let q = format!("{t} | project State, EventType | evaluate pivot(State)");
+    assert_eq!(columns(&q), cols(&[("EventType", "string"), ("ALABAMA", "long"), ("ALASKA", "long")]));
+    assert_eq!(rows(&q), r(&[&["Wind", "2", "1"], &["Snow", "0", "1"]]));
+    let q = format!("{t} | evaluate pivot(State, sum(Deaths), EventType)");
+    assert_eq!(rows(&q), r(&[&["Wind", "4", "4"], &["Snow", "0", "2"]]));
+    // A declared output schema names the value columns without reading the data.
+    let q = format!("{t} | project State, EventType | evaluate pivot(State) : (EventType:string, ALASKA:long)");
+    assert_eq!(rows(&q), r(&[&["Wind", "1"], &["Snow", "1"]]));
+    let e = error(&format!("{t} | evaluate pivot(State, percentile(Deaths, 50))"));
+    assert!(e.message.contains("percentile"), "{}", e.message);
 }
