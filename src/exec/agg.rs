@@ -99,6 +99,24 @@ fn replace_aggregates(e: &TExpr, leaves: &mut Vec<TExpr>) -> TExpr {
     }
 }
 
+/// Each group's list of longs (nulls left out) reduced to one long by `f`.
+fn map_long_lists(lists: Expr, f: impl Fn(&[i64]) -> Option<i64> + Send + Sync + 'static) -> Expr {
+    lists.map(
+        move |c| {
+            let out: Int64Chunked = c
+                .list()?
+                .amortized_iter()
+                .map(|s| {
+                    let values: Vec<i64> = s?.as_ref().i64().ok()?.iter().flatten().collect();
+                    f(&values)
+                })
+                .collect();
+            Ok(out.into_column())
+        },
+        |_, field| Ok(Field::new(field.name().clone(), DataType::Int64)),
+    )
+}
+
 fn const_int(e: &TExpr) -> Option<i64> {
     match e.as_literal() {
         Some(crate::syntax::ast::Literal::Long(n)) => Some(*n),
@@ -161,25 +179,13 @@ fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
         }
         "binary_all_and" | "binary_all_or" | "binary_all_xor" => {
             let op = name.to_string();
-            arg(0)?.cast(DataType::Int64).drop_nulls().implode(true).map(
-                move |c| {
-                    let lists = c.list()?;
-                    let out: Int64Chunked = lists
-                        .amortized_iter()
-                        .map(|s| {
-                            let s = s?;
-                            let values = s.as_ref().i64().ok()?;
-                            values.into_no_null_iter().reduce(|a, b| match op.as_str() {
-                                "binary_all_and" => a & b,
-                                "binary_all_or" => a | b,
-                                _ => a ^ b,
-                            })
-                        })
-                        .collect();
-                    Ok(out.into_column())
-                },
-                |_, f| Ok(Field::new(f.name().clone(), DataType::Int64)),
-            )
+            map_long_lists(arg(0)?.cast(DataType::Int64).drop_nulls().implode(true), move |values| {
+                values.iter().copied().reduce(|a, b| match op.as_str() {
+                    "binary_all_and" => a & b,
+                    "binary_all_or" => a | b,
+                    _ => a ^ b,
+                })
+            })
         }
         "take_anyif" => filtered(arg(0)?, &args[1])?.drop_nulls().first(),
         "count_distinctif" => filtered(arg(0)?, &args[1])?.drop_nulls().n_unique().cast(DataType::Int64),
@@ -268,29 +274,17 @@ fn aggregate(name: &str, args: &[TExpr], call: &TExpr) -> Result<Expr> {
             let (x, w) = (x.filter(keep.clone()), w.filter(keep));
             let order = SortMultipleOptions::default().with_maintain_order(true);
             let weights = w.sort_by([x.clone()], order.clone()).implode(true);
-            let index = weights.map(
-                move |c| {
-                    let lists = c.list()?;
-                    let out: Int64Chunked = lists
-                        .amortized_iter()
-                        .map(|s| {
-                            let s = s?;
-                            let w: Vec<i64> = s.as_ref().i64().ok()?.into_no_null_iter().collect();
-                            let total: i64 = w.iter().sum();
-                            let target = total as f64 * p / 100.0;
-                            let mut seen = 0i64;
-                            w.iter()
-                                .position(|x| {
-                                    seen += x;
-                                    seen as f64 >= target && seen > 0
-                                })
-                                .map(|i| i as i64)
-                        })
-                        .collect();
-                    Ok(out.into_column())
-                },
-                |_, f| Ok(Field::new(f.name().clone(), DataType::Int64)),
-            );
+            let index = map_long_lists(weights, move |w| {
+                let total: i64 = w.iter().sum();
+                let target = total as f64 * p / 100.0;
+                let mut seen = 0i64;
+                w.iter()
+                    .position(|x| {
+                        seen += x;
+                        seen as f64 >= target && seen > 0
+                    })
+                    .map(|i| i as i64)
+            });
             x.clone().sort_by([x], order).gather(index.first(), true).first()
         }
         "percentile" => {
