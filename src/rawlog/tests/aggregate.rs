@@ -323,3 +323,19 @@ fn article_queries_run_on_the_aggregated_view() {
     assert_eq!(reals(&out, "TotalInboundMByte"), vec![Some((66.0 + 14008.0) / mb), Some(7054.0 / mb)]);
     assert_eq!(reals(&out, "TotalOutboundMByte"), vec![Some((66.0 + 16978.0) / mb), Some(8489.0 / mb)]);
 }
+
+#[test]
+fn no_flows_no_rows() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("empty.log");
+    std::fs::write(
+        &file,
+        "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n\
+         2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA\n",
+    )
+    .expect("write");
+    let (raw, table, agg) = both(&file.to_string_lossy(), TaInterval::Hour);
+    assert_eq!((raw.height(), agg.height()), (0, 0));
+    assert_layout(&table, &agg);
+    assert_eq!(agg.schema(), raw.schema());
+}
