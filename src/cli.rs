@@ -107,6 +107,11 @@ pub struct DataArgs {
     /// Raw flow logs: a file of your VNet CIDRs (one a line) that refines FlowType_s.
     #[arg(long, value_name = "FILE")]
     pub vnets: Option<PathBuf>,
+    /// Raw flow logs bound as AzureNetworkAnalytics_CL: merge rows as Traffic Analytics does,
+    /// one per source, destination, port, NSG, rule, direction, protocol, status and flow type
+    /// in each UTC interval (60m, the default, or 10m), instead of one per tuple.
+    #[arg(long = "ta-aggregate", value_name = "60m|10m", num_args = 0..=1, default_missing_value = "60m", require_equals = true)]
+    pub ta_aggregate: Option<String>,
 }
 
 #[derive(Args)]
@@ -266,7 +271,9 @@ fn session_for(data: &DataArgs, strict: bool) -> Result<Session> {
             session.bind(name, table);
         }
     }
-    let mut raw_options = rawlog::ReadOptions { lenient: data.lenient, vnets: Vec::new(), progress: std::io::stderr().is_terminal() };
+    let ta_aggregate = data.ta_aggregate.as_deref().map(str::parse::<rawlog::TaInterval>).transpose()?;
+    let mut raw_options =
+        rawlog::ReadOptions { lenient: data.lenient, vnets: Vec::new(), progress: std::io::stderr().is_terminal(), ta_aggregate };
     if let Some(v) = &data.vnets {
         raw_options.vnets = rawlog::parse_vnets_file(v)?;
     }

@@ -64,8 +64,10 @@
 //! `_IsBillable` are `""` and `_BilledSize` null, since no workspace ingested the rows.
 //! NODATA and SKIPDATA rows are kept, as they are in the log.
 //!
-//! The AzureNetworkAnalytics_CL view is described in `network_analytics.rs`.
+//! The AzureNetworkAnalytics_CL view is described in `network_analytics.rs`, its
+//! TA-compatible aggregation in `aggregate.rs`.
 
+mod aggregate;
 mod aws;
 mod aws_parquet;
 mod columns;
@@ -93,6 +95,8 @@ use rayon::prelude::*;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+
+pub use aggregate::TaInterval;
 
 /// A raw flow-log format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -200,6 +204,10 @@ pub struct ReadOptions {
     /// Show a progress bar on stderr when loading takes more than a second and stderr is
     /// a terminal.
     pub progress: bool,
+    /// The TA-compatible mode of the AzureNetworkAnalytics_CL view (FORMATS.md 11.1):
+    /// rows merged per Traffic Analytics' key in fixed UTC intervals of this length,
+    /// instead of one row per tuple or record (see `aggregate.rs`).
+    pub ta_aggregate: Option<TaInterval>,
 }
 
 /// What a read did.
@@ -290,8 +298,9 @@ pub fn read_native(path: &str, format: Option<RawFormat>, opts: &ReadOptions) ->
 }
 
 /// Reads like [`read_native`], then gives the rows the shape of
-/// `AzureNetworkAnalytics_CL` (one row per tuple, or per AWS record; see
-/// `network_analytics.rs` for every derivation).
+/// `AzureNetworkAnalytics_CL`: one row per tuple, or per AWS record (see
+/// `network_analytics.rs` for every derivation), or with [`ReadOptions::ta_aggregate`]
+/// one row per Traffic Analytics group and interval (`aggregate.rs`).
 pub fn read_as_network_analytics(path: &str, format: Option<RawFormat>, opts: &ReadOptions) -> Result<(Table, ReadReport)> {
     let (family, df, mut report) = load(path, format, opts)?;
     let view = match family {
@@ -308,6 +317,10 @@ pub fn read_as_network_analytics(path: &str, format: Option<RawFormat>, opts: &R
         }
     };
     drop(df);
+    let view = match opts.ta_aggregate {
+        Some(interval) => aggregate::aggregate(&view, interval)?,
+        None => view,
+    };
     report.rows = view.height();
     let schema = crate::schema::builtin(network_analytics::TABLE).unwrap_or_default();
     Ok((Table { schema, frame: view.lazy() }, report))

@@ -75,6 +75,21 @@ fn rule_type(rule: &str) -> &'static str {
     }
 }
 
+/// Appends one `*PublicIPs_s` entry (FORMATS.md 2.4) to `out`:
+/// `ip|flowsStarted|flowsEnded|outboundPackets|inboundPackets|outboundBytes|inboundBytes`,
+/// with `counts` in that order. The raw view writes one per row; the TA-compatible
+/// aggregation (`aggregate.rs`) one per public address of a group, with summed counts.
+pub(crate) fn write_public_entry(out: &mut String, ip: &str, counts: [i64; PUBLIC_ENTRY_COUNTS]) {
+    use std::fmt::Write;
+    let _ = write!(out, "{ip}");
+    for n in counts {
+        let _ = write!(out, "|{n}");
+    }
+}
+
+/// The number of counts after the address in a `*PublicIPs_s` entry.
+pub(crate) const PUBLIC_ENTRY_COUNTS: usize = 6;
+
 /// One view row's facts, from any source.
 struct Flow<'a> {
     time: Option<i64>,
@@ -236,16 +251,8 @@ impl<'v> Builder<'v> {
         if public {
             let started = u8::from(counted > 0.0 && f.state != "D");
             self.scratch.clear();
-            use std::fmt::Write;
-            let _ = write!(
-                self.scratch,
-                "{public_ip}|{started}|{}|{}|{}|{}|{}",
-                u8::from(ended),
-                op.unwrap_or(0),
-                ip.unwrap_or(0),
-                ob.unwrap_or(0),
-                ib.unwrap_or(0)
-            );
+            let counts = [i64::from(started), i64::from(ended), op.unwrap_or(0), ip.unwrap_or(0), ob.unwrap_or(0), ib.unwrap_or(0)];
+            write_public_entry(&mut self.scratch, public_ip, counts);
             let vm = if public_is_src { f.dst } else { f.src };
             if public_is_src {
                 self.src_ip.append_value("");

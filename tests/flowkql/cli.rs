@@ -145,4 +145,15 @@ fn raw_flow_logs_bind_as_tables() {
     let out = flowkql(&["run", "-q", "Tuples | count", "--table", &arg, "--format", "csv"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).starts_with("Count\n"));
+    // The TA-compatible mode: 11 tuples merge into 7 rows (outbound in two hours, five
+    // inbound ports), at 60 minutes by default and at 10.
+    let arg = format!("AzureNetworkAnalytics_CL={}", sample.display());
+    for flag in ["--ta-aggregate", "--ta-aggregate=10m"] {
+        let out = flowkql(&["run", "-q", "AzureNetworkAnalytics_CL | count", "--table", &arg, flag, "--format", "csv"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), "Count\n7\n", "{flag}");
+    }
+    let out = flowkql(&["run", "-q", "AzureNetworkAnalytics_CL | count", "--table", &arg, "--ta-aggregate=15m"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("10m"), "{}", text(&out.stderr));
 }

@@ -1,6 +1,7 @@
 //! Tests of the raw flow-log readers. Expected values come from the sample files by hand
 //! or from a few lines of plain serde_json over the same bytes, never from the readers.
 
+mod aggregate;
 mod malformed;
 mod samples;
 mod trees;
