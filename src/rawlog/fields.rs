@@ -404,6 +404,27 @@ mod tests {
         }
     }
 
+    /// Every octet text of one to four digits, in the first and the last place, read near
+    /// the end of the text and with a long tail: taken exactly when the standard parser
+    /// takes the address.
+    #[test]
+    fn every_octet_agrees_with_the_standard_parser() {
+        for len in 1..=4u32 {
+            for value in 0..10u32.pow(len) {
+                let octet = format!("{value:0len$}", len = len as usize);
+                for text in [format!("{octet}.1.2.3"), format!("1.2.3.{octet}")] {
+                    let want = text.parse::<std::net::Ipv4Addr>().is_ok();
+                    for tail in ["", ",", ",0123456789"] {
+                        let field = format!("{text}{tail}");
+                        let mut c = Cursor::new(&field);
+                        let got = c.ipv4() == Some(text.as_str()) && (!tail.is_empty() || c.finish().is_some());
+                        assert_eq!(got, want, "{field:?}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn field_rules() {
         assert_eq!(split_tuple::<3>("a,b,c,d"), (["a", "b", "c"], 4));

@@ -73,6 +73,47 @@ pub(crate) fn read_prefix(path: &Path, limit: usize) -> Result<Vec<u8>> {
     Ok(head)
 }
 
+/// A file's bytes: mapped when the file is large, read into memory otherwise (or when it
+/// is gzip and had to be decompressed).
+pub(crate) enum Content {
+    Mapped(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl std::ops::Deref for Content {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Content::Mapped(m) => m,
+            Content::Owned(v) => v,
+        }
+    }
+}
+
+/// Files at least this large are mapped: the kernel then neither copies them nor hands
+/// out fresh pages to copy them into. Smaller ones (most blobs of a tree) are read.
+const MAP_FROM: u64 = 1 << 20;
+
+/// The whole content, mapped or read (see [`Content`]); gzip is decompressed.
+pub(crate) fn content(path: &Path) -> Result<(Content, Option<String>)> {
+    let file = open(path)?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len >= MAP_FROM {
+        // SAFETY: the map is read-only and lives no longer than this load. A file that is
+        // appended to meanwhile (a blob still being written) is read up to its length at
+        // this moment; Polars maps the files it scans in the same way.
+        if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
+            if !map.starts_with(&GZIP_MAGIC) {
+                #[cfg(unix)]
+                let _ = map.advise(memmap2::Advice::Sequential);
+                return Ok((Content::Mapped(map), None));
+            }
+        }
+    }
+    let (bytes, cut) = read_all(path)?;
+    Ok((Content::Owned(bytes), cut))
+}
+
 /// The whole content. A gzip stream that breaks off gives the bytes before the break and
 /// the reason, so that the caller can fail or, lenient, read what is there.
 pub(crate) fn read_all(path: &Path) -> Result<(Vec<u8>, Option<String>)> {

@@ -424,23 +424,24 @@ fn read_file(file: &Path, family: Family, problems: &mut Problems, done: &mut pr
         let (df, rows) = aws_parquet::read(file, problems)?;
         return Ok((vec![df], rows));
     }
-    let (mut bytes, cut) = input::read_all(file)?;
+    let (content, cut) = input::content(file)?;
+    let mut bytes: &[u8] = &content;
     if let Some(why) = cut {
         problems.file_fault(why, TRUNCATED_HELP)?;
         if family == Family::Aws {
             // Text after the last line break of a broken stream is a cut line.
-            let end = memchr::memrchr(b'\n', &bytes).map_or(0, |k| k + 1);
+            let end = memchr::memrchr(b'\n', bytes).map_or(0, |k| k + 1);
             if end < bytes.len() {
                 problems.fault_with_help("last line", "cut by the break in the gzip stream; not read", TRUNCATED_HELP)?;
-                bytes.truncate(end);
+                bytes = &bytes[..end];
             }
         }
     }
     done.set_content(bytes.len());
     match family {
-        Family::Nsg => nsg::read(&bytes, problems, done),
-        Family::Vnet => vnet::read(&bytes, problems, done),
-        Family::Aws => aws::read(&bytes, problems, done),
+        Family::Nsg => nsg::read(bytes, problems, done),
+        Family::Vnet => vnet::read(bytes, problems, done),
+        Family::Aws => aws::read(bytes, problems, done),
         Family::AwsParquet => Ok((Vec::new(), 0)),
     }
 }
