@@ -283,7 +283,8 @@ fn aws_parquet_with_underscored_names() {
     )
     .expect("frame");
     let file = std::fs::File::create(&path).expect("create");
-    ParquetWriter::new(file).finish(&mut df).expect("write parquet");
+    // AWS writes its Parquet flow logs Gzip-compressed.
+    ParquetWriter::new(file).with_compression(ParquetCompression::Gzip(None)).finish(&mut df).expect("write parquet");
 
     assert_eq!(detect(&path).expect("readable"), Some(RawFormat::AwsVpcParquet));
     let (name, table, report) = read_native(&path.to_string_lossy(), None, &strict()).expect("reads");
