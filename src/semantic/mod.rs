@@ -425,7 +425,7 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
                     // A name derived from a computed value that is taken gets the first
                     // free numeric suffix (`project strlen(x), strlen(x)` gives
                     // `strlen_x` and `strlen_x1`); a column itself clashes, as in Kusto.
-                    None => match naming::expr_name(&item.expr) {
+                    None => match naming::expr_name_in(&item.expr, &schema) {
                         Some(n) if !is_column_itself(&e) => unique_name(&n, cols.iter().map(|(c, _)| c.as_str())),
                         Some(n) => n,
                         None => naming::generated(cols.iter().map(|(n, _)| n.as_str()).chain(schema.names())),
@@ -450,7 +450,7 @@ fn check_operator(input: Plan, op: &Operator, scope: &Scope, catalog: &Catalog) 
                 let e = substitute(&expr::check_scalar(&item.expr, &current, scope, catalog)?, &defined);
                 let name = match &item.name {
                     Some(id) => id.name.clone(),
-                    None => naming::expr_name(&item.expr).unwrap_or_else(|| naming::generated(current.names())),
+                    None => naming::expr_name_in(&item.expr, &current).unwrap_or_else(|| naming::generated(current.names())),
                 };
                 defined.insert(name.clone(), e.clone());
                 match cols.iter_mut().find(|(c, _)| *c == name) {
@@ -784,7 +784,7 @@ pub(super) fn check_summarize(
         }
         let name = match &item.name {
             Some(id) => id.name.clone(),
-            None => naming::expr_name(&item.expr).unwrap_or_else(|| naming::generated(names.iter().map(|s| s.as_str()))),
+            None => naming::expr_name_in(&item.expr, &schema).unwrap_or_else(|| naming::generated(names.iter().map(|s| s.as_str()))),
         };
         let name = if item.name.is_some() {
             if names.contains(&name) {

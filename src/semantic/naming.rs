@@ -6,19 +6,29 @@
 
 use crate::functions::{lookup, Naming};
 use crate::syntax::ast::{Expr, ExprKind, Literal};
+use crate::types::Schema;
 
 /// The name Kusto derives for `e`, or `None` when it would generate `ColumnN`.
+/// `column_ifexists('c', ...)` is named `c` here; [`expr_name_in`] knows the input.
 pub fn expr_name(e: &Expr) -> Option<String> {
+    derived_name(e, &|_| true)
+}
+
+/// As [`expr_name`], knowing the input's columns: `column_ifexists('c', ...)` is named
+/// `c` when the input has `c`, and generated (`ColumnN`) when it does not.
+pub fn expr_name_in(e: &Expr, input: &Schema) -> Option<String> {
+    derived_name(e, &|c| input.get(c).is_some())
+}
+
+fn derived_name(e: &Expr, has: &dyn Fn(&str) -> bool) -> Option<String> {
     match &e.kind {
         ExprKind::Name(n) => Some(n.clone()),
         ExprKind::Call { func, args } => {
             let f = lookup(&func.name)?;
             if let ("column_ifexists", Some(ExprKind::Literal(Literal::String(n)))) = (f.name, args.first().map(|a| &a.kind)) {
-                // Named after the column it reads (when the column is missing Kusto
-                // generates `ColumnN`; the name here stays the column's).
-                return Some(n.clone());
+                return has(n).then(|| n.clone());
             }
-            let first = args.first().and_then(expr_name);
+            let first = args.first().and_then(|a| derived_name(a, has));
             if f.name == "percentile" || f.name == "percentilew" {
                 // `percentile(x, 95)` and `percentilew(x, w, 95)` are `percentile_x_95`.
                 let p = match args.get(if f.name == "percentile" { 1 } else { 2 }).map(|a| &a.kind) {
@@ -36,14 +46,14 @@ pub fn expr_name(e: &Expr) -> Option<String> {
             }
         }
         ExprKind::Index { target, index } => {
-            let base = expr_name(target)?;
+            let base = derived_name(target, has)?;
             match &index.kind {
                 ExprKind::Literal(Literal::Long(n)) => Some(format!("{base}_{n}")),
                 ExprKind::Literal(Literal::String(s)) => Some(format!("{base}_{s}")),
                 _ => None,
             }
         }
-        ExprKind::Member { target, name } => Some(format!("{}_{}", expr_name(target)?, name.name)),
+        ExprKind::Member { target, name } => Some(format!("{}_{}", derived_name(target, has)?, name.name)),
         _ => None,
     }
 }

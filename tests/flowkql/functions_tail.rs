@@ -120,6 +120,17 @@ fn row_shaped_functions() {
 }
 
 #[test]
+fn column_ifexists_is_named_after_a_column_only_when_the_input_has_it() {
+    // As Kusto's analyzer names them: a column the input lacks gives a generated name.
+    let q = "datatable(a:string, b:long)[] | project column_ifexists('a', ''), column_ifexists('missing', '')";
+    assert_eq!(columns(q), cols(&[("a", "string"), ("Column1", "string")]));
+    let q = "datatable(a:string, b:long)[] | extend column_ifexists('missing', 0)";
+    assert_eq!(columns(q), cols(&[("a", "string"), ("b", "long"), ("Column1", "long")]));
+    let q = "datatable(a:string, b:long)[] | summarize count() by column_ifexists('missing', '')";
+    assert_eq!(columns(q), cols(&[("Column1", "string"), ("count_", "long")]));
+}
+
+#[test]
 fn result_names_and_types_follow_kusto() {
     // As Kusto's analyzer names and types them.
     let q = "datatable(SrcIP_s:string, DestPort_d:real, TimeGenerated:datetime)[] \
