@@ -175,18 +175,3 @@ fn every_record_lies_in_the_eight_days_before_now() {
         }
     }
 }
-
-/// Timing of a large table (dev profile is slow; run with `--ignored` to measure).
-#[test]
-#[ignore]
-fn a_million_rows_generate_in_seconds() {
-    let start = std::time::Instant::now();
-    let tables = sample_tables(1_000_000, now()).expect("generates");
-    let built = start.elapsed();
-    let frames = collect(tables);
-    let heights: Vec<usize> = frames.iter().map(|(_, df)| df.height()).collect();
-    let megabytes: Vec<usize> = frames.iter().map(|(_, df)| df.estimated_size() >> 20).collect();
-    eprintln!("1,000,000 rows: generated in {built:?}, {heights:?} rows, {megabytes:?} MiB");
-    assert_eq!(heights[0], 1_000_000);
-    assert!(built.as_secs() < 60, "{built:?}");
-}
