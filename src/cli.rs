@@ -112,6 +112,10 @@ pub struct DataArgs {
     /// in each UTC interval (60m, the default, or 10m), instead of one per tuple.
     #[arg(long = "ta-aggregate", value_name = "60m|10m", num_args = 0..=1, default_missing_value = "60m", require_equals = true)]
     pub ta_aggregate: Option<String>,
+    /// Bind an `externaldata` URI of the query to a downloaded copy of its file: URI=PATH
+    /// (the query keeps its URI; nothing is fetched).
+    #[arg(long = "externaldata", value_name = "URI=PATH")]
+    pub externaldata: Vec<String>,
 }
 
 #[derive(Args)]
@@ -297,6 +301,10 @@ fn session_for(data: &DataArgs, strict: bool) -> Result<Session> {
         };
         session.bind(name, table);
     }
+    for arg in &data.externaldata {
+        let (uri, path) = external_binding(arg)?;
+        session.external.insert(uri, path);
+    }
     for s in &data.sets {
         let Some((name, value)) = s.split_once('=') else {
             return Err(Error::usage(format!("--set {s}: expected NAME=VALUE")).with_help("e.g. --set timeframe=2h"));
@@ -304,6 +312,25 @@ fn session_for(data: &DataArgs, strict: bool) -> Result<Session> {
         session.overrides.insert(name.trim().to_string(), value.to_string());
     }
     Ok(session)
+}
+
+/// `--externaldata URI=PATH`. A URI (a SAS query string) and a path (a blob tree's
+/// `y=2024`) may both hold `=`: the split taken is the one whose right side is a file.
+fn external_binding(arg: &str) -> Result<(String, PathBuf)> {
+    let splits: Vec<usize> = arg.match_indices('=').map(|(k, _)| k).collect();
+    if splits.is_empty() {
+        return Err(Error::usage(format!("--externaldata {arg}: expected URI=PATH"))
+            .with_help("e.g. --externaldata \"https://example.com/list.csv=list.csv\""));
+    }
+    for k in &splits {
+        let (uri, path) = (&arg[..*k], &arg[*k + 1..]);
+        if !uri.is_empty() && Path::new(path).is_file() {
+            return Ok((uri.to_string(), PathBuf::from(path)));
+        }
+    }
+    let path = &arg[splits[splits.len() - 1] + 1..];
+    Err(Error::usage(format!("--externaldata {arg}: {path}: no such file"))
+        .with_help("give the path of the downloaded file after the last `=`"))
 }
 
 /// A `--table` binding of raw flow logs (NSG, VNet or AWS VPC): forced with a raw

@@ -26,11 +26,13 @@ pub struct Session {
     pub strict: bool,
     /// Check against the built-in schemas of tables that are not bound.
     pub builtin_schemas: bool,
+    /// Local files bound to `externaldata` URIs.
+    pub external: HashMap<String, std::path::PathBuf>,
 }
 
 impl Session {
     pub fn new(now: i64) -> Self {
-        Session { tables: HashMap::new(), now, overrides: HashMap::new(), strict: false, builtin_schemas: false }
+        Session { tables: HashMap::new(), now, overrides: HashMap::new(), strict: false, builtin_schemas: false, external: HashMap::new() }
     }
 
     /// A session whose `now()` is the current time.
@@ -56,6 +58,7 @@ impl Session {
         }
         c.overrides = self.overrides.clone();
         if with_data {
+            c.external = Some(self.external.clone());
             let tables = self.tables.clone();
             let values = tables.clone();
             c.slot_finder =

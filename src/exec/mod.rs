@@ -49,6 +49,7 @@ fn lower_node(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFrame>
             t.frame.clone()
         }
         Node::Datatable { rows } => datatable_frame(&plan.schema, rows)?.lazy(),
+        Node::ExternalData { sources, format, skip_first } => external_frame(&plan.schema, sources, *format, *skip_first)?.lazy(),
         Node::Print { columns } => {
             let one = DataFrame::new_infer_height(vec![Column::new("__row".into(), [0i32])])?.lazy();
             let exprs = columns.iter().map(|(n, e)| Ok(lower_expr(e)?.alias(n.as_str()))).collect::<Result<Vec<_>>>()?;
@@ -194,6 +195,31 @@ pub fn run(query: &CheckedQuery, tables: &HashMap<String, Table>) -> Result<Resu
 pub fn explain_polars(query: &CheckedQuery, tables: &HashMap<String, Table>) -> Result<String> {
     let lf = lower_plan(&query.plan, tables)?;
     lf.describe_optimized_plan().map_err(Error::from)
+}
+
+/// The files of an `externaldata`, each read into the declared schema, one after another.
+fn external_frame(
+    schema: &crate::types::Schema,
+    sources: &[crate::plan::ExternalSource],
+    format: crate::source::ExternalFormat,
+    skip_first: bool,
+) -> Result<DataFrame> {
+    let mut frames = Vec::with_capacity(sources.len());
+    for s in sources {
+        let path = s.path.as_ref().ok_or_else(|| {
+            Error::usage(format!("no file is bound to the externaldata URI {}", s.uri))
+                .with_help(format!("download it and bind it: --externaldata \"{}=PATH\"", s.uri))
+        })?;
+        frames.push(crate::source::read_external(path, format, skip_first, schema)?);
+    }
+    let mut out = match frames.first() {
+        Some(f) => f.clone(),
+        None => return Err(Error::usage("externaldata names no file")),
+    };
+    for f in &frames[1..] {
+        out.vstack_mut(f)?;
+    }
+    Ok(out)
 }
 
 fn datatable_frame(schema: &crate::types::Schema, rows: &[Vec<Literal>]) -> Result<DataFrame> {

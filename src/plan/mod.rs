@@ -107,6 +107,14 @@ pub struct SortSpec {
     pub nulls_first: bool,
 }
 
+/// One URI of an `externaldata` and the local file bound to it (`None` when checked
+/// without data).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExternalSource {
+    pub uri: String,
+    pub path: Option<std::path::PathBuf>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub node: Node,
@@ -120,6 +128,12 @@ pub enum Node {
     },
     Datatable {
         rows: Vec<Vec<Literal>>,
+    },
+    /// `externaldata`: files read into the plan's schema.
+    ExternalData {
+        sources: Vec<ExternalSource>,
+        format: crate::source::ExternalFormat,
+        skip_first: bool,
     },
     /// One row of constant or computed values.
     Print {
@@ -389,6 +403,11 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
     let line = match &plan.node {
         Node::Scan { table } => format!("Scan {table}"),
         Node::Datatable { rows } => format!("Datatable ({} rows)", rows.len()),
+        Node::ExternalData { sources, format, skip_first } => {
+            let files: Vec<String> = sources.iter().map(|s| s.path.as_ref().map_or(s.uri.clone(), |p| p.display().to_string())).collect();
+            let skip = if *skip_first { ", first record skipped" } else { "" };
+            format!("ExternalData {format:?} [{}]{skip}", files.join(", "))
+        }
         Node::Print { columns } => format!("Print {}", named(columns)),
         Node::Range { from, to, step } => format!("Range from {} to {} step {}", show(from), show(to), show(step)),
         Node::Filter { predicate, .. } => format!("Filter {}", show(predicate)),

@@ -4,6 +4,7 @@
 //! can trust the plan.
 
 mod expr;
+mod external;
 mod multi;
 mod naming;
 mod pivot;
@@ -35,11 +36,14 @@ pub struct Catalog {
     pub slot_finder: Option<SlotFinder>,
     /// Learns a column's distinct values (as text) from the data, for `pivot`.
     pub value_finder: Option<SlotFinder>,
+    /// For a run: the local files bound to `externaldata` URIs (`--externaldata URI=PATH`).
+    /// `None` when checking without data, where a URI needs no file.
+    pub external: Option<HashMap<String, std::path::PathBuf>>,
 }
 
 impl Catalog {
     pub fn new(now: i64) -> Self {
-        Catalog { tables: HashMap::new(), now, overrides: HashMap::new(), slot_finder: None, value_finder: None }
+        Catalog { tables: HashMap::new(), now, overrides: HashMap::new(), slot_finder: None, value_finder: None, external: None }
     }
 
     /// A catalog holding every built-in table schema.
@@ -278,6 +282,7 @@ fn check_source(src: &Source, scope: &Scope, catalog: &Catalog) -> Result<Plan> 
             tabular_call(def, func, values, scope, catalog)
         }
         SourceKind::Datatable { columns, values } => check_datatable(columns, values, src.span, scope, catalog),
+        SourceKind::ExternalData(e) => external::check_externaldata(e, catalog),
         SourceKind::Print(items) => {
             let empty = Schema::default();
             let mut cols: Vec<(String, TExpr)> = Vec::new();

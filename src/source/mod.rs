@@ -12,6 +12,7 @@
 mod cli_json;
 mod csv;
 mod detect;
+mod external;
 mod json_value;
 mod ndjson;
 mod object_rows;
@@ -21,6 +22,8 @@ mod scalar;
 mod typing;
 
 pub use detect::detect_format;
+pub(crate) use external::read_external;
+pub use external::ExternalFormat;
 pub(crate) use parquet::KUSTO_TYPES_KEY;
 
 use crate::error::{nearest, Error, Result};

@@ -86,6 +86,8 @@ pub enum SourceKind {
     Search(Box<Search>),
     /// `find [withsource=C] [in (T1, T2*)] [where] predicate [project-smart | project ...]`
     Find(Box<Find>),
+    /// `externaldata (a:string, ...) ["uri", ...] with (format="csv", ...)`
+    ExternalData(Box<ExternalData>),
 }
 
 /// `find` (find-operator.md): rows of several tables matching a predicate, with the
@@ -195,6 +197,17 @@ pub struct ParseKv {
     pub keys: Vec<(Ident, KqlType)>,
     /// `with (...)` in order: `quote` and `escape` may repeat.
     pub options: Vec<(Ident, Literal)>,
+}
+
+/// `externaldata` (externaldata-operator.md): a table declared in the query, read from
+/// files named by URI.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExternalData {
+    pub columns: Vec<(Ident, KqlType)>,
+    /// The URIs, with their spans, in order.
+    pub uris: Vec<(String, Span)>,
+    /// `with (...)`: `format`, `ignoreFirstRecord`, ...
+    pub properties: Vec<(Ident, Literal)>,
 }
 
 /// `scan` (scan-operator.md): steps matched against the rows in order.

@@ -149,9 +149,12 @@ fn one_string(i: In) -> PResult<String> {
             None => Err(fail(&i, "a closing ``` for this multi-line string")),
         };
     }
+    // `@"..."` is verbatim; `h"..."`, `H'...'` and `h@"..."` are obfuscated (hidden from
+    // the logs), which changes nothing in their value.
     let (verbatim, skip) = match frag.chars().next() {
         Some('@') => (true, 1),
         Some('h') | Some('H') if frag[1..].starts_with(OPEN_QUOTES) => (false, 1),
+        Some('h') | Some('H') if frag[1..].starts_with('@') && frag[2..].starts_with(OPEN_QUOTES) => (true, 2),
         _ => (false, 0),
     };
     let body = &frag[skip..];

@@ -250,10 +250,8 @@ fn source(i: In) -> PResult<Source> {
             return Ok((rest, Source { kind: SourceKind::Search(Box::new(s)), span: span_from(&start, &rest) }));
         }
         "externaldata" => {
-            return Err(failure(
-                Error::unsupported(name.span, "`externaldata`")
-                    .with_help("flowkql runs offline and does not fetch URLs: download the file and bind it with --table NAME=PATH"),
-            ));
+            let (rest, e) = externaldata(rest)?;
+            return Ok((rest, Source { kind: SourceKind::ExternalData(Box::new(e)), span: span_from(&start, &rest) }));
         }
         "find" => {
             let (rest, f) = find_body(rest)?;
@@ -396,8 +394,7 @@ fn range<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
 
 /// Operators Kusto has that flowkql does not run yet: they get a clear "not supported"
 /// diagnostic instead of a confusing syntax error further on.
-const UNSUPPORTED_OPERATORS: &[&str] =
-    &["fork", "facet", "reduce", "externaldata", "consume", "project-smart", "extend-with", "lookup-kind"];
+const UNSUPPORTED_OPERATORS: &[&str] = &["fork", "facet", "reduce", "consume", "project-smart", "extend-with", "lookup-kind"];
 
 const SUPPORTED_OPERATORS: &[&str] = &[
     "where",
@@ -1335,16 +1332,22 @@ fn parse_kv(i: In) -> PResult<ParseKv> {
             }
         }
     }
+    let (i, options) = with_options(i, "an option: pair_delimiter, kv_delimiter, quote, escape, greedy or regex")?;
+    Ok((i, ParseKv { expr: e, keys, options }))
+}
+
+/// options := ("with" "(" (name "=" (string | "true" | "false") ("," ...)*)? ")")?
+fn with_options<'a>(i: In<'a>, expected: &str) -> PResult<'a, Vec<(Ident, Literal)>> {
     let mut options = Vec::new();
     let Ok((r, _)) = keyword("with")(i) else {
-        return Ok((i, ParseKv { expr: e, keys, options }));
+        return Ok((i, options));
     };
     let (mut r, _) = cut_expect(punct("("), "`(` and the options")(r)?;
     if let Ok((r2, _)) = punct(")")(r) {
-        return Ok((r2, ParseKv { expr: e, keys, options }));
+        return Ok((r2, options));
     }
     loop {
-        let (r2, name) = cut_expect(ident, "an option: pair_delimiter, kv_delimiter, quote, escape, greedy or regex")(r)?;
+        let (r2, name) = cut_expect(ident, expected)(r)?;
         let (r2, _) = cut_expect(punct("="), "`=` after the option name")(r2)?;
         let (r2, value) = match string_lit(r2) {
             Ok((r3, s)) => (r3, Literal::String(s)),
@@ -1362,10 +1365,44 @@ fn parse_kv(i: In) -> PResult<ParseKv> {
             Ok((r3, _)) => r = r3,
             Err(_) => {
                 let (r3, _) = cut_expect(punct(")"), "`,` or `)` after the option")(r2)?;
-                return Ok((r3, ParseKv { expr: e, keys, options }));
+                return Ok((r3, options));
             }
         }
     }
+}
+
+/// externaldata := "externaldata" "(" name ":" type ("," ...)* ")" "[" string ("," string)* "]" options
+fn externaldata(i: In) -> PResult<ExternalData> {
+    let (mut i, _) = cut_expect(punct("("), "`(` and the columns, as `Name:type, ...`")(i)?;
+    let mut columns = Vec::new();
+    loop {
+        let (rest, column) = typed_column(i)?;
+        columns.push(column);
+        if let Ok((rest, _)) = punct(",")(rest) {
+            i = rest;
+            continue;
+        }
+        let (rest, _) = cut_expect(punct(")"), "`,` or `)` in the externaldata columns")(rest)?;
+        i = rest;
+        break;
+    }
+    let (mut i, _) = cut_expect(punct("["), "`[` and the URIs of the files")(i)?;
+    let mut uris = Vec::new();
+    loop {
+        let (rest, _) = sp(i)?;
+        let from = pos(&rest);
+        let (rest, uri) = cut_expect(string_lit, "a URI string, e.g. h@\"https://...\"")(rest)?;
+        uris.push((uri, Span::new(from, pos(&rest))));
+        if let Ok((rest, _)) = punct(",")(rest) {
+            i = rest;
+            continue;
+        }
+        let (rest, _) = cut_expect(punct("]"), "`,` or `]` after the URI")(rest)?;
+        i = rest;
+        break;
+    }
+    let (i, properties) = with_options(i, "a property: format, ignoreFirstRecord")?;
+    Ok((i, ExternalData { columns, uris, properties }))
 }
 
 /// parse := ("parse" | "parse-where") ("kind" "=" kind ("flags" "=" name)?)? expr "with" part+

@@ -5,6 +5,7 @@ mod breadth;
 mod cli;
 mod common;
 mod diagnostics;
+mod externaldata;
 mod find;
 mod functions;
 mod functions_tail;

@@ -33,5 +33,5 @@ snapshot!(wrong_arity, "AzureNetworkAnalytics_CL | where ipv4_is_match(DestIP_s)
 snapshot!(typographic_quote_warning, "VMConnection\n| where IndicatorThreatType != “\"");
 snapshot!(unterminated_string, "VMConnection | where Computer == 'abc");
 snapshot!(bad_datetime_literal, "VMConnection | where TimeGenerated > datetime(2022-13-45)");
-snapshot!(externaldata_offline, "externaldata (Ip:string) [@\"https://example.com/blocklist.csv\"] with (format=\"csv\")");
+snapshot!(externaldata_unknown_format, "externaldata (Ip:string) [@\"https://example.com/blocklist.csv\"] with (format=\"cvs\")");
 snapshot!(reduce_unsupported, "VMConnection | reduce by ProcessName");

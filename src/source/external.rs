@@ -1,0 +1,207 @@
+//! `externaldata`'s files, read into the schema the query declares, in the formats Kusto
+//! names for it (data formats: the delimited family, `txt`, `raw`, `json`/`multijson`
+//! and `parquet`). Delimited files bind fields to columns by position; JSON and Parquet
+//! bind them by name. A value that does not convert to its declared type is an error
+//! naming the file, the record and the column.
+
+use super::json_value::Json;
+use super::object_rows::ObjectRows;
+use super::typing::{self, BadCell};
+use crate::error::{Error, Result};
+use crate::types::{KqlType, Schema};
+use polars::prelude::*;
+use std::path::Path;
+
+/// A file format `externaldata` reads (the `format` property).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExternalFormat {
+    /// `csv`, `tsv`, `tsve`, `psv`, `scsv`, `sohsv`: fields split by this byte.
+    Delimited(u8),
+    /// `txt`: each non-empty line is a record of one field.
+    Txt,
+    /// `raw`: the whole file is one record of one field.
+    Raw,
+    /// `json` (one object per line) and `multijson` (objects or arrays of objects,
+    /// separated by whitespace).
+    Json,
+    Parquet,
+}
+
+impl ExternalFormat {
+    /// The `format` names accepted, as Kusto spells them.
+    pub const NAMES: &'static [&'static str] =
+        &["csv", "tsv", "tsve", "psv", "scsv", "sohsv", "txt", "raw", "json", "multijson", "parquet"];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "csv" => ExternalFormat::Delimited(b','),
+            "tsv" | "tsve" => ExternalFormat::Delimited(b'\t'),
+            "psv" => ExternalFormat::Delimited(b'|'),
+            "scsv" => ExternalFormat::Delimited(b';'),
+            "sohsv" => ExternalFormat::Delimited(0x01),
+            "txt" => ExternalFormat::Txt,
+            "raw" => ExternalFormat::Raw,
+            "json" | "multijson" => ExternalFormat::Json,
+            "parquet" => ExternalFormat::Parquet,
+            _ => return None,
+        })
+    }
+}
+
+/// Reads `path` into a frame of exactly `schema`'s columns and Polars types. With
+/// `skip_first` (`ignoreFirstRecord`) the first record is left out.
+pub(crate) fn read_external(path: &Path, format: ExternalFormat, skip_first: bool, schema: &Schema) -> Result<DataFrame> {
+    let shown = path.display().to_string();
+    if !path.is_file() {
+        return Err(Error::data(format!("{shown}: no such file"))
+            .with_help("bind the externaldata URI to a downloaded copy: --externaldata \"URI=PATH\""));
+    }
+    let frame = match format {
+        ExternalFormat::Delimited(sep) => delimited(path, &shown, sep, skip_first, schema)?,
+        ExternalFormat::Txt | ExternalFormat::Raw => {
+            let text = read_text(path, &shown)?;
+            let mut records: Vec<&str> = match format {
+                ExternalFormat::Raw => vec![text.as_str()],
+                _ => text.lines().filter(|l| !l.is_empty()).collect(),
+            };
+            if skip_first && !records.is_empty() {
+                records.remove(0);
+            }
+            let first = StringChunked::new(PlSmallStr::from_static("value"), &records);
+            let mut texts = vec![first];
+            texts.extend(schema.columns.iter().skip(1).map(|_| StringChunked::full_null(PlSmallStr::from_static("value"), records.len())));
+            typed(&shown, schema, texts, skip_first)?
+        }
+        ExternalFormat::Json => json(path, &shown, skip_first, schema)?,
+        ExternalFormat::Parquet => parquet(path, &shown, skip_first, schema)?,
+    };
+    Ok(frame)
+}
+
+fn read_text(path: &Path, shown: &str) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::data(format!("{shown}: {e}")))?;
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Ok(t.to_string()),
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&c| c == b'\n').count() + 1;
+            Err(Error::data(format!("{shown}: line {line}: the text is not valid UTF-8")))
+        }
+    }
+}
+
+/// Fields by position: the first field is the first declared column; a record with fewer
+/// fields leaves the rest empty, extra fields are not read.
+fn delimited(path: &Path, shown: &str, sep: u8, skip_first: bool, schema: &Schema) -> Result<DataFrame> {
+    let fields: polars::prelude::Schema = (0..schema.len()).map(|k| Field::new(format!("field{k}").into(), DataType::String)).collect();
+    let frame = CsvReadOptions::default()
+        .with_has_header(false)
+        .with_skip_rows(usize::from(skip_first))
+        .with_schema(Some(Arc::new(fields)))
+        .map_parse_options(|o| o.with_separator(sep).with_truncate_ragged_lines(true).with_missing_is_null(false))
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .and_then(|r| r.finish())
+        .map_err(|e| Error::data(format!("{shown}: cannot read as delimited text: {e}")))?;
+    let texts = frame
+        .columns()
+        .iter()
+        .map(|c| c.str().cloned().map_err(|e| Error::runtime(e.to_string())))
+        .collect::<Result<Vec<StringChunked>>>()?;
+    typed(shown, schema, texts, skip_first)
+}
+
+/// Converts text columns (one per declared column, in order) to the declared types.
+fn typed(shown: &str, schema: &Schema, texts: Vec<StringChunked>, skip_first: bool) -> Result<DataFrame> {
+    let height = texts.first().map_or(0, |t| t.len());
+    let mut columns = Vec::with_capacity(schema.len());
+    for ((name, ty), text) in schema.columns.iter().zip(texts) {
+        let series = typing::convert_text(&text, *ty, 0).map_err(|bad| bad_value(shown, name, *ty, &bad, skip_first))?;
+        columns.push(blank_strings(series.with_name(name.as_str().into()).cast(&ty.polars())?.into_column(), *ty)?);
+    }
+    Ok(DataFrame::new(height, columns)?)
+}
+
+fn bad_value(shown: &str, column: &str, ty: KqlType, bad: &BadCell, skip_first: bool) -> Error {
+    let record = bad.row + 1 + usize::from(skip_first);
+    Error::data(format!("{shown}: record {record}, column '{column}': \"{}\" is not a {ty}", super::shorten(&bad.text)))
+        .with_help(format!("the externaldata declaration types '{column}' as {ty}"))
+}
+
+/// Objects, one per line or in arrays, bound to the declared columns by name.
+fn json(path: &Path, shown: &str, skip_first: bool, schema: &Schema) -> Result<DataFrame> {
+    let text = read_text(path, shown)?;
+    let mut rows = ObjectRows::new(false);
+    let mut count = 0usize;
+    let mut push = |value: Json, rows: &mut ObjectRows| -> Result<()> {
+        count += 1;
+        if skip_first && count == 1 {
+            return Ok(());
+        }
+        match value {
+            Json::Object(object) => {
+                rows.push(object);
+                Ok(())
+            }
+            other => Err(Error::data(format!("{shown}: record {count}: not a JSON object: {}", super::shorten(&other.to_compact())))),
+        }
+    };
+    for value in serde_json::Deserializer::from_str(&text).into_iter::<Json>() {
+        match value.map_err(|e| Error::data(format!("{shown}: not JSON: {e}")))? {
+            Json::Array(items) => {
+                for item in items {
+                    push(item, &mut rows)?;
+                }
+            }
+            other => push(other, &mut rows)?,
+        }
+    }
+    // Declared columns are converted to their declared types; others are not kept.
+    let (_, frame) = rows.finish(Some(schema), shown, &|row| format!("record {}", row + 1 + usize::from(skip_first)))?;
+    in_schema(frame, schema)
+}
+
+fn parquet(path: &Path, shown: &str, skip_first: bool, schema: &Schema) -> Result<DataFrame> {
+    let err = |e: PolarsError| Error::data(format!("{shown}: cannot read as Parquet: {e}"));
+    let source = PlRefPath::try_from_path(path).map_err(err)?;
+    let mut lazy = LazyFrame::scan_parquet(source, ScanArgsParquet::default()).map_err(err)?;
+    let file = lazy.collect_schema().map_err(err)?;
+    let exprs: Vec<Expr> = schema
+        .columns
+        .iter()
+        .map(|(n, t)| {
+            match file.get(n.as_str()) {
+                Some(_) => col(n.as_str()).strict_cast(t.polars()),
+                None => lit(NULL).cast(t.polars()),
+            }
+            .alias(n.as_str())
+        })
+        .collect();
+    let lazy = if skip_first { lazy.slice(1, IdxSize::MAX) } else { lazy };
+    let frame = lazy.select(exprs).collect().map_err(err)?;
+    in_schema(frame, schema)
+}
+
+/// The declared columns in order, in their Polars types; a declared column the data does
+/// not have is empty (null, or `""` for a string).
+fn in_schema(frame: DataFrame, schema: &Schema) -> Result<DataFrame> {
+    let height = frame.height();
+    let mut columns = Vec::with_capacity(schema.len());
+    for (name, ty) in &schema.columns {
+        let column = match frame.column(name) {
+            Ok(c) => blank_strings(c.cast(&ty.polars())?, *ty)?,
+            Err(_) if *ty == KqlType::String => Column::new_scalar(name.as_str().into(), Scalar::new(DataType::String, "".into()), height),
+            Err(_) => Column::full_null(name.as_str().into(), height, &ty.polars()),
+        };
+        columns.push(column);
+    }
+    Ok(DataFrame::new(height, columns)?)
+}
+
+/// Kusto strings are never null: a missing string is `""`.
+fn blank_strings(column: Column, ty: KqlType) -> Result<Column> {
+    if ty != KqlType::String || column.null_count() == 0 {
+        return Ok(column);
+    }
+    let texts = column.str()?;
+    Ok(StringChunked::from_iter_values(column.name().clone(), texts.iter().map(|v| v.unwrap_or(""))).into_column())
+}
