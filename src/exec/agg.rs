@@ -83,9 +83,10 @@ fn replace_aggregates(e: &TExpr, leaves: &mut Vec<TExpr>) -> TExpr {
             high: Box::new(replace_aggregates(high, leaves)),
             negated: *negated,
         }),
-        TExprKind::In { lhs, list, negated, case_sensitive } => rebuild(TExprKind::In {
+        TExprKind::In { lhs, list, tables, negated, case_sensitive } => rebuild(TExprKind::In {
             lhs: Box::new(replace_aggregates(lhs, leaves)),
             list: list.clone(),
+            tables: tables.clone(),
             negated: *negated,
             case_sensitive: *case_sensitive,
         }),

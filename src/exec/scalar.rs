@@ -114,8 +114,13 @@ pub(super) fn lower(e: &TExpr) -> Result<Value> {
             })
         }
         TExprKind::Binary { op, lhs, rhs } => Value::native(binary(*op, lhs, rhs, e.ty)?),
-        TExprKind::In { lhs, list, negated, case_sensitive } => {
+        TExprKind::In { lhs, list, tables, negated, case_sensitive } => {
             let l = as_comparable(lhs)?;
+            let mut list = list.clone();
+            for plan in tables {
+                list.extend(super::subquery::first_column_values(plan)?);
+            }
+            let list = &list;
             let (l, values) = if !case_sensitive && lhs.ty.is_textual() {
                 let lowered: Vec<Literal> =
                     list.iter().map(|v| if let Literal::String(s) = v { Literal::String(s.to_lowercase()) } else { v.clone() }).collect();

@@ -35,6 +35,19 @@ pub(super) fn scalar(plan: &Plan) -> Result<Expr> {
     Ok(super::scalar::literal(&constant(&value, *ty)))
 }
 
+/// The distinct values of the plan's first column, as constants (an `in` list's tabular
+/// item): the list then lowers like a written one, and file scans keep the predicate.
+pub(super) fn first_column_values(plan: &Plan) -> Result<Vec<Literal>> {
+    let tables = TABLES.with(|t| t.borrow().clone()).ok_or_else(|| Error::runtime("a tabular `in` list outside of a query run"))?;
+    let (name, ty) = plan.schema.columns.first().ok_or_else(|| Error::runtime("an `in` list table without columns"))?;
+    let frame = super::lower_plan(plan, &tables)?
+        .select([col(name.as_str()).cast(ty.polars())])
+        .unique_stable(None, UniqueKeepStrategy::First)
+        .collect()?;
+    let column = frame.column(name.as_str())?;
+    (0..column.len()).map(|k| Ok(constant(&column.get(k)?, *ty))).collect()
+}
+
 fn constant(v: &AnyValue, ty: KqlType) -> Literal {
     use super::rowwise::{long, nanos, real, text};
     let value = match ty {

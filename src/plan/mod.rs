@@ -36,6 +36,9 @@ pub enum TExprKind {
     In {
         lhs: Box<TExpr>,
         list: Vec<Literal>,
+        /// Tabular items of the list: their first column's values join `list` when the
+        /// query runs.
+        tables: Vec<Plan>,
         negated: bool,
         case_sensitive: bool,
     },
@@ -516,9 +519,11 @@ pub fn show(e: &TExpr) -> String {
         TExprKind::Binary { op, lhs, rhs } => {
             format!("({} {} {})", show(lhs), op.symbol(), show(rhs))
         }
-        TExprKind::In { lhs, list, negated, case_sensitive } => {
+        TExprKind::In { lhs, list, tables, negated, case_sensitive } => {
             let op = format!("{}in{}", if *negated { "!" } else { "" }, if *case_sensitive { "" } else { "~" });
-            format!("{} {op} ({})", show(lhs), list.iter().map(show_literal).collect::<Vec<_>>().join(", "))
+            let mut items: Vec<String> = list.iter().map(show_literal).collect();
+            items.extend(tables.iter().map(|p| format!("(table).{}", p.schema.columns.first().map_or("", |c| c.0.as_str()))));
+            format!("{} {op} ({})", show(lhs), items.join(", "))
         }
         TExprKind::Between { lhs, low, high, negated } => {
             format!("{} {}between ({} .. {})", show(lhs), if *negated { "!" } else { "" }, show(low), show(high))

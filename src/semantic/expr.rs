@@ -87,7 +87,19 @@ impl Checker<'_> {
             ExprKind::In { lhs, list, negated, case_sensitive } => {
                 let l = self.check(lhs)?;
                 let mut lits = Vec::new();
+                let mut tables = Vec::new();
                 for item in list {
+                    if let Some(plan) = self.in_table(item)? {
+                        // in-operator.md: a tabular expression's first column gives the values.
+                        let Some((_, ty)) = plan.schema.columns.first() else {
+                            return Err(Error::semantic(item.span, "this tabular expression has no columns"));
+                        };
+                        if !comparable(l.ty, *ty) {
+                            return Err(Error::semantic(item.span, format!("cannot compare {} with {} in `in`", l.ty, ty)));
+                        }
+                        tables.push(plan);
+                        continue;
+                    }
                     let t = fold_constant(&self.check(item)?);
                     let Some(lit) = t.as_literal() else {
                         return Err(Error::unsupported(item.span, "a non-constant value in an `in` list"));
@@ -95,9 +107,15 @@ impl Checker<'_> {
                     if !comparable(l.ty, t.ty) {
                         return Err(Error::semantic(item.span, format!("cannot compare {} with {} in `in`", l.ty, t.ty)));
                     }
-                    lits.push(lit.clone());
+                    match lit {
+                        // in-operator.md: a dynamic array stands for its elements.
+                        Literal::Dynamic(serde_json::Value::Array(items)) if l.ty != T::Dynamic => {
+                            lits.extend(items.iter().filter_map(json_element))
+                        }
+                        _ => lits.push(lit.clone()),
+                    }
                 }
-                let kind = TExprKind::In { lhs: Box::new(l), list: lits, negated: *negated, case_sensitive: *case_sensitive };
+                let kind = TExprKind::In { lhs: Box::new(l), list: lits, tables, negated: *negated, case_sensitive: *case_sensitive };
                 Ok(TExpr { kind, ty: T::Bool, span })
             }
             ExprKind::HasAny { lhs, list, all } => {
@@ -160,6 +178,8 @@ impl Checker<'_> {
                 Ok(TExpr { kind: TExprKind::Index { target: Box::new(t), index: Box::new(key) }, ty: T::Dynamic, span })
             }
             ExprKind::Call { func, args } => self.call(func, args, span),
+            ExprKind::Tabular(_) => Err(Error::semantic(span, "a tabular expression is not a value here")
+                .with_help("only an `in` list takes one; elsewhere use toscalar(...)")),
             ExprKind::ToScalar(p) => {
                 let plan = super::tabular_operand(p, self.scope, self.catalog)?;
                 let Some((_, ty)) = plan.schema.columns.first() else {
@@ -168,6 +188,24 @@ impl Checker<'_> {
                 Ok(TExpr { ty: *ty, kind: TExprKind::Scalar(Box::new(plan)), span })
             }
         }
+    }
+
+    /// The plan of an `in` item that is tabular: a tabular expression, or a name that is
+    /// not a column or a scalar but a table or a tabular `let`.
+    fn in_table(&self, item: &Expr) -> Result<Option<crate::plan::Plan>> {
+        let pipeline = match &item.kind {
+            ExprKind::Tabular(p) => p.as_ref().clone(),
+            ExprKind::Name(n)
+                if self.schema.get(n).is_none()
+                    && !self.scope.scalars.contains_key(n)
+                    && (self.scope.tables.contains_key(n) || self.catalog.tables.contains_key(n)) =>
+            {
+                let ident = Ident { name: n.clone(), span: item.span };
+                Pipeline { source: Source { kind: SourceKind::Table(ident), span: item.span }, ops: Vec::new(), span: item.span }
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(super::tabular_operand(&pipeline, self.scope, self.catalog)?))
     }
 
     fn name(&self, n: &str, span: Span) -> Result<TExpr> {
@@ -505,6 +543,19 @@ fn fold_conversion(call: TExpr) -> TExpr {
 }
 
 /// Whether `==`/`<` and friends are defined between two types.
+/// An element of a dynamic array in an `in` list, as the constant it compares as (null
+/// matches nothing and is dropped).
+fn json_element(v: &serde_json::Value) -> Option<Literal> {
+    use serde_json::Value as J;
+    match v {
+        J::Null => None,
+        J::Bool(b) => Some(Literal::Bool(*b)),
+        J::Number(n) => Some(n.as_i64().map(Literal::Long).unwrap_or_else(|| Literal::Real(n.as_f64().unwrap_or(f64::NAN)))),
+        J::String(s) => Some(Literal::String(s.clone())),
+        other => Some(Literal::Dynamic(other.clone())),
+    }
+}
+
 fn comparable(a: KqlType, b: KqlType) -> bool {
     a == b || (a.is_numeric() && b.is_numeric()) || (a.is_textual() && b.is_textual()) || a == T::Dynamic || b == T::Dynamic
 }

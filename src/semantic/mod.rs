@@ -674,8 +674,8 @@ fn substitute(e: &TExpr, defined: &HashMap<String, TExpr>) -> TExpr {
         TExprKind::Call { func, args } => TExprKind::Call { func, args: args.iter().map(|a| substitute(a, defined)).collect() },
         TExprKind::Unary { op, operand } => TExprKind::Unary { op: *op, operand: sub(operand) },
         TExprKind::Binary { op, lhs, rhs } => TExprKind::Binary { op: *op, lhs: sub(lhs), rhs: sub(rhs) },
-        TExprKind::In { lhs, list, negated, case_sensitive } => {
-            TExprKind::In { lhs: sub(lhs), list: list.clone(), negated: *negated, case_sensitive: *case_sensitive }
+        TExprKind::In { lhs, list, tables, negated, case_sensitive } => {
+            TExprKind::In { lhs: sub(lhs), list: list.clone(), tables: tables.clone(), negated: *negated, case_sensitive: *case_sensitive }
         }
         TExprKind::Between { lhs, low, high, negated } => {
             TExprKind::Between { lhs: sub(lhs), low: sub(low), high: sub(high), negated: *negated }

@@ -174,7 +174,7 @@ fn predicate_names(p: &SearchPredicate, out: &mut Vec<String>) {
         };
         match &e.kind {
             ExprKind::Name(n) => push(n),
-            ExprKind::Literal(_) | ExprKind::Star | ExprKind::ToScalar(_) => {}
+            ExprKind::Literal(_) | ExprKind::Star | ExprKind::ToScalar(_) | ExprKind::Tabular(_) => {}
             ExprKind::Call { args, .. } => args.iter().for_each(|a| expr_names(a, out)),
             ExprKind::Unary { operand, .. } => expr_names(operand, out),
             ExprKind::Binary { lhs, rhs, .. } => {

@@ -502,6 +502,8 @@ pub enum ExprKind {
     },
     /// `toscalar(T | ...)`: the first column of the tabular expression's first row.
     ToScalar(Box<Pipeline>),
+    /// A tabular expression in an `in` list (`x in (T | project c)`): its first column's values.
+    Tabular(Box<Pipeline>),
     /// `a[0]`, `a["key"]`
     Index {
         target: Box<Expr>,

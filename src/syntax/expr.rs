@@ -133,7 +133,7 @@ pub(super) fn comparison(i: In) -> PResult<Expr> {
         }
         CompOp::In { negated, case_sensitive } => {
             let (rest, _) = cut_expect(punct("("), "`(` and a list of values after `in`")(rest)?;
-            let (rest, list) = expr_list(rest)?;
+            let (rest, list) = in_list(rest)?;
             let (rest, close) = cut_expect(punct(")"), "`,` or `)` in the `in` list")(rest)?;
             let span = lhs.span.to(close);
             Ok((rest, Expr { kind: ExprKind::In { lhs: Box::new(lhs), list, negated, case_sensitive }, span }))
@@ -329,4 +329,65 @@ fn call_args<'a>(i: In<'a>, func: &Ident) -> PResult<'a, Vec<Expr>> {
         i = rest;
     }
     Ok((i, args))
+}
+
+/// The items of an `in` list: expressions, or a tabular expression (`T | project c`),
+/// whose first column gives the values. A bare name is resolved later, when it is known
+/// whether it names a table.
+fn in_list(i: In) -> PResult<Vec<Expr>> {
+    let mut items = Vec::new();
+    let mut i = i;
+    loop {
+        let from = i;
+        if let Some((rest, p)) = tabular_item(i) {
+            let span = p.span;
+            items.push(Expr { kind: ExprKind::Tabular(Box::new(p)), span });
+            match punct(",")(rest) {
+                Ok((r, _)) => {
+                    i = r;
+                    continue;
+                }
+                Err(_) => return Ok((rest, items)),
+            }
+        }
+        let (rest, item) = expr(i)?;
+        let (rest, item) = if punct("|")(rest).is_ok() {
+            let (r, p) = cut_expect(super::query::pipeline, "a tabular expression in the `in` list")(from)?;
+            let span = Span::new(item.span.start, pos(&r));
+            (r, Expr { kind: ExprKind::Tabular(Box::new(p)), span })
+        } else {
+            (rest, item)
+        };
+        items.push(item);
+        match punct(",")(rest) {
+            Ok((r, _)) => i = r,
+            Err(_) => return Ok((rest, items)),
+        }
+    }
+}
+
+/// An `in` item that can only be tabular: it starts with a tabular source
+/// (`datatable(...)`, `range ...`) or is a parenthesized pipeline (`((T | ...))`), and a
+/// `,` or `)` follows it. A plain name, even in parentheses, is left to the expression
+/// parser: whether it names a table is known later.
+fn tabular_item(i: In) -> Option<(In, super::ast::Pipeline)> {
+    let word = super::lex::peek_word(&i);
+    let sourced = matches!(word.as_str(), "datatable" | "externaldata" | "range" | "union" | "materialize");
+    if !sourced && punct("(")(i).is_err() {
+        return None;
+    }
+    let (rest, p) = super::query::pipeline(i).ok()?;
+    if punct(",")(rest).is_err() && punct(")")(rest).is_err() {
+        return None;
+    }
+    (!plain_name(&p)).then_some((rest, p))
+}
+
+fn plain_name(p: &super::ast::Pipeline) -> bool {
+    p.ops.is_empty()
+        && match &p.source.kind {
+            super::ast::SourceKind::Table(_) => true,
+            super::ast::SourceKind::Nested(inner) => plain_name(inner),
+            _ => false,
+        }
 }

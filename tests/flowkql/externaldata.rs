@@ -109,7 +109,7 @@ fn a_feed_filters_flows_as_in_a_hunting_query() {
     let s = bound(&[("https://example.com/bad.txt", &feed)]);
     let q = "let Bad = externaldata (Ip:string) [@'https://example.com/bad.txt'] with (format='txt');
              datatable(SrcIP_s:string, Bytes:long)['10.0.0.4', 1, '203.0.113.9', 2, '198.51.100.7', 3]
-             | join kind=inner (Bad) on $left.SrcIP_s == $right.Ip | summarize sum(Bytes)";
+             | where SrcIP_s in (Bad) | summarize sum(Bytes)";
     assert_eq!(rows_in(&s, q), r(&[&["5"]]));
 }
 

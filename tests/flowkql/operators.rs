@@ -238,3 +238,27 @@ fn star_with_a_string_operator_looks_in_every_column() {
     assert_eq!(rows(&format!("{t} | where * has 'world' or * contains '1' | project a")), r(&[&["x"], &["hello world"]]));
     assert_eq!(rows(&format!("{t} | where * !has 'world' | project a")), r(&[&["x"], &["z"]]));
 }
+
+/// in-operator.md and in-cs-operator.md: each item of the list is a scalar, a dynamic
+/// array (its elements) or a tabular expression (its first column's values), inline or
+/// bound by `let`.
+#[test]
+fn in_lists_take_arrays_and_tables() {
+    let states = "datatable(State:string)['TEXAS', 'FLORIDA', 'GEORGIA', 'OHIO']";
+    let q = format!("{states} | where State in~ (dynamic(['florida', 'georgia']), 'Ohio')");
+    assert_eq!(rows(&q), r(&[&["FLORIDA"], &["GEORGIA"], &["OHIO"]]));
+    let q = format!("let wanted = dynamic(['TEXAS']); {states} | where State in (wanted)");
+    assert_eq!(rows(&q), r(&[&["TEXAS"]]));
+    // The first column of a tabular expression, inline (with or without the doubled
+    // parentheses the page shows) or through `let`.
+    let population = "datatable(State:string, Population:long)['TEXAS', 29000000, 'OHIO', 11000000, 'IOWA', 3000000]";
+    let q = format!("{states} | where State in ({population} | where Population > 5000000)");
+    assert_eq!(rows(&q), r(&[&["TEXAS"], &["OHIO"]]));
+    let q = format!("{states} | where State !in (({population} | where Population > 5000000 | project State))");
+    assert_eq!(rows(&q), r(&[&["FLORIDA"], &["GEORGIA"]]));
+    let q =
+        format!("let large = {population} | where Population > 20000000; {states} | where State in (large) or State in ('IOWA', 'OHIO')");
+    assert_eq!(rows(&q), r(&[&["TEXAS"], &["OHIO"]]));
+    let q = "datatable(n:long)[1, 2, 3] | where n in (range x from 2 to 9 step 1)";
+    assert_eq!(rows(q), r(&[&["2"], &["3"]]));
+}
