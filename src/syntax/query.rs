@@ -288,8 +288,8 @@ fn typed_column(i: In) -> PResult<(Ident, KqlType)> {
     Ok((rest, (col, ty)))
 }
 
-fn datatable<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
-    let (mut i, _) = punct("(")(i)?;
+/// `name:type, ...)` after the `(` of a declared table; `what` names it in messages.
+fn column_decls<'a>(mut i: In<'a>, what: &str) -> PResult<'a, Vec<(Ident, KqlType)>> {
     let mut columns = Vec::new();
     loop {
         let (rest, column) = typed_column(i)?;
@@ -298,10 +298,14 @@ fn datatable<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
             i = rest;
             continue;
         }
-        let (rest, _) = cut_expect(punct(")"), "`,` or `)` in the datatable columns")(rest)?;
-        i = rest;
-        break;
+        let (rest, _) = cut_expect(punct(")"), &format!("`,` or `)` in the {what} columns"))(rest)?;
+        return Ok((rest, columns));
     }
+}
+
+fn datatable<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
+    let (i, _) = punct("(")(i)?;
+    let (i, columns) = column_decls(i, "datatable")?;
     let (i, _) = cut_expect(punct("["), "`[` and the datatable's values")(i)?;
     let (i, values) = expr_list(i)?;
     let (i, _) = cut_expect(punct("]"), "`,` or `]` after the datatable's values")(i)?;
@@ -1373,19 +1377,8 @@ fn with_options<'a>(i: In<'a>, expected: &str) -> PResult<'a, Vec<(Ident, Litera
 
 /// externaldata := "externaldata" "(" name ":" type ("," ...)* ")" "[" string ("," string)* "]" options
 fn externaldata(i: In) -> PResult<ExternalData> {
-    let (mut i, _) = cut_expect(punct("("), "`(` and the columns, as `Name:type, ...`")(i)?;
-    let mut columns = Vec::new();
-    loop {
-        let (rest, column) = typed_column(i)?;
-        columns.push(column);
-        if let Ok((rest, _)) = punct(",")(rest) {
-            i = rest;
-            continue;
-        }
-        let (rest, _) = cut_expect(punct(")"), "`,` or `)` in the externaldata columns")(rest)?;
-        i = rest;
-        break;
-    }
+    let (i, _) = cut_expect(punct("("), "`(` and the columns, as `Name:type, ...`")(i)?;
+    let (i, columns) = column_decls(i, "externaldata")?;
     let (mut i, _) = cut_expect(punct("["), "`[` and the URIs of the files")(i)?;
     let mut uris = Vec::new();
     loop {
