@@ -100,8 +100,16 @@ fn delimited(path: &Path, shown: &str, sep: u8, skip_first: bool, schema: &Schem
         .with_schema(Some(Arc::new(fields)))
         .map_parse_options(|o| o.with_separator(sep).with_truncate_ragged_lines(true).with_missing_is_null(false))
         .try_into_reader_with_file_path(Some(path.to_path_buf()))
-        .and_then(|r| r.finish())
-        .map_err(|e| Error::data(format!("{shown}: cannot read as delimited text: {e}")))?;
+        .and_then(|r| r.finish());
+    let frame = match frame {
+        Ok(f) => f,
+        // An empty file, or a header and nothing else: no records.
+        Err(PolarsError::NoData(_)) => {
+            let empty = (0..schema.len()).map(|k| StringChunked::full_null(format!("field{k}").into(), 0)).collect();
+            return typed(shown, schema, empty, skip_first);
+        }
+        Err(e) => return Err(Error::data(format!("{shown}: cannot read as delimited text: {e}"))),
+    };
     let texts = frame
         .columns()
         .iter()

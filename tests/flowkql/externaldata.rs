@@ -67,6 +67,20 @@ fn delimited_variants_txt_and_raw() {
 }
 
 #[test]
+fn empty_files_have_no_records() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = file(dir.path(), "empty.csv", b"");
+    let header = file(dir.path(), "header.csv", b"Ip,Port\n");
+    let s = bound(&[("https://x/empty.csv", &empty), ("https://x/header.csv", &header)]);
+    let q = "externaldata (Ip:string, Port:int) ['https://x/empty.csv'] | count";
+    assert_eq!(rows_in(&s, q), r(&[&["0"]]));
+    let q = "externaldata (Ip:string, Port:int) ['https://x/header.csv'] with (ignoreFirstRecord=true) | count";
+    assert_eq!(rows_in(&s, q), r(&[&["0"]]));
+    let q = "externaldata (Ip:string) ['https://x/empty.csv'] with (format='json') | count";
+    assert_eq!(rows_in(&s, q), r(&[&["0"]]));
+}
+
+#[test]
 fn several_uris_are_read_in_order() {
     let dir = tempfile::tempdir().expect("temp dir");
     let one = file(dir.path(), "1.csv", b"a\n");
