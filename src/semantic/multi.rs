@@ -47,6 +47,14 @@ pub(super) fn expand(items: &[NamedExpr], taken: &[String]) -> Result<Vec<NamedE
             _ => None,
         };
         let Some((func, args, (bag_function, results))) = call else {
+            if let (Some(_), ExprKind::Call { func, .. }) = (item.names.first(), &item.expr.kind) {
+                if crate::functions::KNOWN_UNSUPPORTED.contains(&func.name.as_str()) {
+                    // A several-result function flowkql lacks (series_decompose_anomalies,
+                    // series_fit_2lines, ...): say so rather than that it has one result.
+                    return Err(Error::unsupported(func.span, format!("the function `{}`", func.name))
+                        .with_help("run `flowkql functions` for the functions supported today"));
+                }
+            }
             if let Some(first) = item.names.first() {
                 return Err(Error::semantic(
                     first.span,

@@ -57,6 +57,10 @@ fn unsupported_constructs_are_named() {
     // Any function of Kusto's own list is named as not supported, not as unknown.
     let e = error("print series_periods_detect(dynamic([1, 2]), 0.0, 50.0, 2)");
     assert_eq!(e.kind, ErrorKind::Unsupported);
+    // Also when its several results are named, as the hunting queries write it.
+    let e = error("print (anomalies, score, baseline) = series_decompose_anomalies(dynamic([1, 2, 3]))");
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    assert!(e.message.contains("series_decompose_anomalies"), "{}", e.message);
 }
 
 #[test]
