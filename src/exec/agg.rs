@@ -90,9 +90,12 @@ fn replace_aggregates(e: &TExpr, leaves: &mut Vec<TExpr>) -> TExpr {
             negated: *negated,
             case_sensitive: *case_sensitive,
         }),
-        TExprKind::HasAny { lhs, terms, all } => {
-            rebuild(TExprKind::HasAny { lhs: Box::new(replace_aggregates(lhs, leaves)), terms: terms.clone(), all: *all })
-        }
+        TExprKind::HasAny { lhs, terms, tables, all } => rebuild(TExprKind::HasAny {
+            lhs: Box::new(replace_aggregates(lhs, leaves)),
+            terms: terms.clone(),
+            tables: tables.clone(),
+            all: *all,
+        }),
         TExprKind::Index { target, index } => {
             rebuild(TExprKind::Index { target: Box::new(replace_aggregates(target, leaves)), index: index.clone() })
         }

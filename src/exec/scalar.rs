@@ -142,7 +142,12 @@ pub(super) fn lower(e: &TExpr) -> Result<Value> {
             Value::native(if *negated { test.not() } else { test })
         }
         TExprKind::Index { target, index } => dynamic::index(lower(target)?, index)?,
-        TExprKind::HasAny { lhs, terms, all } => {
+        TExprKind::HasAny { lhs, terms, tables, all } => {
+            let mut terms = terms.clone();
+            for plan in tables {
+                terms.extend(super::subquery::first_column_values(plan)?.iter().filter_map(term_text));
+            }
+            let terms = &terms;
             let subject = text::to_text(lhs)?;
             let op = StringOp { kind: StringOpKind::Has, negated: false, case_sensitive: false };
             let tests: Vec<Expr> = if *all {
@@ -157,6 +162,18 @@ pub(super) fn lower(e: &TExpr) -> Result<Value> {
         TExprKind::Call { func, args } => super::calls::lower_call(func, args, e)?,
         TExprKind::Scalar(plan) => Value::native(super::subquery::scalar(plan)?),
     })
+}
+
+/// A `has_any` term from a table's value: text as it is, numbers in their text form;
+/// null (and an empty string) is no term.
+fn term_text(l: &Literal) -> Option<String> {
+    match l {
+        Literal::String(s) | Literal::Guid(s) if !s.is_empty() => Some(s.clone()),
+        Literal::Int(n) => Some(n.to_string()),
+        Literal::Long(n) => Some(n.to_string()),
+        Literal::Real(f) => Some(f.to_string()),
+        _ => None,
+    }
 }
 
 /// A Polars literal of a Kusto constant, in its type's column layout.

@@ -52,6 +52,8 @@ pub enum TExprKind {
     HasAny {
         lhs: Box<TExpr>,
         terms: Vec<String>,
+        /// Tabular items: their first column's values join `terms` when the query runs.
+        tables: Vec<Plan>,
         all: bool,
     },
     /// `dyn[i]` / `dyn["key"]` / `dyn.key`
@@ -530,8 +532,10 @@ pub fn show(e: &TExpr) -> String {
         }
         TExprKind::Index { target, index } => format!("{}[{}]", show(target), show(index)),
         TExprKind::Scalar(p) => format!("toscalar({})", p.schema.columns.first().map_or("", |c| c.0.as_str())),
-        TExprKind::HasAny { lhs, terms, all } => {
-            format!("{} {} ({})", show(lhs), if *all { "has_all" } else { "has_any" }, terms.join(", "))
+        TExprKind::HasAny { lhs, terms, tables, all } => {
+            let mut items = terms.clone();
+            items.extend(tables.iter().map(|p| format!("(table).{}", p.schema.columns.first().map_or("", |c| c.0.as_str()))));
+            format!("{} {} ({})", show(lhs), if *all { "has_all" } else { "has_any" }, items.join(", "))
         }
     }
 }

@@ -121,7 +121,16 @@ impl Checker<'_> {
             ExprKind::HasAny { lhs, list, all } => {
                 let l = self.check(lhs)?;
                 let mut terms = Vec::new();
+                let mut tables = Vec::new();
                 for item in list {
+                    // has-any-operator.md: a tabular expression's first column gives terms.
+                    if let Some(plan) = self.in_table(item)? {
+                        if plan.schema.columns.is_empty() {
+                            return Err(Error::semantic(item.span, "this tabular expression has no columns"));
+                        }
+                        tables.push(plan);
+                        continue;
+                    }
                     let t = fold_constant(&self.check(item)?);
                     match t.as_literal() {
                         Some(Literal::String(s)) => terms.push(s.clone()),
@@ -132,7 +141,7 @@ impl Checker<'_> {
                         _ => return Err(Error::unsupported(item.span, "a non-constant term in `has_any`/`has_all`")),
                     }
                 }
-                Ok(TExpr { kind: TExprKind::HasAny { lhs: Box::new(l), terms, all: *all }, ty: T::Bool, span })
+                Ok(TExpr { kind: TExprKind::HasAny { lhs: Box::new(l), terms, tables, all: *all }, ty: T::Bool, span })
             }
             ExprKind::Between { lhs, low, high, negated } => {
                 let l = self.check(lhs)?;

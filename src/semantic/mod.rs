@@ -680,7 +680,9 @@ fn substitute(e: &TExpr, defined: &HashMap<String, TExpr>) -> TExpr {
         TExprKind::Between { lhs, low, high, negated } => {
             TExprKind::Between { lhs: sub(lhs), low: sub(low), high: sub(high), negated: *negated }
         }
-        TExprKind::HasAny { lhs, terms, all } => TExprKind::HasAny { lhs: sub(lhs), terms: terms.clone(), all: *all },
+        TExprKind::HasAny { lhs, terms, tables, all } => {
+            TExprKind::HasAny { lhs: sub(lhs), terms: terms.clone(), tables: tables.clone(), all: *all }
+        }
         TExprKind::Index { target, index } => TExprKind::Index { target: sub(target), index: sub(index) },
     };
     TExpr { kind, ty: e.ty, span: e.span }

@@ -141,7 +141,7 @@ pub(super) fn comparison(i: In) -> PResult<Expr> {
         CompOp::HasAny { all } => {
             let word = if all { "has_all" } else { "has_any" };
             let (rest, _) = cut_expect(punct("("), &format!("`(` and a list of terms after `{word}`"))(rest)?;
-            let (rest, list) = expr_list(rest)?;
+            let (rest, list) = in_list(rest)?;
             let (rest, close) = cut_expect(punct(")"), &format!("`,` or `)` in the `{word}` list"))(rest)?;
             let span = lhs.span.to(close);
             Ok((rest, Expr { kind: ExprKind::HasAny { lhs: Box::new(lhs), list, all }, span }))
@@ -350,7 +350,7 @@ fn in_list(i: In) -> PResult<Vec<Expr>> {
                 Err(_) => return Ok((rest, items)),
             }
         }
-        let (rest, item) = expr(i)?;
+        let (rest, item) = cut_expect(expr, "a value, or a tabular expression, in the list")(i)?;
         let (rest, item) = if punct("|")(rest).is_ok() {
             let (r, p) = cut_expect(super::query::pipeline, "a tabular expression in the `in` list")(from)?;
             let span = Span::new(item.span.start, pos(&r));

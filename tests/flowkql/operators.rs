@@ -262,3 +262,18 @@ fn in_lists_take_arrays_and_tables() {
     let q = "datatable(n:long)[1, 2, 3] | where n in (range x from 2 to 9 step 1)";
     assert_eq!(rows(q), r(&[&["2"], &["3"]]));
 }
+
+/// has-any-operator.md: like `in`, each item may be a dynamic array or a tabular
+/// expression (its first column); terms match whole terms, case-insensitively.
+#[test]
+fn has_any_takes_arrays_and_tables() {
+    let urls = "datatable(Url:string)['https://evil.com/x', 'https://good.com', 'http://BAD.org/', 'https://notevil.com']";
+    let q = format!("let Domains = datatable(d:string)['evil.com', 'bad.org']; {urls} | where Url has_any (Domains)");
+    assert_eq!(rows(&q), r(&[&["https://evil.com/x"], &["http://BAD.org/"]]));
+    let q = format!("{urls} | where Url has_any ((datatable(d:string, n:long)['good.com', 1] | project d))");
+    assert_eq!(rows(&q), r(&[&["https://good.com"]]));
+    let q = format!("let areas = dynamic(['bad', 'good']); {urls} | where Url has_any (areas)");
+    assert_eq!(rows(&q), r(&[&["https://good.com"], &["http://BAD.org/"]]));
+    let q = "datatable(s:string)['a b c', 'a d'] | where s has_all ((datatable(t:string)['a', 'c']))";
+    assert_eq!(rows(q), r(&[&["a b c"]]));
+}
