@@ -92,7 +92,12 @@ impl Error {
     }
 
     pub fn warning(span: Span, message: impl Into<String>) -> Self {
-        Error { severity: Severity::Warning, ..Error::syntax(span, message) }
+        Error::syntax(span, message).as_warning()
+    }
+
+    /// The same diagnostic, reported as a warning: the query still runs.
+    pub fn as_warning(self) -> Self {
+        Error { severity: Severity::Warning, ..self }
     }
 
     pub fn at(mut self, span: Span) -> Self {

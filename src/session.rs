@@ -77,8 +77,11 @@ impl Session {
 
     fn check_with(&self, text: &str, with_data: bool) -> Result<(CheckedQuery, Vec<Error>)> {
         let parsed = crate::syntax::parse_query(text, self.strict)?;
-        let checked = crate::semantic::check_query(&parsed.query, &self.catalog(with_data))?;
-        Ok((checked, parsed.warnings))
+        let catalog = self.catalog(with_data);
+        let checked = crate::semantic::check_query(&parsed.query, &catalog)?;
+        let mut warnings = parsed.warnings;
+        warnings.extend(catalog.warnings.take());
+        Ok((checked, warnings))
     }
 
     /// Stages 1-3 for a run: a `bag_unpack` may read the bound tables to learn its columns.

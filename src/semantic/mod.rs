@@ -39,11 +39,25 @@ pub struct Catalog {
     /// For a run: the local files bound to `externaldata` URIs (`--externaldata URI=PATH`).
     /// `None` when checking without data, where a URI needs no file.
     pub external: Option<HashMap<String, std::path::PathBuf>>,
+    /// Warnings the check raises (a fuzzy union's left-out legs), in order.
+    pub warnings: std::cell::RefCell<Vec<Error>>,
 }
 
 impl Catalog {
     pub fn new(now: i64) -> Self {
-        Catalog { tables: HashMap::new(), now, overrides: HashMap::new(), slot_finder: None, value_finder: None, external: None }
+        Catalog {
+            tables: HashMap::new(),
+            now,
+            overrides: HashMap::new(),
+            slot_finder: None,
+            value_finder: None,
+            external: None,
+            warnings: Default::default(),
+        }
+    }
+
+    pub fn warn(&self, warning: Error) {
+        self.warnings.borrow_mut().push(warning);
     }
 
     /// A catalog holding every built-in table schema.
@@ -1286,6 +1300,7 @@ fn check_join(left: Plan, j: &Join, span: Span, scope: &Scope, catalog: &Catalog
 /// types `name_type`; inner keeps the columns all inputs share.
 fn check_union(first: Option<(Plan, String)>, u: &Union, span: Span, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
     let mut inputs: Vec<(Plan, String)> = first.into_iter().collect();
+    let mut left_out: Vec<Error> = Vec::new();
     for (n, t) in u.tables.iter().enumerate() {
         let label = match (&t.source.kind, t.ops.last().map(|o| &o.kind)) {
             (SourceKind::Table(name), None) => name.name.clone(),
@@ -1293,7 +1308,26 @@ fn check_union(first: Option<(Plan, String)>, u: &Union, span: Span, scope: &Sco
             (_, Some(OperatorKind::As(name))) => name.name.clone(),
             _ => format!("union_arg{}", inputs.len().max(n)),
         };
-        inputs.push((tabular_operand(t, scope, catalog)?, label));
+        match tabular_operand(t, scope, catalog) {
+            Ok(plan) => inputs.push((plan, label)),
+            // union-operator.md, isfuzzy: a leg that does not resolve is left out with a
+            // warning; only when none resolves is it an error.
+            Err(e) if u.fuzzy && e.kind == crate::error::ErrorKind::Semantic => left_out.push(e),
+            Err(e) => return Err(e),
+        }
+    }
+    if inputs.is_empty() {
+        if let Some(e) = left_out.into_iter().next() {
+            return Err(match e.help {
+                Some(_) => e,
+                None => e.with_help("with isfuzzy=true a union fails only when none of its legs resolves"),
+            });
+        }
+    } else {
+        for e in left_out {
+            let at = e.span.unwrap_or(span);
+            catalog.warn(Error::semantic(at, format!("union isfuzzy=true leaves out a leg: {}", e.message)).as_warning());
+        }
     }
     let inner = match &u.kind {
         None => false,

@@ -26,7 +26,7 @@ pub(super) fn check_search(input: Option<Plan>, s: &Search, span: Span, scope: &
                 .into_iter()
                 .map(|n| Pipeline { span: n.span, source: Source { span: n.span, kind: SourceKind::Table(n) }, ops: Vec::new() })
                 .collect();
-            check_union(None, &Union { kind: None, with_source: Some(source), tables }, span, scope, catalog)?
+            check_union(None, &Union { kind: None, with_source: Some(source), fuzzy: false, tables }, span, scope, catalog)?
         }
     };
     let predicate = search_predicate(&s.predicate, &base.schema, s.case_sensitive, scope, catalog)?;

@@ -353,6 +353,8 @@ pub enum JoinKey {
 pub struct Union {
     pub kind: Option<Ident>,
     pub with_source: Option<Ident>,
+    /// `isfuzzy=true`: legs that do not resolve are left out (with a warning).
+    pub fuzzy: bool,
     pub tables: Vec<Pipeline>,
 }
 

@@ -887,11 +887,12 @@ fn render_value(i: In) -> PResult<RenderValue> {
     Ok((rest, RenderValue::Literal(lit)))
 }
 
-/// `kind=NAME` and `hint.x=y` / `withsource=Name` style parameters before a join's or a
-/// union's operands. Returns (kind, withsource).
-fn operator_params(mut i: In) -> PResult<(Option<Ident>, Option<Ident>)> {
+/// `kind=NAME` and `hint.x=y` / `withsource=Name` / `isfuzzy=true` style parameters
+/// before a join's or a union's operands. Returns (kind, withsource, isfuzzy).
+fn operator_params(mut i: In) -> PResult<(Option<Ident>, Option<Ident>, bool)> {
     let mut kind = None;
     let mut with_source = None;
+    let mut fuzzy = false;
     loop {
         let (rest, _) = sp(i)?;
         let frag = *rest.fragment();
@@ -920,18 +921,23 @@ fn operator_params(mut i: In) -> PResult<(Option<Ident>, Option<Ident>)> {
                 i = r3;
             }
             "isfuzzy" => {
-                let (r3, _) = cut_expect(ident, "true or false")(r2)?;
+                let (r3, value) = cut_expect(ident, "true or false")(r2)?;
+                fuzzy = match value.name.as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err(fail(&r2, "true or false")),
+                };
                 i = r3;
             }
             _ => break,
         }
     }
-    Ok((i, (kind, with_source)))
+    Ok((i, (kind, with_source, fuzzy)))
 }
 
 /// join := "join" params ( "(" pipeline ")" | name ) "on" join_key ("," | "and" join_key)*
 fn join(i: In) -> PResult<Join> {
-    let (i, (kind, _)) = operator_params(i)?;
+    let (i, (kind, _, _)) = operator_params(i)?;
     let (i, right) = cut_expect(join_operand, "the right side of the join: a table name or `( query )`")(i)?;
     let (i, _) = cut_expect(keyword("on"), "`on` and the join keys")(i)?;
     let mut on = Vec::new();
@@ -984,7 +990,7 @@ fn join_key(i: In) -> PResult<JoinKey> {
 
 /// union := "union" params operand ("," operand)*
 fn union_body(i: In) -> PResult<Union> {
-    let (i, (kind, with_source)) = operator_params(i)?;
+    let (i, (kind, with_source, fuzzy)) = operator_params(i)?;
     let (mut i, first) = cut_expect(join_operand, "a table name or `( query )` after `union`")(i)?;
     let mut tables = vec![first];
     while let Ok((rest, _)) = punct(",")(i) {
@@ -992,7 +998,7 @@ fn union_body(i: In) -> PResult<Union> {
         tables.push(t);
         i = rest;
     }
-    Ok((i, Union { kind, with_source, tables }))
+    Ok((i, Union { kind, with_source, fuzzy, tables }))
 }
 
 /// mv_expand := "mv-expand" params item ("," item)* ("limit" expr)?

@@ -90,3 +90,25 @@ fn ipv4_lookup_finds_the_range() {
     let e = error("datatable(ip:string)['1.1.1.1'] | evaluate narrow()");
     assert!(e.message.contains("`narrow` plugin"), "{}", e.message);
 }
+
+/// union-operator.md, isfuzzy=true: legs that do not resolve (a table the workspace does
+/// not have) are left out with a warning; only when no leg resolves is it an error.
+#[test]
+fn fuzzy_union_leaves_out_legs_that_do_not_resolve() {
+    let q = "let A = datatable(x:long)[1, 2]; union isfuzzy=true A, NoSuchTable, (Missing | where y > 1) | count";
+    let out = session().run(q).unwrap_or_else(|e| panic!("{}", e.render_plain("q", q)));
+    assert_eq!(out.warnings.len(), 2);
+    assert!(out.warnings.iter().all(|w| w.severity == flowkql::error::Severity::Warning));
+    assert!(out.warnings[0].message.contains("NoSuchTable"), "{}", out.warnings[0].message);
+    assert_eq!(rows(q), r(&[&["2"]]));
+    // Piped: the input counts as a resolved leg.
+    let q = "datatable(x:long)[1] | union isfuzzy=true NoSuchTable | count";
+    assert_eq!(rows(q), r(&[&["1"]]));
+    // Nothing resolves: an error. Without isfuzzy a missing leg is an error.
+    let e = error("union isfuzzy=true NoSuchTable, Missing");
+    assert!(e.message.contains("NoSuchTable"), "{}", e.message);
+    let e = error("let A = datatable(x:long)[1]; union A, NoSuchTable");
+    assert!(e.message.contains("NoSuchTable"), "{}", e.message);
+    let e = error("let A = datatable(x:long)[1]; union isfuzzy=false A, NoSuchTable");
+    assert!(e.message.contains("NoSuchTable"), "{}", e.message);
+}
