@@ -404,19 +404,27 @@ fn run_query(args: RunArgs) -> Outcome {
     for w in &warnings {
         report(w, &name, &text);
     }
-    let spec = match (&checked.render, &args.chart) {
-        (Some(r), Some(_)) => Some(render::chart_spec(r, &checked.plan.schema).map_err(with_text)?),
+    match (&checked.render, &args.chart) {
+        // Checked before the query runs; a result with series (arrays) is laid out first,
+        // so its chart roles are known only from the data.
+        (Some(r), Some(_)) if !render::may_hold_series(&checked.plan.schema) => {
+            render::chart_spec(r, &checked.plan.schema).map_err(with_text)?;
+        }
         (None, Some(path)) => {
             return Err(fail(
                 Error::usage(format!("--chart {}: the query has no `render` operator, so there is no chart to draw", path.display()))
                     .with_help("end the query with e.g. `| render columnchart`, or drop --chart"),
             ));
         }
+        _ => {}
+    }
+    let result = flowkql::exec::run(&checked, session.tables()).map_err(with_text)?;
+    let chart = match (&checked.render, &args.chart) {
+        (Some(r), Some(_)) => Some(render::chart_input(r, &result).map_err(with_text)?),
         _ => None,
     };
-    let result = flowkql::exec::run(&checked, session.tables()).map_err(with_text)?;
     if let Some(alert) = &alert {
-        return judge(alert, &result, &args, spec.as_ref(), session.now).map_err(fail);
+        return judge(alert, &result, &args, chart.as_ref().map(|(s, t)| (s, t.as_ref())), session.now).map_err(fail);
     }
     let format = match (args.format, &args.output) {
         (Some(f), _) => f,
@@ -431,8 +439,8 @@ fn run_query(args: RunArgs) -> Outcome {
             out.flush().map_err(|e| fail(Error::runtime(format!("cannot write the result: {e}"))))?;
         }
     }
-    if let (Some(spec), Some(path)) = (&spec, &args.chart) {
-        render::draw_chart(spec, &result, path, args.width, args.height).map_err(fail)?;
+    if let (Some((spec, table)), Some(path)) = (&chart, &args.chart) {
+        render::draw_chart(spec, table, path, args.width, args.height).map_err(fail)?;
         eprintln!("chart written to {}", path.display());
     } else if let Some(r) = &checked.render {
         if std::io::stderr().is_terminal() || args.output.is_none() {
@@ -443,7 +451,13 @@ fn run_query(args: RunArgs) -> Outcome {
 }
 
 /// `run --alert-when`: the result goes to -o only; standard output gets the verdict.
-fn judge(alert: &AlertCondition, result: &flowkql::ResultTable, args: &RunArgs, spec: Option<&render::ChartSpec>, now: i64) -> Result<i32> {
+fn judge(
+    alert: &AlertCondition,
+    result: &flowkql::ResultTable,
+    args: &RunArgs,
+    chart: Option<(&render::ChartSpec, &flowkql::ResultTable)>,
+    now: i64,
+) -> Result<i32> {
     if let Some(p) = &args.output {
         let format = match args.format {
             Some(f) => f,
@@ -451,8 +465,8 @@ fn judge(alert: &AlertCondition, result: &flowkql::ResultTable, args: &RunArgs, 
         };
         output::write_result_to_path(result, format, p)?;
     }
-    if let (Some(spec), Some(path)) = (spec, &args.chart) {
-        render::draw_chart(spec, result, path, args.width, args.height)?;
+    if let (Some((spec, table)), Some(path)) = (chart, &args.chart) {
+        render::draw_chart(spec, table, path, args.width, args.height)?;
         eprintln!("chart written to {}", path.display());
     }
     let verdict = alert.evaluate(result, now)?;

@@ -199,12 +199,12 @@ fn run(h: &mut String, o: &QueryOutcome, r: &Run, options: &ReportOptions) {
 
 /// The query's `render` chart as inline SVG, or a note saying why there is none.
 fn chart(h: &mut String, render: &crate::syntax::ast::Render, result: &ResultTable) {
-    let svg = render::chart_spec(render, &result.schema)
-        .and_then(|spec| {
+    let svg = render::chart_input(render, result)
+        .and_then(|(spec, table)| {
             if spec.kind == ChartKind::Table {
                 return Ok(None);
             }
-            let bytes = render::chart_bytes(&spec, result, ChartFormat::Svg, CHART_WIDTH, CHART_HEIGHT)?;
+            let bytes = render::chart_bytes(&spec, &table, ChartFormat::Svg, CHART_WIDTH, CHART_HEIGHT)?;
             Ok(Some(String::from_utf8_lossy(&bytes).to_string()))
         })
         .map_err(|e| e.message);

@@ -19,9 +19,11 @@ mod paint;
 mod palette;
 mod pie;
 mod scene;
+mod series;
 mod spec;
 mod stack;
 
+pub use series::{chart_input, may_hold_series};
 pub use spec::{chart_spec, AxisScale, ChartColumn, ChartKind, ChartSpec, Stacking};
 
 use crate::error::{Error, Result};

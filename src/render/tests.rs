@@ -56,6 +56,8 @@ enum Values {
     Long(Vec<i64>),
     Real(Vec<Option<f64>>),
     Time(Vec<i64>),
+    /// Dynamic values as JSON text.
+    Dyn(Vec<&'static str>),
 }
 
 fn table(cols: Vec<(&str, Values)>) -> ResultTable {
@@ -66,6 +68,7 @@ fn table(cols: Vec<(&str, Values)>) -> ResultTable {
             Values::Str(v) => (KqlType::String, Column::new(name.into(), v)),
             Values::Owned(v) => (KqlType::String, Column::new(name.into(), v)),
             Values::Long(v) => (KqlType::Long, Column::new(name.into(), v)),
+            Values::Dyn(v) => (KqlType::Dynamic, Column::new(name.into(), v)),
             Values::Real(v) => (KqlType::Real, Column::new(name.into(), v)),
             Values::Time(v) => {
                 let c = Column::new(name.into(), v);
@@ -690,4 +693,48 @@ fn extreme_values_and_many_categories_still_draw() {
         let svg = svg_of(&spec, &many);
         assert!(svg.len() > 1000, "{viz}");
     }
+}
+
+// ---- series (make-series results) ---------------------------------------------------
+
+/// make-series-operator.md: one row per series, x and y as arrays. The chart draws each
+/// row as a series over the x array, as Kusto's timechart does.
+#[test]
+fn make_series_rows_are_drawn_as_series() {
+    let t = table(vec![
+        ("FlowType_s", Values::Str(vec!["IntraVNet", "S2S"])),
+        ("Flows", Values::Dyn(vec!["[3,5,8]", "[1,0]"])),
+        (
+            "TimeGenerated",
+            Values::Dyn(vec![
+                r#"["2026-11-21T06:00:00.0000000Z","2026-11-21T07:00:00.0000000Z","2026-11-21T08:00:00.0000000Z"]"#,
+                r#"["2026-11-21T06:00:00.0000000Z","2026-11-21T07:00:00.0000000Z","2026-11-21T08:00:00.0000000Z"]"#,
+            ]),
+        ),
+        ("Extra", Values::Dyn(vec![r#"{"a":1}"#, r#"{"a":2}"#])),
+    ]);
+    let r = render("timechart", vec![]);
+    let (spec, rows) = match chart_input(&r, &t) {
+        Ok(x) => x,
+        Err(e) => panic!("chart_input failed: {}", e.message),
+    };
+    assert_eq!(spec.x.as_ref().map(|c| (c.name.as_str(), c.ty)), Some(("TimeGenerated", KqlType::DateTime)));
+    assert_eq!(spec.y.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), vec!["Flows"]);
+    assert_eq!(spec.series.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), vec!["FlowType_s"]);
+    // Three points for the first series, three for the second (its shorter y array ends
+    // in a null, which is a gap, not a zero).
+    assert_eq!(rows.frame.height(), 6);
+    let flows: Vec<Option<f64>> = rows.frame.column("Flows").expect("Flows").f64().expect("real").iter().collect();
+    assert_eq!(flows, vec![Some(3.0), Some(5.0), Some(8.0), Some(1.0), Some(0.0), None]);
+    let times: Vec<Option<i64>> = rows.frame.column("TimeGenerated").expect("x").datetime().expect("datetime").physical().iter().collect();
+    assert_eq!(times[..3], [Some(T0_NS), Some(T0_NS + HOUR_NS), Some(T0_NS + 2 * HOUR_NS)]);
+    // A dynamic column of property bags is not a series: repeated as it is.
+    assert_eq!(rows.schema.get("Extra"), Some(KqlType::Dynamic));
+    let svg = svg_of(&spec, &rows);
+    let labels = texts(&svg);
+    assert!(labels.iter().any(|l| l == "IntraVNet") && labels.iter().any(|l| l == "S2S"), "{labels:?}");
+    // A result without arrays is charted as it is.
+    let (plain_render, plain) = session_counts();
+    let (_, same) = chart_input(&plain_render, &plain).expect("charts");
+    assert!(matches!(same, std::borrow::Cow::Borrowed(_)));
 }
