@@ -25,8 +25,26 @@ const SERIES: [Rgb; 8] = [
     Rgb(0xF0, 0xE4, 0x42), // yellow
 ];
 
+/// Series nine to sixteen (a `make-series` by a column with many values): Paul Tol's
+/// muted colours, none of them an Okabe-Ito colour, so a chart of up to sixteen series
+/// repeats no colour.
+const MORE_SERIES: [Rgb; 8] = [
+    Rgb(0x33, 0x22, 0x88), // indigo
+    Rgb(0x44, 0xAA, 0x99), // teal
+    Rgb(0x99, 0x99, 0x33), // olive
+    Rgb(0xCC, 0x66, 0x77), // rose
+    Rgb(0x88, 0x22, 0x55), // wine
+    Rgb(0xAA, 0x44, 0x99), // purple
+    Rgb(0x11, 0x77, 0x33), // green
+    Rgb(0xDD, 0xCC, 0x77), // sand
+];
+
 pub(crate) fn series(i: usize) -> Rgb {
-    SERIES[i % SERIES.len()]
+    let i = i % (SERIES.len() + MORE_SERIES.len());
+    match SERIES.get(i) {
+        Some(c) => *c,
+        None => MORE_SERIES[i - SERIES.len()],
+    }
 }
 
 /// The grouped "Other" slice of a pie.
@@ -36,3 +54,15 @@ pub(crate) const TEXT: Rgb = Rgb(0x22, 0x22, 0x22);
 pub(crate) const MUTED_TEXT: Rgb = Rgb(0x55, 0x55, 0x55);
 pub(crate) const AXIS: Rgb = Rgb(0x88, 0x88, 0x88);
 pub(crate) const GRID: Rgb = Rgb(0xE3, 0xE3, 0xE3);
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sixteen_series_repeat_no_colour() {
+        let colours: Vec<_> = (0..16).map(super::series).collect();
+        for (i, c) in colours.iter().enumerate() {
+            assert!(!colours[..i].contains(c), "series {i} repeats {c:?}");
+        }
+        assert_eq!(super::series(16), super::series(0));
+    }
+}
