@@ -15,7 +15,8 @@ use std::path::Path;
 /// A file format `externaldata` reads (the `format` property).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExternalFormat {
-    /// `csv`, `tsv`, `tsve`, `psv`, `scsv`, `sohsv`: fields split by this byte.
+    /// `csv`, `tsv`, `tsve`, `psv`, `scsv`, `sohsv`: fields split by this byte (`tsve`'s
+    /// backslash escapes are kept as written).
     Delimited(u8),
     /// `txt`: each non-empty line is a record of one field.
     Txt,
