@@ -1301,7 +1301,25 @@ fn check_join(left: Plan, j: &Join, span: Span, scope: &Scope, catalog: &Catalog
 fn check_union(first: Option<(Plan, String)>, u: &Union, span: Span, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
     let mut inputs: Vec<(Plan, String)> = first.into_iter().collect();
     let mut left_out: Vec<Error> = Vec::new();
-    for (n, t) in u.tables.iter().enumerate() {
+    // A leg `E*` stands for every table whose name matches, in name order.
+    let mut legs: Vec<Pipeline> = Vec::with_capacity(u.tables.len());
+    for t in &u.tables {
+        match &t.source.kind {
+            SourceKind::Table(name) if name.name.contains('*') => {
+                match search::resolve_tables(Some(std::slice::from_ref(name)), "union", name.span, scope, catalog) {
+                    Ok(names) => legs.extend(names.into_iter().map(|n| Pipeline {
+                        source: Source { kind: SourceKind::Table(n), span: t.source.span },
+                        ops: Vec::new(),
+                        span: t.span,
+                    })),
+                    Err(e) if u.fuzzy => left_out.push(e),
+                    Err(e) => return Err(e),
+                }
+            }
+            _ => legs.push(t.clone()),
+        }
+    }
+    for (n, t) in legs.iter().enumerate() {
         let label = match (&t.source.kind, t.ops.last().map(|o| &o.kind)) {
             (SourceKind::Table(name), None) => name.name.clone(),
             // A union operand ending in `as T` is labelled `T` (as-operator.md).

@@ -36,7 +36,13 @@ pub(super) fn check_search(input: Option<Plan>, s: &Search, span: Span, scope: &
 
 /// The tables `search` / `find` look in: those named (`*` wildcards match table and
 /// tabular `let` names), or every table, sorted by name.
-fn resolve_tables(patterns: Option<&[Ident]>, operator: &str, span: Span, scope: &Scope, catalog: &Catalog) -> Result<Vec<Ident>> {
+pub(super) fn resolve_tables(
+    patterns: Option<&[Ident]>,
+    operator: &str,
+    span: Span,
+    scope: &Scope,
+    catalog: &Catalog,
+) -> Result<Vec<Ident>> {
     let mut known: Vec<&str> = catalog.tables.keys().chain(scope.tables.keys()).map(|s| s.as_str()).collect();
     known.sort();
     known.dedup();

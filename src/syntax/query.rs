@@ -968,6 +968,17 @@ fn join_operand(i: In) -> PResult<Pipeline> {
     Ok((rest, Pipeline { span: name.span, source, ops: Vec::new() }))
 }
 
+/// A union leg: `( query )`, or a table name that may hold `*` wildcards (`union E*`).
+fn union_operand(i: In) -> PResult<Pipeline> {
+    let (i, _) = sp(i)?;
+    if i.fragment().starts_with('(') {
+        return join_operand(i);
+    }
+    let (rest, name) = name_pattern(i)?;
+    let source = Source { span: name.span, kind: SourceKind::Table(name.clone()) };
+    Ok((rest, Pipeline { span: name.span, source, ops: Vec::new() }))
+}
+
 fn join_key(i: In) -> PResult<JoinKey> {
     let (i, first) = ident(i)?;
     match first.name.as_str() {
@@ -991,10 +1002,10 @@ fn join_key(i: In) -> PResult<JoinKey> {
 /// union := "union" params operand ("," operand)*
 fn union_body(i: In) -> PResult<Union> {
     let (i, (kind, with_source, fuzzy)) = operator_params(i)?;
-    let (mut i, first) = cut_expect(join_operand, "a table name or `( query )` after `union`")(i)?;
+    let (mut i, first) = cut_expect(union_operand, "a table name or `( query )` after `union`")(i)?;
     let mut tables = vec![first];
     while let Ok((rest, _)) = punct(",")(i) {
-        let (rest, t) = cut_expect(join_operand, "a table name or `( query )` after `,`")(rest)?;
+        let (rest, t) = cut_expect(union_operand, "a table name or `( query )` after `,`")(rest)?;
         tables.push(t);
         i = rest;
     }

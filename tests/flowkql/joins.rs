@@ -112,3 +112,20 @@ fn fuzzy_union_leaves_out_legs_that_do_not_resolve() {
     let e = error("let A = datatable(x:long)[1]; union isfuzzy=false A, NoSuchTable");
     assert!(e.message.contains("NoSuchTable"), "{}", e.message);
 }
+
+/// union-operator.md: a table name with `*` wildcards stands for every table it matches
+/// (tables and tabular `let`s, in name order).
+#[test]
+fn union_legs_take_wildcards() {
+    let lets = "let FlowsA = range x from 1 to 2 step 1; let FlowsB = range x from 1 to 3 step 1; \
+                let Other = range x from 1 to 5 step 1;";
+    let q = format!("{lets} union withsource=T Flows* | summarize n = count() by T | sort by T asc");
+    assert_eq!(rows(&q), r(&[&["FlowsA", "2"], &["FlowsB", "3"]]));
+    assert_eq!(rows(&format!("{lets} union F*, Oth* | count")), r(&[&["10"]]));
+    let e = error(&format!("{lets} union Nope* | count"));
+    assert!(e.message.contains("no table matches `Nope*`"), "{}", e.message);
+    let q = format!("{lets} union isfuzzy=true Nope*, Other | count");
+    let out = session().run(&q).unwrap_or_else(|e| panic!("{}", e.message));
+    assert_eq!(out.warnings.len(), 1);
+    assert_eq!(rows(&q), r(&[&["5"]]));
+}
