@@ -30,8 +30,8 @@ pub fn may_hold_series(schema: &Schema) -> bool {
     schema.columns.iter().any(|(_, t)| *t == KqlType::Dynamic)
 }
 
-/// The result with every array column laid out one element per row, or `None` when no
-/// dynamic column holds arrays.
+/// The result with its array columns laid out one element per row, or `None` when it
+/// holds no series (fewer than two array columns, or arrays of different lengths).
 fn series_rows(result: &ResultTable) -> Result<Option<ResultTable>> {
     let height = result.frame.height();
     let mut arrays: Vec<(usize, Vec<Vec<Value>>)> = Vec::new();
@@ -56,11 +56,13 @@ fn series_rows(result: &ResultTable) -> Result<Option<ResultTable>> {
             arrays.push((k, rows));
         }
     }
-    if arrays.is_empty() {
+    // Series come as arrays in lockstep (make-series gives its axis and each aggregate,
+    // all of one length per row); a lone array (a make_set) is a value, not a series.
+    let lockstep = |r: usize| arrays.iter().all(|(_, rows)| rows[r].len() == arrays[0].1[r].len());
+    if arrays.len() < 2 || !(0..height).all(lockstep) {
         return Ok(None);
     }
-    // Row r of the result gives as many rows as its longest array.
-    let lengths: Vec<usize> = (0..height).map(|r| arrays.iter().map(|(_, rows)| rows[r].len()).max().unwrap_or(0)).collect();
+    let lengths: Vec<usize> = (0..height).map(|r| arrays[0].1[r].len()).collect();
     let source: Vec<IdxSize> = lengths.iter().enumerate().flat_map(|(r, n)| std::iter::repeat_n(r as IdxSize, *n)).collect();
     let idx = IdxCa::from_vec("idx".into(), source);
     let mut columns = Vec::with_capacity(result.schema.len());

@@ -703,7 +703,7 @@ fn extreme_values_and_many_categories_still_draw() {
 fn make_series_rows_are_drawn_as_series() {
     let t = table(vec![
         ("FlowType_s", Values::Str(vec!["IntraVNet", "S2S"])),
-        ("Flows", Values::Dyn(vec!["[3,5,8]", "[1,0]"])),
+        ("Flows", Values::Dyn(vec!["[3,5,8]", "[1,0,null]"])),
         (
             "TimeGenerated",
             Values::Dyn(vec![
@@ -721,8 +721,7 @@ fn make_series_rows_are_drawn_as_series() {
     assert_eq!(spec.x.as_ref().map(|c| (c.name.as_str(), c.ty)), Some(("TimeGenerated", KqlType::DateTime)));
     assert_eq!(spec.y.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), vec!["Flows"]);
     assert_eq!(spec.series.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), vec!["FlowType_s"]);
-    // Three points for the first series, three for the second (its shorter y array ends
-    // in a null, which is a gap, not a zero).
+    // Three points a series (a null is a gap, not a zero).
     assert_eq!(rows.frame.height(), 6);
     let flows: Vec<Option<f64>> = rows.frame.column("Flows").expect("Flows").f64().expect("real").iter().collect();
     assert_eq!(flows, vec![Some(3.0), Some(5.0), Some(8.0), Some(1.0), Some(0.0), None]);
@@ -736,5 +735,10 @@ fn make_series_rows_are_drawn_as_series() {
     // A result without arrays is charted as it is.
     let (plain_render, plain) = session_counts();
     let (_, same) = chart_input(&plain_render, &plain).expect("charts");
+    assert!(matches!(same, std::borrow::Cow::Borrowed(_)));
+    // A lone array column (a make_set) is a value, not a series: nothing is laid out.
+    let sets =
+        table(vec![("Src", Values::Str(vec!["a", "b"])), ("n", Values::Long(vec![1, 2])), ("Ports", Values::Dyn(vec!["[1,2]", "[3]"]))]);
+    let (_, same) = chart_input(&render("columnchart", vec![]), &sets).expect("charts");
     assert!(matches!(same, std::borrow::Cow::Borrowed(_)));
 }
