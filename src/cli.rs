@@ -88,7 +88,8 @@ impl LibraryArgs {
 
 #[derive(Args, Clone)]
 pub struct DataArgs {
-    /// Bind a table name to a file: NAME=PATH or NAME=PATH:FORMAT (csv, json, cli-json, ndjson, parquet).
+    /// Bind a table name to a file, tree or glob: NAME=PATH or NAME=PATH:FORMAT (csv, json, cli-json, ndjson,
+    /// parquet; raw flow logs: nsg, vnet, aws, aws-parquet).
     #[arg(long = "table", value_name = "NAME=PATH")]
     pub tables: Vec<String>,
     /// Bind AzureNetworkAnalytics_CL, NTANetAnalytics, VMConnection and InsightsMetrics to

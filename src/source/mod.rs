@@ -78,12 +78,13 @@ impl FromStr for InputFormat {
             return Ok(f);
         }
         let names = InputFormat::ALL.map(InputFormat::name);
-        let mut err = Error::usage(format!("unknown input format '{s}'"));
-        err = match nearest(s, names) {
-            Some(n) => err.with_help(format!("did you mean '{n}'? The formats are {}", names.join(", "))),
-            None => err.with_help(format!("the formats are {}", names.join(", "))),
-        };
-        Err(err)
+        let raw = crate::rawlog::RawFormat::ALL.map(crate::rawlog::RawFormat::name);
+        let all = format!("{} (exports) and {} (raw flow logs)", names.join(", "), raw.join(", "));
+        let err = Error::usage(format!("unknown input format '{s}'"));
+        Err(match nearest(s, names.into_iter().chain(raw)) {
+            Some(n) => err.with_help(format!("did you mean '{n}'? The formats are {all}")),
+            None => err.with_help(format!("the formats are {all}")),
+        })
     }
 }
 

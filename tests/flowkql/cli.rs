@@ -66,6 +66,13 @@ fn query_and_data_errors_have_their_exit_codes() {
 
     let out = flowkql(&["run", "-q", "print 1", "--format", "xml"]);
     assert_eq!(out.status.code(), Some(2));
+
+    // A mistyped format is named, with the raw flow-log formats among the suggestions.
+    let arg = format!("T={}:vnt", bad.display());
+    let out = flowkql(&["run", "-q", "T | count", "--table", &arg]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("unknown input format 'vnt'") && err.contains("did you mean 'vnet'?"), "{err}");
 }
 
 #[test]
