@@ -1353,12 +1353,13 @@ fn parse_kv(i: In) -> PResult<ParseKv> {
             }
         }
     }
-    let (i, options) = with_options(i, "an option: pair_delimiter, kv_delimiter, quote, escape, greedy or regex")?;
+    let (i, options) = with_options(i, "an option: pair_delimiter, kv_delimiter, quote, escape, greedy or regex", false)?;
     Ok((i, ParseKv { expr: e, keys, options }))
 }
 
 /// options := ("with" "(" (name "=" (string | "true" | "false") ("," ...)*)? ")")?
-fn with_options<'a>(i: In<'a>, expected: &str) -> PResult<'a, Vec<(Ident, Literal)>> {
+/// With `bare_words`, a value may also be a bare name, taken as a string (`format=csv`).
+fn with_options<'a>(i: In<'a>, expected: &str, bare_words: bool) -> PResult<'a, Vec<(Ident, Literal)>> {
     let mut options = Vec::new();
     let Ok((r, _)) = keyword("with")(i) else {
         return Ok((i, options));
@@ -1377,6 +1378,7 @@ fn with_options<'a>(i: In<'a>, expected: &str) -> PResult<'a, Vec<(Ident, Litera
                 match b.name.as_str() {
                     "true" => (r3, Literal::Bool(true)),
                     "false" => (r3, Literal::Bool(false)),
+                    word if bare_words => (r3, Literal::String(word.to_string())),
                     _ => return Err(fail(&r2, "a string, or true or false")),
                 }
             }
@@ -1411,7 +1413,7 @@ fn externaldata(i: In) -> PResult<ExternalData> {
         i = rest;
         break;
     }
-    let (i, properties) = with_options(i, "a property: format, ignoreFirstRecord")?;
+    let (i, properties) = with_options(i, "a property: format, ignoreFirstRecord", true)?;
     Ok((i, ExternalData { columns, uris, properties }))
 }
 
