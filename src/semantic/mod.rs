@@ -1301,20 +1301,18 @@ fn check_join(left: Plan, j: &Join, span: Span, scope: &Scope, catalog: &Catalog
 fn check_union(first: Option<(Plan, String)>, u: &Union, span: Span, scope: &Scope, catalog: &Catalog) -> Result<Plan> {
     let mut inputs: Vec<(Plan, String)> = first.into_iter().collect();
     let mut left_out: Vec<Error> = Vec::new();
-    // A leg `E*` stands for every table whose name matches, in name order.
+    // A leg `E*` stands for every table whose name matches, in name order. A pattern
+    // that matches nothing is an error even when fuzzy, as Kusto's analyzer has it.
     let mut legs: Vec<Pipeline> = Vec::with_capacity(u.tables.len());
     for t in &u.tables {
         match &t.source.kind {
             SourceKind::Table(name) if name.name.contains('*') => {
-                match search::resolve_tables(Some(std::slice::from_ref(name)), "union", name.span, scope, catalog) {
-                    Ok(names) => legs.extend(names.into_iter().map(|n| Pipeline {
-                        source: Source { kind: SourceKind::Table(n), span: t.source.span },
-                        ops: Vec::new(),
-                        span: t.span,
-                    })),
-                    Err(e) if u.fuzzy => left_out.push(e),
-                    Err(e) => return Err(e),
-                }
+                let names = search::resolve_tables(Some(std::slice::from_ref(name)), "union", name.span, scope, catalog)?;
+                legs.extend(names.into_iter().map(|n| Pipeline {
+                    source: Source { kind: SourceKind::Table(n), span: t.source.span },
+                    ops: Vec::new(),
+                    span: t.span,
+                }));
             }
             _ => legs.push(t.clone()),
         }
