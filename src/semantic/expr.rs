@@ -212,6 +212,13 @@ impl Checker<'_> {
                 let ident = Ident { name: n.clone(), span: item.span };
                 Pipeline { source: Source { kind: SourceKind::Table(ident), span: item.span }, ops: Vec::new(), span: item.span }
             }
+            // A call of a user-defined function whose body is tabular.
+            ExprKind::Call { func, args }
+                if self.scope.functions.get(&func.name).is_some_and(|d| !matches!(d.body, LetValue::Scalar(_))) =>
+            {
+                let source = Source { kind: SourceKind::Call { func: func.clone(), args: args.clone() }, span: item.span };
+                Pipeline { source, ops: Vec::new(), span: item.span }
+            }
             _ => return Ok(None),
         };
         Ok(Some(super::tabular_operand(&pipeline, self.scope, self.catalog)?))

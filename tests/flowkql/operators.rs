@@ -261,6 +261,11 @@ fn in_lists_take_arrays_and_tables() {
     assert_eq!(rows(&q), r(&[&["TEXAS"], &["OHIO"]]));
     let q = "datatable(n:long)[1, 2, 3] | where n in (range x from 2 to 9 step 1)";
     assert_eq!(rows(q), r(&[&["2"], &["3"]]));
+    // A tabular user-defined function's result, too.
+    let q = format!(
+        "let Large = (min:long) {{ {population} | where Population > min | project State }}; {states} | where State in (Large(20000000))"
+    );
+    assert_eq!(rows(&q), r(&[&["TEXAS"]]));
 }
 
 /// has-any-operator.md: like `in`, each item may be a dynamic array or a tabular
