@@ -340,8 +340,8 @@ fn every_library_query_checks_and_runs() {
         let out = session.run(&q.text).unwrap_or_else(|e| panic!("{} fails to run:\n{}", q.name, e.render_plain(&q.name, &q.text)));
         assert!(out.result.frame.height() > 0, "{}: no rows on its test data", q.name);
         if let Some(render) = &out.render {
-            let spec = flowkql::render::chart_spec(render, &out.result.schema).unwrap_or_else(|e| panic!("{}: {e}", q.name));
-            let svg = flowkql::render::chart_bytes(&spec, &out.result, flowkql::render::ChartFormat::Svg, 640, 360)
+            let (spec, table) = flowkql::render::chart_input(render, &out.result).unwrap_or_else(|e| panic!("{}: {e}", q.name));
+            let svg = flowkql::render::chart_bytes(&spec, &table, flowkql::render::ChartFormat::Svg, 640, 360)
                 .unwrap_or_else(|e| panic!("{}: chart: {e}", q.name));
             assert!(svg.starts_with(b"<svg"), "{}", q.name);
         }
