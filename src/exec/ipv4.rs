@@ -46,7 +46,7 @@ pub fn parse(s: &str) -> Option<Prefixed> {
     Some(Prefixed { addr, bits })
 }
 
-fn mask(bits: u8) -> u32 {
+pub(super) fn mask(bits: u8) -> u32 {
     if bits == 0 {
         0
     } else {
@@ -215,69 +215,6 @@ pub(super) fn format(name: &str, ip: Expr, prefix: Option<i64>) -> Expr {
         },
         move |_, f| Ok(Field::new(f.name().clone(), field_type.clone())),
     )
-}
-
-/// `evaluate ipv4_lookup`: the lookup table (small, collected) becomes a list of ranges;
-/// each input address finds the most specific range holding it, and the rows are joined
-/// on that range's row number.
-pub(super) fn lookup(
-    input: LazyFrame,
-    table: DataFrame,
-    out: &crate::types::Schema,
-    input_width: usize,
-    source_key: &str,
-    lookup_key: &str,
-    return_unmatched: bool,
-) -> Result<LazyFrame> {
-    let keys = table.column(lookup_key)?.str()?.clone();
-    let mut ranges: Vec<(Prefixed, u32)> = Vec::with_capacity(keys.len());
-    for (row, k) in keys.iter().enumerate() {
-        if let Some(p) = k.and_then(parse) {
-            ranges.push((p, row as u32));
-        }
-    }
-    // Most specific first, so the first hit is the longest prefix.
-    ranges.sort_by_key(|r| std::cmp::Reverse(r.0.bits));
-    let index = col(source_key).map(
-        move |c| {
-            let ca = c.str()?;
-            let out: UInt32Chunked = ca
-                .iter()
-                .map(|o| {
-                    let a = parse(o?)?;
-                    ranges.iter().find(|(r, _)| a.addr & mask(r.bits) == r.addr & mask(r.bits)).map(|(_, row)| *row)
-                })
-                .collect();
-            Ok(out.into_column())
-        },
-        |_, f| Ok(Field::new(f.name().clone(), DataType::UInt32)),
-    );
-    let names: Vec<String> = out.columns.iter().map(|(n, _)| n.clone()).collect();
-    let renamed: Vec<Expr> = table
-        .get_column_names()
-        .iter()
-        .zip(&names[input_width..])
-        .map(|(orig, new)| col(orig.as_str()).alias(new.as_str()))
-        .chain(std::iter::once(col("__flowkql_row")))
-        .collect();
-    let right = table.lazy().with_row_index("__flowkql_row", None).select(renamed);
-    let how = if return_unmatched { JoinType::Left } else { JoinType::Inner };
-    let joined =
-        input.with_column(index.alias("__flowkql_row")).join(right, [col("__flowkql_row")], [col("__flowkql_row")], JoinArgs::new(how));
-    let select: Vec<Expr> = out
-        .columns
-        .iter()
-        .map(
-            |(n, t)| {
-                if t.is_textual() && *t != crate::types::KqlType::Dynamic {
-                    col(n.as_str()).fill_null(lit(""))
-                } else {
-                    col(n.as_str())
-                }
-            },
-        )
-        .collect();
-    Ok(joined.select(select))
 }
 
 /// What `has_ipv4` and friends look for in text.

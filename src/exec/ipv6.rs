@@ -6,7 +6,7 @@ use polars::prelude::*;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// An address as a 128-bit number with its prefix length.
-fn parse(text: &str) -> Option<(u128, u32)> {
+pub(super) fn parse(text: &str) -> Option<(u128, u32)> {
     let t = text.trim();
     let (ip, bits) = match t.split_once('/') {
         Some((ip, b)) => (ip.trim(), Some(b.trim().parse::<u32>().ok()?)),
@@ -25,7 +25,7 @@ fn parse(text: &str) -> Option<(u128, u32)> {
     (bits <= 128).then_some((u128::from(v6), bits))
 }
 
-fn mask(bits: u32) -> u128 {
+pub(super) fn mask(bits: u32) -> u128 {
     if bits == 0 {
         0
     } else {

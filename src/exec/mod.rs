@@ -7,6 +7,7 @@ mod arrays;
 mod calls;
 mod dynamic;
 mod encoding;
+mod ip_lookup;
 mod ipv4;
 mod ipv6;
 mod join;
@@ -110,10 +111,10 @@ fn lower_node(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFrame>
         Node::MakeSeries { input, keys, aggregates, axis, from, to, step } => {
             agg::lower_make_series(lower_node(input, tables)?, &plan.schema, keys, aggregates, axis, *from, *to, *step)?
         }
-        Node::Ipv4Lookup { input, lookup, source_key, lookup_key, return_unmatched } => {
+        Node::IpLookup { input, lookup, source_key, lookup_key, return_unmatched, v6 } => {
             let left = lower_node(input, tables)?;
             let right = lower_node(lookup, tables)?.collect()?;
-            ipv4::lookup(left, right, &plan.schema, input.schema.len(), source_key, lookup_key, *return_unmatched)?
+            ip_lookup::lookup(left, right, &plan.schema, input.schema.len(), source_key, lookup_key, *return_unmatched, *v6)?
         }
         Node::TopNested { input, levels } => agg::lower_top_nested(lower_node(input, tables)?, levels, None)?,
         Node::Distinct { input, columns } => {

@@ -201,14 +201,16 @@ pub enum Node {
         to: Option<i64>,
         step: i64,
     },
-    /// `evaluate ipv4_lookup`: each row joined to the lookup row whose IPv4 range holds
-    /// its address (the longest prefix when several do).
-    Ipv4Lookup {
+    /// `evaluate ipv4_lookup` / `ipv6_lookup`: each row joined to the lookup row whose
+    /// range holds its address (the longest prefix when several do).
+    IpLookup {
         input: Box<Plan>,
         lookup: Box<Plan>,
         source_key: String,
         lookup_key: String,
         return_unmatched: bool,
+        /// IPv6 ranges (`ipv6_lookup`).
+        v6: bool,
     },
     /// `top-nested`: per level, the top `count` groups (by the level's aggregate, within
     /// each group of the levels above).
@@ -381,7 +383,7 @@ impl Plan {
             | Node::MakeSeries { input, .. }
             | Node::TopNested { input, .. } => vec![input],
             Node::Join { left, right, .. } => vec![left, right],
-            Node::Ipv4Lookup { input, lookup, .. } => vec![input, lookup],
+            Node::IpLookup { input, lookup, .. } => vec![input, lookup],
             Node::Union { inputs } => inputs.iter().collect(),
             _ => Vec::new(),
         }
@@ -456,7 +458,9 @@ fn explain_into(plan: &Plan, depth: usize, out: &mut String) {
                 .join(", ");
             format!("TopNested {ls}")
         }
-        Node::Ipv4Lookup { source_key, lookup_key, .. } => format!("Ipv4Lookup {source_key} in {lookup_key}"),
+        Node::IpLookup { source_key, lookup_key, v6, .. } => {
+            format!("{} {source_key} in {lookup_key}", if *v6 { "Ipv6Lookup" } else { "Ipv4Lookup" })
+        }
         Node::MakeSeries { aggregates, axis, step, .. } => {
             let aggs = aggregates
                 .iter()

@@ -916,22 +916,27 @@ fn check_top_nested(input: Plan, levels: &[TopNestedLevel], scope: &Scope, catal
 }
 
 /// `evaluate ipv4_lookup(LookupTable, SourceKey, LookupKey [, return_unmatched])`
-/// (ipv4-lookup-plugin.md): the input's columns then the lookup table's.
+/// (ipv4-lookup-plugin.md) and `ipv6_lookup` (ipv6-lookup-plugin.md): the input's columns
+/// then the lookup table's.
 fn check_evaluate(input: Plan, plugin: &Ident, args: &[Expr], scope: &Scope, catalog: &Catalog) -> Result<Plan> {
-    if plugin.name != "ipv4_lookup" {
-        return Err(Error::unsupported(plugin.span, format!("the `{}` plugin", plugin.name))
-            .with_help("`evaluate ipv4_lookup(...)` is the plugin that runs today"));
-    }
-    let usage = "ipv4_lookup(LookupTable, SourceIPv4Key, IPv4LookupKey [, return_unmatched])";
+    let (v6, usage) = match plugin.name.as_str() {
+        "ipv4_lookup" => (false, "ipv4_lookup(LookupTable, SourceIPv4Key, IPv4LookupKey [, return_unmatched])"),
+        "ipv6_lookup" => (true, "ipv6_lookup(LookupTable, SourceIPv6Key, IPv6LookupKey [, return_unmatched])"),
+        _ => {
+            return Err(Error::unsupported(plugin.span, format!("the `{}` plugin", plugin.name))
+                .with_help("`evaluate ipv4_lookup(...)` and `ipv6_lookup(...)` are the lookup plugins that run today"))
+        }
+    };
+    let name = &plugin.name;
     let (Some(table), Some(source), Some(key)) = (args.first(), args.get(1), args.get(2)) else {
         return Err(Error::semantic(
             plugin.span,
-            "`ipv4_lookup` needs a lookup table, the source address column and the lookup range column",
+            format!("`{name}` needs a lookup table, the source address column and the lookup range column"),
         )
         .with_help(usage));
     };
     let ExprKind::Name(table_name) = &table.kind else {
-        return Err(Error::semantic(table.span, "the first argument of `ipv4_lookup` is a table name").with_help(usage));
+        return Err(Error::semantic(table.span, format!("the first argument of `{name}` is a table name")).with_help(usage));
     };
     let lookup = table_by_name(table_name, scope, catalog)
         .ok_or_else(|| unknown_table(&Ident { name: table_name.clone(), span: table.span }, scope, catalog))?;
@@ -941,7 +946,7 @@ fn check_evaluate(input: Plan, plugin: &Ident, args: &[Expr], scope: &Scope, cat
         };
         match schema.get(n) {
             Some(t) if t.is_textual() => Ok(n.clone()),
-            Some(t) => Err(Error::semantic(e.span, format!("`{n}` must hold IPv4 text (string), but it is {t}"))),
+            Some(t) => Err(Error::semantic(e.span, format!("`{n}` must hold address text (string), but it is {t}"))),
             None => Err(unknown_column(&Ident { name: n.clone(), span: e.span }, schema)),
         }
     };
@@ -959,7 +964,7 @@ fn check_evaluate(input: Plan, plugin: &Ident, args: &[Expr], scope: &Scope, cat
         let taken: Vec<&str> = out.iter().map(|(o, _)| o.as_str()).collect();
         out.push((unique_name(n, taken), *t));
     }
-    let node = Node::Ipv4Lookup { input: Box::new(input), lookup: Box::new(lookup), source_key, lookup_key, return_unmatched };
+    let node = Node::IpLookup { input: Box::new(input), lookup: Box::new(lookup), source_key, lookup_key, return_unmatched, v6 };
     Ok(Plan { node, schema: Schema::new(out) })
 }
 

@@ -181,7 +181,7 @@ fn unsupported_per_row(plan: &Plan) -> Option<String> {
         | Node::Sample { .. }
         | Node::MakeSeries { .. }
         | Node::TopNested { .. } => None,
-        Node::Join { .. } | Node::Ipv4Lookup { .. } => Some("a join".to_string()),
+        Node::Join { .. } | Node::IpLookup { .. } => Some("a join".to_string()),
         Node::Union { .. } => Some("`union`".to_string()),
         Node::MvApply { .. } => Some("a nested `mv-apply`".to_string()),
         Node::Partition { .. } => Some("a nested `partition`".to_string()),

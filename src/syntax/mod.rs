@@ -213,6 +213,7 @@ pub const OPERATORS: &[(&str, &str)] = &[
     ("top-nested [N] of expr [with others = v] by agg [asc|desc], top-nested ...", "Top groups within top groups (others: the rest, at the last level)"),
     ("top-hitters N of Col [by expr]", "The N most frequent values (or largest sums of expr), computed exactly"),
     ("evaluate ipv4_lookup(Lookup, SourceKey, RangeKey [, return_unmatched])", "Joins each address to the IPv4 range holding it"),
+    ("evaluate ipv6_lookup(Lookup, SourceKey, RangeKey [, return_unmatched])", "Joins each address to the IPv6 range holding it"),
     ("evaluate bag_unpack(Column [, Prefix] [, columnsConflict=...] [, ignoredProperties=...]) [: (schema)]", "One column per slot of a property-bag column"),
     ("evaluate pivot(Column [, agg(x)] [, GroupColumn, ...]) [: (schema)]", "One column per distinct value, holding the aggregation of its rows"),
     ("make-series agg() [default=v], ... on Axis [from a] [to b] step s [by ...]", "Aggregates as arrays over a regular axis"),

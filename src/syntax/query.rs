@@ -303,11 +303,29 @@ fn column_decls<'a>(mut i: In<'a>, what: &str) -> PResult<'a, Vec<(Ident, KqlTyp
     }
 }
 
+/// The values of a datatable; a comma may follow the last one (`[1, 2,]`), as Kusto allows.
+fn datatable_values(i: In) -> PResult<Vec<Expr>> {
+    let mut values = Vec::new();
+    let Ok((mut i, first)) = expr(i) else {
+        return Ok((i, values));
+    };
+    values.push(first);
+    while let Ok((rest, _)) = punct(",")(i) {
+        if punct("]")(rest).is_ok() {
+            return Ok((rest, values));
+        }
+        let (rest, e) = cut_expect(expr, "a value after `,`")(rest)?;
+        values.push(e);
+        i = rest;
+    }
+    Ok((i, values))
+}
+
 fn datatable<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
     let (i, _) = punct("(")(i)?;
     let (i, columns) = column_decls(i, "datatable")?;
     let (i, _) = cut_expect(punct("["), "`[` and the datatable's values")(i)?;
-    let (i, values) = expr_list(i)?;
+    let (i, values) = datatable_values(i)?;
     let (i, _) = cut_expect(punct("]"), "`,` or `]` after the datatable's values")(i)?;
     Ok((i, Source { kind: SourceKind::Datatable { columns, values }, span: span_from(&start, &i) }))
 }

@@ -128,3 +128,38 @@ fn union_legs_take_wildcards() {
     let e = error(&format!("{lets} union isfuzzy=true Nope*, Other | count"));
     assert!(e.message.contains("no table matches `Nope*`"), "{}", e.message);
 }
+
+/// ipv6-lookup-plugin.md, its example (four of the ten networks): the longest matching
+/// prefix's row joins each address; with return_unmatched an address in no range keeps
+/// its row with the lookup columns empty. Columns: the input's, then the lookup table's
+/// (as Kusto's analyzer gives them). The example's datatables end in a comma.
+#[test]
+fn ipv6_lookup_follows_the_documentation() {
+    let q = r#"let IP_Data = datatable(network:string, continent_code:string, country_name:string)
+[
+  "2001:0db8:85a3::/48","NA","United States",
+  "2404:6800:4001::/48","AS","Japan",
+  "2a02:26f0:4001::/48","EU","France",
+  "2a02:26f0::/32","EU","Europe (wider)",
+];
+let IPs = datatable(ip:string)
+[
+  "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+  "2a02:26f0:4001:0006:0000:8a2e:0370:7334",
+  "2a02:26f0:9999::1",
+  "a5e:f127:8a9d:146d:e102:b5d3:c755:abcd",
+];
+IPs | evaluate ipv6_lookup(IP_Data, ip, network, true)"#;
+    assert_eq!(columns(q), cols(&[("ip", "string"), ("network", "string"), ("continent_code", "string"), ("country_name", "string")]));
+    assert_eq!(
+        rows(q),
+        r(&[
+            &["2001:0db8:85a3:0000:0000:8a2e:0370:7334", "2001:0db8:85a3::/48", "NA", "United States"],
+            &["2a02:26f0:4001:0006:0000:8a2e:0370:7334", "2a02:26f0:4001::/48", "EU", "France"],
+            &["2a02:26f0:9999::1", "2a02:26f0::/32", "EU", "Europe (wider)"],
+            &["a5e:f127:8a9d:146d:e102:b5d3:c755:abcd", "", "", ""],
+        ])
+    );
+    let matched = q.replace("ip, network, true)", "ip, network)");
+    assert_eq!(rows(&matched).len(), 3);
+}
