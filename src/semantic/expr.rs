@@ -190,6 +190,12 @@ impl Checker<'_> {
             ExprKind::Tabular(_) => Err(Error::semantic(span, "a tabular expression is not a value here")
                 .with_help("only an `in` list takes one; elsewhere use toscalar(...)")),
             ExprKind::ToScalar(p) => {
+                // `toscalar(x)` of a column or scalar `let` is that value.
+                if let (SourceKind::Table(n), true) = (&p.source.kind, p.ops.is_empty()) {
+                    if self.schema.get(&n.name).is_some() || self.scope.scalars.contains_key(&n.name) {
+                        return self.check(&Expr { kind: ExprKind::Name(n.name.clone()), span: n.span });
+                    }
+                }
                 let plan = super::tabular_operand(p, self.scope, self.catalog)?;
                 let Some((_, ty)) = plan.schema.columns.first() else {
                     return Err(Error::semantic(span, "the tabular expression of `toscalar` has no columns"));

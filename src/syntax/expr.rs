@@ -300,10 +300,17 @@ fn primary<'a>(i: In<'a>) -> PResult<'a, Expr> {
     }
     if let Ok((args_start, _)) = punct("(")(rest) {
         if name.name == "toscalar" {
-            let (r, p) = cut_expect(super::query::pipeline, "a tabular expression inside `toscalar( )`")(args_start)?;
-            let (r, close) = cut_expect(punct(")"), "`)` closing `toscalar(`")(r)?;
-            let span = Span::new(pos(&start), close.end);
-            return Ok((r, Expr { kind: ExprKind::ToScalar(Box::new(p)), span }));
+            // toscalar-function.md: the argument is tabular, or a scalar taken as it is
+            // (`toscalar(2)`); a bare name is settled by the check (table or scalar).
+            if let Ok((r, p)) = super::query::pipeline(args_start) {
+                if let Ok((r, close)) = punct(")")(r) {
+                    let span = Span::new(pos(&start), close.end);
+                    return Ok((r, Expr { kind: ExprKind::ToScalar(Box::new(p)), span }));
+                }
+            }
+            let (r, e) = cut_expect(expr, "a tabular or scalar expression inside `toscalar( )`")(args_start)?;
+            let (r, _) = cut_expect(punct(")"), "`)` closing `toscalar(`")(r)?;
+            return Ok((r, e));
         }
         if let Ok((r, _)) = punct(")")(args_start) {
             let span = span_from(&start, &r);

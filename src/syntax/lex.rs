@@ -340,7 +340,8 @@ pub fn parse_timespan_text(s: &str) -> Option<i64> {
     } else {
         let digits = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
         let unit = &s[digits.len()..];
-        let value: f64 = digits.parse().ok()?;
+        // `timespan(15 seconds)`: the unit may follow a space.
+        let value: f64 = digits.trim_end().parse().ok()?;
         let per = if unit.is_empty() { 86_400 * NANOS_PER_SEC } else { timespan_unit(unit)? };
         (value * per as f64).round() as i64
     };

@@ -24,17 +24,43 @@ pub fn query(i: In) -> PResult<Query> {
         lets.push(l);
         i = rest;
     }
+    if let Some(e) = remote_reference(i) {
+        return Err(failure(e));
+    }
     let (i, body) = cut_expect(pipeline, "a tabular expression (a table name, datatable, print or range)")(i)?;
+    let after_body = i;
     let i = punct(";")(i).map(|(r, _)| r).unwrap_or(i);
     let (i, _) = sp(i)?;
     if !i.fragment().is_empty() {
         if i.fragment().starts_with('|') {
             return Err(fail(&i, "an operator after `|`"));
         }
+        // `T | take 1; T | take 2`: a batch, which returns one table per statement.
+        if punct(";")(after_body).is_ok() && pipeline(i).is_ok() {
+            let at = Span::new(pos(&i), pos(&i) + i.fragment().trim_end().len());
+            return Err(failure(
+                Error::unsupported(at, "several tabular statements in one query (a batch, one result table each)")
+                    .with_help("run each statement as its own query; a run returns one table"),
+            ));
+        }
         return Err(fail(&i, "`|` and an operator, or the end of the query"));
     }
     let span = span_from(&start, &i);
     Ok((i, Query { lets, body, span }))
+}
+
+/// `cluster('c').database('d').T` and `database('d').T`: tables of another database,
+/// which an offline run does not have.
+fn remote_reference(i: In) -> Option<Error> {
+    let (rest, _) = sp(i).ok()?;
+    let (after, name) = ident(rest).ok()?;
+    if !matches!(name.name.as_str(), "cluster" | "database") || punct("(")(after).is_err() {
+        return None;
+    }
+    Some(
+        Error::unsupported(name.span, format!("reading the tables of another {} (`{}(...)`)", name.name, name.name))
+            .with_help("bind the table's data with --table NAME=PATH and name the table directly"),
+    )
 }
 
 /// let_stmt := "let" name "=" (pipeline | expr)
@@ -58,8 +84,10 @@ fn let_stmt(i: In, let_span: Span) -> PResult<Let> {
         }
     }
     let word = peek_word(&after_eq);
-    if matches!(word.as_str(), "datatable" | "range" | "print" | "materialize" | "union" | "externaldata" | "search" | "find")
-        && tabular_source_start(&after_eq)
+    if matches!(
+        word.as_str(),
+        "datatable" | "range" | "print" | "materialize" | "union" | "externaldata" | "external_data" | "search" | "find"
+    ) && tabular_source_start(&after_eq)
     {
         let (rest, p) = pipeline(after_eq)?;
         let span = Span::new(let_span.start, p.span.end);
@@ -190,7 +218,7 @@ fn tabular_source_start(i: &In) -> bool {
         "print" => true,
         "range" => ident(rest).is_ok(),
         "materialize" => punct("(")(rest).is_ok(),
-        "union" | "externaldata" => true,
+        "union" | "externaldata" | "external_data" => true,
         "search" | "find" => !rest.fragment().trim_start().starts_with(['(', '[', '.']),
         _ => false,
     }
@@ -249,7 +277,8 @@ fn source(i: In) -> PResult<Source> {
             let (rest, s) = search_body(rest, true)?;
             return Ok((rest, Source { kind: SourceKind::Search(Box::new(s)), span: span_from(&start, &rest) }));
         }
-        "externaldata" => {
+        // `external_data` is the other spelling the documentation uses.
+        "externaldata" | "external_data" => {
             let (rest, e) = externaldata(rest)?;
             return Ok((rest, Source { kind: SourceKind::ExternalData(Box::new(e)), span: span_from(&start, &rest) }));
         }

@@ -114,3 +114,28 @@ fn bad_input_never_panics() {
         let _ = session().run(q);
     }
 }
+
+/// Forms the documentation's examples use: `toscalar()` of a scalar (toscalar-function.md),
+/// a timespan unit after a space (timespan.md), `external_data` (ipv4-lookup-plugin.md).
+#[test]
+fn documented_forms_parse() {
+    assert_eq!(rows("let Step = toscalar(2); print Step, toscalar(1 + 1)"), r(&[&["2", "2"]]));
+    assert_eq!(rows("let s = 3; let T = datatable(x:long)[5]; print toscalar(s), toscalar(T)"), r(&[&["3", "5"]]));
+    assert_eq!(rows("print timespan(15 seconds), time(2 hours)"), r(&[&["00:00:15", "02:00:00"]]));
+    let q = "let IP_Data = external_data(network:string) ['https://example.com/ranges.csv']; print 1";
+    assert!(session().check(q).is_ok());
+}
+
+/// A batch (several tabular statements) and another database's tables are named as not
+/// supported, at the construct, rather than reported as a syntax error further on.
+#[test]
+fn batches_and_other_databases_are_named() {
+    let e = error("print 1; print 2");
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    assert!(e.message.contains("several tabular statements"), "{}", e.message);
+    let e = error("database('Samples').StormEvents | take 1");
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    assert!(e.message.contains("another database"), "{}", e.message);
+    // A single statement may still end in `;`.
+    assert_eq!(rows("print 1;"), r(&[&["1"]]));
+}
