@@ -369,7 +369,29 @@ pub fn parse_datetime_text(s: &str) -> Option<i64> {
     if let Ok(dt) = chrono::DateTime::parse_from_rfc2822(s) {
         return dt.timestamp_nanos_opt();
     }
-    None
+    // datetime.md's other forms, all UTC: RFC 822 and RFC 850 with or without the weekday,
+    // the seconds and a `GMT` zone, the sortable forms with `GMT`, and `MM-dd-yyyy`.
+    let t = ["GMT", "UTC", "gmt", "utc"].iter().find_map(|z| s.strip_suffix(z)).map_or(s, str::trim_end);
+    const FORMS: [&str; 12] = [
+        "%a, %d %b %y %H:%M:%S",
+        "%a, %d %b %y %H:%M",
+        "%d %b %y %H:%M:%S",
+        "%d %b %y %H:%M",
+        "%A, %d-%b-%y %H:%M:%S",
+        "%A, %d-%b-%y %H:%M",
+        "%d-%b-%y %H:%M:%S",
+        "%d-%b-%y %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ];
+    for fmt in FORMS {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(t, fmt) {
+            return dt.and_utc().timestamp_nanos_opt();
+        }
+    }
+    NaiveDate::parse_from_str(t, "%m-%d-%Y").ok().and_then(|d| d.and_time(NaiveTime::MIN).and_utc().timestamp_nanos_opt())
 }
 
 /// The raw text between balanced parentheses, starting just after `(`.

@@ -278,3 +278,31 @@ fn conversions_of_constants_are_folded() {
     assert!(plan.contains("datetime(2022-11-13T00:00:00Z)") && !plan.contains("todatetime"), "{plan}");
     assert_eq!(one("todatetime('nope')"), "null");
 }
+
+/// datetime.md's table of literal formats: ISO 8601, RFC 822 and RFC 850 (with or
+/// without the weekday, the seconds and `GMT`), and the sortable forms with `GMT`; all
+/// name 2014-11-08 15:05 UTC. todatetime() reads the same forms (todatetime-function.md).
+#[test]
+fn datetime_literal_formats_of_the_documentation() {
+    let with_seconds = [
+        "Sat, 8 Nov 14 15:05:02 GMT",
+        "Sat, 8 Nov 14 15:05:02",
+        "8 Nov 14 15:05:02 GMT",
+        "8 Nov 14 15:05:02",
+        "Saturday, 08-Nov-14 15:05:02 GMT",
+        "Saturday, 08-Nov-14 15:05:02",
+        "08-Nov-14 15:05:02 GMT",
+        "08-Nov-14 15:05:02",
+        "2014-11-08 15:05:02 GMT",
+        "2014-11-08T15:05:02 GMT",
+        "2014-11-08T15:05:02",
+    ];
+    for f in with_seconds {
+        assert_eq!(rows(&format!("print datetime({f}) == datetime(2014-11-08T15:05:02Z)")), r(&[&["true"]]), "{f}");
+        assert_eq!(rows(&format!("print todatetime('{f}') == datetime(2014-11-08T15:05:02Z)")), r(&[&["true"]]), "{f}");
+    }
+    for f in ["Sat, 8 Nov 14 15:05", "8 Nov 14 15:05 GMT", "Saturday, 08-Nov-14 15:05", "08-Nov-14 15:05 GMT", "2014-11-08T15:05 GMT"] {
+        assert_eq!(rows(&format!("print datetime({f}) == datetime(2014-11-08T15:05:00Z)")), r(&[&["true"]]), "{f}");
+    }
+    assert_eq!(rows("print todatetime('12-02-2022') == datetime('12-02-2022')"), r(&[&["true"]]));
+}
