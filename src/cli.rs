@@ -99,7 +99,7 @@ pub struct DataArgs {
     /// The time now() returns (and the sample is laid out around), e.g. 2024-05-03T12:00:00Z.
     #[arg(long, value_name = "DATETIME")]
     pub now: Option<String>,
-    /// Override a top-level scalar `let` of the query, e.g. --set timeframe=2h.
+    /// Override a top-level scalar `let` of the query (or give a declared query parameter its value), e.g. --set timeframe=2h.
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub sets: Vec<String>,
     /// Raw flow logs: skip malformed records (and say how many and where) instead of failing.

@@ -181,11 +181,37 @@ fn function_scope_with_input(
 pub fn check_query(query: &Query, catalog: &Catalog) -> Result<CheckedQuery> {
     let mut scope = Scope::default();
     let mut used_overrides = Vec::new();
+    for p in &query.parameters {
+        let value = match (catalog.overrides.get(&p.name.name), &p.default) {
+            (Some(text), _) => {
+                used_overrides.push(p.name.name.clone());
+                override_value(&p.name, text, p.ty, catalog)?
+            }
+            (None, Some(d)) => {
+                let v = fold_constant(&expr::check_scalar(d, &Schema::default(), &scope, catalog)?);
+                let lit = v
+                    .as_literal()
+                    .and_then(|l| literal_to_type(l, p.ty))
+                    .ok_or_else(|| Error::semantic(d.span, format!("the default of `{}` must be a {} constant", p.name.name, p.ty)))?;
+                TExpr::literal(lit, d.span)
+            }
+            // A check without data needs only the type; a run needs a value.
+            (None, None) if catalog.slot_finder.is_none() => TExpr { ty: p.ty, ..TExpr::literal(Literal::Null(p.ty), p.name.span) },
+            (None, None) => {
+                return Err(Error::semantic(p.name.span, format!("the query parameter `{}` has no value", p.name.name)).with_help(format!(
+                    "give it one with --set {}=VALUE, or declare a default: `{}:{} = ...`",
+                    p.name.name, p.name.name, p.ty
+                )))
+            }
+        };
+        scope.scalars.insert(p.name.name.clone(), value);
+    }
     for l in &query.lets {
         bind_let(l, &mut scope, catalog, Some(&mut used_overrides))?;
     }
     if let Some(unused) = catalog.overrides.keys().find(|k| !used_overrides.contains(k)) {
-        let lets: Vec<&str> = query.lets.iter().map(|l| l.name.name.as_str()).collect();
+        let lets: Vec<&str> =
+            query.parameters.iter().map(|p| p.name.name.as_str()).chain(query.lets.iter().map(|l| l.name.name.as_str())).collect();
         let mut e = Error::usage(format!("--set {unused}: the query has no top-level scalar `let {unused}`"));
         if let Some(n) = nearest(unused, lets.iter().copied()) {
             e = e.with_help(format!("did you mean `{n}`?"));

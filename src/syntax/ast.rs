@@ -13,6 +13,8 @@ pub struct Ident {
 /// A whole query text: `let` statements, then one tabular expression.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
+    /// `declare query_parameters(name:type [= default], ...);`, in order.
+    pub parameters: Vec<QueryParameter>,
     pub lets: Vec<Let>,
     pub body: Pipeline,
     pub span: Span,
@@ -58,6 +60,15 @@ pub struct Pipeline {
     pub source: Source,
     pub ops: Vec<Operator>,
     pub span: Span,
+}
+
+/// A declared query parameter (query-parameters-statement.md): its value comes from the
+/// caller (`--set name=value`), else from its default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryParameter {
+    pub name: Ident,
+    pub ty: KqlType,
+    pub default: Option<Expr>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

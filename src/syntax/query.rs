@@ -10,10 +10,17 @@ use crate::span::Span;
 use crate::types::KqlType;
 use nom::{Input, Parser};
 
-/// query := (let_stmt ";")* pipeline ";"? EOF
+/// query := (declare ";")* (let_stmt ";")* pipeline ";"? EOF
 pub fn query(i: In) -> PResult<Query> {
     let (mut i, _) = sp(i)?;
     let start = i;
+    let mut parameters = Vec::new();
+    while let Ok((rest, _)) = keyword("declare")(i) {
+        let (rest, declared) = query_parameters(rest)?;
+        let (rest, _) = cut_expect(punct(";"), "`;` after `declare query_parameters(...)`")(rest)?;
+        parameters.extend(declared);
+        i = rest;
+    }
     let mut lets = Vec::new();
     loop {
         let Ok((rest, let_span)) = keyword("let")(i) else {
@@ -46,7 +53,34 @@ pub fn query(i: In) -> PResult<Query> {
         return Err(fail(&i, "`|` and an operator, or the end of the query"));
     }
     let span = span_from(&start, &i);
-    Ok((i, Query { lets, body, span }))
+    Ok((i, Query { parameters, lets, body, span }))
+}
+
+/// declare := "declare" "query_parameters" "(" name ":" type ("=" expr)? ("," ...)* ")"
+fn query_parameters(i: In) -> PResult<Vec<QueryParameter>> {
+    let (i, what) = cut_expect(ident, "`query_parameters` after `declare`")(i)?;
+    if what.name != "query_parameters" {
+        return Err(failure(Error::unsupported(what.span, format!("`declare {}`", what.name))));
+    }
+    let (mut i, _) = cut_expect(punct("("), "`(` and the parameters, as `name:type = default, ...`")(i)?;
+    let mut out = Vec::new();
+    loop {
+        let (rest, (name, ty)) = typed_column(i)?;
+        let (rest, default) = match punct("=")(rest) {
+            Ok((r, _)) => {
+                let (r, e) = cut_expect(expr, "the parameter's default value")(r)?;
+                (r, Some(e))
+            }
+            Err(_) => (rest, None),
+        };
+        out.push(QueryParameter { name, ty, default });
+        if let Ok((rest, _)) = punct(",")(rest) {
+            i = rest;
+            continue;
+        }
+        let (rest, _) = cut_expect(punct(")"), "`,` or `)` in the query parameters")(rest)?;
+        return Ok((rest, out));
+    }
 }
 
 /// `cluster('c').database('d').T` and `database('d').T`: tables of another database,

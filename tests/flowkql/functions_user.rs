@@ -88,3 +88,24 @@ fn invoke_passes_the_rows() {
     let e = error("let Heavy = (T:(*)) { T }; Heavy()");
     assert!(e.message.contains("invoke"), "{}", e.message);
 }
+
+/// query-parameters-statement.md: declared parameters take the caller's value (`--set`),
+/// else their default; one with neither has no value to run with, but checks.
+#[test]
+fn declared_query_parameters() {
+    let q = "declare query_parameters(maxInjured:long = 90, state:string = 'TEXAS');
+             datatable(State:string, Injured:long)['TEXAS', 100, 'TEXAS', 50, 'OHIO', 120]
+             | where Injured > maxInjured and State == state";
+    assert_eq!(rows(q), r(&[&["TEXAS", "100"]]));
+    let mut s = session();
+    s.overrides.insert("maxInjured".into(), "10".into());
+    s.overrides.insert("state".into(), "'OHIO'".into());
+    assert_eq!(rows_in(&s, q), r(&[&["OHIO", "120"]]));
+    let q = "declare query_parameters(limit:long); datatable(x:long)[1, 2, 3] | where x > limit";
+    let e = error(q);
+    assert!(e.message.contains("`limit` has no value"), "{}", e.message);
+    assert!(session().check(q).is_ok());
+    let mut s = session();
+    s.overrides.insert("limit".into(), "1".into());
+    assert_eq!(rows_in(&s, q), r(&[&["2"], &["3"]]));
+}
