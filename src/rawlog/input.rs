@@ -94,41 +94,37 @@ impl std::ops::Deref for Content {
 /// out fresh pages to copy them into. Smaller ones (most blobs of a tree) are read.
 const MAP_FROM: u64 = 1 << 20;
 
-/// The whole content, mapped or read (see [`Content`]); gzip is decompressed.
+/// The whole content, mapped or read (see [`Content`]); gzip is decompressed. A gzip
+/// stream that breaks off gives the bytes before the break and the reason, so that the
+/// caller can fail or, lenient, read what is there.
 pub(crate) fn content(path: &Path) -> Result<(Content, Option<String>)> {
-    let file = open(path)?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if len >= MAP_FROM {
-        // SAFETY: the map is read-only and lives no longer than this load. A file that is
-        // appended to meanwhile (a blob still being written) is read up to its length at
-        // this moment; Polars maps the files it scans in the same way.
-        if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
-            if !map.starts_with(&GZIP_MAGIC) {
-                #[cfg(unix)]
-                let _ = map.advise(memmap2::Advice::Sequential);
-                return Ok((Content::Mapped(map), None));
-            }
-        }
-    }
-    let (bytes, cut) = read_all(path)?;
-    Ok((Content::Owned(bytes), cut))
-}
-
-/// The whole content. A gzip stream that breaks off gives the bytes before the break and
-/// the reason, so that the caller can fail or, lenient, read what is there.
-pub(crate) fn read_all(path: &Path) -> Result<(Vec<u8>, Option<String>)> {
     let mut file = open(path)?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).map_err(|e| Error::data(format!("{}: {e}", path.display())))?;
-    if !bytes.starts_with(&GZIP_MAGIC) {
-        return Ok((bytes, None));
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    // SAFETY: the map is read-only and lives no longer than this load. A file that is
+    // appended to meanwhile (a blob still being written) is read up to its length at this
+    // moment; Polars maps the files it scans in the same way.
+    let mapped = if len >= MAP_FROM { unsafe { memmap2::MmapOptions::new().populate().map(&file) }.ok() } else { None };
+    let raw = match mapped {
+        Some(map) => Content::Mapped(map),
+        None => {
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).map_err(|e| Error::data(format!("{}: {e}", path.display())))?;
+            Content::Owned(bytes)
+        }
+    };
+    if !raw.starts_with(&GZIP_MAGIC) {
+        #[cfg(unix)]
+        if let Content::Mapped(map) = &raw {
+            let _ = map.advise(memmap2::Advice::Sequential);
+        }
+        return Ok((raw, None));
     }
-    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4));
-    match MultiGzDecoder::new(bytes.as_slice()).read_to_end(&mut out) {
-        Ok(_) => Ok((out, None)),
+    let mut out = Vec::with_capacity(raw.len().saturating_mul(4));
+    match MultiGzDecoder::new(&raw[..]).read_to_end(&mut out) {
+        Ok(_) => Ok((Content::Owned(out), None)),
         Err(e) => {
             let why = format!("the gzip stream breaks off after {} decompressed bytes ({e})", out.len());
-            Ok((out, Some(why)))
+            Ok((Content::Owned(out), Some(why)))
         }
     }
 }
