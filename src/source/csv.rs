@@ -255,15 +255,9 @@ fn check_records(path: &Path, width: usize) -> Result<Vec<usize>> {
 }
 
 fn check_utf8(path: &Path) -> Result<()> {
-    let bytes = std::fs::read(path).map_err(|e| Error::data(format!("{}: {e}", path.display())))?;
-    match std::str::from_utf8(&bytes) {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&c| c == b'\n').count() + 1;
-            Err(Error::data(format!("{}: line {line}: the text is not valid UTF-8", path.display()))
-                .with_help("save the export as UTF-8 (for example: iconv -f latin1 -t utf-8)"))
-        }
-    }
+    super::read_utf8(path, &path.display().to_string())
+        .map(drop)
+        .map_err(|e| e.with_help("save the export as UTF-8 (for example: iconv -f latin1 -t utf-8)"))
 }
 
 fn drop_rows(frame: &DataFrame, rows: &[usize]) -> Result<DataFrame> {

@@ -60,7 +60,7 @@ pub(crate) fn read_external(path: &Path, format: ExternalFormat, skip_first: boo
     let frame = match format {
         ExternalFormat::Delimited(sep) => delimited(path, &shown, sep, skip_first, schema)?,
         ExternalFormat::Txt | ExternalFormat::Raw => {
-            let text = read_text(path, &shown)?;
+            let text = super::read_utf8(path, &shown)?;
             let mut records: Vec<&str> = match format {
                 ExternalFormat::Raw => vec![text.as_str()],
                 _ => text.lines().filter(|l| !l.is_empty()).collect(),
@@ -77,18 +77,6 @@ pub(crate) fn read_external(path: &Path, format: ExternalFormat, skip_first: boo
         ExternalFormat::Parquet => parquet(path, &shown, skip_first, schema)?,
     };
     Ok(frame)
-}
-
-fn read_text(path: &Path, shown: &str) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::data(format!("{shown}: {e}")))?;
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(t) => Ok(t.to_string()),
-        Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&c| c == b'\n').count() + 1;
-            Err(Error::data(format!("{shown}: line {line}: the text is not valid UTF-8")))
-        }
-    }
 }
 
 /// Fields by position: the first field is the first declared column; a record with fewer
@@ -138,7 +126,7 @@ fn bad_value(shown: &str, column: &str, ty: KqlType, bad: &BadCell, skip_first: 
 
 /// Objects, one per line or in arrays, bound to the declared columns by name.
 fn json(path: &Path, shown: &str, skip_first: bool, schema: &Schema) -> Result<DataFrame> {
-    let text = read_text(path, shown)?;
+    let text = super::read_utf8(path, shown)?;
     let mut rows = ObjectRows::new(false);
     let mut count = 0usize;
     let mut push = |value: Json, rows: &mut ObjectRows| -> Result<()> {

@@ -169,6 +169,20 @@ fn check_layout(table: &Table, path: &Path) -> Result<()> {
 }
 
 /// A cell's text cut for an error message.
+/// A text file's content without a leading byte-order mark; text that is not UTF-8 is a
+/// data error naming the line (`shown` names the file).
+fn read_utf8(path: &Path, shown: &str) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::data(format!("{shown}: {e}")))?;
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&c| c == b'\n').count() + 1;
+            Err(Error::data(format!("{shown}: line {line}: the text is not valid UTF-8")))
+        }
+    }
+}
+
 fn shorten(text: &str) -> String {
     const MAX: usize = 60;
     if text.chars().count() <= MAX {

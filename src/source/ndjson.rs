@@ -9,12 +9,7 @@ use std::path::Path;
 
 pub(crate) fn read_ndjson(path: &Path, schema: Option<&Schema>) -> Result<Table> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::data(format!("{shown}: {e}")))?;
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&c| c == b'\n').count() + 1;
-        Error::data(format!("{shown}: line {line}: the text is not valid UTF-8"))
-    })?;
+    let text = super::read_utf8(path, &shown)?;
     let mut rows = ObjectRows::new(false);
     let mut lines: Vec<usize> = Vec::new();
     for (i, line) in text.lines().enumerate() {
