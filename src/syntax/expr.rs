@@ -161,13 +161,22 @@ pub(super) fn comparison(i: In) -> PResult<Expr> {
 
 /// expr_list := (expr ("," expr)*)?
 pub fn expr_list(i: In) -> PResult<Vec<Expr>> {
+    expr_list_closed_by(i, None, "an expression after `,`")
+}
+
+/// As [`expr_list`]; with `close`, a `,` right before it ends the list (`[1, 2,]`).
+/// `after_comma` is the message when no expression follows a `,`.
+pub(super) fn expr_list_closed_by<'a>(i: In<'a>, close: Option<&'static str>, after_comma: &str) -> PResult<'a, Vec<Expr>> {
     let mut items = Vec::new();
     let Ok((mut i, first)) = expr(i) else {
         return Ok((i, items));
     };
     items.push(first);
     while let Ok((rest, _)) = punct(",")(i) {
-        let (rest, e) = cut_expect(expr, "an expression after `,`")(rest)?;
+        if close.is_some_and(|c| punct(c)(rest).is_ok()) {
+            return Ok((rest, items));
+        }
+        let (rest, e) = cut_expect(expr, after_comma)(rest)?;
         items.push(e);
         i = rest;
     }
@@ -341,36 +350,31 @@ fn call_args<'a>(i: In<'a>, func: &Ident) -> PResult<'a, Vec<Expr>> {
 /// The items of an `in` list: expressions, or a tabular expression (`T | project c`),
 /// whose first column gives the values. A bare name is resolved later, when it is known
 /// whether it names a table.
-fn in_list(i: In) -> PResult<Vec<Expr>> {
+fn in_list(mut i: In) -> PResult<Vec<Expr>> {
     let mut items = Vec::new();
-    let mut i = i;
     loop {
-        let from = i;
-        if let Some((rest, p)) = tabular_item(i) {
-            let span = p.span;
-            items.push(Expr { kind: ExprKind::Tabular(Box::new(p)), span });
-            match punct(",")(rest) {
-                Ok((r, _)) => {
-                    i = r;
-                    continue;
-                }
-                Err(_) => return Ok((rest, items)),
-            }
-        }
-        let (rest, item) = cut_expect(expr, "a value, or a tabular expression, in the list")(i)?;
-        let (rest, item) = if punct("|")(rest).is_ok() {
-            let (r, p) = cut_expect(super::query::pipeline, "a tabular expression in the `in` list")(from)?;
-            let span = Span::new(item.span.start, pos(&r));
-            (r, Expr { kind: ExprKind::Tabular(Box::new(p)), span })
-        } else {
-            (rest, item)
-        };
+        let (rest, item) = in_item(i)?;
         items.push(item);
         match punct(",")(rest) {
             Ok((r, _)) => i = r,
             Err(_) => return Ok((rest, items)),
         }
     }
+}
+
+/// One item of an `in` list: tabular when it can only be, or when a `|` follows it.
+fn in_item(i: In) -> PResult<Expr> {
+    if let Some((rest, p)) = tabular_item(i) {
+        let span = p.span;
+        return Ok((rest, Expr { kind: ExprKind::Tabular(Box::new(p)), span }));
+    }
+    let (rest, item) = cut_expect(expr, "a value, or a tabular expression, in the list")(i)?;
+    if punct("|")(rest).is_err() {
+        return Ok((rest, item));
+    }
+    let (r, p) = cut_expect(super::query::pipeline, "a tabular expression in the `in` list")(i)?;
+    let span = Span::new(item.span.start, pos(&r));
+    Ok((r, Expr { kind: ExprKind::Tabular(Box::new(p)), span }))
 }
 
 /// An `in` item that can only be tabular: it starts with a tabular source

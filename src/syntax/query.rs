@@ -62,25 +62,18 @@ fn query_parameters(i: In) -> PResult<Vec<QueryParameter>> {
     if what.name != "query_parameters" {
         return Err(failure(Error::unsupported(what.span, format!("`declare {}`", what.name))));
     }
-    let (mut i, _) = cut_expect(punct("("), "`(` and the parameters, as `name:type = default, ...`")(i)?;
-    let mut out = Vec::new();
-    loop {
+    let (i, _) = cut_expect(punct("("), "`(` and the parameters, as `name:type = default, ...`")(i)?;
+    let parameter = |i| {
         let (rest, (name, ty)) = typed_column(i)?;
-        let (rest, default) = match punct("=")(rest) {
+        match punct("=")(rest) {
             Ok((r, _)) => {
                 let (r, e) = cut_expect(expr, "the parameter's default value")(r)?;
-                (r, Some(e))
+                Ok((r, QueryParameter { name, ty, default: Some(e) }))
             }
-            Err(_) => (rest, None),
-        };
-        out.push(QueryParameter { name, ty, default });
-        if let Ok((rest, _)) = punct(",")(rest) {
-            i = rest;
-            continue;
+            Err(_) => Ok((rest, QueryParameter { name, ty, default: None })),
         }
-        let (rest, _) = cut_expect(punct(")"), "`,` or `)` in the query parameters")(rest)?;
-        return Ok((rest, out));
-    }
+    };
+    closed_list(i, parameter, ")", "`,` or `)` in the query parameters")
 }
 
 /// `cluster('c').database('d').T` and `database('d').T`: tables of another database,
@@ -352,43 +345,38 @@ fn typed_column(i: In) -> PResult<(Ident, KqlType)> {
 }
 
 /// `name:type, ...)` after the `(` of a declared table; `what` names it in messages.
-fn column_decls<'a>(mut i: In<'a>, what: &str) -> PResult<'a, Vec<(Ident, KqlType)>> {
-    let mut columns = Vec::new();
-    loop {
-        let (rest, column) = typed_column(i)?;
-        columns.push(column);
-        if let Ok((rest, _)) = punct(",")(rest) {
-            i = rest;
-            continue;
-        }
-        let (rest, _) = cut_expect(punct(")"), &format!("`,` or `)` in the {what} columns"))(rest)?;
-        return Ok((rest, columns));
-    }
+fn column_decls<'a>(i: In<'a>, what: &str) -> PResult<'a, Vec<(Ident, KqlType)>> {
+    closed_list(i, typed_column, ")", &format!("`,` or `)` in the {what} columns"))
 }
 
-/// The values of a datatable; a comma may follow the last one (`[1, 2,]`), as Kusto allows.
-fn datatable_values(i: In) -> PResult<Vec<Expr>> {
-    let mut values = Vec::new();
-    let Ok((mut i, first)) = expr(i) else {
-        return Ok((i, values));
-    };
-    values.push(first);
-    while let Ok((rest, _)) = punct(",")(i) {
-        if punct("]")(rest).is_ok() {
-            return Ok((rest, values));
+/// `item ("," item)* close`, after the list's opening: the items, and the input after
+/// `close`. `expected` is the message when an item is followed by neither.
+fn closed_list<'a, T>(
+    mut i: In<'a>,
+    mut item: impl FnMut(In<'a>) -> PResult<'a, T>,
+    close: &'static str,
+    expected: &str,
+) -> PResult<'a, Vec<T>> {
+    let mut items = Vec::new();
+    loop {
+        let (rest, x) = item(i)?;
+        items.push(x);
+        match punct(",")(rest) {
+            Ok((rest, _)) => i = rest,
+            Err(_) => {
+                let (rest, _) = cut_expect(punct(close), expected)(rest)?;
+                return Ok((rest, items));
+            }
         }
-        let (rest, e) = cut_expect(expr, "a value after `,`")(rest)?;
-        values.push(e);
-        i = rest;
     }
-    Ok((i, values))
 }
 
 fn datatable<'a>(start: In<'a>, i: In<'a>) -> PResult<'a, Source> {
     let (i, _) = punct("(")(i)?;
     let (i, columns) = column_decls(i, "datatable")?;
     let (i, _) = cut_expect(punct("["), "`[` and the datatable's values")(i)?;
-    let (i, values) = datatable_values(i)?;
+    // A comma may follow the last value (`[1, 2,]`), as Kusto allows.
+    let (i, values) = super::expr::expr_list_closed_by(i, Some("]"), "a value after `,`")?;
     let (i, _) = cut_expect(punct("]"), "`,` or `]` after the datatable's values")(i)?;
     Ok((i, Source { kind: SourceKind::Datatable { columns, values }, span: span_from(&start, &i) }))
 }
@@ -776,19 +764,8 @@ fn name_tuple(i: In) -> PResult<Vec<Ident>> {
 }
 
 /// `T1, A*, ...)`: the tables `find` and `search` look in, after their `in (`.
-fn table_patterns(mut i: In) -> PResult<Vec<Ident>> {
-    let mut names = Vec::new();
-    loop {
-        let (r, n) = cut_expect(name_pattern, "a table name (wildcards allowed)")(i)?;
-        names.push(n);
-        match punct(",")(r) {
-            Ok((r, _)) => i = r,
-            Err(_) => {
-                let (r, _) = cut_expect(punct(")"), "`,` or `)` in the table list")(r)?;
-                return Ok((r, names));
-            }
-        }
-    }
+fn table_patterns(i: In) -> PResult<Vec<Ident>> {
+    closed_list(i, cut_expect(name_pattern, "a table name (wildcards allowed)"), ")", "`,` or `)` in the table list")
 }
 
 /// A column name that may contain `*` wildcards (`project-away *_s`).
@@ -1415,25 +1392,17 @@ fn search_atom(i: In) -> PResult<SearchPredicate> {
 fn parse_kv(i: In) -> PResult<ParseKv> {
     let (i, e) = cut_expect(expr, "the expression to parse after `parse-kv`")(i)?;
     let (i, _) = cut_expect(keyword("as"), "`as` and the keys in `( )`")(i)?;
-    let (mut i, _) = cut_expect(punct("("), "`(` and the keys, as `Key:type, ...`")(i)?;
-    let mut keys = Vec::new();
-    loop {
+    let (i, _) = cut_expect(punct("("), "`(` and the keys, as `Key:type, ...`")(i)?;
+    let key = |i| {
         let (r, name) = cut_expect(ident, "a key name")(i)?;
         let (r, _) = cut_expect(punct(":"), "`:` and the key's type")(r)?;
         let (r2, t) = cut_expect(ident, "a type name (string, long, datetime, ...)")(r)?;
-        let Some(ty) = KqlType::from_name(&t.name) else {
-            return Err(fail(&r, "a type name (string, long, datetime, ...)"));
-        };
-        keys.push((name, ty));
-        match punct(",")(r2) {
-            Ok((r3, _)) => i = r3,
-            Err(_) => {
-                let (r3, _) = cut_expect(punct(")"), "`,` or `)` after the key")(r2)?;
-                i = r3;
-                break;
-            }
+        match KqlType::from_name(&t.name) {
+            Some(ty) => Ok((r2, (name, ty))),
+            None => Err(fail(&r, "a type name (string, long, datetime, ...)")),
         }
-    }
+    };
+    let (i, keys) = closed_list(i, key, ")", "`,` or `)` after the key")?;
     let (i, options) = with_options(i, "an option: pair_delimiter, kv_delimiter, quote, escape, greedy or regex", false)?;
     Ok((i, ParseKv { expr: e, keys, options }))
 }
@@ -1441,15 +1410,14 @@ fn parse_kv(i: In) -> PResult<ParseKv> {
 /// options := ("with" "(" (name "=" (string | "true" | "false") ("," ...)*)? ")")?
 /// With `bare_words`, a value may also be a bare name, taken as a string (`format=csv`).
 fn with_options<'a>(i: In<'a>, expected: &str, bare_words: bool) -> PResult<'a, Vec<(Ident, Literal)>> {
-    let mut options = Vec::new();
     let Ok((r, _)) = keyword("with")(i) else {
-        return Ok((i, options));
+        return Ok((i, Vec::new()));
     };
-    let (mut r, _) = cut_expect(punct("("), "`(` and the options")(r)?;
+    let (r, _) = cut_expect(punct("("), "`(` and the options")(r)?;
     if let Ok((r2, _)) = punct(")")(r) {
-        return Ok((r2, options));
+        return Ok((r2, Vec::new()));
     }
-    loop {
+    let option = |r| {
         let (r2, name) = cut_expect(ident, expected)(r)?;
         let (r2, _) = cut_expect(punct("="), "`=` after the option name")(r2)?;
         let (r2, value) = match string_lit(r2) {
@@ -1464,36 +1432,23 @@ fn with_options<'a>(i: In<'a>, expected: &str, bare_words: bool) -> PResult<'a, 
                 }
             }
         };
-        options.push((name, value));
-        match punct(",")(r2) {
-            Ok((r3, _)) => r = r3,
-            Err(_) => {
-                let (r3, _) = cut_expect(punct(")"), "`,` or `)` after the option")(r2)?;
-                return Ok((r3, options));
-            }
-        }
-    }
+        Ok((r2, (name, value)))
+    };
+    closed_list(r, option, ")", "`,` or `)` after the option")
 }
 
 /// externaldata := "externaldata" "(" name ":" type ("," ...)* ")" "[" string ("," string)* "]" options
 fn externaldata(i: In) -> PResult<ExternalData> {
     let (i, _) = cut_expect(punct("("), "`(` and the columns, as `Name:type, ...`")(i)?;
     let (i, columns) = column_decls(i, "externaldata")?;
-    let (mut i, _) = cut_expect(punct("["), "`[` and the URIs of the files")(i)?;
-    let mut uris = Vec::new();
-    loop {
+    let (i, _) = cut_expect(punct("["), "`[` and the URIs of the files")(i)?;
+    let uri = |i| {
         let (rest, _) = sp(i)?;
         let from = pos(&rest);
         let (rest, uri) = cut_expect(string_lit, "a URI string, e.g. h@\"https://...\"")(rest)?;
-        uris.push((uri, Span::new(from, pos(&rest))));
-        if let Ok((rest, _)) = punct(",")(rest) {
-            i = rest;
-            continue;
-        }
-        let (rest, _) = cut_expect(punct("]"), "`,` or `]` after the URI")(rest)?;
-        i = rest;
-        break;
-    }
+        Ok((rest, (uri, Span::new(from, pos(&rest)))))
+    };
+    let (i, uris) = closed_list(i, uri, "]", "`,` or `]` after the URI")?;
     let (i, properties) = with_options(i, "a property: format, ignoreFirstRecord", true)?;
     Ok((i, ExternalData { columns, uris, properties }))
 }
