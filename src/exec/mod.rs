@@ -50,7 +50,7 @@ fn lower_node(plan: &Plan, tables: &HashMap<String, Table>) -> Result<LazyFrame>
             t.frame.clone()
         }
         Node::Datatable { rows } => datatable_frame(&plan.schema, rows)?.lazy(),
-        Node::ExternalData { sources, format, skip_first } => external_frame(&plan.schema, sources, *format, *skip_first)?.lazy(),
+        Node::ExternalData { sources, format, skip_first } => external_frame(&plan.schema, sources, *format, *skip_first)?,
         Node::Print { columns } => {
             let one = DataFrame::new_infer_height(vec![Column::new("__row".into(), [0i32])])?.lazy();
             let exprs = columns.iter().map(|(n, e)| Ok(lower_expr(e)?.alias(n.as_str()))).collect::<Result<Vec<_>>>()?;
@@ -204,23 +204,19 @@ fn external_frame(
     sources: &[crate::plan::ExternalSource],
     format: crate::source::ExternalFormat,
     skip_first: bool,
-) -> Result<DataFrame> {
+) -> Result<LazyFrame> {
     let mut frames = Vec::with_capacity(sources.len());
     for s in sources {
         let path = s.path.as_ref().ok_or_else(|| {
             Error::usage(format!("no file is bound to the externaldata URI {}", s.uri))
                 .with_help(format!("download it and bind it: --externaldata \"{}=PATH\"", s.uri))
         })?;
-        frames.push(crate::source::read_external(path, format, skip_first, schema)?);
+        frames.push(crate::source::read_external(path, format, skip_first, schema)?.frame);
     }
-    let mut out = match frames.first() {
-        Some(f) => f.clone(),
-        None => return Err(Error::usage("externaldata names no file")),
-    };
-    for f in &frames[1..] {
-        out.vstack_mut(f)?;
+    if frames.is_empty() {
+        return Err(Error::usage("externaldata names no file"));
     }
-    Ok(out)
+    Ok(concat(frames, UnionArgs { rechunk: false, parallel: true, ..Default::default() })?)
 }
 
 fn datatable_frame(schema: &crate::types::Schema, rows: &[Vec<Literal>]) -> Result<DataFrame> {

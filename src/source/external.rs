@@ -8,7 +8,7 @@ use super::json_value::Json;
 use super::object_rows::ObjectRows;
 use super::typing::{self, BadCell};
 use crate::error::{Error, Result};
-use crate::types::{KqlType, Schema};
+use crate::types::{KqlType, Schema, Table};
 use polars::prelude::*;
 use std::path::Path;
 
@@ -49,9 +49,10 @@ impl ExternalFormat {
     }
 }
 
-/// Reads `path` into a frame of exactly `schema`'s columns and Polars types. With
-/// `skip_first` (`ignoreFirstRecord`) the first record is left out.
-pub(crate) fn read_external(path: &Path, format: ExternalFormat, skip_first: bool, schema: &Schema) -> Result<DataFrame> {
+/// Reads `path` into a table of exactly `schema`'s columns and Polars types (strings
+/// never null, as for every source). With `skip_first` (`ignoreFirstRecord`) the first
+/// record is left out.
+pub(crate) fn read_external(path: &Path, format: ExternalFormat, skip_first: bool, schema: &Schema) -> Result<Table> {
     let shown = path.display().to_string();
     if !path.is_file() {
         return Err(Error::data(format!("{shown}: no such file"))
@@ -76,7 +77,7 @@ pub(crate) fn read_external(path: &Path, format: ExternalFormat, skip_first: boo
         ExternalFormat::Json => json(path, &shown, skip_first, schema)?,
         ExternalFormat::Parquet => parquet(path, &shown, skip_first, schema)?,
     };
-    Ok(frame)
+    Ok(super::finish_table(schema.clone(), frame))
 }
 
 /// Fields by position: the first field is the first declared column; a record with fewer
@@ -113,7 +114,7 @@ fn typed(shown: &str, schema: &Schema, texts: Vec<StringChunked>, skip_first: bo
     let mut columns = Vec::with_capacity(schema.len());
     for ((name, ty), text) in schema.columns.iter().zip(texts) {
         let series = typing::convert_text(&text, *ty, 0).map_err(|bad| bad_value(shown, name, *ty, &bad, skip_first))?;
-        columns.push(blank_strings(series.with_name(name.as_str().into()).cast(&ty.polars())?.into_column(), *ty)?);
+        columns.push(series.with_name(name.as_str().into()).cast(&ty.polars())?.into_column());
     }
     Ok(DataFrame::new(height, columns)?)
 }
@@ -179,26 +180,16 @@ fn parquet(path: &Path, shown: &str, skip_first: bool, schema: &Schema) -> Resul
 }
 
 /// The declared columns in order, in their Polars types; a declared column the data does
-/// not have is empty (null, or `""` for a string).
+/// not have is empty (null; a string is made `""` with the other nulls).
 fn in_schema(frame: DataFrame, schema: &Schema) -> Result<DataFrame> {
     let height = frame.height();
     let mut columns = Vec::with_capacity(schema.len());
     for (name, ty) in &schema.columns {
         let column = match frame.column(name) {
-            Ok(c) => blank_strings(c.cast(&ty.polars())?, *ty)?,
-            Err(_) if *ty == KqlType::String => Column::new_scalar(name.as_str().into(), Scalar::new(DataType::String, "".into()), height),
+            Ok(c) => c.cast(&ty.polars())?,
             Err(_) => Column::full_null(name.as_str().into(), height, &ty.polars()),
         };
         columns.push(column);
     }
     Ok(DataFrame::new(height, columns)?)
-}
-
-/// Kusto strings are never null: a missing string is `""`.
-fn blank_strings(column: Column, ty: KqlType) -> Result<Column> {
-    if ty != KqlType::String || column.null_count() == 0 {
-        return Ok(column);
-    }
-    let texts = column.str()?;
-    Ok(StringChunked::from_iter_values(column.name().clone(), texts.iter().map(|v| v.unwrap_or(""))).into_column())
 }
