@@ -65,7 +65,7 @@ fn resolve(uri: &str, span: Span, catalog: &Catalog) -> Result<ExternalSource> {
             None => None,
         },
     };
-    if path.is_none() && catalog.external.is_some() {
+    if path.is_none() && catalog.for_run() {
         return Err(Error::semantic(span, "flowkql runs offline and does not fetch this URI")
             .with_help(format!("download the file and bind the URI to it: --externaldata \"{without_query}=PATH\"")));
     }

@@ -56,6 +56,12 @@ impl Catalog {
         }
     }
 
+    /// Whether this check is for a run (the session lent its data, see
+    /// `Session::check_for_run`), rather than a check without data.
+    pub fn for_run(&self) -> bool {
+        self.external.is_some()
+    }
+
     pub fn warn(&self, warning: Error) {
         self.warnings.borrow_mut().push(warning);
     }
@@ -196,7 +202,7 @@ pub fn check_query(query: &Query, catalog: &Catalog) -> Result<CheckedQuery> {
                 TExpr::literal(lit, d.span)
             }
             // A check without data needs only the type; a run needs a value.
-            (None, None) if catalog.slot_finder.is_none() => TExpr { ty: p.ty, ..TExpr::literal(Literal::Null(p.ty), p.name.span) },
+            (None, None) if !catalog.for_run() => TExpr { ty: p.ty, ..TExpr::literal(Literal::Null(p.ty), p.name.span) },
             (None, None) => {
                 return Err(Error::semantic(p.name.span, format!("the query parameter `{}` has no value", p.name.name)).with_help(format!(
                     "give it one with --set {}=VALUE, or declare a default: `{}:{} = ...`",
